@@ -1,0 +1,26 @@
+/* rpcauth/internal.h - helpers shared by the library's files; not installed */
+#ifndef RPCAUTH_INTERNAL_H
+#define RPCAUTH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rpcauth.h"
+
+/* RFC 5531: credential and verifier bodies are at most 400 bytes. */
+#define RPCAUTH_MAX_AUTH_BYTES	400
+/* RFC 2203 5.3.3.1: the largest legal sequence number. */
+#define RPCAUTH_MAXSEQ		0x80000000u
+/* Our handles: random bytes, compared in constant time. */
+#define RPCAUTH_HANDLE_LEN	16
+
+/*
+ * The one error setter.  Returns -1 so that code can fail in one statement.
+ * Never put token or key bytes in fmt's arguments.
+ */
+int	rpcauth_err_set(struct rpcauth_err *err, enum rpcauth_code code,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Wipe len bytes, then free.  NULL-safe. */
+void	rpcauth_zfree(void *p, size_t len);
+
+#endif /* RPCAUTH_INTERNAL_H */
