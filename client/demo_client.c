@@ -1,1 +1,683 @@
-int main(void) { return 77; }
+/* client/demo_client.c - rpcauth-demo-client: one DEMOFS call per run */
+/*
+ * rpcauth-demo-client --host H --port P [--udp] --principal SERVICE@HOST
+ *     [--flavor N] [--service none|integrity|privacy]
+ *     [--mech krb5|spnego|ntlm] COMMAND [ARGS]
+ *
+ * Commands and what they print on success:
+ *   null                      nothing
+ *   echo TEXT                 TEXT and a newline
+ *   echo-size N               "echo N bytes ok" (N pattern bytes, checked)
+ *   whoami                    "principal=P mech=M service=S uid=U"
+ *   info                      what the handshake established (client side)
+ *                             (uid=none when the server maps none)
+ *   stats                     the server's procedure count
+ *   lookup DIR NAME           "path=P type=T mode=0644 size=N mtime=S"
+ *   getattr PATH              "type=T mode=0644 size=N mtime=S"
+ *   read PATH [OFF [COUNT]]   the data (to the end of the file by default)
+ *   write PATH TEXT           the number of bytes written (file created)
+ *   ls PATH                   "NAME TYPE" per entry, sorted
+ * T is reg, dir or other.  Exit 0 on success; otherwise exactly one line on
+ * stderr starting with "rpcauth-demo-client: " and exit 1 (2 for usage).
+ * The host is resolved as IPv4, like the server listens; no rpcbind.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rpcauth/rpcauth.h"
+#include "demofs.h"
+
+#define PROG		"rpcauth-demo-client"
+#define USAGE		"usage: " PROG " --host H --port P [--udp] " \
+	"--principal SERVICE@HOST [--flavor N] " \
+	"[--service none|integrity|privacy] [--mech krb5|spnego|ntlm] " \
+	"COMMAND [ARGS]"
+/* Room for a 64 KiB datagram; libtirpc caps buffers at 256 KiB. */
+#define UDP_BUFSZ	65536
+/* READ chunk over UDP: the reply must fit one datagram. */
+#define UDP_READ_CHUNK	32768
+#define CALL_TIMEOUT	25	/* seconds, as rpcgen's stubs */
+#define UDP_RETRY	1	/* seconds between UDP retransmissions */
+
+struct client_cfg {
+	const char		*host;
+	uint16_t		 port;
+	int			 udp;
+	const char		*principal;	/* SERVICE@HOST */
+	uint32_t		 flavor;	/* RPCAUTH_FLAVOR by default */
+	enum rpcauth_service	 service;	/* integrity by default */
+	const char		*mech;		/* "krb5" by default */
+};
+
+struct command {
+	const char	*name;
+	int		 min_args, max_args;
+	int		(*run)(CLIENT *, const struct client_cfg *, char **);
+};
+
+static void	fail(const char *, ...) __attribute__((format(printf, 1, 2)));
+static void	usage_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+
+/* The one error line.  Commands call it once, then return -1. */
+static void
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (" USAGE ")\n");
+	exit(2);
+}
+
+/* libtirpc's error texts may hold newlines; the contract is one line. */
+static void
+fail_folded(char *msg)
+{
+	char *p;
+
+	for (p = msg; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (p > msg && p[-1] == ' ')
+		*--p = '\0';
+	fail("%s", msg);
+}
+
+static int
+rpc_fail(CLIENT *clnt, const char *what)
+{
+	fail_folded(clnt_sperror(clnt, what));
+	return -1;
+}
+
+static const char *
+status_text(demo_stat st)
+{
+	switch (st) {
+	case DEMO_OK:		return "ok";
+	case DEMO_EPERM:	return "operation not permitted";
+	case DEMO_ENOENT:	return "no such file";
+	case DEMO_EIO:		return "I/O error";
+	case DEMO_EACCES:	return "permission denied";
+	case DEMO_EEXIST:	return "file exists";
+	case DEMO_ENOTDIR:	return "not a directory";
+	case DEMO_EISDIR:	return "is a directory";
+	case DEMO_EINVAL:	return "invalid argument";
+	case DEMO_EFBIG:	return "file too large";
+	case DEMO_ENOSPC:	return "no space left on the server";
+	case DEMO_ENAMETOOLONG:	return "name too long";
+	case DEMO_ESCAPE:	return "path escapes the server root";
+	}
+	return NULL;
+}
+
+/* "CMD ARGS: server says: TEXT" */
+static int
+status_fail(const char *cmd, const char *args, demo_stat st)
+{
+	if (status_text(st) == NULL)
+		fail("%s %s: server says: unknown status %d", cmd, args,
+		    (int)st);
+	else
+		fail("%s %s: server says: %s", cmd, args, status_text(st));
+	return -1;
+}
+
+static const char *
+ftype_text(demo_ftype t)
+{
+	switch (t) {
+	case DEMO_REG:		return "reg";
+	case DEMO_DIR:		return "dir";
+	case DEMO_OTHER:	return "other";
+	}
+	return "other";
+}
+
+static const char *
+service_text(u_int svc)
+{
+	switch (svc) {
+	case RPCAUTH_SVC_NONE:		return "none";
+	case RPCAUTH_SVC_INTEGRITY:	return "integrity";
+	case RPCAUTH_SVC_PRIVACY:	return "privacy";
+	}
+	return "unknown";
+}
+
+/* Decimal in [0, max], nothing else. */
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The echo-size pattern: deterministic, and not periodic in 256. */
+static unsigned char
+pattern_byte(size_t i)
+{
+	return (unsigned char)((i * 131u) ^ (i >> 11));
+}
+
+static int
+cmd_null(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	(void)cfg;
+	(void)argv;
+	if (demofs_null_1(NULL, clnt) == NULL)
+		return rpc_fail(clnt, "null");
+	return 0;
+}
+
+static int
+cmd_echo(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_data arg, *res;
+
+	(void)cfg;
+	arg.demo_data_len = (u_int)strlen(argv[0]);
+	arg.demo_data_val = argv[0];
+	if ((res = demofs_echo_1(&arg, clnt)) == NULL)
+		return rpc_fail(clnt, "echo");
+	if (res->demo_data_len > 0)	/* XDR leaves val NULL for 0 bytes */
+		fwrite(res->demo_data_val, 1, res->demo_data_len, stdout);
+	putchar('\n');
+	xdr_free((xdrproc_t)xdr_demo_data, (char *)res);
+	return 0;
+}
+
+static int
+cmd_echo_size(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_data arg, *res = NULL;
+	uint64_t n;
+	size_t i;
+	int ret = -1;
+
+	(void)cfg;
+	memset(&arg, 0, sizeof(arg));
+	if (parse_u64(argv[0], DEMO_MAXDATA, &n) != 0) {
+		fail("echo-size: '%s' is not a size (0-%d)", argv[0],
+		    DEMO_MAXDATA);
+		goto out;
+	}
+	if ((arg.demo_data_val = malloc(n > 0 ? n : 1)) == NULL) {
+		fail("echo-size: out of memory");
+		goto out;
+	}
+	arg.demo_data_len = (u_int)n;
+	for (i = 0; i < n; i++)
+		arg.demo_data_val[i] = (char)pattern_byte(i);
+	if ((res = demofs_echo_1(&arg, clnt)) == NULL) {
+		rpc_fail(clnt, "echo-size");
+		goto out;
+	}
+	if (res->demo_data_len != n) {
+		fail("echo-size: sent %" PRIu64 " bytes, got %u back", n,
+		    res->demo_data_len);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)res->demo_data_val[i] != pattern_byte(i)) {
+			fail("echo-size: reply differs at byte %zu", i);
+			goto out;
+		}
+	printf("echo %" PRIu64 " bytes ok\n", n);
+	ret = 0;
+out:
+	if (res != NULL)
+		xdr_free((xdrproc_t)xdr_demo_data, (char *)res);
+	free(arg.demo_data_val);
+	return ret;
+}
+
+/* What the handshake established: the server's proof of identity. */
+static int
+cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	struct rpcauth_auth_info info;
+
+	(void)cfg;
+	(void)argv;
+	if (rpcauth_auth_info(clnt->cl_auth, &info) != 0)
+		return rpc_fail(clnt, "info");
+	printf("client=%s server=%s mech=%s service=%s flavor=%u window=%u "
+	    "mutual=%s expires_in=%lds\n", info.client_principal,
+	    info.server_principal, info.mech, service_text(info.service),
+	    info.flavor, info.window, info.mutual ? "yes" : "no",
+	    info.expiry != 0 ? (long)(info.expiry - time(NULL)) : -1L);
+	return 0;
+}
+
+static int
+cmd_whoami(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_whoami *res;
+
+	(void)cfg;
+	(void)argv;
+	if ((res = demofs_whoami_1(NULL, clnt)) == NULL)
+		return rpc_fail(clnt, "whoami");
+	printf("principal=%s mech=%s service=%s", res->principal, res->mech,
+	    service_text(res->service));
+	if (res->uid == 0xFFFFFFFFu)
+		printf(" uid=none\n");
+	else
+		printf(" uid=%u\n", res->uid);
+	xdr_free((xdrproc_t)xdr_demo_whoami, (char *)res);
+	return 0;
+}
+
+static int
+cmd_stats(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	u_quad_t *res;
+
+	(void)cfg;
+	(void)argv;
+	if ((res = demofs_stats_1(NULL, clnt)) == NULL)
+		return rpc_fail(clnt, "stats");
+	printf("%llu\n", (unsigned long long)*res);
+	return 0;
+}
+
+static void
+print_attr(const demo_attr *a)
+{
+	printf("type=%s mode=%04o size=%llu mtime=%lld\n", ftype_text(a->type),
+	    a->mode, (unsigned long long)a->size, (long long)a->mtime);
+}
+
+static int
+cmd_lookup(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_lookup_args arg;
+	demo_lookup_res *res;
+	int ret = -1;
+
+	(void)cfg;
+	arg.dir = argv[0];
+	arg.name = argv[1];
+	if ((res = demofs_lookup_1(&arg, clnt)) == NULL)
+		return rpc_fail(clnt, "lookup");
+	if (res->status != DEMO_OK) {
+		fail("lookup %s %s: server says: %s", argv[0], argv[1],
+		    status_text(res->status) != NULL ?
+		    status_text(res->status) : "unknown status");
+		goto out;
+	}
+	printf("path=%s ", res->demo_lookup_res_u.ok.path);
+	print_attr(&res->demo_lookup_res_u.ok.attr);
+	ret = 0;
+out:
+	xdr_free((xdrproc_t)xdr_demo_lookup_res, (char *)res);
+	return ret;
+}
+
+static int
+cmd_getattr(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_attr_res *res;
+
+	(void)cfg;
+	if ((res = demofs_getattr_1(&argv[0], clnt)) == NULL)
+		return rpc_fail(clnt, "getattr");
+	if (res->status != DEMO_OK)
+		return status_fail("getattr", argv[0], res->status);
+	print_attr(&res->demo_attr_res_u.attr);
+	return 0;
+}
+
+/* Read in chunks until COUNT bytes (all by default) or the end. */
+static int
+cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_read_args arg;
+	demo_read_res *res;
+	demo_read_ok *ok;
+	uint64_t left = UINT64_MAX, chunk;
+	int done = 0;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.path = argv[0];
+	if (argv[1] != NULL && parse_u64(argv[1], INT64_MAX,
+	    &arg.offset) != 0) {
+		fail("read: '%s' is not an offset", argv[1]);
+		return -1;
+	}
+	if (argv[1] != NULL && argv[2] != NULL &&
+	    parse_u64(argv[2], UINT64_MAX, &left) != 0) {
+		fail("read: '%s' is not a count", argv[2]);
+		return -1;
+	}
+	chunk = cfg->udp ? UDP_READ_CHUNK : DEMO_MAXREAD;
+	while (!done && left > 0) {
+		arg.count = (u_int)(left < chunk ? left : chunk);
+		if ((res = demofs_read_1(&arg, clnt)) == NULL)
+			return rpc_fail(clnt, "read");
+		if (res->status != DEMO_OK)
+			return status_fail("read", argv[0], res->status);
+		ok = &res->demo_read_res_u.ok;
+		if (ok->data.demo_data_len > 0)
+			fwrite(ok->data.demo_data_val, 1,
+			    ok->data.demo_data_len, stdout);
+		done = ok->eof || ok->data.demo_data_len == 0;
+		left -= ok->data.demo_data_len;
+		arg.offset += ok->data.demo_data_len;
+		xdr_free((xdrproc_t)xdr_demo_read_res, (char *)res);
+	}
+	return 0;
+}
+
+static int
+cmd_write(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_write_args arg;
+	demo_write_res *res;
+
+	(void)cfg;
+	memset(&arg, 0, sizeof(arg));
+	arg.path = argv[0];
+	arg.offset = 0;
+	arg.create = TRUE;
+	arg.data.demo_data_len = (u_int)strlen(argv[1]);
+	arg.data.demo_data_val = argv[1];
+	if ((res = demofs_write_1(&arg, clnt)) == NULL)
+		return rpc_fail(clnt, "write");
+	if (res->status != DEMO_OK)
+		return status_fail("write", argv[0], res->status);
+	printf("%u\n", res->demo_write_res_u.count);
+	return 0;
+}
+
+static int
+cmd_ls(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
+{
+	demo_readdir_res *res;
+	demo_dirent *e;
+	int ret = -1;
+
+	(void)cfg;
+	if ((res = demofs_readdir_1(&argv[0], clnt)) == NULL)
+		return rpc_fail(clnt, "ls");
+	if (res->status != DEMO_OK) {
+		status_fail("ls", argv[0], res->status);
+		goto out;
+	}
+	for (e = res->demo_readdir_res_u.entries; e != NULL; e = e->next)
+		printf("%s %s\n", e->name, ftype_text(e->type));
+	ret = 0;
+out:
+	xdr_free((xdrproc_t)xdr_demo_readdir_res, (char *)res);
+	return ret;
+}
+
+static const struct command commands[] = {
+	{ "null",	0, 0, cmd_null },
+	{ "echo",	1, 1, cmd_echo },
+	{ "echo-size",	1, 1, cmd_echo_size },
+	{ "whoami",	0, 0, cmd_whoami },
+	{ "info",	0, 0, cmd_info },
+	{ "stats",	0, 0, cmd_stats },
+	{ "lookup",	2, 2, cmd_lookup },
+	{ "getattr",	1, 1, cmd_getattr },
+	{ "read",	1, 3, cmd_read },
+	{ "write",	2, 2, cmd_write },
+	{ "ls",		1, 1, cmd_ls },
+};
+
+static const struct command *
+parse_args(int argc, char *argv[], struct client_cfg *cfg)
+{
+	static const struct option opts[] = {
+		{ "host",	required_argument, NULL, 'H' },
+		{ "port",	required_argument, NULL, 'p' },
+		{ "udp",	no_argument,	   NULL, 'u' },
+		{ "principal",	required_argument, NULL, 'P' },
+		{ "flavor",	required_argument, NULL, 'f' },
+		{ "service",	required_argument, NULL, 's' },
+		{ "mech",	required_argument, NULL, 'm' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command *cmd = NULL;
+	const char *at;
+	uint64_t v;
+	size_t i;
+	int c, nargs;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flavor = RPCAUTH_FLAVOR;
+	cfg->service = RPCAUTH_SVC_INTEGRITY;
+	cfg->mech = "krb5";
+	opterr = 0;			/* one line of our own instead */
+	/* '+': options end at COMMAND, so "echo -x" echoes "-x". */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			cfg->host = optarg;
+			break;
+		case 'p':
+			if (parse_u64(optarg, 65535, &v) != 0 || v == 0)
+				usage_error("--port: '%s' is not a port "
+				    "(1-65535)", optarg);
+			cfg->port = (uint16_t)v;
+			break;
+		case 'u':
+			cfg->udp = 1;
+			break;
+		case 'P':
+			at = strchr(optarg, '@');
+			if (at == NULL || at == optarg || at[1] == '\0')
+				usage_error("--principal: '%s' is not "
+				    "SERVICE@HOST", optarg);
+			cfg->principal = optarg;
+			break;
+		case 'f':
+			/* 0-3 are libtirpc's; 6 speaks to RPCSEC_GSS servers. */
+			if (parse_u64(optarg, INT32_MAX, &v) != 0 || v <= 3)
+				usage_error("--flavor: '%s' is not an rpcauth "
+				    "flavor number (not 0-3)", optarg);
+			cfg->flavor = (uint32_t)v;
+			break;
+		case 's':
+			if (strcmp(optarg, "none") == 0)
+				cfg->service = RPCAUTH_SVC_NONE;
+			else if (strcmp(optarg, "integrity") == 0)
+				cfg->service = RPCAUTH_SVC_INTEGRITY;
+			else if (strcmp(optarg, "privacy") == 0)
+				cfg->service = RPCAUTH_SVC_PRIVACY;
+			else
+				usage_error("--service: '%s' is not none, "
+				    "integrity or privacy", optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "krb5") != 0 &&
+			    strcmp(optarg, "spnego") != 0 &&
+			    strcmp(optarg, "ntlm") != 0)
+				usage_error("--mech: '%s' is not krb5, spnego "
+				    "or ntlm", optarg);
+			cfg->mech = optarg;
+			break;
+		case 'h':
+			printf("%s\n", USAGE);
+			exit(0);
+		case ':':
+			usage_error("%s needs an argument", argv[optind - 1]);
+		default:
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (cfg->host == NULL)
+		usage_error("--host is required");
+	if (cfg->port == 0)
+		usage_error("--port is required");
+	if (cfg->principal == NULL)
+		usage_error("--principal is required");
+	if (optind >= argc)
+		usage_error("no command");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL)
+		usage_error("unknown command '%s'", argv[optind]);
+	nargs = argc - optind - 1;
+	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+		if (cmd->min_args == cmd->max_args)
+			usage_error("%s takes %d argument(s), not %d",
+			    cmd->name, cmd->min_args, nargs);
+		usage_error("%s takes %d to %d arguments, not %d", cmd->name,
+		    cmd->min_args, cmd->max_args, nargs);
+	}
+	return cmd;
+}
+
+/*
+ * Socket, connect (TCP), CLIENT.  No rpcbind: the port is given.  Returns
+ * NULL after the one error line.
+ */
+static CLIENT *
+connect_client(const struct client_cfg *cfg)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_in sin;
+	struct netbuf nb;
+	struct timeval tv;
+	CLIENT *clnt = NULL;
+	char abuf[INET_ADDRSTRLEN];
+	int fd = -1, gerr;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
+	if ((gerr = getaddrinfo(cfg->host, NULL, &hints, &ai)) != 0) {
+		fail("cannot resolve %s: %s", cfg->host, gai_strerror(gerr));
+		goto out;
+	}
+	memcpy(&sin, ai->ai_addr, sizeof(sin));
+	sin.sin_port = htons(cfg->port);
+	inet_ntop(AF_INET, &sin.sin_addr, abuf, sizeof(abuf));
+	nb.buf = &sin;
+	nb.len = nb.maxlen = sizeof(sin);
+	if ((fd = socket(AF_INET, hints.ai_socktype | SOCK_CLOEXEC, 0)) == -1) {
+		fail("socket: %s", strerror(errno));
+		goto out;
+	}
+	if (cfg->udp) {
+		clnt = clnt_dg_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1,
+		    UDP_BUFSZ, UDP_BUFSZ);
+	} else {
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+			fail("cannot connect to %s:%u: %s", abuf,
+			    (unsigned)cfg->port, strerror(errno));
+			goto out;
+		}
+		clnt = clnt_vc_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1, 0, 0);
+	}
+	if (clnt == NULL) {
+		fail_folded(clnt_spcreateerror(abuf));
+		goto out;
+	}
+	fd = -1;			/* clnt_destroy closes it */
+	clnt_control(clnt, CLSET_FD_CLOSE, NULL);
+	tv.tv_sec = CALL_TIMEOUT;
+	tv.tv_usec = 0;
+	clnt_control(clnt, CLSET_TIMEOUT, (char *)&tv);
+	if (cfg->udp) {
+		tv.tv_sec = UDP_RETRY;
+		clnt_control(clnt, CLSET_RETRY_TIMEOUT, (char *)&tv);
+	}
+out:
+	if (fd != -1)
+		close(fd);
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	return clnt;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct client_cfg cfg;
+	const struct command *cmd;
+	CLIENT *clnt = NULL;
+	int ret = 1;
+
+	cmd = parse_args(argc, argv, &cfg);
+	if ((clnt = connect_client(&cfg)) == NULL)
+		goto out;
+
+	/* Mutual authentication before any DEMOFS call. */
+	{
+		struct rpcauth_client_opts co;
+		struct rpcauth_err err = RPCAUTH_ERR_INIT;
+
+		rpcauth_client_opts_init(&co);
+		co.service = cfg.service;
+		co.mech = cfg.mech;
+		co.flavor = cfg.flavor;
+		if (rpcauth_client_create(clnt, cfg.principal, &co, &err) ==
+		    NULL) {
+			fail("%s", err.msg);
+			rpcauth_err_clear(&err);
+			goto out;
+		}
+	}
+
+	if (cmd->run(clnt, &cfg, &argv[optind + 1]) != 0)
+		goto out;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fail("cannot write to stdout: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (clnt != NULL) {
+		/* clnt_destroy leaves cl_auth alone; an rpcauth AUTH sends
+		 * DESTROY from auth_destroy, so it goes first. */
+		auth_destroy(clnt->cl_auth);
+		clnt_destroy(clnt);
+	}
+	return ret;
+}

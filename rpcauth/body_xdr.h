@@ -1,1 +1,58 @@
-/* placeholder */
+/* rpcauth/body_xdr.h - framing of RPCSEC_GSS integrity and privacy bodies */
+/*
+ * RFC 2203 5.3.2.2 and 5.3.2.3, over plain byte buffers.  The GSS MIC and
+ * wrap are the caller's; this file only frames and unframes.  Parsers borrow:
+ * returned pointers point into the buffer given and live as long as it does.
+ * Outputs are cleared on entry and set only on success.  Opaque padding must
+ * be zero (see xdrbuf.h).
+ */
+#ifndef RPCAUTH_BODY_XDR_H
+#define RPCAUTH_BODY_XDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Largest checksum (MIC token) we accept.  Kerberos MICs are 28 to 40
+ * bytes, NTLM's 16; the slack covers other mechanisms without letting a
+ * peer make us hash megabytes.
+ */
+#define INTEG_MAX_CHECKSUM	1024
+
+/*
+ * rpc_gss_integ_data { opaque databody_integ<>; opaque checksum<>; } as the
+ * whole of buf: databody at most max_body bytes, checksum 1 to
+ * INTEG_MAX_CHECKSUM bytes (an empty MIC can only be forged), no trailing
+ * bytes.  0 or -1.  A databody shorter than 4 bytes is databody_split()'s
+ * to refuse.
+ */
+int	integ_body_parse(const void *buf, size_t len, size_t max_body,
+	    const uint8_t **databody, size_t *dblen,
+	    const uint8_t **checksum, size_t *cklen);
+/*
+ * databody_integ (or an unwrapped databody_priv) is { unsigned int seq_num;
+ * args }: split it.  *args points just past seq_num (never NULL on success,
+ * even when *argslen is 0).  -1 if dblen < 4.
+ */
+int	databody_split(const uint8_t *db, size_t dblen, uint32_t *seq,
+	    const uint8_t **args, size_t *argslen);
+/* Bytes integ_body_encode() needs; 0 if that would exceed INT_MAX. */
+size_t	integ_body_size(size_t dblen, size_t cklen);
+/* Returns the length written, or -1 (does not fit cap or INT_MAX). */
+int	integ_body_encode(const void *db, size_t dblen, const void *ck,
+	    size_t cklen, uint8_t *buf, size_t cap);
+
+/*
+ * rpc_gss_priv_data { opaque databody_priv<>; } as the whole of buf: the
+ * wrap token, 1 to max_body bytes (no mechanism wraps into nothing), no
+ * trailing bytes.  0 or -1.
+ */
+int	priv_body_parse(const void *buf, size_t len, size_t max_body,
+	    const uint8_t **tok, size_t *toklen);
+/* Bytes priv_body_encode() needs; 0 if that would exceed INT_MAX. */
+size_t	priv_body_size(size_t toklen);
+/* Returns the length written, or -1 (does not fit cap or INT_MAX). */
+int	priv_body_encode(const void *tok, size_t toklen, uint8_t *buf,
+	    size_t cap);
+
+#endif /* RPCAUTH_BODY_XDR_H */

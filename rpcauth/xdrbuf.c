@@ -1,1 +1,209 @@
-/* placeholder */
+/* rpcauth/xdrbuf.c - bounded XDR cursors over plain byte buffers */
+/*
+ * Invariant: off <= len (cap) always holds, so len - off never wraps; every
+ * length that came off the wire is compared with what remains before it is
+ * added to anything.  See xdrbuf.h for the latching rules.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "xdrbuf.h"
+
+/* Padding that follows n bytes of opaque data: 0..3. */
+static size_t
+padlen(size_t n)
+{
+	return (4 - (n & 3)) & 3;
+}
+
+void
+xdr_rd_init(struct xdr_rd *r, const void *buf, size_t len)
+{
+	r->p = buf;
+	r->len = buf == NULL ? 0 : len;
+	r->off = 0;
+	/* A NULL buffer that claims bytes is a caller bug: fail, don't read. */
+	r->bad = buf == NULL && len != 0;
+}
+
+/* Claim n > 0 bytes; NULL (and bad) if fewer remain. */
+static const uint8_t *
+rd_take(struct xdr_rd *r, size_t n)
+{
+	const uint8_t *q;
+
+	if (r->bad || n > r->len - r->off) {
+		r->bad = 1;
+		return NULL;
+	}
+	q = r->p + r->off;
+	r->off += n;
+	return q;
+}
+
+uint32_t
+xdr_rd_u32(struct xdr_rd *r)
+{
+	const uint8_t *q;
+
+	if ((q = rd_take(r, 4)) == NULL)
+		return 0;
+	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+	    (uint32_t)q[2] << 8 | (uint32_t)q[3];
+}
+
+const uint8_t *
+xdr_rd_opaque(struct xdr_rd *r, size_t max, size_t *len_out)
+{
+	const uint8_t *data = NULL, *pad;
+	size_t n, npad, i;
+
+	*len_out = 0;
+	n = xdr_rd_u32(r);
+	if (r->bad)
+		return NULL;
+	/*
+	 * n is the peer's claim.  Bound it by max and by what remains before
+	 * adding the padding, so a length like 0xFFFFFFF0 cannot wrap.
+	 */
+	if (n > max || n > r->len - r->off) {
+		r->bad = 1;
+		return NULL;
+	}
+	npad = padlen(n);
+	if (npad > r->len - r->off - n) {
+		r->bad = 1;
+		return NULL;
+	}
+	if (n > 0)
+		data = rd_take(r, n);
+	if (npad > 0) {
+		pad = rd_take(r, npad);
+		for (i = 0; i < npad; i++) {
+			if (pad[i] != 0) {
+				r->bad = 1;
+				return NULL;
+			}
+		}
+	}
+	*len_out = n;
+	return data;
+}
+
+const uint8_t *
+xdr_rd_fixed(struct xdr_rd *r, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	return rd_take(r, n);
+}
+
+int
+xdr_rd_ok(const struct xdr_rd *r)
+{
+	return !r->bad;
+}
+
+int
+xdr_rd_done(const struct xdr_rd *r)
+{
+	return !r->bad && r->off == r->len;
+}
+
+size_t
+xdr_rd_remaining(const struct xdr_rd *r)
+{
+	return r->bad ? 0 : r->len - r->off;
+}
+
+void
+xdr_wr_init(struct xdr_wr *w, void *buf, size_t cap)
+{
+	w->p = buf;
+	w->cap = buf == NULL ? 0 : cap;
+	w->off = 0;
+	w->bad = 0;
+}
+
+/* Claim n > 0 bytes of room; NULL (and bad) if they do not fit. */
+static uint8_t *
+wr_take(struct xdr_wr *w, size_t n)
+{
+	uint8_t *q;
+
+	if (w->bad || n > w->cap - w->off) {
+		w->bad = 1;
+		return NULL;
+	}
+	q = w->p + w->off;
+	w->off += n;
+	return q;
+}
+
+void
+xdr_wr_u32(struct xdr_wr *w, uint32_t v)
+{
+	uint8_t *q;
+
+	if ((q = wr_take(w, 4)) == NULL)
+		return;
+	q[0] = (uint8_t)(v >> 24);
+	q[1] = (uint8_t)(v >> 16);
+	q[2] = (uint8_t)(v >> 8);
+	q[3] = (uint8_t)v;
+}
+
+void
+xdr_wr_opaque(struct xdr_wr *w, const void *data, size_t len)
+{
+	size_t npad;
+	uint8_t *q;
+
+	/* The length field is 32 bits; a longer opaque has no encoding. */
+	if (len > UINT32_MAX || (len > 0 && data == NULL)) {
+		w->bad = 1;
+		return;
+	}
+	npad = padlen(len);
+	/* Check the whole size first so a failed write leaves no length. */
+	if (w->bad || len > w->cap - w->off || 4 + npad > w->cap - w->off - len) {
+		w->bad = 1;
+		return;
+	}
+	xdr_wr_u32(w, (uint32_t)len);
+	xdr_wr_fixed(w, data, len);
+	if (npad > 0 && (q = wr_take(w, npad)) != NULL)
+		memset(q, 0, npad);
+}
+
+void
+xdr_wr_fixed(struct xdr_wr *w, const void *data, size_t len)
+{
+	uint8_t *q;
+
+	/* memcpy's arguments must not be NULL, even for 0 bytes. */
+	if (len == 0)
+		return;
+	if (data == NULL) {
+		w->bad = 1;
+		return;
+	}
+	if ((q = wr_take(w, len)) != NULL)
+		memcpy(q, data, len);
+}
+
+int
+xdr_wr_ok(const struct xdr_wr *w)
+{
+	return !w->bad;
+}
+
+int
+xdr_wr_result(const struct xdr_wr *w)
+{
+	if (w->bad || w->off > INT_MAX)
+		return -1;
+	return (int)w->off;
+}

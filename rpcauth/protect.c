@@ -1,0 +1,237 @@
+/* rpcauth/protect.c - call and reply bodies under none, integrity or privacy */
+/*
+ * Integrity: opaque databody_integ<> (XDR of {seq_num, body}) followed by
+ * opaque checksum<> = GetMIC(databody_integ).  Privacy: opaque
+ * databody_priv<> = Wrap(conf, XDR of {seq_num, body}).  The inner body is
+ * decoded from memory only after its checksum or unwrap succeeded.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rpc/xdr.h>
+#include <openssl/crypto.h>
+
+#include "internal.h"
+#include "protect.h"
+
+/* Read at most this much per step so a forged length costs nothing. */
+#define READ_STEP	(64 * 1024)
+/* GetMIC tokens are small; anything larger is malformed. */
+#define MAX_CHECKSUM	1024
+
+extern u_long xdr_sizeof(xdrproc_t, void *);
+
+int
+protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out, size_t *len_out)
+{
+	uint8_t *buf = NULL, *nbuf;
+	u_int len;
+	size_t off = 0, cap = 0, step;
+
+	*buf_out = NULL;
+	*len_out = 0;
+	if (!xdr_u_int(xdrs, &len) || len > max)
+		return -1;
+	while (off < len) {
+		step = len - off;
+		if (step > READ_STEP)
+			step = READ_STEP;
+		if (off + step > cap) {
+			size_t ncap = cap == 0 ? step : cap * 2;
+
+			if (ncap < off + step)
+				ncap = off + step;
+			if (ncap > len)
+				ncap = len;
+			if ((nbuf = realloc(buf, ncap)) == NULL)
+				goto fail;
+			buf = nbuf;
+			cap = ncap;
+		}
+		/* Steps are multiples of 4 but the last: padding is read once, at the end. */
+		if (!xdr_opaque(xdrs, (caddr_t)buf + off, (u_int)step))
+			goto fail;
+		off += step;
+	}
+	if (len == 0 && (buf = malloc(1)) == NULL)
+		return -1;
+	*buf_out = buf;
+	*len_out = len;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+/* XDR {seq, *where} into a fresh buffer. */
+static enum protect_result
+encode_plain(uint32_t seq, xdrproc_t proc, void *where, uint8_t **buf_out,
+    size_t *len_out)
+{
+	XDR mx;
+	u_long body = xdr_sizeof(proc, where);
+	size_t len;
+	uint8_t *buf;
+	u_int useq = seq;
+
+	*buf_out = NULL;
+	if (body > (u_long)UINT32_MAX - 8)
+		return PROTECT_E_TOOBIG;
+	len = 4 + (size_t)body;
+	if ((buf = malloc(len)) == NULL)
+		return PROTECT_E_NOMEM;
+	xdrmem_create(&mx, (caddr_t)buf, (u_int)len, XDR_ENCODE);
+	if (!xdr_u_int(&mx, &useq) || !(*proc)(&mx, where)) {
+		XDR_DESTROY(&mx);
+		free(buf);
+		return PROTECT_E_ENCODE;
+	}
+	len = XDR_GETPOS(&mx);
+	XDR_DESTROY(&mx);
+	*buf_out = buf;
+	*len_out = len;
+	return PROTECT_OK;
+}
+
+static int
+put_opaque(XDR *xdrs, const void *p, size_t len)
+{
+	u_int n = (u_int)len;
+
+	return xdr_u_int(xdrs, &n) && xdr_opaque(xdrs, (caddr_t)(uintptr_t)p, n);
+}
+
+enum protect_result
+protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
+    xdrproc_t proc, void *where, struct secctx_status *st)
+{
+	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	enum protect_result r;
+	uint8_t *plain = NULL;
+	size_t plen = 0;
+	OM_uint32 min;
+
+	if (service == RPCAUTH_SVC_NONE)
+		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_ENCODE;
+	if ((r = encode_plain(seq, proc, where, &plain, &plen)) != PROTECT_OK)
+		goto out;
+	if (service == RPCAUTH_SVC_INTEGRITY) {
+		if (secctx_get_mic(sc, plain, plen, &tok, st) != 0) {
+			r = PROTECT_E_GSS;
+			goto out;
+		}
+		if (!put_opaque(xdrs, plain, plen) ||
+		    !put_opaque(xdrs, tok.value, tok.length))
+			r = PROTECT_E_ENCODE;
+	} else {
+		if (secctx_wrap(sc, plain, plen, &tok, st) != 0) {
+			r = PROTECT_E_GSS;
+			goto out;
+		}
+		if (!put_opaque(xdrs, tok.value, tok.length))
+			r = PROTECT_E_ENCODE;
+	}
+out:
+	(void)gss_release_buffer(&min, &tok);
+	/* The plaintext of a privacy body must not linger in freed memory. */
+	if (plain != NULL)
+		rpcauth_zfree(plain, plen);
+	return r;
+}
+
+/* Check the leading seq_num, then decode the rest into *where. */
+static enum protect_result
+decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
+    void *where)
+{
+	XDR mx;
+	u_int got;
+	bool_t ok;
+
+	if (len < 4)
+		return PROTECT_E_DECODE;
+	xdrmem_create(&mx, (caddr_t)(uintptr_t)p, (u_int)len, XDR_DECODE);
+	if (!xdr_u_int(&mx, &got)) {
+		XDR_DESTROY(&mx);
+		return PROTECT_E_DECODE;
+	}
+	if (got != seq) {
+		XDR_DESTROY(&mx);
+		return PROTECT_E_SEQ;
+	}
+	ok = (*proc)(&mx, where);
+	XDR_DESTROY(&mx);
+	return ok ? PROTECT_OK : PROTECT_E_DECODE;
+}
+
+enum protect_result
+protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
+    xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
+{
+	gss_buffer_desc plain = GSS_C_EMPTY_BUFFER;
+	enum protect_result r;
+	uint8_t *body = NULL, *ck = NULL;
+	size_t blen = 0, cklen = 0;
+	OM_uint32 min;
+
+	if (service == RPCAUTH_SVC_NONE)
+		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
+	if (protect_read_opaque(xdrs, max_body, &body, &blen) != 0) {
+		r = PROTECT_E_DECODE;
+		goto out;
+	}
+	if (service == RPCAUTH_SVC_INTEGRITY) {
+		if (protect_read_opaque(xdrs, MAX_CHECKSUM, &ck, &cklen) != 0 ||
+		    cklen == 0) {
+			r = PROTECT_E_DECODE;
+			goto out;
+		}
+		if (secctx_verify_mic(sc, body, blen, ck, cklen, st) != 0) {
+			r = PROTECT_E_CHECKSUM;
+			goto out;
+		}
+		r = decode_plain(body, blen, seq, proc, where);
+	} else {
+		if (secctx_unwrap(sc, body, blen, &plain, st) != 0) {
+			r = PROTECT_E_UNWRAP;
+			goto out;
+		}
+		r = decode_plain(plain.value, plain.length, seq, proc, where);
+	}
+out:
+	free(body);
+	free(ck);
+	if (plain.value != NULL) {
+		OPENSSL_cleanse(plain.value, plain.length);
+		(void)gss_release_buffer(&min, &plain);
+	}
+	return r;
+}
+
+const char *
+protect_strerror(enum protect_result r)
+{
+	switch (r) {
+	case PROTECT_OK:
+		return "ok";
+	case PROTECT_E_ENCODE:
+		return "cannot encode the body";
+	case PROTECT_E_DECODE:
+		return "malformed or undecodable body";
+	case PROTECT_E_TOOBIG:
+		return "body larger than the configured limit";
+	case PROTECT_E_CHECKSUM:
+		return "integrity checksum does not verify";
+	case PROTECT_E_UNWRAP:
+		return "privacy body does not unwrap with confidentiality";
+	case PROTECT_E_SEQ:
+		return "sequence number inside the body differs from the credential's";
+	case PROTECT_E_GSS:
+		return "GetMIC or Wrap failed";
+	case PROTECT_E_NOMEM:
+		return "out of memory";
+	}
+	return "unknown error";
+}

@@ -1,0 +1,79 @@
+/* rpcauth/svc_internal.h - state shared by the server's files */
+#ifndef RPCAUTH_SVC_INTERNAL_H
+#define RPCAUTH_SVC_INTERNAL_H
+
+#include <pthread.h>
+#include <rpc/rpc.h>
+#include <gssapi/gssapi.h>
+
+#include "ctxcache.h"
+#include "internal.h"
+
+/*
+ * The private program that answers control messages and drops replays.
+ * The handler points rq_prog at it (LIBTIRPC-NOTES.md: the only way to
+ * answer without the application's dispatch running).  Transient range.
+ */
+#define SVC_PRIV_PROG	0x4F5A2203u
+#define SVC_PRIV_VERS	1u
+
+/* Verifier MICs are small (krb5: 28 to 40 bytes). */
+#define SVC_VERF_MAX	128
+
+enum svc_action {
+	SVC_ACT_DATA = 1,
+	SVC_ACT_INIT,
+	SVC_ACT_CONTINUE,
+	SVC_ACT_DESTROY,
+	SVC_ACT_DROP
+};
+
+/*
+ * Per-request state.  It lives in rq_clntcred (libtirpc gives each request
+ * RQCRED_SIZE = 400 bytes there, on the stack of svc_getreq_common), so it
+ * dies with the request and nothing per request sits on the transport.
+ * The area is a char array: copy in and out with memcpy, never cast.
+ */
+struct svc_reqstate {
+	uint32_t	 magic;
+	uint32_t	 action;
+	uint32_t	 flavor;
+	uint32_t	 prog, vers;	/* as the client called them */
+	uint32_t	 seq, service;
+	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
+	uint32_t	 verf_len;
+	uint8_t		 verf[SVC_VERF_MAX];
+};
+#define SVC_REQ_MAGIC	0x72706361u
+#define SVC_RQCRED_SIZE	400
+
+struct svc_global {
+	pthread_mutex_t	 lock;
+	int		 registered;
+	uint32_t	 flavor;
+	gss_cred_id_t	 acceptor;	/* acquired once at registration */
+	char		*principal;
+	char		*keytab;
+	struct ctxcache	*cc;
+	uint32_t	 window;
+	enum rpcauth_service min_service;
+	struct rpcauth_svc_policy *policies;
+	size_t		 npolicies;
+	size_t		 max_token;
+	size_t		 max_body;
+	int		 priv_registered;
+};
+
+extern struct svc_global svc_g;
+
+int	svc_reqstate_get(const struct svc_req *rq, struct svc_reqstate *rs);
+void	svc_reqstate_put(struct svc_req *rq, const struct svc_reqstate *rs);
+
+/* The private program's dispatch (svc_handshake.c). */
+void	svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt);
+
+/* Set the reply verifier to MIC(value) from rs->verf; -1 if GetMIC failed. */
+int	svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,
+	    struct svcctx *c, uint32_t value);
+
+#endif
