@@ -142,6 +142,28 @@ record_names(struct clnt_state *st)
 	(void)gss_release_name(&min, &targ);
 }
 
+/* Let the mechanism read the server's error token; 0 if it explained it. */
+static int
+server_error_text(struct clnt_state *st, const struct init_res *res,
+    char *text, size_t len)
+{
+	gss_buffer_desc in = { res->token_len, res->token };
+	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	gss_OID actual = GSS_C_NO_OID;
+	OM_uint32 maj, min;
+
+	maj = gss_init_sec_context(&min, st->cred, &st->sc.gctx, st->target,
+	    st->req_mech, GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG |
+	    GSS_C_INTEG_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, &in, &actual, &out,
+	    NULL, NULL);
+	(void)gss_release_buffer(&min, &out);
+	if (!GSS_ERROR(maj) || min == 0)
+		return -1;
+	gsserr_text(maj, min, actual != GSS_C_NO_OID ? actual : st->req_mech,
+	    text, len);
+	return 0;
+}
+
 int
 clnt_handshake(struct clnt_state *st, struct rpcauth_err *err)
 {
@@ -223,8 +245,16 @@ clnt_handshake(struct clnt_state *st, struct rpcauth_err *err)
 		    res.major != GSS_S_CONTINUE_NEEDED) {
 			char text[512];
 
-			gsserr_text(res.major, res.minor, actual != GSS_C_NO_OID ?
-			    actual : st->req_mech, text, sizeof(text));
+			/* Minor codes are process-local in MIT's mechglue; an
+			 * error token (KRB-ERROR) fed back to the mechanism names
+			 * the real cause. */
+			if (res.token_len > 0 && server_error_text(st, &res,
+			    text, sizeof(text)) == 0)
+				;
+			else
+				gsserr_text(res.major, res.minor,
+				    actual != GSS_C_NO_OID ? actual : st->req_mech,
+				    text, sizeof(text));
 			rpcauth_err_set(err, RPCAUTH_E_GSS,
 			    "%s: the server refused the security context: %s",
 			    what, text);

@@ -16,13 +16,14 @@
  * With two beds alive at once, the environment is the last one started.
  *
  * Nothing is left behind, even if the process is killed with SIGKILL: a
- * guardian process, forked at start, waits on a pipe whose write end only
- * this process holds (close-on-exec, so the KDC and the tools never hold
- * it).  When the read returns 0 the guardian kills the KDC and removes the
- * directory.  A fork(2)ed child (Check's fork mode) shares the write end;
- * the read returns 0 only once every holder has closed it, so a child that
- * ends does not trigger the cleanup: only the end of the starting process
- * (or testbed_stop()) does.
+ * guardian process, forked at start, reads from a socket pair whose other
+ * end only this process holds (close-on-exec, so the KDC and the tools
+ * never hold it; a socket rather than a pipe so that writing to a dead
+ * guardian cannot raise SIGPIPE).  When the read returns 0 the guardian
+ * kills the KDC and removes the directory.  A fork(2)ed child (Check's
+ * fork mode) shares our end; the read returns 0 only once every holder has
+ * closed it, so a child that ends does not trigger the cleanup: only the
+ * end of the starting process (or testbed_stop()) does.
  *
  * The helpers fork: call them from a single-threaded process.
  */
@@ -59,8 +60,8 @@ struct testbed_opts {
 };
 
 /*
- * Start a bed.  `opts` (may be NULL) is read only during the call.  Takes a
- * second or so.  Returns 0 and *out, which the caller releases with
+ * Start a bed.  `opts` (may be NULL) is read only during the call.  Takes
+ * about 0.2 s.  Returns 0 and *out, which the caller releases with
  * testbed_stop(); or -1 with a message in errbuf (the tail of the tools'
  * log when a tool failed) and nothing left behind.
  */

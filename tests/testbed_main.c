@@ -1,4 +1,4 @@
-/* tests/testbed_main.c - rpcauth-testbed: run a command next to a private KDC */
+/* tests/testbed_main.c - rpcauth-testbed: a command next to a private KDC */
 /*
  * rpcauth-testbed [--lifetime S] [--clockskew S] [--wrong-keytab] [--ntlm]
  *     -- COMMAND [ARGS...]
