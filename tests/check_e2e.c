@@ -258,6 +258,45 @@ START_TEST(destroy_then_reuse)
 }
 END_TEST
 
+/* No ticket in the ccache: MIT gets one from KRB5_CLIENT_KTNAME (set by the bed). */
+START_TEST(client_keytab)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	char cc[256];
+	CLIENT *cl;
+
+	snprintf(cc, sizeof(cc), "FILE:%s/empty-ccache-%d", testbed_dir(bed),
+	    (int)getpid());
+	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
+	ck_assert_ptr_nonnull(getenv("KRB5_CLIENT_KTNAME"));
+	cl = e2e_secure_clnt(port, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
+/* An explicit ccache option is honoured: a missing one fails, the bed's works. */
+START_TEST(explicit_ccache)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	CLIENT *cl = e2e_clnt(port, 0);
+
+	ck_assert_ptr_nonnull(cl);
+	rpcauth_client_opts_init(&o);
+	o.ccache = "FILE:/nonexistent/rpcauth-ccache";
+	ck_assert_ptr_null(rpcauth_client_create(cl, "demo@localhost", &o, &err));
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	rpcauth_err_clear(&err);
+	o.ccache = testbed_ccache_name(bed);
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o, &err) !=
+	    NULL, "%s", err.msg ? err.msg : "?");
+	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
 /* 20 clients over TCP and 5 over UDP at once, each with its own context. */
 START_TEST(many_clients)
 {
@@ -319,6 +358,8 @@ e2e_suite(void)
 	tcase_add_test(tc, too_weak);
 	tcase_add_test(tc, destroy_then_reuse);
 	tcase_add_test(tc, many_clients);
+	tcase_add_test(tc, client_keytab);
+	tcase_add_test(tc, explicit_ccache);
 	suite_add_tcase(s, tc);
 	return s;
 }
