@@ -1,4 +1,4 @@
-/* tests/check_conformance.c - RFC-DIGEST.md section 8, byte by byte on the wire */
+/* tests/check_conformance.c - RFC-DIGEST.md section 8, byte by byte */
 /*
  * The conformance cases an independent RPCSEC_GSS suite checks, each sent
  * as raw bytes at the real demo server (test bed KDC, server on 127.0.0.1).
@@ -77,7 +77,7 @@ struct peer {
 	int			 udp;
 	uint32_t		 xid;
 	uint32_t		 hi;	/* highest legal seq sent */
-	uint64_t		 ran;	/* procedures the server must have run */
+	uint64_t		 ran;	/* procedure runs the server owes */
 };
 
 /* The fields of one raw call; spec() gives a legitimate ECHO. */
@@ -196,7 +196,8 @@ build_call(struct clnt_state *cs, uint32_t xid, uint32_t proc,
 	mic = tok.value;
 	if (flip_verf_bit != VERF_INTACT) {
 		ck_assert_msg((size_t)flip_verf_bit / 8 < tok.length,
-		    "MIC of %zu bytes has no bit %d", tok.length, flip_verf_bit);
+		    "MIC of %zu bytes has no bit %d", tok.length,
+		    flip_verf_bit);
 		mic[flip_verf_bit / 8] ^= (uint8_t)(1u << (flip_verf_bit % 8));
 	}
 	rc = (struct raw_call){ xid, DEMOFS_PROG, DEMOFS_V1, proc,
@@ -392,7 +393,8 @@ want_success(struct peer *p, const struct sent *m, uint64_t *stats,
 		p->ran++;
 	} else {
 		/* unsigned hyper: two units, high first. */
-		ck_assert_msg(n == 8, "%s: STATS result of %zu bytes", label, n);
+		ck_assert_msg(n == 8, "%s: STATS result of %zu bytes", label,
+		    n);
 		*stats = (uint64_t)xdr_rd_u32(&r) << 32;
 		*stats |= xdr_rd_u32(&r);
 	}
@@ -628,7 +630,8 @@ END_TEST
 
 START_TEST(c4_priv_token_altered)
 {
-	body_altered(RPCAUTH_SVC_PRIVACY, TAMPER_TOKEN, "wrap token bit flipped");
+	body_altered(RPCAUTH_SVC_PRIVACY, TAMPER_TOKEN,
+	    "wrap token bit flipped");
 }
 END_TEST
 
@@ -765,7 +768,8 @@ lib_echo(CLIENT *cl, const char *label)
 	out = demofs_echo_1(&in, cl);
 	ck_assert_msg(out != NULL, "%s: %s", label, clnt_sperror(cl, "echo"));
 	ck_assert_uint_eq(out->demo_data_len, strlen(ECHO_TEXT));
-	ck_assert(memcmp(out->demo_data_val, ECHO_TEXT, strlen(ECHO_TEXT)) == 0);
+	ck_assert(memcmp(out->demo_data_val, ECHO_TEXT,
+	    strlen(ECHO_TEXT)) == 0);
 	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
 }
 
