@@ -64,6 +64,14 @@ void	 rpcauth_err_clear(struct rpcauth_err *err);
 const char *rpcauth_version(void);
 
 
+/*
+ * Debug trace of handshakes and rejections (lengths and outcomes, never
+ * token or key bytes).  Off unless the environment has RPCAUTH_TRACE=1 or a
+ * callback is installed here; the callback gets one line per event (no
+ * newline) and replaces stderr.  cb NULL restores the default.
+ */
+void	 rpcauth_set_trace(void (*cb)(const char *line, void *arg), void *arg);
+
 /* ---- Server ------------------------------------------------------------ */
 
 /* A minimum service for one program and version (RPCAUTH_SVC_* value). */
