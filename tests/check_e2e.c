@@ -297,6 +297,38 @@ START_TEST(explicit_ccache)
 }
 END_TEST
 
+/* rpcauth-ping: what was established on success, one clear line on failure. */
+START_TEST(ping_tool)
+{
+	char portbuf[16], out[4096], errtext[4096];
+	const char *ok[] = { TOP_BUILDDIR "/client/rpcauth-ping", "--port",
+	    portbuf, "--service", "privacy", "127.0.0.1", "0x20000C0F", "1",
+	    "demo@localhost", NULL };
+	const char *bad[] = { TOP_BUILDDIR "/client/rpcauth-ping", "--port",
+	    portbuf, "--flavor", "400462", "127.0.0.1", "0x20000C0F", "1",
+	    "demo@localhost", NULL };
+	int st;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	ck_assert_int_eq(srvproc_run((char *const *)ok, out, sizeof(out),
+	    errtext, sizeof(errtext), 30000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "stderr: %s",
+	    errtext);
+	ck_assert_ptr_nonnull(strstr(out, "server:     demo/localhost@RPCAUTH.TEST"));
+	ck_assert_ptr_nonnull(strstr(out, "client:     alice@RPCAUTH.TEST"));
+	ck_assert_ptr_nonnull(strstr(out, "mechanism:  krb5 (mutual authentication)"));
+	ck_assert_ptr_nonnull(strstr(out, "service:    privacy"));
+	ck_assert_ptr_nonnull(strstr(out, "null rtt:"));
+	ck_assert_int_eq(srvproc_run((char *const *)bad, out, sizeof(out),
+	    errtext, sizeof(errtext), 30000, &st), 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strstr(errtext, "does not speak flavor 400462") != NULL &&
+	    strchr(errtext, '\n') == errtext + strlen(errtext) - 1,
+	    "stderr: %s", errtext);
+}
+END_TEST
+
 /* 20 clients over TCP and 5 over UDP at once, each with its own context. */
 START_TEST(many_clients)
 {
@@ -359,6 +391,7 @@ e2e_suite(void)
 	tcase_add_test(tc, destroy_then_reuse);
 	tcase_add_test(tc, many_clients);
 	tcase_add_test(tc, client_keytab);
+	tcase_add_test(tc, ping_tool);
 	tcase_add_test(tc, explicit_ccache);
 	suite_add_tcase(s, tc);
 	return s;
