@@ -1,2 +1,632 @@
-/* placeholder */
+/* rpcauth/krb5_crypto.c - RFC 3961/3962/8009 AES enctypes over OpenSSL */
+/*
+ * The four AES enctypes and nothing else: aes128/aes256-cts-hmac-sha1-96
+ * (RFC 3962 on the RFC 3961 simplified profile) and
+ * aes128-cts-hmac-sha256-128 / aes256-cts-hmac-sha384-192 (RFC 8009).
+ * DES, 3DES, RC4 and Camellia stay with the GSS-API path.
+ *
+ * Ciphertext stealing is done here on top of plain AES-CBC, so that a
+ * message in pieces (data, filler, token header) is encrypted straight
+ * into the token without being copied together first.  Derived keys live
+ * only inside OpenSSL contexts, which wipe them when freed; every stack
+ * copy is cleansed before return.
+ */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "krb5_crypto.h"
+
+struct etype {
+	int32_t		 enctype;
+	size_t		 keylen;	/* base key and Ke */
+	size_t		 kclen;		/* Kc and Ki */
+	size_t		 h;		/* truncated HMAC */
+	const char	*cbc;		/* OpenSSL cipher names */
+	const char	*ecb;
+	const char	*digest;
+	int		 rfc8009;	/* KDF-HMAC-SHA2, EtM */
+};
+
+static const struct etype etypes[] = {
+	/* RFC 3962 6: Kc and Ki are protocol keys, HMAC-SHA1 cut to 96 bits. */
+	{ K5_AES128_CTS_HMAC_SHA1_96, 16, 16, 12, "AES-128-CBC", "AES-128-ECB",
+	    "SHA1", 0 },
+	{ K5_AES256_CTS_HMAC_SHA1_96, 32, 32, 12, "AES-256-CBC", "AES-256-ECB",
+	    "SHA1", 0 },
+	/* RFC 8009 5: Kc and Ki are as long as the truncated HMAC. */
+	{ K5_AES128_CTS_HMAC_SHA256_128, 16, 16, 16, "AES-128-CBC",
+	    "AES-128-ECB", "SHA256", 1 },
+	{ K5_AES256_CTS_HMAC_SHA384_192, 32, 24, 24, "AES-256-CBC",
+	    "AES-256-ECB", "SHA384", 1 },
+};
+
+struct k5_key {
+	const struct etype	*et;
+	EVP_CIPHER_CTX		*enc;	/* AES-CBC, Ke, no padding */
+	EVP_CIPHER_CTX		*dec;
+	EVP_MAC_CTX		*ki;	/* HMAC with Ki */
+	EVP_MAC_CTX		*kc;	/* HMAC with Kc */
+};
+
+/* RFC 8009 5: the cipher state of a GSS message is the all-zero IV. */
+static const uint8_t zero_iv[K5_BLOCK];
+
+/* EVP takes int lengths: feed long pieces in slices. */
+#define SLICE	(1U << 30)
+
+static const struct etype *
+etype_find(int32_t enctype)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(etypes) / sizeof(etypes[0]); i++)
+		if (etypes[i].enctype == enctype)
+			return &etypes[i];
+	return NULL;
+}
+
+size_t
+k5_enctype_keylen(int32_t enctype)
+{
+	const struct etype *et = etype_find(enctype);
+
+	return et != NULL ? et->keylen : 0;
+}
+
+/* Bit `i` (0 = most significant bit of in[0]) of `in`. */
+static unsigned
+bit_at(const uint8_t *in, size_t i)
+{
+	return (in[i / 8] >> (7 - i % 8)) & 1;
+}
+
+static size_t
+gcd(size_t a, size_t b)
+{
+	while (b != 0) {
+		size_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * RFC 3961 5.1: repeat the input, each copy rotated 13 bits further right,
+ * to lcm(inlen, outlen) bytes, then add the outlen-byte chunks in ones'
+ * complement (end-around carry).  Key setup only: clarity over speed.
+ */
+void
+k5_nfold(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
+{
+	size_t lcm = inlen / gcd(inlen, outlen) * outlen;
+	size_t nbits = inlen * 8, i, j, b;
+	unsigned sum, byte;
+
+	memset(out, 0, outlen);
+	for (i = 0; i < lcm; i += outlen) {
+		unsigned carry = 0;
+
+		for (j = outlen; j-- > 0;) {
+			/* Byte i+j of the string: copy c is rotated 13c. */
+			size_t pos = i + j, c = pos / inlen;
+			size_t start = ((pos % inlen) * 8 + nbits -
+			    (13 * c) % nbits) % nbits;
+
+			byte = 0;
+			for (b = 0; b < 8; b++)
+				byte = byte << 1 |
+				    bit_at(in, (start + b) % nbits);
+			sum = out[j] + byte + carry;
+			out[j] = sum & 0xff;
+			carry = sum >> 8;
+		}
+		/* Ones' complement: the top's carry comes in at the bottom. */
+		while (carry != 0)
+			for (j = outlen; carry != 0 && j-- > 0;) {
+				sum = out[j] + carry;
+				out[j] = sum & 0xff;
+				carry = sum >> 8;
+			}
+	}
+}
+
+static EVP_MAC_CTX *
+hmac_new(const char *digest, const uint8_t *key, size_t keylen)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *mac = NULL;
+	EVP_MAC_CTX *ctx = NULL;
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)(uintptr_t)digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (ctx = EVP_MAC_CTX_new(mac)) == NULL ||
+	    EVP_MAC_init(ctx, key, keylen, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	EVP_MAC_free(mac);
+	return ctx;
+}
+
+/* HMAC of pre | pieces with the context's key; restarts the context. */
+static int
+hmac_iov(EVP_MAC_CTX *ctx, const uint8_t *pre, size_t prelen,
+    const struct k5_iov *iov, size_t n, uint8_t md[EVP_MAX_MD_SIZE])
+{
+	size_t i, mdlen;
+
+	/* A NULL key restarts HMAC with the key already set. */
+	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
+	    (prelen > 0 && EVP_MAC_update(ctx, pre, prelen) != 1))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (iov[i].len > 0 &&
+		    EVP_MAC_update(ctx, iov[i].p, iov[i].len) != 1)
+			return -1;
+	return EVP_MAC_final(ctx, md, &mdlen, EVP_MAX_MD_SIZE) == 1 ? 0 : -1;
+}
+
+static EVP_CIPHER_CTX *
+cipher_new(const char *name, const uint8_t *key, int enc)
+{
+	EVP_CIPHER *c = NULL;
+	EVP_CIPHER_CTX *ctx = NULL;
+
+	if ((c = EVP_CIPHER_fetch(NULL, name, NULL)) == NULL ||
+	    (ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_CipherInit_ex2(ctx, c, key, zero_iv, enc, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+		EVP_CIPHER_CTX_free(ctx);
+		ctx = NULL;
+	}
+	EVP_CIPHER_free(c);
+	return ctx;
+}
+
+/* Restart CBC at `iv`, keeping the key schedule. */
+static int
+cbc_reset(EVP_CIPHER_CTX *ctx, const uint8_t *iv)
+{
+	return EVP_CipherInit_ex2(ctx, NULL, NULL, iv, -1, NULL) == 1 ? 0 : -1;
+}
+
+/* Whole blocks in, the same number out (padding is off). */
+static int
+cbc_update(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size_t len)
+{
+	int outl;
+
+	while (len > 0) {
+		size_t step = len > SLICE ? SLICE : len;
+
+		if (EVP_CipherUpdate(ctx, out, &outl, in, (int)step) != 1)
+			return -1;
+		out += outl;
+		in += step;
+		len -= step;
+	}
+	return 0;
+}
+
+/* RFC 3961 5.1 DK: E(base, n-fold(constant)), chained until long enough. */
+static int
+derive_dk(const struct etype *et, const uint8_t *base,
+    const uint8_t constant[5], uint8_t *out, size_t outlen)
+{
+	EVP_CIPHER_CTX *ecb = NULL;
+	uint8_t block[K5_BLOCK];
+	size_t off;
+	int ret = -1;
+
+	k5_nfold(constant, 5, block, sizeof(block));
+	if ((ecb = cipher_new(et->ecb, base, 1)) == NULL)
+		goto out;
+	for (off = 0; off < outlen; off += K5_BLOCK) {
+		if (cbc_update(ecb, block, block, K5_BLOCK) != 0)
+			goto out;
+		/* AES random-to-key is the identity (RFC 3962 6). */
+		memcpy(out + off, block, outlen - off < K5_BLOCK ?
+		    outlen - off : K5_BLOCK);
+	}
+	ret = 0;
+out:
+	OPENSSL_cleanse(block, sizeof(block));
+	EVP_CIPHER_CTX_free(ecb);
+	return ret;
+}
+
+/* RFC 8009 5: k-truncate(HMAC(base, 00000001 | label | 00 | k)), k <= hash. */
+static int
+derive_kdf(const struct etype *et, const uint8_t *base,
+    const uint8_t label[5], uint8_t *out, size_t outlen)
+{
+	uint8_t msg[4 + 5 + 1 + 4], md[EVP_MAX_MD_SIZE];
+	uint32_t bits = (uint32_t)outlen * 8;
+	EVP_MAC_CTX *ctx;
+	size_t mdlen;
+	int ret = -1;
+
+	msg[0] = 0;
+	msg[1] = 0;
+	msg[2] = 0;
+	msg[3] = 1;
+	memcpy(msg + 4, label, 5);
+	msg[9] = 0;
+	msg[10] = bits >> 24;
+	msg[11] = bits >> 16;
+	msg[12] = bits >> 8;
+	msg[13] = bits;
+	if ((ctx = hmac_new(et->digest, base, et->keylen)) == NULL)
+		goto out;
+	if (EVP_MAC_update(ctx, msg, sizeof(msg)) != 1 ||
+	    EVP_MAC_final(ctx, md, &mdlen, sizeof(md)) != 1 || mdlen < outlen)
+		goto out;
+	memcpy(out, md, outlen);
+	ret = 0;
+out:
+	OPENSSL_cleanse(md, sizeof(md));
+	EVP_MAC_CTX_free(ctx);
+	return ret;
+}
+
+int
+k5_derive(int32_t enctype, const uint8_t *base, size_t baselen,
+    uint32_t usage, uint8_t which, uint8_t out[K5_MAX_KEY], size_t *outlen)
+{
+	const struct etype *et = etype_find(enctype);
+	uint8_t constant[5];
+	size_t len;
+
+	*outlen = 0;
+	if (et == NULL || baselen != et->keylen ||
+	    (which != K5_KC && which != K5_KE && which != K5_KI))
+		return -1;
+	/* RFC 3961 5.3: the usage number, big-endian, then the key kind. */
+	constant[0] = usage >> 24;
+	constant[1] = usage >> 16;
+	constant[2] = usage >> 8;
+	constant[3] = usage;
+	constant[4] = which;
+	len = which == K5_KE ? et->keylen : et->kclen;
+	if ((et->rfc8009 ? derive_kdf(et, base, constant, out, len) :
+	    derive_dk(et, base, constant, out, len)) != 0)
+		return -1;
+	*outlen = len;
+	return 0;
+}
+
+struct k5_key *
+k5_key_new(int32_t enctype, const uint8_t *base, size_t baselen,
+    uint32_t usage, unsigned what)
+{
+	const struct etype *et = etype_find(enctype);
+	struct k5_key *k = NULL;
+	uint8_t dk[K5_MAX_KEY];
+	size_t dklen;
+
+	if (et == NULL || (k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->et = et;
+	if ((what & K5_KEY_CKSUM) &&
+	    (k5_derive(enctype, base, baselen, usage, K5_KC, dk, &dklen) != 0 ||
+	    (k->kc = hmac_new(et->digest, dk, dklen)) == NULL))
+		goto fail;
+	if ((what & K5_KEY_CRYPT) &&
+	    (k5_derive(enctype, base, baselen, usage, K5_KE, dk, &dklen) != 0 ||
+	    (k->enc = cipher_new(et->cbc, dk, 1)) == NULL ||
+	    (k->dec = cipher_new(et->cbc, dk, 0)) == NULL ||
+	    k5_derive(enctype, base, baselen, usage, K5_KI, dk, &dklen) != 0 ||
+	    (k->ki = hmac_new(et->digest, dk, dklen)) == NULL))
+		goto fail;
+	OPENSSL_cleanse(dk, sizeof(dk));
+	return k;
+fail:
+	OPENSSL_cleanse(dk, sizeof(dk));
+	k5_key_free(k);
+	return NULL;
+}
+
+void
+k5_key_free(struct k5_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_CIPHER_CTX_free(k->enc);
+	EVP_CIPHER_CTX_free(k->dec);
+	EVP_MAC_CTX_free(k->ki);
+	EVP_MAC_CTX_free(k->kc);
+	free(k);
+}
+
+size_t
+k5_key_cksum_len(const struct k5_key *k)
+{
+	return k->et->h;
+}
+
+int
+k5_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
+    uint8_t *out)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+
+	if (k->kc == NULL || hmac_iov(k->kc, NULL, 0, iov, n, md) != 0)
+		return -1;
+	memcpy(out, md, k->et->h);
+	return 0;
+}
+
+int
+k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
+    const uint8_t *cksum, size_t cklen)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+
+	if (k->kc == NULL || cklen != k->et->h ||
+	    hmac_iov(k->kc, NULL, 0, iov, n, md) != 0)
+		return -1;
+	return CRYPTO_memcmp(md, cksum, cklen) == 0 ? 0 : -1;
+}
+
+/* The plaintext stream conf | pieces, consumed front to back. */
+struct cursor {
+	const uint8_t		*conf;
+	const struct k5_iov	*iov;
+	size_t			 n;
+	size_t			 seg;	/* 0: conf, i + 1: iov[i] */
+	size_t			 off;	/* within the segment */
+};
+
+static int
+cur_next(struct cursor *c, const uint8_t **p, size_t *avail)
+{
+	for (;;) {
+		size_t len = c->seg == 0 ? K5_BLOCK : c->seg <= c->n ?
+		    c->iov[c->seg - 1].len : 0;
+
+		if (c->seg > c->n)
+			return -1;
+		if (c->off < len) {
+			*p = (c->seg == 0 ? c->conf :
+			    (const uint8_t *)c->iov[c->seg - 1].p) + c->off;
+			*avail = len - c->off;
+			return 0;
+		}
+		c->seg++;
+		c->off = 0;
+	}
+}
+
+/* Encrypt the next len bytes of the stream to *outp (len: whole blocks). */
+static int
+cur_encrypt(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len,
+    uint8_t **outp)
+{
+	const uint8_t *p;
+	size_t avail;
+	int outl;
+
+	while (len > 0) {
+		if (cur_next(c, &p, &avail) != 0)
+			return -1;
+		if (avail > len)
+			avail = len;
+		if (avail > SLICE)
+			avail = SLICE;
+		/* Unaligned pieces: EVP keeps the partial block for us. */
+		if (EVP_CipherUpdate(ctx, *outp, &outl, p, (int)avail) != 1)
+			return -1;
+		*outp += outl;
+		c->off += avail;
+		len -= avail;
+	}
+	return 0;
+}
+
+static int
+cur_copy(struct cursor *c, uint8_t *dst, size_t len)
+{
+	const uint8_t *p;
+	size_t avail;
+
+	while (len > 0) {
+		if (cur_next(c, &p, &avail) != 0)
+			return -1;
+		if (avail > len)
+			avail = len;
+		memcpy(dst, p, avail);
+		dst += avail;
+		c->off += avail;
+		len -= avail;
+	}
+	return 0;
+}
+
+/*
+ * RFC 3962 5: CBC with ciphertext stealing, the last two blocks swapped
+ * and the final one cut to the length of the last plaintext block
+ * ("CS3").  Exactly one block is plain CBC.  `total` >= K5_BLOCK bytes of
+ * the stream go to out; ctx must be an encrypting context.
+ */
+static int
+cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
+    uint8_t *out)
+{
+	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK];
+	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
+	size_t bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
+	int ret = -1;
+
+	if (total < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0 ||
+	    cur_encrypt(cur, ctx, bulk, &out) != 0)
+		goto out;
+	if (total == K5_BLOCK) {
+		ret = cur_encrypt(cur, ctx, K5_BLOCK, &out);
+		goto out;
+	}
+	/*
+	 * En-1 = E(Pn-1 ^ Cn-2), C'n-1 = E(Pn|0 ^ En-1); C'n-1 goes out
+	 * first, then the first r bytes of En-1.
+	 */
+	memset(tail, 0, sizeof(tail));
+	if (cur_copy(cur, tail, K5_BLOCK + r) != 0 ||
+	    cbc_update(ctx, e, tail, K5_BLOCK) != 0 ||
+	    cbc_update(ctx, out, tail + K5_BLOCK, K5_BLOCK) != 0)
+		goto out;
+	memcpy(out + K5_BLOCK, e, r);
+	ret = 0;
+out:
+	OPENSSL_cleanse(tail, sizeof(tail));
+	OPENSSL_cleanse(e, sizeof(e));
+	return ret;
+}
+
+/*
+ * The inverse of cts_encrypt over n >= K5_BLOCK bytes: the first block's
+ * plaintext goes to first[], the rest (n - K5_BLOCK bytes) to rest.
+ */
+static int
+cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
+    uint8_t first[K5_BLOCK], uint8_t *rest)
+{
+	uint8_t d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK];
+	size_t r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
+	size_t bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r, i;
+	const uint8_t *chain;
+	int ret = -1;
+
+	if (n < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0)
+		goto out;
+	if (n == K5_BLOCK) {
+		ret = cbc_update(ctx, first, in, K5_BLOCK);
+		goto out;
+	}
+	if (bulk > 0 && (cbc_update(ctx, first, in, K5_BLOCK) != 0 ||
+	    cbc_update(ctx, rest, in + K5_BLOCK, bulk - K5_BLOCK) != 0))
+		goto out;
+	/* D(C'n-1) = Pn|0 ^ En-1: its tail completes En-1, its head is Pn. */
+	chain = bulk > 0 ? in + bulk - K5_BLOCK : zero_iv;
+	if (cbc_reset(ctx, zero_iv) != 0 ||
+	    cbc_update(ctx, d, in + bulk, K5_BLOCK) != 0)
+		goto out;
+	memcpy(e, in + bulk + K5_BLOCK, r);
+	memcpy(e + r, d + r, K5_BLOCK - r);
+	for (i = 0; i < r; i++)
+		t[K5_BLOCK + i] = d[i] ^ in[bulk + K5_BLOCK + i];
+	if (cbc_reset(ctx, chain) != 0 || cbc_update(ctx, t, e, K5_BLOCK) != 0)
+		goto out;
+	if (bulk == 0) {
+		memcpy(first, t, K5_BLOCK);
+		memcpy(rest, t + K5_BLOCK, r);
+	} else
+		memcpy(rest + bulk - K5_BLOCK, t, K5_BLOCK + r);
+	ret = 0;
+out:
+	OPENSSL_cleanse(d, sizeof(d));
+	OPENSSL_cleanse(e, sizeof(e));
+	OPENSSL_cleanse(t, sizeof(t));
+	return ret;
+}
+
+int
+k5_cts_raw(const uint8_t *key, size_t keylen, int enc, const uint8_t *in,
+    size_t len, uint8_t *out)
+{
+	struct k5_iov rest = { in + K5_BLOCK, len - K5_BLOCK };
+	struct cursor cur = { in, &rest, 1, 0, 0 };
+	EVP_CIPHER_CTX *ctx = NULL;
+	int ret = -1;
+
+	if (len < K5_BLOCK || (keylen != 16 && keylen != 32) ||
+	    (ctx = cipher_new(keylen == 16 ? "AES-128-CBC" : "AES-256-CBC",
+	    key, enc)) == NULL)
+		goto out;
+	ret = enc ? cts_encrypt(ctx, &cur, len, out) :
+	    cts_decrypt(ctx, in, len, out, out + K5_BLOCK);
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+int
+k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
+    const struct k5_iov *iov, size_t n, uint8_t *out)
+{
+	struct cursor cur = { conf, iov, n, 0, 0 };
+	uint8_t md[EVP_MAX_MD_SIZE];
+	struct k5_iov ct;
+	size_t total = K5_BLOCK, i;
+	int ret = -1;
+
+	for (i = 0; i < n; i++) {
+		if (iov[i].len > SIZE_MAX - total - 64)
+			return -1;
+		total += iov[i].len;
+	}
+	if (k->enc == NULL)
+		goto out;
+	/* RFC 3961 5.3: the SHA-1 types MAC the plaintext, confounder first. */
+	if (!k->et->rfc8009 && hmac_iov(k->ki, conf, K5_BLOCK, iov, n, md) != 0)
+		goto out;
+	if (cts_encrypt(k->enc, &cur, total, out) != 0)
+		goto out;
+	/* RFC 8009 5: encrypt-then-MAC over IV | C. */
+	ct.p = out;
+	ct.len = total;
+	if (k->et->rfc8009 &&
+	    hmac_iov(k->ki, zero_iv, K5_BLOCK, &ct, 1, md) != 0)
+		goto out;
+	memcpy(out + total, md, k->et->h);
+	ret = 0;
+out:
+	OPENSSL_cleanse(md, sizeof(md));
+	return ret;
+}
+
+int
+k5_decrypt(struct k5_key *k, const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint8_t conf[K5_BLOCK], md[EVP_MAX_MD_SIZE];
+	struct k5_iov ct, pt;
+	size_t h = k->et->h, n, plen;
+	int ret = -1;
+
+	if (k->dec == NULL || len < K5_BLOCK + h)
+		return -1;
+	n = len - h;
+	plen = n - K5_BLOCK;
+	ct.p = in;
+	ct.len = n;
+	/* RFC 8009 5: check the tag before decrypting anything. */
+	if (k->et->rfc8009 &&
+	    (hmac_iov(k->ki, zero_iv, K5_BLOCK, &ct, 1, md) != 0 ||
+	    CRYPTO_memcmp(md, in + n, h) != 0))
+		goto out;
+	/* The confounder is decrypted aside, so out gets the plaintext only. */
+	if (cts_decrypt(k->dec, in, n, conf, out) != 0)
+		goto out;
+	pt.p = out;
+	pt.len = plen;
+	if (!k->et->rfc8009 &&
+	    (hmac_iov(k->ki, conf, K5_BLOCK, &pt, 1, md) != 0 ||
+	    CRYPTO_memcmp(md, in + n, h) != 0))
+		goto out;
+	ret = 0;
+out:
+	if (ret != 0)
+		OPENSSL_cleanse(out, plen);
+	OPENSSL_cleanse(conf, sizeof(conf));
+	OPENSSL_cleanse(md, sizeof(md));
+	return ret;
+}

@@ -1,4 +1,98 @@
-/* placeholder */
+/* rpcauth/krb5_crypto.h - RFC 3961/3962/8009 AES enctypes over OpenSSL */
 #ifndef RPCAUTH_KRB5_CRYPTO_H
 #define RPCAUTH_KRB5_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Enctype numbers (RFC 3962 7, RFC 8009 8); the only ones handled here. */
+#define K5_AES128_CTS_HMAC_SHA1_96	17
+#define K5_AES256_CTS_HMAC_SHA1_96	18
+#define K5_AES128_CTS_HMAC_SHA256_128	19
+#define K5_AES256_CTS_HMAC_SHA384_192	20
+
+#define K5_BLOCK	16	/* AES block; also the confounder length */
+#define K5_MAX_KEY	32	/* longest base or derived key, in bytes */
+#define K5_MAX_CKSUM	24	/* longest truncated HMAC (RFC 8009) */
+
+/* RFC 3961 5.3: the octet after the usage number names the derived key. */
+#define K5_KC		0x99	/* checksum key */
+#define K5_KE		0xAA	/* encryption key */
+#define K5_KI		0x55	/* integrity key of the encryption */
+
+/* What k5_key_new() derives. */
+#define K5_KEY_CKSUM	0x1	/* Kc: k5_checksum() */
+#define K5_KEY_CRYPT	0x2	/* Ke, Ki: k5_encrypt(), k5_decrypt() */
+
+/* Length of a base key of `enctype`, or 0 when the enctype is not ours. */
+size_t	k5_enctype_keylen(int32_t enctype);
+
+/* RFC 3961 5.1 n-fold: fold or stretch `in` into exactly outlen bytes. */
+void	k5_nfold(const uint8_t *in, size_t inlen, uint8_t *out,
+	    size_t outlen);
+
+/*
+ * Derive the `which` key (K5_KC, K5_KE, K5_KI) for `usage` from `base`:
+ * RFC 3961 5.1 DK for the SHA-1 enctypes, RFC 8009 5 KDF-HMAC-SHA2 for the
+ * SHA-2 ones.  Writes *outlen bytes (at most K5_MAX_KEY) to out.  Returns
+ * 0, or -1 (unknown enctype, wrong base length, OpenSSL failure).
+ */
+int	k5_derive(int32_t enctype, const uint8_t *base, size_t baselen,
+	    uint32_t usage, uint8_t which, uint8_t out[K5_MAX_KEY],
+	    size_t *outlen);
+
+/* A message in pieces, hashed or encrypted as if concatenated. */
+struct k5_iov {
+	const void	*p;
+	size_t		 len;
+};
+
+/*
+ * The keys of one usage number, derived and held in OpenSSL contexts
+ * (which wipe them when freed); the derived bytes are never kept.  Not
+ * safe for concurrent use: the caller serializes.
+ */
+struct k5_key;
+
+/* `what`: K5_KEY_CKSUM and/or K5_KEY_CRYPT.  NULL on failure. */
+struct k5_key	*k5_key_new(int32_t enctype, const uint8_t *base,
+		    size_t baselen, uint32_t usage, unsigned what);
+void		 k5_key_free(struct k5_key *k);	/* NULL is fine */
+
+/* Truncated HMAC length h: 12 (SHA-1 types), 16 or 24 (RFC 8009). */
+size_t	k5_key_cksum_len(const struct k5_key *k);
+
+/* Checksum of the pieces with Kc (RFC 3961 5.4 / RFC 8009 5); h bytes. */
+int	k5_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
+	    uint8_t *out);
+/* 0 if `cksum` (cklen bytes) is the checksum of the pieces, else -1. */
+int	k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov,
+	    size_t n, const uint8_t *cksum, size_t cklen);
+
+/*
+ * Encrypt conf | pieces (RFC 3961 5.3 with RFC 3962 CBC-CTS, or RFC 8009
+ * 5): out receives K5_BLOCK + the pieces' total + h bytes, the ciphertext
+ * then the tag.  out must not overlap the pieces.  `conf` is the random
+ * confounder (fixed only by tests).
+ */
+int	k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
+	    const struct k5_iov *iov, size_t n, uint8_t *out);
+
+/*
+ * Check and decrypt `in` (ciphertext | tag, len bytes).  On success writes
+ * the plaintext without its confounder, len - K5_BLOCK - h bytes, to out
+ * (which must not overlap in) and returns 0.  Returns -1 when the input is
+ * too short or the tag does not verify; out is wiped then.
+ */
+int	k5_decrypt(struct k5_key *k, const uint8_t *in, size_t len,
+	    uint8_t *out);
+
+/*
+ * RFC 3962 5 CBC-CTS alone, with a raw AES key (16 or 32 bytes) and the
+ * zero IV: enc 1 encrypts, 0 decrypts len >= K5_BLOCK bytes from in to out
+ * (no overlap).  For the RFC 3962 appendix B vectors; 0 or -1.
+ */
+int	k5_cts_raw(const uint8_t *key, size_t keylen, int enc,
+	    const uint8_t *in, size_t len, uint8_t *out);
+
 #endif

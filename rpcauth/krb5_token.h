@@ -1,4 +1,56 @@
-/* placeholder */
+/* rpcauth/krb5_token.h - RFC 4121 MIC and Wrap tokens made and checked with OpenSSL */
 #ifndef RPCAUTH_KRB5_TOKEN_H
 #define RPCAUTH_KRB5_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gssapi/gssapi.h>
+
+/*
+ * The per-message state of one established krb5 context after it left
+ * the GSS library: our role, the token key's derived usage keys and the
+ * next send sequence number.  Not safe for concurrent use (secctx's lock
+ * serializes).  The sequence numbers of received tokens are not checked:
+ * RPCSEC_GSS has its own window (RFC 2203 5.3.3.1), and MIT does not
+ * check them either unless replay or sequence detection was asked for.
+ */
+struct k5ctx;
+
+/*
+ * `key` is the token key of RFC 4121 2: the acceptor subkey when the
+ * acceptor asserted one (then acceptor_subkey is 1 and every token carries
+ * the AcceptorSubkey flag), otherwise the initiator's subkey.  The key
+ * bytes are not kept.  NULL when the enctype is not one of the AES four or
+ * on failure.
+ */
+struct k5ctx	*k5ctx_new(int initiator, int acceptor_subkey,
+		    int32_t enctype, const uint8_t *key, size_t keylen,
+		    uint64_t send_seq);
+void		 k5ctx_free(struct k5ctx *c);	/* NULL is fine */
+int32_t		 k5ctx_enctype(const struct k5ctx *c);
+
+/* Exact token sizes, for the caller's output buffer. */
+size_t	k5tok_mic_len(const struct k5ctx *c);
+/* 0: too big */
+size_t	k5tok_wrap_len(const struct k5ctx *c, size_t msglen);
+
+/*
+ * Each returns a GSS major status: GSS_S_COMPLETE, GSS_S_DEFECTIVE_TOKEN
+ * (malformed), GSS_S_BAD_SIG (checksum, wrong direction or key flag),
+ * GSS_S_FAILURE (confidentiality absent, internal error).
+ */
+OM_uint32	k5tok_get_mic(struct k5ctx *c, const void *msg, size_t len,
+		    uint8_t *tok_out);
+OM_uint32	k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
+		    const uint8_t *tok, size_t toklen);
+/* Always sealed (confidentiality), EC = RRC = 0 as MIT's gss_wrap. */
+OM_uint32	k5tok_wrap(struct k5ctx *c, const void *msg, size_t len,
+		    uint8_t *tok_out);
+/*
+ * Any EC and RRC are accepted.  out must hold toklen bytes; *outlen gets
+ * the message length.  Tokens without confidentiality are refused.
+ */
+OM_uint32	k5tok_unwrap(struct k5ctx *c, const uint8_t *tok,
+		    size_t toklen, uint8_t *out, size_t *outlen);
+
 #endif

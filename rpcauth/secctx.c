@@ -1,15 +1,29 @@
 /* rpcauth/secctx.c - one established security context and its per-message calls */
+/*
+ * Two paths behind one lock: the GSS library, or for krb5 contexts with
+ * an AES token key, RFC 4121 tokens made with OpenSSL (krb5_token.c)
+ * after the context was exported (lucid.c).  The fast path is in use
+ * exactly when `fast` is set and gctx is GSS_C_NO_CONTEXT.  Token buffers
+ * of either path come from malloc, which is what gss_release_buffer()
+ * frees in MIT's mechglue.
+ */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "krb5_token.h"
+#include "lucid.h"
+#include "mech.h"
 #include "secctx.h"
+#include "trace.h"
 
 void
 secctx_init(struct secctx *sc)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->gctx = GSS_C_NO_CONTEXT;
+	sc->fast = NULL;
 	pthread_mutex_init(&sc->lock, NULL);
 }
 
@@ -21,7 +35,72 @@ secctx_clear(struct secctx *sc)
 	if (sc->gctx != GSS_C_NO_CONTEXT)
 		(void)gss_delete_sec_context(&min, &sc->gctx, GSS_C_NO_BUFFER);
 	sc->gctx = GSS_C_NO_CONTEXT;
+	k5ctx_free(sc->fast);		/* wipes the key schedules */
+	sc->fast = NULL;
 	pthread_mutex_destroy(&sc->lock);
+}
+
+/* Under the lock: the fast state, unless a new GSS context replaced it. */
+static struct k5ctx *
+fast_locked(struct secctx *sc)
+{
+	if (sc->fast != NULL && sc->gctx != GSS_C_NO_CONTEXT) {
+		k5ctx_free(sc->fast);
+		sc->fast = NULL;
+	}
+	return sc->fast;
+}
+
+static int
+fastpath_allowed(void)
+{
+	const char *v = getenv("RPCAUTH_KRB5_FASTPATH");
+
+	return v == NULL || strcmp(v, "0") != 0;
+}
+
+int
+secctx_accel(struct secctx *sc)
+{
+	struct k5ctx *fast = NULL;
+	int r = 0;
+
+	pthread_mutex_lock(&sc->lock);
+	if (fast_locked(sc) != NULL) {
+		r = 1;
+		goto out;
+	}
+	if (sc->gctx == GSS_C_NO_CONTEXT || sc->mech == GSS_C_NO_OID ||
+	    strcmp(mech_name(sc->mech), "krb5") != 0 || !fastpath_allowed())
+		goto out;
+	if ((r = lucid_export(&sc->gctx, &fast)) == 1)
+		sc->fast = fast;
+out:
+	pthread_mutex_unlock(&sc->lock);
+	if (r == 1 && fast != NULL)
+		TRACE("krb5 per-message tokens now made with OpenSSL "
+		    "(enctype %d)", (int)k5ctx_enctype(fast));
+	else if (r < 0)
+		TRACE("krb5 context lost: exported but the keys could not be "
+		    "set up (out of memory)");
+	return r;
+}
+
+/* A token buffer of n bytes for the caller to gss_release_buffer(). */
+static uint8_t *
+tok_alloc(gss_buffer_t out, size_t n)
+{
+	out->length = 0;
+	out->value = malloc(n > 0 ? n : 1);
+	return out->value;
+}
+
+static void
+tok_drop(gss_buffer_t out)
+{
+	free(out->value);
+	out->value = NULL;
+	out->length = 0;
 }
 
 int
@@ -29,26 +108,41 @@ secctx_get_mic(struct secctx *sc, const void *msg, size_t len,
     gss_buffer_t mic_out, struct secctx_status *st)
 {
 	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
+	struct k5ctx *f;
 
+	st->minor = 0;
 	pthread_mutex_lock(&sc->lock);
-	st->major = gss_get_mic(&st->minor, sc->gctx, GSS_C_QOP_DEFAULT, &in,
-	    mic_out);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_get_mic(&st->minor, sc->gctx,
+		    GSS_C_QOP_DEFAULT, &in, mic_out);
+	else if (tok_alloc(mic_out, k5tok_mic_len(f)) == NULL)
+		st->major = GSS_S_FAILURE;
+	else if ((st->major = k5tok_get_mic(f, msg, len, mic_out->value)) ==
+	    GSS_S_COMPLETE)
+		mic_out->length = k5tok_mic_len(f);
+	else
+		tok_drop(mic_out);
 	pthread_mutex_unlock(&sc->lock);
 	return GSS_ERROR(st->major) ? -1 : 0;
 }
 
 int
-secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
+secctx_verify_mic_locked(struct secctx *sc, const void *msg, size_t len,
     const void *mic, size_t miclen, struct secctx_status *st)
 {
 	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
 	gss_buffer_desc tok = { miclen, (void *)(uintptr_t)mic };
 	gss_qop_t qop = GSS_C_QOP_DEFAULT;
+	struct k5ctx *f;
 
-	pthread_mutex_lock(&sc->lock);
-	st->major = gss_verify_mic(&st->minor, sc->gctx, &in, &tok, &qop);
-	pthread_mutex_unlock(&sc->lock);
-	/* Supplementary bits (old token, gap) are errors here: RPC has its own window. */
+	st->minor = 0;
+	if ((f = fast_locked(sc)) != NULL)
+		st->major = k5tok_verify_mic(f, msg, len, mic, miclen);
+	else
+		st->major = gss_verify_mic(&st->minor, sc->gctx, &in, &tok,
+		    &qop);
+	/* Supplementary bits (old token, gap) are errors here: RPC has its
+	 * own window. */
 	if (st->major != GSS_S_COMPLETE)
 		return -1;
 	if (qop != GSS_C_QOP_DEFAULT) {
@@ -59,16 +153,41 @@ secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
 }
 
 int
+secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
+    const void *mic, size_t miclen, struct secctx_status *st)
+{
+	int r;
+
+	pthread_mutex_lock(&sc->lock);
+	r = secctx_verify_mic_locked(sc, msg, len, mic, miclen, st);
+	pthread_mutex_unlock(&sc->lock);
+	return r;
+}
+
+int
 secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
     struct secctx_status *st)
 {
 	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
+	struct k5ctx *f;
+	size_t n;
 	int conf = 0;
 	OM_uint32 min;
 
+	st->minor = 0;
 	pthread_mutex_lock(&sc->lock);
-	st->major = gss_wrap(&st->minor, sc->gctx, 1, GSS_C_QOP_DEFAULT, &in,
-	    &conf, out);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_wrap(&st->minor, sc->gctx, 1,
+		    GSS_C_QOP_DEFAULT, &in, &conf, out);
+	else if ((n = k5tok_wrap_len(f, len)) == 0 ||
+	    tok_alloc(out, n) == NULL)
+		st->major = GSS_S_FAILURE;
+	else if ((st->major = k5tok_wrap(f, msg, len, out->value)) ==
+	    GSS_S_COMPLETE) {
+		out->length = n;
+		conf = 1;	/* fast Wrap tokens are always sealed */
+	} else
+		tok_drop(out);
 	pthread_mutex_unlock(&sc->lock);
 	if (GSS_ERROR(st->major))
 		return -1;
@@ -88,11 +207,24 @@ secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
 {
 	gss_buffer_desc in = { len, (void *)(uintptr_t)tok };
 	gss_qop_t qop = GSS_C_QOP_DEFAULT;
+	struct k5ctx *f;
+	size_t n = 0;
 	int conf = 0;
 	OM_uint32 min;
 
+	st->minor = 0;
 	pthread_mutex_lock(&sc->lock);
-	st->major = gss_unwrap(&st->minor, sc->gctx, &in, out, &conf, &qop);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_unwrap(&st->minor, sc->gctx, &in, out, &conf,
+		    &qop);
+	else if (tok_alloc(out, len) == NULL)
+		st->major = GSS_S_FAILURE;
+	else if ((st->major = k5tok_unwrap(f, tok, len, out->value, &n)) ==
+	    GSS_S_COMPLETE) {
+		out->length = n;
+		conf = 1;	/* k5tok_unwrap refuses unsealed ones */
+	} else
+		tok_drop(out);
 	pthread_mutex_unlock(&sc->lock);
 	if (st->major != GSS_S_COMPLETE)
 		return -1;
