@@ -1,0 +1,105 @@
+/* bench/bench.h - what rpcbench's files share: options, servers, figures */
+#ifndef RPCAUTH_BENCH_BENCH_H
+#define RPCAUTH_BENCH_BENCH_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "measure.h"
+#include "report.h"
+#include "srvproc.h"
+
+#define PROG		"rpcbench"
+
+struct bench_opts {
+	int		 reps;
+	int		 compare;	/* 0: only the context figures */
+	double		 seconds;	/* least length of a timed part */
+	size_t		 contexts;	/* the scale test; 0: skip it */
+	size_t		 mem_contexts;	/* first memory reading */
+	size_t		 conn_contexts;	/* one connection each; 0: skip */
+};
+
+/* ---- servers.c: rpcbench-server processes -------------------------------- */
+
+struct server {
+	const char	*mode;		/* rpcbench-server --mode */
+	unsigned long	 maxctx;	/* 0: the library's default */
+	int		 norcache;	/* run with KRB5RCACHETYPE=none */
+	int		 smallbuf;	/* libtirpc's default record buffers */
+	struct srvproc	 proc;
+	int		 port;
+};
+#define SERVER_INIT(mode)	{ (mode), 0, 0, 0, { -1, -1 }, 0 }
+
+/* Start on a free port, wait for "ready".  0, or -1 (told on stderr). */
+int	 server_start(struct server *sv);
+void	 server_stop(struct server *sv);
+/* Stop and start again; exits the program if it cannot. */
+void	 server_restart(struct server *sv);
+/* VmRSS of a process in KiB, or -1. */
+long	 server_rss_kib(const struct server *sv);
+
+/* ---- rpcbench.c: the comparison ------------------------------------------ */
+
+enum metric { M_NULL, M_ECHO_SMALL, M_ECHO_64K, M_ECHO_1M, M_ECHO_16M,
+	M_SETUP, M_COUNT };
+
+struct metricdef {
+	const char	*name;
+	enum bop	 op;
+	size_t		 size;
+	int		 mbps;		/* MB/s of `size` bytes one way */
+	unsigned	 min_ops;
+	int		 all_levels;	/* else krb5i only */
+	int		 authsys;	/* AUTH_SYS takes part */
+};
+extern const struct metricdef bench_metrics[M_COUNT];
+
+/*
+ * [metric][level 1-3][system].  AUTH_SYS has no levels: it is measured in
+ * each level's job, as that job's baseline.
+ */
+extern struct series bench_res[M_COUNT][4][BSYS_COUNT];
+
+/* "bench: [3/120] ..." on stderr, no newline: the outcome follows. */
+void	 bench_progress(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* How long to wait for the result of a job with ntargets targets. */
+int	 bench_timeout_ms(const struct bench_opts *o, int ntargets);
+
+/* ---- scale.c: rpcauth with many contexts; memory ------------------------- */
+
+struct scale_out {
+	int		 done;
+	size_t		 n_small, n_large;	/* counts at the RSS reads */
+	double		 kib_small, kib_large;	/* per context */
+	double		 pop_rate;		/* contexts/s while filling */
+	double		 pop_secs;
+	/* [NULL, ECHO 100 B][10 contexts, o->contexts] */
+	struct series	 calls[2][2];
+	char		 err[240];
+};
+
+struct conn_out {
+	int		 done;
+	double		 kib;		/* per context and its connection */
+	char		 err[240];
+};
+
+/* Progress steps the two take, for the [k/N] count. */
+int	 scale_steps(const struct bench_opts *o);
+void	 scale_test(const struct bench_opts *o, struct scale_out *out);
+void	 scale_conn_test(const struct bench_opts *o, enum bsys sys,
+	    struct conn_out *out);
+
+/* ---- table.c: stdout ----------------------------------------------------- */
+
+void	 table_comparison(const struct bench_opts *o);
+void	 table_scale(const struct bench_opts *o, const struct scale_out *so,
+	    const struct conn_out co[2]);
+void	 table_targets(const struct bench_opts *o,
+	    const struct scale_out *so);
+void	 table_failures(void);
+
+#endif

@@ -1,0 +1,275 @@
+/* bench/table.c - the Markdown tables rpcbench prints on stdout */
+/*
+ * Every cell comes from report.c: "median [min-max]" over the
+ * repetitions, "fails" when any repetition failed, ratios pairwise.
+ * Targets are judged on medians.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* The series of one figure (AUTH_SYS: as measured in that level's job). */
+static const struct series *
+fig(enum metric m, int level, enum bsys sys)
+{
+	return &bench_res[m][level][sys];
+}
+
+static void
+row(const char *c1, const char *c2, const char *c3, const char *c4,
+    const char *c5, const char *c6, const char *c7)
+{
+	printf("| %-18s | %-5s | %-22s | %-22s | %-22s | %-19s | %-19s |\n",
+	    c1, c2, c3, c4, c5, c6, c7);
+}
+
+/* A ratio cell; "n/a" when either side failed or is absent. */
+static void
+ratio_cell(char *buf, size_t len, const struct series *a,
+    const struct series *b, int nreps)
+{
+	struct series ratio;
+
+	series_ratio(&ratio, a, b, nreps);
+	if (ratio.failed)
+		snprintf(buf, len, "n/a");
+	else
+		series_cell(buf, len, &ratio, nreps, 2, "x", "n/a");
+}
+
+void
+table_comparison(const struct bench_opts *o)
+{
+	char a[64], t[64], r[64], q1[64], q2[64];
+	const struct metricdef *md;
+	int m, level, dec;
+
+	row("figure", "level", "AUTH_SYS", "libtirpc RPCSEC_GSS", "rpcauth",
+	    "rpcauth/libtirpc", "rpcauth/AUTH_SYS");
+	row("---", "---", "---", "---", "---", "---", "---");
+	for (m = 0; m < M_COUNT; m++)
+		for (level = 1; level <= 3; level++) {
+			md = &bench_metrics[m];
+			if (!md->all_levels && level != 2)
+				continue;
+			dec = md->mbps ? 1 : 0;
+			series_cell(a, sizeof(a), fig(m, level, BSYS_AUTHSYS),
+			    o->reps, dec, "", "n/a");
+			series_cell(t, sizeof(t), fig(m, level, BSYS_TIRPC),
+			    o->reps, dec, "", "n/a");
+			series_cell(r, sizeof(r), fig(m, level, BSYS_RPCAUTH),
+			    o->reps, dec, "", "n/a");
+			ratio_cell(q1, sizeof(q1), fig(m, level, BSYS_RPCAUTH),
+			    fig(m, level, BSYS_TIRPC), o->reps);
+			ratio_cell(q2, sizeof(q2), fig(m, level, BSYS_RPCAUTH),
+			    fig(m, level, BSYS_AUTHSYS), o->reps);
+			row(md->name, level_name(level), a, t, r, q1, q2);
+		}
+}
+
+static void
+kib_cell(char *buf, size_t len, const struct conn_out *co)
+{
+	if (co->done)
+		snprintf(buf, len, "%.1f KiB", co->kib);
+	else
+		snprintf(buf, len, "fails");
+}
+
+void
+table_scale(const struct bench_opts *o, const struct scale_out *so,
+    const struct conn_out co[2])
+{
+	char c10[64], cmany[64], q[64];
+	int m;
+
+	if (o->contexts > 0) {
+		printf("\nrpcauth with many live contexts (krb5i, 1 client "
+		    "thread; the calling context is the newest):\n\n");
+		if (!so->done)
+			printf("not measured: %s\n", so->err);
+		else {
+			printf("| figure | 10 contexts | %zu contexts | "
+			    "ratio |\n| --- | --- | --- | --- |\n",
+			    o->contexts);
+			for (m = 0; m < 2; m++) {
+				series_cell(c10, sizeof(c10),
+				    &so->calls[m][0], o->reps, 0, "", "n/a");
+				series_cell(cmany, sizeof(cmany),
+				    &so->calls[m][1], o->reps, 0, "", "n/a");
+				ratio_cell(q, sizeof(q), &so->calls[m][1],
+				    &so->calls[m][0], o->reps);
+				printf("| %s | %s | %s | %s |\n", m == 0 ?
+				    "NULL calls/s" : "ECHO 100 B calls/s",
+				    c10, cmany, q);
+			}
+		}
+	}
+	printf("\nServer memory per idle context (VmRSS of the server "
+	    "process before and after, divided; one reading):\n\n");
+	printf("| how the contexts were made | libtirpc RPCSEC_GSS | "
+	    "rpcauth |\n| --- | --- | --- |\n");
+	if (o->conn_contexts > 0) {
+		char t[64], r[64];
+
+		kib_cell(t, sizeof(t), &co[0]);
+		kib_cell(r, sizeof(r), &co[1]);
+		printf("| %zu connections, one context each (includes the "
+		    "connection, 64 KiB buffers) | %s | %s |\n",
+		    o->conn_contexts, t, r);
+	}
+	if (so->done) {
+		printf("| %zu contexts, %d per connection | n/a (one context "
+		    "per connection) | %.2f KiB |\n", so->n_small, POP_BATCH,
+		    so->kib_small);
+		printf("| %zu contexts, %d per connection | n/a | %.2f KiB "
+		    "|\n", so->n_large, POP_BATCH, so->kib_large);
+		printf("\nrpcauth context setups over persistent connections "
+		    "(%d per connection, no DESTROY, server with "
+		    "KRB5RCACHETYPE=none): %.0f/s while filling the table "
+		    "(%zu in %.1f s).  libtirpc cannot make a second context "
+		    "on a connection.\n", POP_BATCH, so->pop_rate,
+		    so->n_large, so->pop_secs);
+	}
+}
+
+/* Median of a pairwise ratio and its cell; 0 when there is none. */
+static double
+ratio_median(const struct series *a, const struct series *b, int nreps,
+    char *cell, size_t len)
+{
+	struct series ratio;
+	double med, min, max;
+
+	ratio_cell(cell, len, a, b, nreps);
+	series_ratio(&ratio, a, b, nreps);
+	if (ratio.failed || series_stats(&ratio, nreps, &med, &min,
+	    &max) == 0)
+		return 0;
+	return med;
+}
+
+static void
+target(const char *what, const char *measured, int met)
+{
+	printf("| %-56s | %-44s | %-4s |\n", what, measured,
+	    met ? "yes" : "NO");
+}
+
+/* rpcauth/libtirpc at `level` for metric m. */
+static double
+vs_tirpc(const struct bench_opts *o, enum metric m, int level, char *cell,
+    size_t len)
+{
+	return ratio_median(fig(m, level, BSYS_RPCAUTH),
+	    fig(m, level, BSYS_TIRPC), o->reps, cell, len);
+}
+
+/* The targets for the three-way comparison. */
+static void
+targets_compare(const struct bench_opts *o)
+{
+	static const enum metric big[] = { M_ECHO_1M, M_ECHO_16M };
+	char cell[96], lowest[128] = "n/a";
+	double v, low = 1e300;
+	int i, m, level, works = 1, tirpc_fails = 0;
+
+	v = vs_tirpc(o, M_ECHO_64K, 2, cell, sizeof(cell));
+	target("krb5i ECHO 64 KiB: rpcauth >= 2x libtirpc", cell, v >= 2.0);
+	v = vs_tirpc(o, M_ECHO_64K, 3, cell, sizeof(cell));
+	target("krb5p ECHO 64 KiB: rpcauth >= 4x libtirpc", cell, v >= 4.0);
+
+	for (i = 0; i < 2; i++)
+		for (level = 2; level <= 3; level++) {
+			const struct series *s = fig(big[i], level,
+			    BSYS_RPCAUTH);
+
+			if (s->failed || !s->tried)
+				works = 0;
+			if (fig(big[i], level, BSYS_TIRPC)->failed)
+				tirpc_fails = 1;
+		}
+	snprintf(cell, sizeof(cell), "rpcauth: %s; libtirpc: %s",
+	    works ? "all work" : "some fail",
+	    tirpc_fails ? "fails" : "works");
+	target("ECHO 1 MiB and 16 MiB work at krb5i and krb5p", cell, works);
+
+	for (m = M_NULL; m <= M_ECHO_SMALL; m++)
+		for (level = 1; level <= 3; level++) {
+			v = vs_tirpc(o, m, level, cell, sizeof(cell));
+			if (v < low) {
+				low = v;
+				snprintf(lowest, sizeof(lowest), "lowest: %s "
+				    "(%s %s)", cell, m == M_NULL ? "NULL" :
+				    "ECHO 100 B", level_name(level));
+			}
+		}
+	target("small calls (NULL, ECHO 100 B; 3 levels) >= 1.0x libtirpc",
+	    lowest, low >= 1.0);
+
+	v = vs_tirpc(o, M_SETUP, 2, cell, sizeof(cell));
+	target("context setups >= 1.5x libtirpc", cell, v >= 1.5);
+}
+
+/* Many live contexts against 10: the figure furthest from 1.0x decides. */
+static void
+targets_contexts(const struct bench_opts *o, const struct scale_out *so)
+{
+	char cell[96], worst_cell[128] = "n/a", what[96];
+	double v, dev, worst = -1;
+	int m;
+
+	snprintf(what, sizeof(what), "%zu vs 10 contexts: per-call cost "
+	    "within 10%%", o->contexts);
+	if (!so->done) {
+		target(what, "not measured (see above)", 0);
+		return;
+	}
+	for (m = 0; m < 2; m++) {
+		v = ratio_median(&so->calls[m][1], &so->calls[m][0], o->reps,
+		    cell, sizeof(cell));
+		dev = v > 1.0 ? v - 1.0 : 1.0 - v;
+		if (v > 0 && dev > worst) {
+			worst = dev;
+			snprintf(worst_cell, sizeof(worst_cell), "%s (%s)",
+			    cell, m == 0 ? "NULL" : "ECHO 100 B");
+		}
+	}
+	target(what, worst_cell, worst >= 0 && worst <= 0.10);
+}
+
+void
+table_targets(const struct bench_opts *o, const struct scale_out *so)
+{
+	printf("\n| target (medians, same run) | measured | met |\n");
+	printf("| --- | --- | --- |\n");
+	if (o->compare)
+		targets_compare(o);
+	if (o->contexts > 0)
+		targets_contexts(o, so);
+}
+
+void
+table_failures(void)
+{
+	const struct series *s;
+	int m, level, sys, first = 1;
+
+	for (m = 0; m < M_COUNT; m++)
+		for (level = 1; level <= 3; level++)
+			for (sys = 0; sys < BSYS_COUNT; sys++) {
+				s = &bench_res[m][level][sys];
+				if (!s->failed)
+					continue;
+				if (first)
+					printf("\nWhy cells say \"fails\":"
+					    "\n\n");
+				first = 0;
+				printf("- %s %s %s: %s\n", bsys_name(sys),
+				    level_name(level), bench_metrics[m].name,
+				    s->err);
+			}
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# scripts/bench.sh - build (optimized, -O2) and run the benchmark: AUTH_SYS,
+# libtirpc's built-in RPCSEC_GSS and rpcauth side by side in one run, next to a
+# private KDC; prints one Markdown table on stdout, progress on stderr.  Never
+# part of the test suite.  See bench/README.md for what each figure means.
+#
+# Environment (defaults in brackets):
+#   BENCH_REPS [3]             repetitions; every figure is a median of these
+#   BENCH_SECONDS [2]          least timed part of each system in each figure
+#   BENCH_COMPARE [1]          0: skip the three-way comparison
+#   BENCH_CONTEXTS [100000]    live contexts for the scale figure; 0 skips it
+#   BENCH_MEM_CONTEXTS [10000] contexts for the first memory reading
+#   BENCH_CONN_CONTEXTS [1000] connections for the per-connection memory row
+#   BENCH_BUILD [build/normal] build directory (scripts/build.sh)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/deps.sh
+dir=${BENCH_BUILD:-build/normal}
+echo "bench: building ($dir)" >&2
+# The same configure arguments as scripts/test.sh and scripts/demo.sh, so
+# that a shared build directory is not reconfigured back and forth.
+scripts/build.sh "$dir" --enable-werror
+case $dir in /*) ;; *) dir=$top/$dir ;; esac
+
+# One context per connection on the libtirpc side: client and server each
+# hold BENCH_CONN_CONTEXTS descriptors at once.
+need=$(( ${BENCH_CONN_CONTEXTS:-1000} + 256 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+	ulimit -n "$need" 2>/dev/null || {
+		echo "bench: open file limit $(ulimit -n) is below $need;" \
+		    "lower BENCH_CONN_CONTEXTS or raise ulimit -n" >&2
+		exit 1
+	}
+fi
+
+"$dir/bench/rpcbench" --reps "${BENCH_REPS:-3}" \
+    --seconds "${BENCH_SECONDS:-2}" --compare "${BENCH_COMPARE:-1}" \
+    --contexts "${BENCH_CONTEXTS:-100000}" \
+    --mem-contexts "${BENCH_MEM_CONTEXTS:-10000}" \
+    --conn-contexts "${BENCH_CONN_CONTEXTS:-1000}"
+
+# What the figures depend on, for whoever compares two runs.
+ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo "?")
+echo
+echo "Machine: ${cpu:-?}, $(nproc) CPUs, Linux $(uname -r)."
+echo "libtirpc $(ver libtirpc3), MIT krb5 $(ver libgssapi-krb5-2)," \
+    "OpenSSL $(ver libssl3), rpcauth $rev."
