@@ -3,6 +3,8 @@
  * libtirpc calls these ops under the CLIENT's per-fd lock, one call at a
  * time (LIBTIRPC-NOTES.md), so seq_cur is the sequence number of the only
  * call in flight; a UDP retransmission resends the same bytes and seq.
+ * ah_marshal runs once per attempt: first for a call, then again after
+ * each ah_refresh that returned TRUE (in_retry tells the two apart).
  */
 #include "config.h"
 
@@ -11,13 +13,13 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <gssapi/gssapi_ext.h>
 
 #include "clnt_internal.h"
 #include "cred_xdr.h"
 #include "gsserr.h"
 #include "mech.h"
 #include "protect.h"
+#include "trace.h"
 
 static struct clnt_state *
 state_of(AUTH *a)
@@ -31,11 +33,21 @@ cl_nextverf(AUTH *a)
 	(void)a;
 }
 
-/* Write the credential; then AUTH_NONE (handshake) or the header MIC. */
-static int
-cl_marshal(AUTH *a, XDR *xdrs)
+static uint32_t
+get_be32(const uint8_t *p)
 {
-	struct clnt_state *st = state_of(a);
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Write the credential and the header MIC (RFC 2203 5.3.1).  Returns 0,
+ * -1 with st->lasterr set, or 1 when GSS says the context has expired
+ * (the caller makes a new one and writes again).
+ */
+static int
+marshal_once(struct clnt_state *st, XDR *xdrs)
+{
 	struct rpcauth_cred cred;
 	struct secctx_status sst;
 	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
@@ -43,57 +55,126 @@ cl_marshal(AUTH *a, XDR *xdrs)
 	OM_uint32 min;
 	u_int pos;
 	caddr_t hdr;
-	int len, ok = FALSE;
+	int len, ret = -1;
 
 	memset(&cred, 0, sizeof(cred));
 	cred.version = RPCAUTH_GSS_VERS_1;
 	cred.service = st->service;
 	cred.handle = st->handle;
 	cred.handle_len = st->handle_len;
-	if (st->mode == CLNT_MODE_HANDSHAKE) {
-		cred.gss_proc = st->hs_proc;
-	} else {
-		if (st->seq_next > RPCAUTH_MAXSEQ) {
-			rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
-			    "sequence numbers exhausted (MAXSEQ reached)");
-			return FALSE;
-		}
-		cred.gss_proc = st->mode == CLNT_MODE_DESTROY ?
-		    RPCAUTH_GSS_DESTROY : RPCAUTH_GSS_DATA;
-		cred.seq = st->seq_cur = st->seq_next++;
-	}
-	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+	cred.gss_proc = st->mode == CLNT_MODE_DESTROY ? RPCAUTH_GSS_DESTROY :
+	    RPCAUTH_GSS_DATA;
+	cred.seq = st->seq_cur = st->seq_next++;
+	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0)
+		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
 		    "credential does not fit in 400 bytes");
-		return FALSE;
-	}
 	oa.oa_flavor = (enum_t)st->flavor;
 	oa.oa_base = (caddr_t)st->credbuf;
 	oa.oa_length = (u_int)len;
 	if (!xdr_opaque_auth(xdrs, &oa))
-		return FALSE;
-	if (st->mode == CLNT_MODE_HANDSHAKE)
-		return xdr_opaque_auth(xdrs, &_null_auth);
-	/* RFC 2203 5.3.1: MIC over xid .. credential, as already encoded. */
+		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		    "cannot encode the credential");
 	pos = XDR_GETPOS(xdrs);
 	if (!XDR_SETPOS(xdrs, 0) || (hdr = (caddr_t)XDR_INLINE(xdrs,
-	    (int)pos)) == NULL) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+	    (int)pos)) == NULL || pos < 24)
+		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
 		    "cannot reach the encoded call header");
-		return FALSE;
-	}
+	/* The application may have changed them (CLSET_PROG, CLSET_VERS):
+	 * a new context is made for what it calls now. */
+	st->peer.prog = get_be32((uint8_t *)hdr + 12);
+	st->peer.vers = get_be32((uint8_t *)hdr + 16);
 	if (secctx_get_mic(&st->sc, hdr, pos, &mic, &sst) != 0) {
+		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
+			return 1;
 		gsserr_set(&st->lasterr, "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
-	oa.oa_flavor = (enum_t)st->flavor;
 	oa.oa_base = mic.value;
 	oa.oa_length = (u_int)mic.length;
-	ok = xdr_opaque_auth(xdrs, &oa);
+	if (!xdr_opaque_auth(xdrs, &oa)) {
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		    "cannot encode the verifier");
+		goto out;
+	}
+	ret = 0;
 out:
 	(void)gss_release_buffer(&min, &mic);
-	return ok;
+	return ret;
+}
+
+/*
+ * The call cannot go out, but over TCP libtirpc still ends the record
+ * with what was encoded, and a server that meets half a call closes the
+ * connection.  So finish it as a call every RFC 2203 server refuses
+ * before anything runs (credential version 0: AUTH_BADCRED); the next
+ * call skips that reply by its xid.
+ */
+static void
+abandon_call(struct clnt_state *st, XDR *xdrs, u_int start)
+{
+	static const uint8_t version0[4];
+	struct opaque_auth oa;
+
+	oa.oa_flavor = (enum_t)st->flavor;
+	oa.oa_base = (caddr_t)version0;
+	oa.oa_length = sizeof(version0);
+	if (XDR_SETPOS(xdrs, start))
+		(void)(xdr_opaque_auth(xdrs, &oa) &&
+		    xdr_opaque_auth(xdrs, &_null_auth));
+}
+
+static int
+cl_marshal(AUTH *a, XDR *xdrs)
+{
+	struct clnt_state *st = state_of(a);
+	enum clnt_renew_why why;
+	u_int start = XDR_GETPOS(xdrs);
+	int r = -1, tries;
+
+	if (st->mode == CLNT_MODE_DATA) {
+		/* A new call (not libtirpc resending after a refresh). */
+		if (!st->in_retry) {
+			st->call_renewals = 0;
+			rpcauth_err_clear(&st->lasterr);
+		}
+		st->in_retry = 0;
+		why = clnt_renew_due(st);
+		if (why != RENEW_NONE && clnt_renew(st, why) != 0) {
+			if (why != RENEW_EXPIRING)
+				goto out;
+			/* The old one still works: use it, retry soon. */
+			clnt_renew_later(st);
+		}
+	} else if (st->seq_next > RPCAUTH_MAXSEQ) {
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+		    "sequence numbers exhausted (MAXSEQ reached)");
+		goto out;
+	}
+	for (tries = 0; tries < 2; tries++) {
+		if ((r = marshal_once(st, xdrs)) != 1)
+			goto out;
+		/* GSS saw the end before our clock did: a new context, and
+		 * the credential written again over the old one. */
+		if (st->mode != CLNT_MODE_DATA || tries > 0)
+			break;
+		r = -1;
+		if (clnt_renew(st, RENEW_GSS_EXPIRED) != 0)
+			goto out;
+		if (!XDR_SETPOS(xdrs, start)) {
+			rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+			    "cannot rewrite the call header");
+			goto out;
+		}
+	}
+	r = -1;
+	rpcauth_err_set(&st->lasterr, RPCAUTH_E_GSS, "GSS-API says the "
+	    "security context has ended%s: check the clocks and the ticket "
+	    "lifetime", tries > 0 ? ", even one made a moment ago" : "");
+out:
+	if (r != 0)
+		abandon_call(st, xdrs, start);
+	return r == 0;
 }
 
 static int
@@ -103,17 +184,9 @@ cl_validate(AUTH *a, struct opaque_auth *v)
 	struct secctx_status sst;
 	uint8_t be[4];
 
-	if (st->mode == CLNT_MODE_HANDSHAKE) {
-		/* Kept for the MIC(seq_window) check once the context exists. */
-		st->hs_verf_flavor = (uint32_t)v->oa_flavor;
-		st->hs_verf_len = 0;
-		if (v->oa_length <= sizeof(st->hs_verf) && v->oa_length > 0) {
-			memcpy(st->hs_verf, v->oa_base, v->oa_length);
-			st->hs_verf_len = v->oa_length;
-		}
-		return TRUE;
-	}
 	if ((uint32_t)v->oa_flavor != st->flavor) {
+		TRACE("client: reply to seq %u refused: verifier flavor %d",
+		    (unsigned)st->seq_cur, (int)v->oa_flavor);
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
 		    "the reply verifier has flavor %d, not %u",
 		    (int)v->oa_flavor, st->flavor);
@@ -125,27 +198,22 @@ cl_validate(AUTH *a, struct opaque_auth *v)
 	be[3] = st->seq_cur;
 	if (secctx_verify_mic(&st->sc, be, sizeof(be), v->oa_base,
 	    v->oa_length, &sst) != 0) {
+		TRACE("client: reply to seq %u refused: verifier does not "
+		    "verify (major 0x%x)", (unsigned)st->seq_cur,
+		    (unsigned)sst.major);
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
 		    "the reply verifier does not verify: the reply is not "
 		    "from the authenticated server, or was altered");
 		return FALSE;
 	}
+	clnt_renew_confirmed(st);
 	return TRUE;
 }
 
 static int
 cl_refresh(AUTH *a, void *arg)
 {
-	struct clnt_state *st = state_of(a);
-	struct rpc_msg *msg = arg;
-
-	/* Re-establishment comes with the lifecycle work; until then, fail. */
-	if (msg != NULL && msg->rm_reply.rp_stat == MSG_DENIED &&
-	    msg->rjcted_rply.rj_stat == AUTH_ERROR)
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
-		    "the server rejected the call (auth_stat %d)",
-		    (int)msg->rjcted_rply.rj_why);
-	return FALSE;
+	return clnt_refresh(state_of(a), arg);
 }
 
 static int
@@ -155,10 +223,13 @@ cl_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	struct secctx_status sst;
 	enum protect_result r;
 
-	if (st->mode == CLNT_MODE_HANDSHAKE)
-		return (*proc)(xdrs, where);
 	r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, &sst);
+	if (r == PROTECT_E_GSS) {
+		gsserr_set(&st->lasterr, "cannot protect the arguments",
+		    sst.major, sst.minor, st->mech);
+		return FALSE;
+	}
 	if (r != PROTECT_OK) {
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
 		    "cannot protect the arguments: %s", protect_strerror(r));
@@ -174,11 +245,11 @@ cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	struct secctx_status sst;
 	enum protect_result r;
 
-	if (st->mode == CLNT_MODE_HANDSHAKE)
-		return (*proc)(xdrs, where);
 	r = protect_decode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, st->max_body, &sst);
 	if (r != PROTECT_OK) {
+		TRACE("client: reply to seq %u refused: %s",
+		    (unsigned)st->seq_cur, protect_strerror(r));
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
 		    "reply refused: %s", protect_strerror(r));
 		return FALSE;
@@ -199,6 +270,8 @@ state_free(struct clnt_state *st)
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
 	free(st->target_str);
+	free(st->ccache);
+	free(st->client_keytab);
 	free(st->client_principal);
 	free(st->server_principal);
 	rpcauth_err_clear(&st->lasterr);
@@ -213,15 +286,18 @@ cl_destroy(AUTH *a)
 	struct timeval tv = { 2, 0 };
 	AUTH *saved;
 
-	/* RFC 2203 5.4: best effort, short timeout. */
-	if (st->mode == CLNT_MODE_DATA && st->clnt != NULL) {
+	/* RFC 2203 5.4: best effort, short timeout; an ended context is
+	 * already gone on the server. */
+	if (st->mode == CLNT_MODE_DATA && st->clnt != NULL &&
+	    (st->expiry == 0 || time(NULL) < st->expiry)) {
 		saved = st->clnt->cl_auth;
 		st->clnt->cl_auth = a;
 		st->mode = CLNT_MODE_DESTROY;
-		(void)clnt_call(st->clnt, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
-		    (xdrproc_t)xdr_nothing, NULL, tv);
+		(void)clnt_call(st->clnt, NULLPROC, (xdrproc_t)xdr_nothing,
+		    NULL, (xdrproc_t)xdr_nothing, NULL, tv);
 		st->clnt->cl_auth = saved == a ? authnone_create() : saved;
-	}
+	} else if (st->clnt != NULL && st->clnt->cl_auth == a)
+		st->clnt->cl_auth = authnone_create();
 	state_free(st);
 }
 
@@ -236,30 +312,65 @@ rpcauth_client_opts_init(struct rpcauth_client_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 }
 
+/* "1.2.3.4": digits and single dots, so a mechanism given by OID. */
 static int
-acquire_initiator(struct clnt_state *st, const struct rpcauth_client_opts *o,
-    struct rpcauth_err *err)
+looks_dotted(const char *s)
 {
-	gss_key_value_element_desc el[2];
-	gss_key_value_set_desc store = { 0, el };
-	gss_OID_set_desc mechs = { 1, st->req_mech };
+	int prev_dot = 1;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && !prev_dot)
+			prev_dot = 1;
+		else if (*s >= '0' && *s <= '9')
+			prev_dot = 0;
+		else
+			return 0;
+	}
+	return !prev_dot;
+}
+
+/* Everything but the handshake: options, mechanism, names, server address. */
+static int
+state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
+    const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
+{
+	const char *mname = opts->mech != NULL ? opts->mech : "krb5";
+	gss_buffer_desc nbuf;
 	OM_uint32 maj, min;
 
-	if (o->ccache == NULL && o->client_keytab == NULL)
-		return 0;	/* the default ccache, or KRB5_CLIENT_KTNAME */
-	if (o->ccache != NULL) {
-		el[store.count].key = "ccache";
-		el[store.count++].value = o->ccache;
-	}
-	if (o->client_keytab != NULL) {
-		el[store.count].key = "client_keytab";
-		el[store.count++].value = o->client_keytab;
-	}
-	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
-	    &mechs, GSS_C_INITIATE, &store, &st->cred, NULL, NULL);
+	st->clnt = clnt;
+	st->flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
+	st->service = opts->service != 0 ? opts->service :
+	    RPCAUTH_SVC_INTEGRITY;
+	st->timeout_ms = opts->handshake_timeout_ms > 0 ?
+	    opts->handshake_timeout_ms : 25000;
+	st->max_body = opts->max_body != 0 ? opts->max_body :
+	    64u * 1024 * 1024;
+	st->renew_before_s = opts->renew_before_s;
+	st->req_mech = mech_by_name(mname);
+	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
+		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "
+		    "mechanism \"%s\": use krb5, spnego, ntlm or a dotted "
+		    "OID", mname);
+	if (clnt_mech_check(mname, st->req_mech, err) != 0)
+		return -1;
+	if ((st->target_str = strdup(service)) == NULL ||
+	    (opts->ccache != NULL &&
+	    (st->ccache = strdup(opts->ccache)) == NULL) ||
+	    (opts->client_keytab != NULL &&
+	    (st->client_keytab = strdup(opts->client_keytab)) == NULL))
+		return rpcauth_err_set(err, RPCAUTH_E_NOMEM, "out of memory");
+	nbuf.value = st->target_str;
+	nbuf.length = strlen(st->target_str);
+	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
+	    &st->target);
 	if (GSS_ERROR(maj))
-		return gsserr_set(err, "cannot get client credentials", maj,
-		    min, st->req_mech);
+		return gsserr_set(err, "bad service name", maj, min,
+		    GSS_C_NO_OID);
+	/* Not fatal: the AUTH works, it just cannot make a new context. */
+	if (clnt_peer_capture(st, clnt) != 0)
+		TRACE("client: server address of the CLIENT unknown: no "
+		    "re-establishment for %s", service);
 	return 0;
 }
 
@@ -269,21 +380,21 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 {
 	struct rpcauth_client_opts defaults;
 	struct clnt_state *st = NULL;
-	gss_buffer_desc nbuf;
-	OM_uint32 maj, min;
-	AUTH *saved = NULL, *ret = NULL;
+	struct clnt_ctx c;
+	AUTH *ret = NULL;
 
 	if (opts == NULL) {
 		rpcauth_client_opts_init(&defaults);
 		opts = &defaults;
 	}
 	if (clnt == NULL || service == NULL || strchr(service, '@') == NULL) {
-		rpcauth_err_set(err, RPCAUTH_E_CONFIG,
-		    "a CLIENT and a service name like \"nfs@host\" are required");
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "a CLIENT and a service "
+		    "name like \"nfs@host\" are required");
 		return NULL;
 	}
 	if (opts->service > RPCAUTH_SVC_PRIVACY) {
-		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown service %d",
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown service %d: "
+		    "use RPCAUTH_SVC_NONE, _INTEGRITY or _PRIVACY",
 		    (int)opts->service);
 		return NULL;
 	}
@@ -296,41 +407,14 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 	st->auth.ah_private = st;
 	st->auth.ah_cred = _null_auth;
 	st->auth.ah_verf = _null_auth;
-	st->clnt = clnt;
-	st->flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
-	st->service = opts->service != 0 ? opts->service :
-	    RPCAUTH_SVC_INTEGRITY;
-	st->timeout_ms = opts->handshake_timeout_ms > 0 ?
-	    opts->handshake_timeout_ms : 25000;
-	st->max_body = opts->max_body != 0 ? opts->max_body :
-	    64u * 1024 * 1024;
-	st->req_mech = mech_by_name(opts->mech != NULL ? opts->mech : "krb5");
-	if (st->req_mech == GSS_C_NO_OID) {
-		rpcauth_err_set(err, RPCAUTH_E_CONFIG,
-		    "unknown mechanism \"%s\" (use krb5, spnego or ntlm)",
-		    opts->mech);
+	st->mode = CLNT_MODE_HANDSHAKE;
+	if (state_setup(st, clnt, service, opts, err) != 0)
 		goto out;
-	}
-	if ((st->target_str = strdup(service)) == NULL) {
-		rpcauth_err_set(err, RPCAUTH_E_NOMEM, "out of memory");
+	/* Not inside an AUTH op yet: the application's CLIENT is free. */
+	if (clnt_handshake(st, clnt, &c, err) != 0)
 		goto out;
-	}
-	nbuf.value = st->target_str;
-	nbuf.length = strlen(st->target_str);
-	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
-	    &st->target);
-	if (GSS_ERROR(maj)) {
-		gsserr_set(err, "bad service name", maj, min, GSS_C_NO_OID);
-		goto out;
-	}
-	if (acquire_initiator(st, opts, err) != 0)
-		goto out;
-	saved = clnt->cl_auth;
+	clnt_install(st, &c);
 	clnt->cl_auth = &st->auth;
-	if (clnt_handshake(st, err) != 0) {
-		clnt->cl_auth = saved;
-		goto out;
-	}
 	ret = &st->auth;
 	st = NULL;
 out:
@@ -365,5 +449,6 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	out->window = st->window;
 	out->expiry = st->expiry;
 	out->mutual = st->mutual;
+	out->contexts = st->contexts;
 	return 0;
 }

@@ -1,10 +1,13 @@
 /* rpcauth/clnt_handshake.c - the client's INIT / CONTINUE_INIT loop (RFC 2203 5.2) */
 /*
  * Tokens travel in NULLPROC bodies; the loop runs as many rounds as the
- * mechanism needs, bounded.  The context is accepted only if the server
- * proved its identity: GSS mutual authentication where the mechanism can
- * grant it, and always the MIC over the sequence window in the final
- * reply's verifier.
+ * mechanism needs, bounded.  The handshake has an AUTH of its own that it
+ * lends to the CLIENT it runs over, so the same code serves creation (the
+ * application's CLIENT) and re-establishment (a side CLIENT, because the
+ * application's one is locked by the call in progress).  A context is
+ * accepted only if the server proved its identity: GSS mutual
+ * authentication where the mechanism can grant it, and always the MIC
+ * over the sequence window in the final reply's verifier.
  */
 #include "config.h"
 
@@ -13,11 +16,30 @@
 #include <string.h>
 #include <time.h>
 
+#include <gssapi/gssapi_ext.h>
+#include <openssl/crypto.h>
+
 #include "clnt_internal.h"
+#include "cred_xdr.h"
 #include "gsserr.h"
 #include "mech.h"
+#include "trace.h"
 
 #define MAX_ROUNDS	8
+#define INIT_FLAGS \
+	(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG)
+
+/* One handshake in progress; its AUTH is lent to the CLIENT it runs over. */
+struct clnt_hs {
+	AUTH		 auth;		/* first */
+	struct clnt_state *st;
+	struct clnt_ctx	*ctx;
+	uint32_t	 proc;		/* INIT or CONTINUE_INIT */
+	uint32_t	 verf_flavor;	/* of the last reply */
+	size_t		 verf_len;
+	uint8_t		 verf[RPCAUTH_MAX_AUTH_BYTES];
+	uint8_t		 credbuf[RPCAUTH_MAX_AUTH_BYTES];
+};
 
 static long long
 now_ms(void)
@@ -28,85 +50,114 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *
-auth_stat_name(enum auth_stat why)
+static struct clnt_hs *
+hs_of(AUTH *a)
 {
-	switch (why) {
-	case AUTH_OK:			return "AUTH_OK";
-	case AUTH_BADCRED:		return "AUTH_BADCRED";
-	case AUTH_REJECTEDCRED:		return "AUTH_REJECTEDCRED";
-	case AUTH_BADVERF:		return "AUTH_BADVERF";
-	case AUTH_REJECTEDVERF:		return "AUTH_REJECTEDVERF";
-	case AUTH_TOOWEAK:		return "AUTH_TOOWEAK";
-	case AUTH_INVALIDRESP:		return "AUTH_INVALIDRESP";
-	case AUTH_FAILED:		return "AUTH_FAILED";
-	case RPCSEC_GSS_CREDPROBLEM:	return "RPCSEC_GSS_CREDPROBLEM";
-	case RPCSEC_GSS_CTXPROBLEM:	return "RPCSEC_GSS_CTXPROBLEM";
-	default:			return "unknown auth_stat";
-	}
+	return (struct clnt_hs *)a->ah_private;
 }
 
-int
-clnt_rpc_error(struct clnt_state *st, enum clnt_stat stat, const char *what,
-    struct rpcauth_err *err)
+static void
+hs_nextverf(AUTH *a)
 {
-	struct rpc_err re;
-
-	memset(&re, 0, sizeof(re));
-	clnt_geterr(st->clnt, &re);
-	if (stat != RPC_AUTHERROR)
-		return rpcauth_err_set(err, RPCAUTH_E_RPC, "%s: %s", what,
-		    clnt_sperrno(stat));
-	switch (re.re_why) {
-	case AUTH_REJECTEDCRED:
-	case AUTH_BADCRED:
-		if (st->mode == CLNT_MODE_HANDSHAKE)
-			return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-			    "%s: the server does not speak flavor %u (it "
-			    "answered %s); use the same flavor on both sides",
-			    what, st->flavor, auth_stat_name(re.re_why));
-		break;
-	case AUTH_TOOWEAK:
-		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-		    "%s: service %s is below the server's minimum "
-		    "(AUTH_TOOWEAK); ask for a stronger service", what,
-		    st->service == RPCAUTH_SVC_NONE ? "none" :
-		    st->service == RPCAUTH_SVC_INTEGRITY ? "integrity" :
-		    "privacy");
-	case AUTH_INVALIDRESP:
-		if (st->lasterr.msg != NULL)
-			return rpcauth_err_set(err, RPCAUTH_E_AUTH, "%s: %s",
-			    what, st->lasterr.msg);
-		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-		    "%s: the reply verifier does not verify", what);
-	default:
-		break;
-	}
-	return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-	    "%s: the server refused the call (%s)", what,
-	    auth_stat_name(re.re_why));
+	(void)a;
 }
+
+/* Control credential (seq_num ignored), AUTH_NONE verifier: RFC 2203 5.2.1. */
+static int
+hs_marshal(AUTH *a, XDR *xdrs)
+{
+	struct clnt_hs *hs = hs_of(a);
+	struct rpcauth_cred cred;
+	struct opaque_auth oa;
+	int len;
+
+	memset(&cred, 0, sizeof(cred));
+	cred.version = RPCAUTH_GSS_VERS_1;
+	cred.gss_proc = hs->proc;
+	cred.service = hs->st->service;
+	cred.handle = hs->ctx->handle;
+	cred.handle_len = hs->ctx->handle_len;
+	if ((len = cred_encode(&cred, hs->credbuf, sizeof(hs->credbuf))) < 0)
+		return FALSE;
+	oa.oa_flavor = (enum_t)hs->st->flavor;
+	oa.oa_base = (caddr_t)hs->credbuf;
+	oa.oa_length = (u_int)len;
+	return xdr_opaque_auth(xdrs, &oa) &&
+	    xdr_opaque_auth(xdrs, &_null_auth);
+}
+
+/* Kept for the MIC(seq_window) check once the context exists. */
+static int
+hs_validate(AUTH *a, struct opaque_auth *v)
+{
+	struct clnt_hs *hs = hs_of(a);
+
+	hs->verf_flavor = (uint32_t)v->oa_flavor;
+	hs->verf_len = 0;
+	if (v->oa_length > 0 && v->oa_length <= sizeof(hs->verf)) {
+		memcpy(hs->verf, v->oa_base, v->oa_length);
+		hs->verf_len = v->oa_length;
+	}
+	return TRUE;
+}
+
+/* A rejected handshake is reported by clnt_rpc_error, never retried. */
+static int
+hs_refresh(AUTH *a, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return FALSE;
+}
+
+static void
+hs_destroy(AUTH *a)
+{
+	(void)a;
+}
+
+static int
+hs_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+{
+	(void)a;
+	return (*proc)(xdrs, where);
+}
+
+static struct auth_ops hs_ops = {
+	hs_nextverf, hs_marshal, hs_validate, hs_refresh, hs_destroy,
+	hs_plain, hs_plain
+};
 
 /* The final reply's verifier must be MIC(seq_window): the server's proof. */
 static int
-check_window_mic(struct clnt_state *st, struct rpcauth_err *err)
+check_window_mic(struct clnt_state *st, struct clnt_hs *hs, const char *what,
+    struct rpcauth_err *err)
 {
-	struct secctx_status sst;
+	gss_buffer_desc msg, tok;
+	gss_qop_t qop = GSS_C_QOP_DEFAULT;
+	OM_uint32 maj, min;
 	uint8_t be[4];
 
-	if (st->hs_verf_flavor != st->flavor || st->hs_verf_len == 0)
+	if (hs->verf_flavor != st->flavor || hs->verf_len == 0)
 		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-		    "server failed mutual authentication: its final handshake "
-		    "reply carries no verifier of flavor %u", st->flavor);
-	be[0] = st->window >> 24;
-	be[1] = st->window >> 16;
-	be[2] = st->window >> 8;
-	be[3] = st->window;
-	if (secctx_verify_mic(&st->sc, be, sizeof(be), st->hs_verf,
-	    st->hs_verf_len, &sst) != 0)
+		    "%s: server failed mutual authentication: its final "
+		    "handshake reply carries no verifier of flavor %u", what,
+		    st->flavor);
+	be[0] = hs->ctx->window >> 24;
+	be[1] = hs->ctx->window >> 16;
+	be[2] = hs->ctx->window >> 8;
+	be[3] = hs->ctx->window;
+	msg.value = be;
+	msg.length = sizeof(be);
+	tok.value = hs->verf;
+	tok.length = hs->verf_len;
+	/* Not shared yet: no lock.  Any supplementary bit fails. */
+	maj = gss_verify_mic(&min, hs->ctx->gctx, &msg, &tok, &qop);
+	if (maj != GSS_S_COMPLETE || qop != GSS_C_QOP_DEFAULT)
 		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
-		    "server failed mutual authentication: the MIC over the "
-		    "sequence window does not verify");
+		    "%s: server failed mutual authentication: the MIC over "
+		    "the sequence window does not verify (the reply is not "
+		    "from the server that holds the context)", what);
 	return 0;
 }
 
@@ -128,73 +179,228 @@ name_string(gss_name_t name)
 }
 
 static void
-record_names(struct clnt_state *st)
+record_names(struct clnt_ctx *c)
 {
 	gss_name_t src = GSS_C_NO_NAME, targ = GSS_C_NO_NAME;
 	OM_uint32 min;
 
-	if (GSS_ERROR(gss_inquire_context(&min, st->sc.gctx, &src, &targ,
+	if (GSS_ERROR(gss_inquire_context(&min, c->gctx, &src, &targ,
 	    NULL, NULL, NULL, NULL, NULL)))
 		return;
-	st->client_principal = name_string(src);
-	st->server_principal = name_string(targ);
+	c->client_principal = name_string(src);
+	c->server_principal = name_string(targ);
 	(void)gss_release_name(&min, &src);
 	(void)gss_release_name(&min, &targ);
 }
 
-/* Let the mechanism read the server's error token; 0 if it explained it. */
-static int
-server_error_text(struct clnt_state *st, const struct init_res *res,
-    char *text, size_t len)
+/*
+ * The server refused the context.  Its minor code means nothing here
+ * (MIT's mechglue numbers minor codes per process), but an error token
+ * (KRB-ERROR) fed back to the mechanism names the real cause.
+ */
+static void
+server_refusal(struct clnt_state *st, struct clnt_ctx *c, gss_OID actual,
+    const struct init_res *res, const char *what, struct rpcauth_err *err)
 {
 	gss_buffer_desc in = { res->token_len, res->token };
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
-	gss_OID actual = GSS_C_NO_OID;
-	OM_uint32 maj, min;
+	gss_OID mech = actual != GSS_C_NO_OID ? actual : st->req_mech;
+	OM_uint32 maj = res->major, min = 0, tmin;
+	char text[512];
+	enum gsserr_cause cause;
 
-	maj = gss_init_sec_context(&min, st->cred, &st->sc.gctx, st->target,
-	    st->req_mech, GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG |
-	    GSS_C_INTEG_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, &in, &actual, &out,
-	    NULL, NULL);
-	(void)gss_release_buffer(&min, &out);
-	if (!GSS_ERROR(maj) || min == 0)
+	if (res->token_len > 0) {
+		maj = gss_init_sec_context(&min, st->cred, &c->gctx,
+		    st->target, st->req_mech, INIT_FLAGS, 0,
+		    GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, NULL, NULL);
+		(void)gss_release_buffer(&tmin, &out);
+		if (!GSS_ERROR(maj) || min == 0) {
+			maj = res->major;
+			min = 0;
+		}
+	}
+	gsserr_text(maj, min, mech, text, sizeof(text));
+	cause = gsserr_cause(maj, min, text);
+	if (cause == GSSERR_WRONG_KEY)
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+		    "the security context: server failed mutual "
+		    "authentication: it cannot read the ticket for %s, so it "
+		    "does not hold that service's current key: put the "
+		    "current key in the server's keytab, or check that this "
+		    "is the right server (GSS-API: %s)", what, st->target_str,
+		    text);
+	else if (cause == GSSERR_BAD_MECH)
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+		    "the security context: it does not accept mechanism %s: "
+		    "ask for one it accepts, or allow this one on the server "
+		    "(GSS-API: %s)", what, mech_name(mech), text);
+	else if (cause == GSSERR_UNKNOWN &&
+	    strcmp(mech_name(mech), "ntlm") == 0)
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+		    "the security context: it did not accept our NTLM "
+		    "credentials: wrong NTLM password, or a user it does not "
+		    "know: check the password in NTLM_USER_FILE (GSS-API: %s)",
+		    what, text);
+	else if (cause != GSSERR_UNKNOWN)
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+		    "the security context: %s (GSS-API: %s)", what,
+		    gsserr_fix(cause), text);
+	else
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+		    "the security context: %s", what, text);
+}
+
+/* Credentials from the options' ccache or keytab, fresh for each handshake. */
+static int
+acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
+{
+	gss_key_value_element_desc el[2];
+	gss_key_value_set_desc store = { 0, el };
+	gss_OID_set_desc mechs = { 1, st->req_mech };
+	OM_uint32 maj, min;
+	char what[1200];
+
+	if (st->ccache == NULL && st->client_keytab == NULL)
+		return 0;	/* the default ccache, or KRB5_CLIENT_KTNAME */
+	if (st->cred != GSS_C_NO_CREDENTIAL)
+		(void)gss_release_cred(&min, &st->cred);
+	if (st->ccache != NULL) {
+		el[store.count].key = "ccache";
+		el[store.count++].value = st->ccache;
+	}
+	if (st->client_keytab != NULL) {
+		el[store.count].key = "client_keytab";
+		el[store.count++].value = st->client_keytab;
+	}
+	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
+	    &mechs, GSS_C_INITIATE, &store, &st->cred, NULL, NULL);
+	if (!GSS_ERROR(maj))
+		return 0;
+	snprintf(what, sizeof(what), "cannot get client credentials (ccache "
+	    "%s, client keytab %s)", st->ccache != NULL ? st->ccache :
+	    "default", st->client_keytab != NULL ? st->client_keytab :
+	    "default");
+	return gsserr_set(err, what, maj, min, st->req_mech);
+}
+
+void
+clnt_ctx_clear(struct clnt_ctx *c)
+{
+	OM_uint32 min;
+
+	if (c->gctx != GSS_C_NO_CONTEXT)
+		(void)gss_delete_sec_context(&min, &c->gctx, GSS_C_NO_BUFFER);
+	free(c->client_principal);
+	free(c->server_principal);
+	OPENSSL_cleanse(c, sizeof(*c));
+	c->gctx = GSS_C_NO_CONTEXT;
+}
+
+/* Send one token, read the server's answer into *res. */
+static int
+hs_round(struct clnt_state *st, CLIENT *via, const gss_buffer_desc *tok,
+    long long deadline, struct init_res *res, const char *what,
+    struct rpcauth_err *err)
+{
+	struct init_arg arg;
+	struct timeval tv;
+	enum clnt_stat stat;
+	long long left = deadline - now_ms();
+
+	if (left <= 0)
+		return rpcauth_err_set(err, RPCAUTH_E_RPC,
+		    "%s: timed out after %d ms", what, st->timeout_ms);
+	memset(&arg, 0, sizeof(arg));
+	arg.token = tok->value;
+	arg.token_len = tok->length;
+	memset(res, 0, sizeof(*res));
+	res->max_token = 1024 * 1024;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	stat = clnt_call(via, NULLPROC, (xdrproc_t)xdr_init_arg, (caddr_t)&arg,
+	    (xdrproc_t)xdr_init_res, (caddr_t)res, tv);
+	if (stat != RPC_SUCCESS)
+		return clnt_rpc_error(st, via, stat, what, 1, err);
+	return 0;
+}
+
+/* Checks once both sides said COMPLETE. */
+static int
+hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
+    OM_uint32 flags, const char *what, struct rpcauth_err *err)
+{
+	struct clnt_ctx *c = hs->ctx;
+
+	c->mech = mech_by_name(mech_name(actual));
+	c->mutual = (flags & GSS_C_MUTUAL_FLAG) != 0;
+	if (!c->mutual && mech_has_mutual(actual))
+		return rpcauth_err_set(err, RPCAUTH_E_AUTH, "%s: server "
+		    "failed mutual authentication (the mechanism did not "
+		    "grant it)", what);
+	if (c->window == 0)
+		return rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the server "
+		    "announced a sequence window of 0", what);
+	if (check_window_mic(st, hs, what, err) != 0)
 		return -1;
-	gsserr_text(maj, min, actual != GSS_C_NO_OID ? actual : st->req_mech,
-	    text, len);
+	/* MIT hands out a cached ticket that ends this very second: a
+	 * context that is over before its first call helps nobody. */
+	if (c->lifetime == 0 && c->mutual)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: %s (GSS-API: "
+		    "the new context's lifetime is 0 s)", what,
+		    gsserr_fix(GSSERR_EXPIRED));
+	c->expiry = c->lifetime == GSS_C_INDEFINITE || c->lifetime == 0 ? 0 :
+	    time(NULL) + (time_t)c->lifetime;
+	record_names(c);
 	return 0;
 }
 
 int
-clnt_handshake(struct clnt_state *st, struct rpcauth_err *err)
+clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
+    struct rpcauth_err *err)
 {
-	struct init_arg arg;
+	struct clnt_hs hs;
 	struct init_res res;
-	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, tok = GSS_C_EMPTY_BUFFER;
 	gss_OID actual = GSS_C_NO_OID;
-	OM_uint32 maj, min, flags = 0, lifetime = 0;
+	OM_uint32 maj, min, flags = 0;
 	long long deadline = now_ms() + st->timeout_ms;
-	struct timeval tv;
-	enum clnt_stat stat;
+	AUTH *saved = via->cl_auth;
 	int rounds = 0, server_done = 0, ret = -1;
 	char what[1200];
 
+	memset(out, 0, sizeof(*out));
+	out->gctx = GSS_C_NO_CONTEXT;
 	memset(&res, 0, sizeof(res));
-	st->mode = CLNT_MODE_HANDSHAKE;
-	st->hs_proc = 1;	/* RPCSEC_GSS_INIT */
-	st->handle_len = 0;
+	memset(&hs, 0, sizeof(hs));
+	hs.auth.ah_ops = &hs_ops;
+	hs.auth.ah_private = &hs;
+	hs.auth.ah_cred = _null_auth;
+	hs.auth.ah_verf = _null_auth;
+	hs.st = st;
+	hs.ctx = out;
+	hs.proc = RPCAUTH_GSS_INIT;
+	via->cl_auth = &hs.auth;
 	snprintf(what, sizeof(what), "security handshake with %s",
 	    st->target_str);
+	TRACE("client: handshake with %s: mech %s, service %s, flavor %u",
+	    st->target_str, mech_name(st->req_mech),
+	    clnt_service_name(st->service), st->flavor);
+	if (acquire_initiator(st, err) != 0)
+		goto out;
 	for (;;) {
 		if (++rounds > MAX_ROUNDS) {
 			rpcauth_err_set(err, RPCAUTH_E_PROTO,
-			    "%s: not finished after %d rounds", what, MAX_ROUNDS);
+			    "%s: not finished after %d rounds", what,
+			    MAX_ROUNDS);
 			goto out;
 		}
-		maj = gss_init_sec_context(&min, st->cred, &st->sc.gctx,
-		    st->target, st->req_mech, GSS_C_MUTUAL_FLAG |
-		    GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, 0,
-		    GSS_C_NO_CHANNEL_BINDINGS, &in, &actual, &out, &flags,
-		    &lifetime);
+		maj = gss_init_sec_context(&min, st->cred, &out->gctx,
+		    st->target, st->req_mech, INIT_FLAGS, 0,
+		    GSS_C_NO_CHANNEL_BINDINGS, &in, &actual, &tok, &flags,
+		    &out->lifetime);
+		TRACE("client: handshake round %d: init_sec_context major "
+		    "0x%x, %zu bytes in, %zu bytes out", rounds, (unsigned)maj,
+		    (size_t)in.length, (size_t)tok.length);
 		xdr_free((xdrproc_t)xdr_init_res, (char *)&res);
 		in.value = NULL;
 		in.length = 0;
@@ -203,109 +409,73 @@ clnt_handshake(struct clnt_state *st, struct rpcauth_err *err)
 			    actual : st->req_mech);
 			goto out;
 		}
-		if (out.length == 0) {
+		if (tok.length == 0) {
 			if (maj == GSS_S_COMPLETE && server_done)
 				break;
-			rpcauth_err_set(err, RPCAUTH_E_PROTO,
-			    "%s: the mechanism produced no token to send", what);
+			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the "
+			    "mechanism produced no token to send", what);
 			goto out;
 		}
 		if (server_done) {
-			rpcauth_err_set(err, RPCAUTH_E_PROTO,
-			    "%s: the server finished while the mechanism "
-			    "still has a token to send", what);
+			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the server "
+			    "finished while the mechanism still has a token to "
+			    "send", what);
 			goto out;
 		}
-		if (now_ms() >= deadline) {
-			rpcauth_err_set(err, RPCAUTH_E_RPC,
-			    "%s: timed out after %d ms", what, st->timeout_ms);
+		hs.verf_len = 0;
+		hs.verf_flavor = 0;
+		if (hs_round(st, via, &tok, deadline, &res, what, err) != 0)
 			goto out;
-		}
-		memset(&arg, 0, sizeof(arg));
-		arg.token = out.value;
-		arg.token_len = out.length;
-		memset(&res, 0, sizeof(res));
-		res.max_token = 1024 * 1024;
-		st->hs_verf_len = 0;
-		st->hs_verf_flavor = 0;
-		tv.tv_sec = (deadline - now_ms()) / 1000;
-		tv.tv_usec = ((deadline - now_ms()) % 1000) * 1000;
-		if (tv.tv_sec < 0 || tv.tv_usec < 0) {
-			tv.tv_sec = 0;
-			tv.tv_usec = 1000;
-		}
-		stat = clnt_call(st->clnt, NULLPROC, (xdrproc_t)xdr_init_arg,
-		    (caddr_t)&arg, (xdrproc_t)xdr_init_res, (caddr_t)&res, tv);
-		(void)gss_release_buffer(&min, &out);
-		if (stat != RPC_SUCCESS) {
-			clnt_rpc_error(st, stat, what, err);
-			goto out;
-		}
+		(void)gss_release_buffer(&min, &tok);
+		TRACE("client: handshake round %d: server major 0x%x, handle "
+		    "%zu bytes, window %u, %zu bytes back", rounds,
+		    (unsigned)res.major, res.handle_len, (unsigned)res.window,
+		    res.token_len);
 		if (res.major != GSS_S_COMPLETE &&
 		    res.major != GSS_S_CONTINUE_NEEDED) {
-			char text[512];
-
-			/* Minor codes are process-local in MIT's mechglue; an
-			 * error token (KRB-ERROR) fed back to the mechanism names
-			 * the real cause. */
-			if (res.token_len > 0 && server_error_text(st, &res,
-			    text, sizeof(text)) == 0)
-				;
-			else
-				gsserr_text(res.major, res.minor,
-				    actual != GSS_C_NO_OID ? actual : st->req_mech,
-				    text, sizeof(text));
-			rpcauth_err_set(err, RPCAUTH_E_GSS,
-			    "%s: the server refused the security context: %s",
-			    what, text);
+			server_refusal(st, out, actual, &res, what, err);
 			goto out;
 		}
 		if (res.handle_len == 0) {
-			rpcauth_err_set(err, RPCAUTH_E_PROTO,
-			    "%s: the server sent an empty context handle", what);
+			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the "
+			    "server sent an empty context handle", what);
 			goto out;
 		}
-		memcpy(st->handle, res.handle, res.handle_len);
-		st->handle_len = res.handle_len;
-		st->hs_proc = 2;	/* RPCSEC_GSS_CONTINUE_INIT */
+		memcpy(out->handle, res.handle, res.handle_len);
+		out->handle_len = res.handle_len;
+		hs.proc = RPCAUTH_GSS_CONTINUE_INIT;
 		if (res.major == GSS_S_COMPLETE) {
 			server_done = 1;
-			st->window = res.window;
+			out->window = res.window;
 		}
 		in.value = res.token;
 		in.length = res.token_len;
 		if (maj == GSS_S_COMPLETE) {
 			if (!server_done || in.length != 0) {
-				rpcauth_err_set(err, RPCAUTH_E_PROTO,
-				    "%s: the mechanism finished but the server "
-				    "wants another round", what);
+				rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the "
+				    "mechanism finished but the server wants "
+				    "another round", what);
 				goto out;
 			}
 			break;
 		}
 	}
-	st->mech = mech_by_name(mech_name(actual));
-	st->sc.mech = st->mech;
-	st->mutual = (flags & GSS_C_MUTUAL_FLAG) != 0;
-	if (!st->mutual && mech_has_mutual(actual)) {
-		rpcauth_err_set(err, RPCAUTH_E_AUTH, "%s: server failed mutual "
-		    "authentication (the mechanism did not grant it)", what);
+	if (hs_finish(st, &hs, actual, flags, what, err) != 0)
 		goto out;
-	}
-	if (st->window == 0) {
-		rpcauth_err_set(err, RPCAUTH_E_PROTO,
-		    "%s: the server announced a sequence window of 0", what);
-		goto out;
-	}
-	if (check_window_mic(st, err) != 0)
-		goto out;
-	st->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
-	    time(NULL) + (time_t)lifetime;
-	record_names(st);
-	st->mode = CLNT_MODE_DATA;
+	TRACE("client: handshake with %s complete: mech %s, %d rounds, "
+	    "mutual %s, window %u, lifetime %u s", st->target_str,
+	    mech_name(out->mech), rounds, out->mutual ? "yes" : "no",
+	    (unsigned)out->window, (unsigned)out->lifetime);
 	ret = 0;
 out:
+	via->cl_auth = saved;
 	xdr_free((xdrproc_t)xdr_init_res, (char *)&res);
-	(void)gss_release_buffer(&min, &out);
+	(void)gss_release_buffer(&min, &tok);
+	if (ret != 0) {
+		TRACE("client: handshake with %s failed: %s", st->target_str,
+		    err != NULL && err->msg != NULL ? err->msg : "?");
+		clnt_ctx_clear(out);
+	}
+	OPENSSL_cleanse(&hs, sizeof(hs));
 	return ret;
 }

@@ -2,6 +2,7 @@
 #ifndef RPCAUTH_CLNT_INTERNAL_H
 #define RPCAUTH_CLNT_INTERNAL_H
 
+#include <sys/socket.h>
 #include <rpc/rpc.h>
 #include <gssapi/gssapi.h>
 
@@ -9,10 +10,43 @@
 #include "internal.h"
 #include "secctx.h"
 
+/* HANDSHAKE only until the first context exists (handshakes have an AUTH
+ * of their own); DESTROY while auth_destroy sends RPCSEC_GSS_DESTROY. */
 enum clnt_mode { CLNT_MODE_HANDSHAKE, CLNT_MODE_DATA, CLNT_MODE_DESTROY };
 
+/* Why a context is being replaced (trace and error text). */
+enum clnt_renew_why {
+	RENEW_NONE = 0,
+	RENEW_EXPIRING,		/* inside the margin before its end */
+	RENEW_EXPIRED,		/* past its end */
+	RENEW_SEQ,		/* the next seq would be MAXSEQ */
+	RENEW_CREDPROBLEM,	/* the server answered CREDPROBLEM */
+	RENEW_CTXPROBLEM,	/* the server answered CTXPROBLEM */
+	RENEW_GSS_EXPIRED	/* GetMIC said GSS_S_CONTEXT_EXPIRED */
+};
+
+/*
+ * Where the server is, captured when the AUTH is made: re-establishing
+ * from inside an AUTH op must use a CLIENT of its own, because the
+ * application's CLIENT is locked for the call in progress.
+ */
+struct clnt_peer {
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;	/* 0: unknown, no new contexts */
+	int		 sotype;	/* SOCK_STREAM or SOCK_DGRAM */
+	rpcprog_t	 prog;		/* as each call's header says */
+	rpcvers_t	 vers;
+	struct timeval	 retry;		/* UDP resend interval */
+};
+
+/*
+ * Invariant: between calls, sc, handle, window and expiry describe one
+ * complete context and seq_next is its next unused sequence number.  The
+ * renewal fields only ever delay or refuse a new context, never change
+ * the current one.
+ */
 struct clnt_state {
-	AUTH		 auth;		/* first: the AUTH * libtirpc holds */
+	AUTH		 auth;		/* first: what libtirpc holds */
 	CLIENT		*clnt;
 	uint32_t	 flavor;
 	enum rpcauth_service service;
@@ -20,34 +54,97 @@ struct clnt_state {
 	gss_OID		 mech;		/* what was established */
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
+	char		*ccache;	/* options, to acquire again */
+	char		*client_keytab;
 	struct secctx	 sc;
 	enum clnt_mode	 mode;
-	uint32_t	 hs_proc;	/* INIT or CONTINUE_INIT */
 	uint8_t		 handle[INIT_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;
 	uint32_t	 seq_next;
 	uint32_t	 seq_cur;	/* seq of the call in flight */
-	time_t		 expiry;
+	time_t		 expiry;	/* 0: no end */
+	time_t		 renew_at;	/* renew early from; 0: never */
+	int		 renew_before_s;	/* option; -1: at the end */
 	int		 mutual;
 	int		 timeout_ms;
 	size_t		 max_body;
 	char		*target_str;
 	char		*client_principal;
 	char		*server_principal;
-	/* Verifier of the last handshake reply, kept by validate. */
-	uint32_t	 hs_verf_flavor;
-	size_t		 hs_verf_len;
-	uint8_t		 hs_verf[RPCAUTH_MAX_AUTH_BYTES];
+	struct clnt_peer peer;
+	/* Bounds on new contexts (clnt_renew.c). */
+	uint32_t	 contexts;	/* made so far, the first included */
+	int		 in_retry;	/* refresh said TRUE: a resend */
+	int		 call_renewals;	/* for rejections, this call */
+	int		 unconfirmed;	/* ditto, not yet verified */
+	long long	 blocked_until_ms;	/* monotonic */
+	long long	 backoff_ms;
 	uint8_t		 credbuf[RPCAUTH_MAX_AUTH_BYTES];
 	struct rpcauth_err lasterr;
 };
 
-/* Run INIT/CONTINUE_INIT over st->clnt until both sides are complete. */
-int	clnt_handshake(struct clnt_state *st, struct rpcauth_err *err);
+/* What one handshake produced; moved into a clnt_state by clnt_install. */
+struct clnt_ctx {
+	gss_ctx_id_t	 gctx;
+	gss_OID		 mech;
+	uint8_t		 handle[INIT_MAX_HANDLE];
+	size_t		 handle_len;
+	uint32_t	 window;
+	time_t		 expiry;
+	OM_uint32	 lifetime;	/* s, as init_sec_context said */
+	int		 mutual;
+	char		*client_principal;
+	char		*server_principal;
+};
 
-/* Turn a failed clnt_call into a message that names the cause. */
-int	clnt_rpc_error(struct clnt_state *st, enum clnt_stat stat,
-	    const char *what, struct rpcauth_err *err);
+/* clnt_handshake.c */
+
+/*
+ * Run INIT / CONTINUE_INIT over `via` (the application's CLIENT at
+ * creation, a side CLIENT later) until both sides are complete.  via's
+ * cl_auth is borrowed for the handshake and put back.  On success *out
+ * holds the new context (move it with clnt_install, or release it with
+ * clnt_ctx_clear); on failure *out is empty and *err says why.
+ */
+int	clnt_handshake(struct clnt_state *st, CLIENT *via,
+	    struct clnt_ctx *out, struct rpcauth_err *err);
+void	clnt_ctx_clear(struct clnt_ctx *c);
+
+/* clnt_errors.c */
+
+/* Turn a failed clnt_call on `via` into a message naming cause and fix. */
+int	clnt_rpc_error(struct clnt_state *st, CLIENT *via,
+	    enum clnt_stat stat, const char *what, int handshake,
+	    struct rpcauth_err *err);
+/* An AUTH_ERROR a new context cannot cure: st->lasterr says what to do. */
+void	clnt_explain_rejection(struct clnt_state *st, enum auth_stat why);
+/* 0 if the requested mechanism has a GSS module here, else -1 and *err. */
+int	clnt_mech_check(const char *name, gss_OID oid,
+	    struct rpcauth_err *err);
+const char *clnt_auth_stat_name(enum auth_stat why);
+const char *clnt_service_name(enum rpcauth_service s);
+
+/* clnt_renew.c */
+
+/* Record where clnt's server is; 0, or -1 if it cannot be known. */
+int	clnt_peer_capture(struct clnt_state *st, CLIENT *clnt);
+/* Make *c the AUTH's context (sequence numbers start again at 0). */
+void	clnt_install(struct clnt_state *st, struct clnt_ctx *c);
+/* Why the context must (or should) be replaced before the next call. */
+enum clnt_renew_why clnt_renew_due(const struct clnt_state *st);
+/*
+ * Replace the context over a side CLIENT.  Returns 0, or -1 with
+ * st->lasterr saying why (the old context is kept then).
+ */
+int	clnt_renew(struct clnt_state *st, enum clnt_renew_why why);
+/* ah_refresh: a rejection came in; TRUE to have libtirpc send again. */
+int	clnt_refresh(struct clnt_state *st, struct rpc_msg *msg);
+/* A reply verified: the server knows this context. */
+void	clnt_renew_confirmed(struct clnt_state *st);
+/* When to renew early, given the context's lifetime. */
+void	clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime);
+/* An early renewal failed but the context still works: try again soon. */
+void	clnt_renew_later(struct clnt_state *st);
 
 #endif

@@ -1,14 +1,30 @@
 /* rpcauth/ctxcache.c - the server's security contexts, found by random handle */
 /*
  * Invariant: every context in the table is on exactly one LRU list
- * (half-open or established) and one hash chain, and holds one reference
- * for the table.  A context is freed only when unlinked and unreferenced,
+ * (half-open or established) and one hash chain, is counted in n_half_open
+ * or n_established accordingly, sits in the expiry heap iff it is
+ * established with an expiry, and holds one reference for the table.
+ * n_half_open <= max_half_open and n_established <= max_established at all
+ * times, so the table never holds more than max_half_open + max_established
+ * = max contexts.  A context is freed only when unlinked and unreferenced,
  * so a request that found it can finish even if DESTROY or eviction races.
  * Handles are RAND_bytes output: bearer secrets, compared in constant time.
+ *
+ * Why two shares: an INIT costs an attacker nothing and needs no
+ * credentials.  If a new half-open context could push out an established
+ * one, a flood of garbage INITs would log every real client out.  So
+ * half-open contexts only ever displace each other (oldest first, and those
+ * past their time to live before anything else), and established ones are
+ * displaced only when another context completes its handshake: expired
+ * ones first (a min-heap on expiry), then the least recently used.
+ *
+ * Everything under the lock is O(1) or O(log n) (the heap); contexts are
+ * freed (gss_delete_sec_context) only after the lock is released.
  */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +32,11 @@
 #include <openssl/rand.h>
 
 #include "ctxcache.h"
+
+/* Expired established contexts reaped per create, at most: bounded work. */
+#define REAP_STEP	4
+/* Victims one call may have to free after dropping the lock. */
+#define VICTIMS_MAX	(REAP_STEP + 8)
 
 struct lru {
 	struct svcctx	*head, *tail;	/* head = least recently used */
@@ -25,9 +46,18 @@ struct ctxcache {
 	pthread_mutex_t	 lock;
 	struct svcctx	**buckets;
 	size_t		 nbuckets;	/* power of two */
-	size_t		 count, max;
+	size_t		 max_half_open, max_established;
+	size_t		 n_half_open, n_established;
 	int		 half_open_ttl;
 	struct lru	 half_open, established;
+	struct svcctx	**heap;		/* min-heap: established, by expiry */
+	size_t		 heap_len;	/* capacity: max_established */
+};
+
+/* Contexts to free once the lock is dropped. */
+struct victims {
+	struct svcctx	*v[VICTIMS_MAX];
+	size_t		 n;
 };
 
 static size_t
@@ -35,7 +65,8 @@ bucket_of(const struct ctxcache *cc, const uint8_t *h)
 {
 	uint64_t v;
 
-	/* The handle is random: its first bytes are a fine hash. */
+	/* The handle is random and chosen by us: its first bytes are a fine
+	 * hash, and an attacker's made-up handle only walks one short chain. */
 	memcpy(&v, h, sizeof(v));
 	return (size_t)(v & (cc->nbuckets - 1));
 }
@@ -66,22 +97,97 @@ lru_append(struct lru *l, struct svcctx *c)
 	l->tail = c;
 }
 
+/* Min-heap on expiry.  Caller holds the lock. */
+static void
+heap_set(struct ctxcache *cc, size_t i, struct svcctx *c)
+{
+	cc->heap[i] = c;
+	c->heap_idx = i;
+}
+
+static void
+heap_up(struct ctxcache *cc, size_t i)
+{
+	struct svcctx *c = cc->heap[i];
+
+	while (i > 0 && cc->heap[(i - 1) / 2]->expiry > c->expiry) {
+		heap_set(cc, i, cc->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(cc, i, c);
+}
+
+static void
+heap_down(struct ctxcache *cc, size_t i)
+{
+	struct svcctx *c = cc->heap[i];
+	size_t k;
+
+	for (;;) {
+		k = 2 * i + 1;
+		if (k >= cc->heap_len)
+			break;
+		if (k + 1 < cc->heap_len &&
+		    cc->heap[k + 1]->expiry < cc->heap[k]->expiry)
+			k++;
+		if (cc->heap[k]->expiry >= c->expiry)
+			break;
+		heap_set(cc, i, cc->heap[k]);
+		i = k;
+	}
+	heap_set(cc, i, c);
+}
+
+static void
+heap_insert(struct ctxcache *cc, struct svcctx *c)
+{
+	/* Room is guaranteed: heap_len <= n_established <= max_established. */
+	heap_set(cc, cc->heap_len++, c);
+	heap_up(cc, c->heap_idx);
+}
+
+static void
+heap_delete(struct ctxcache *cc, struct svcctx *c)
+{
+	size_t i = c->heap_idx;
+	struct svcctx *last;
+
+	if (i == SIZE_MAX)
+		return;
+	c->heap_idx = SIZE_MAX;
+	last = cc->heap[--cc->heap_len];
+	cc->heap[cc->heap_len] = NULL;
+	if (last == c)
+		return;
+	heap_set(cc, i, last);
+	heap_up(cc, i);
+	heap_down(cc, last->heap_idx);
+}
+
 struct ctxcache *
 ctxcache_new(size_t max, int half_open_ttl)
 {
 	struct ctxcache *cc;
 	size_t n = 64;
 
+	if (max < 2)
+		max = 2;
 	if ((cc = calloc(1, sizeof(*cc))) == NULL)
 		return NULL;
+	cc->max_half_open = max / 8 > 0 ? max / 8 : 1;
+	cc->max_established = max - cc->max_half_open;
+	/* About one context per bucket: chains stay short, lookup O(1). */
 	while (n < max && n < ((size_t)1 << 24))
 		n <<= 1;
-	if ((cc->buckets = calloc(n, sizeof(*cc->buckets))) == NULL) {
+	cc->buckets = calloc(n, sizeof(*cc->buckets));
+	cc->heap = calloc(cc->max_established, sizeof(*cc->heap));
+	if (cc->buckets == NULL || cc->heap == NULL) {
+		free(cc->buckets);
+		free(cc->heap);
 		free(cc);
 		return NULL;
 	}
 	cc->nbuckets = n;
-	cc->max = max > 0 ? max : 1;
 	cc->half_open_ttl = half_open_ttl;
 	pthread_mutex_init(&cc->lock, NULL);
 	return cc;
@@ -90,10 +196,22 @@ ctxcache_new(size_t max, int half_open_ttl)
 static void
 svcctx_free(struct svcctx *c)
 {
+	if (c->release != NULL)
+		c->release(c);
 	secctx_clear(&c->sc);
 	free(c->principal);
 	OPENSSL_cleanse(c->handle, sizeof(c->handle));
 	free(c);
+}
+
+static void
+victims_free(struct victims *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		svcctx_free(vs->v[i]);
+	vs->n = 0;
 }
 
 /* Caller holds the lock. */
@@ -111,37 +229,57 @@ unlink_locked(struct ctxcache *cc, struct svcctx *c)
 			break;
 		}
 	c->hnext = NULL;
-	lru_unlink(c->established ? &cc->established : &cc->half_open, c);
+	if (c->established) {
+		lru_unlink(&cc->established, c);
+		heap_delete(cc, c);
+		cc->n_established--;
+	} else {
+		lru_unlink(&cc->half_open, c);
+		cc->n_half_open--;
+	}
 	c->linked = 0;
-	cc->count--;
 	c->refs--;			/* the table's reference */
 }
 
-/* Caller holds the lock; returns a context to free outside it, or NULL. */
-static struct svcctx *
-evict_one_locked(struct ctxcache *cc)
+/* Unlink c; if nobody else holds it, queue it to be freed after unlock. */
+static void
+evict_locked(struct ctxcache *cc, struct svcctx *c, struct victims *vs)
 {
-	struct svcctx *victim = cc->half_open.head;
+	unlink_locked(cc, c);
+	if (c->refs == 0)
+		vs->v[vs->n++] = c;
+}
 
-	if (victim == NULL)
-		victim = cc->established.head;
-	if (victim == NULL)
-		return NULL;
-	unlink_locked(cc, victim);
-	return victim->refs == 0 ? victim : NULL;
+/* Caller holds the lock.  Bounded work; leaves one slot in vs free. */
+static void
+reap_locked(struct ctxcache *cc, time_t now, struct victims *vs)
+{
+	struct svcctx *old;
+	int i;
+
+	/* Half-open: creation order, so the head is the oldest. */
+	while ((old = cc->half_open.head) != NULL &&
+	    now - old->created > cc->half_open_ttl && vs->n < VICTIMS_MAX - 1)
+		evict_locked(cc, old, vs);
+	for (i = 0; i < REAP_STEP && cc->heap_len > 0 &&
+	    now >= cc->heap[0]->expiry && vs->n < VICTIMS_MAX - 1; i++)
+		evict_locked(cc, cc->heap[0], vs);
 }
 
 struct svcctx *
 ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err)
 {
-	struct svcctx *c, *victim = NULL, *old;
+	struct victims vs = { { NULL }, 0 };
+	struct svcctx *c;
 	time_t now = time(NULL);
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		rpcauth_err_set(err, RPCAUTH_E_NOMEM, "no memory for a context");
+		rpcauth_err_set(err, RPCAUTH_E_NOMEM,
+		    "no memory for a context");
 		return NULL;
 	}
 	secctx_init(&c->sc);
+	c->heap_idx = SIZE_MAX;
 	/* A guessable handle would let anyone speak as this client. */
 	if (RAND_bytes(c->handle, sizeof(c->handle)) != 1) {
 		svcctx_free(c);
@@ -150,27 +288,18 @@ ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err)
 	}
 	c->created = c->last_use = now;
 	pthread_mutex_lock(&cc->lock);
-	/* Half-open contexts past their time to live go first. */
-	while ((old = cc->half_open.head) != NULL &&
-	    now - old->created > cc->half_open_ttl) {
-		unlink_locked(cc, old);
-		if (old->refs == 0) {
-			pthread_mutex_unlock(&cc->lock);
-			svcctx_free(old);
-			pthread_mutex_lock(&cc->lock);
-		}
-	}
-	if (cc->count >= cc->max)
-		victim = evict_one_locked(cc);
+	reap_locked(cc, now, &vs);
+	/* Strangers' INITs only displace each other, oldest first. */
+	if (cc->n_half_open >= cc->max_half_open && cc->half_open.head != NULL)
+		evict_locked(cc, cc->half_open.head, &vs);
 	c->refs = 2;			/* the table's and the caller's */
 	c->linked = 1;
 	c->hnext = cc->buckets[bucket_of(cc, c->handle)];
 	cc->buckets[bucket_of(cc, c->handle)] = c;
 	lru_append(&cc->half_open, c);
-	cc->count++;
+	cc->n_half_open++;
 	pthread_mutex_unlock(&cc->lock);
-	if (victim != NULL)
-		svcctx_free(victim);
+	victims_free(&vs);
 	return c;
 }
 
@@ -182,11 +311,12 @@ ctxcache_find(struct ctxcache *cc, const uint8_t *h, size_t hlen)
 	if (hlen != RPCAUTH_HANDLE_LEN || h == NULL)
 		return NULL;
 	pthread_mutex_lock(&cc->lock);
+	/* Walk the whole chain: the time taken must not depend on where, or
+	 * whether, the handle matched. */
 	for (c = cc->buckets[bucket_of(cc, h)]; c != NULL; c = c->hnext)
-		if (CRYPTO_memcmp(c->handle, h, RPCAUTH_HANDLE_LEN) == 0) {
+		if (CRYPTO_memcmp(c->handle, h, RPCAUTH_HANDLE_LEN) == 0 &&
+		    found == NULL)
 			found = c;
-			break;
-		}
 	if (found != NULL) {
 		found->refs++;
 		found->last_use = time(NULL);
@@ -202,13 +332,31 @@ ctxcache_find(struct ctxcache *cc, const uint8_t *h, size_t hlen)
 void
 ctxcache_established(struct ctxcache *cc, struct svcctx *c)
 {
+	struct victims vs = { { NULL }, 0 };
+	struct svcctx *victim;
+	time_t now = time(NULL);
+
 	pthread_mutex_lock(&cc->lock);
 	if (c->linked && !c->established) {
 		lru_unlink(&cc->half_open, c);
+		cc->n_half_open--;
+		if (cc->n_established >= cc->max_established) {
+			/* An expired context is worth nothing: first out. */
+			if (cc->heap_len > 0 && now >= cc->heap[0]->expiry)
+				victim = cc->heap[0];
+			else
+				victim = cc->established.head;
+			evict_locked(cc, victim, &vs);
+		}
 		lru_append(&cc->established, c);
+		cc->n_established++;
+		if (c->expiry != 0)
+			heap_insert(cc, c);
 	}
+	/* Before the unlock: unlink_locked() reads it to find c's share. */
 	c->established = 1;
 	pthread_mutex_unlock(&cc->lock);
+	victims_free(&vs);
 }
 
 void
@@ -244,7 +392,18 @@ ctxcache_count(struct ctxcache *cc)
 	size_t n;
 
 	pthread_mutex_lock(&cc->lock);
-	n = cc->count;
+	n = cc->n_half_open + cc->n_established;
+	pthread_mutex_unlock(&cc->lock);
+	return n;
+}
+
+size_t
+ctxcache_count_half_open(struct ctxcache *cc)
+{
+	size_t n;
+
+	pthread_mutex_lock(&cc->lock);
+	n = cc->n_half_open;
 	pthread_mutex_unlock(&cc->lock);
 	return n;
 }
@@ -264,6 +423,7 @@ ctxcache_free(struct ctxcache *cc)
 				svcctx_free(c);
 		}
 	free(cc->buckets);
+	free(cc->heap);
 	pthread_mutex_destroy(&cc->lock);
 	free(cc);
 }

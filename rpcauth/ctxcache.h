@@ -5,53 +5,84 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "idmap.h"
 #include "internal.h"
 #include "secctx.h"
 #include "seqwin.h"
 
 struct svcctx {
 	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
-	struct secctx	 sc;		/* GSS context; its lock also guards win */
+	struct secctx	 sc;		/* GSS context; its lock guards win */
 	struct seqwin	 win;
-	int		 established;
+	int		 established;	/* written under the cache lock */
 	time_t		 created;
-	time_t		 expiry;	/* 0: no end */
+	time_t		 expiry;	/* 0: no end; set before established */
 	char		*principal;	/* display name of the initiator */
 	gss_OID		 mech;
 	uint32_t	 prog, vers;	/* of the INIT call */
+	/* Set by the server files (svc_handshake.c) before established. */
+	gss_OID		 wire_mech;	/* what the client spoke (krb5, ...) */
+	struct idmap_ident ident;	/* local account (inline, not freed) */
+	void		*cookie;	/* from the authorize callback */
+	/*
+	 * Called by svcctx_free() first, before anything is freed, when set:
+	 * releases what the server files attached (the cookie).
+	 */
+	void		(*release)(struct svcctx *c);
 	/* Below: guarded by the cache lock. */
 	time_t		 last_use;
 	unsigned	 refs;
 	int		 linked;
+	size_t		 heap_idx;	/* in the expiry heap; SIZE_MAX: not */
 	struct svcctx	*hnext;		/* hash chain */
 	struct svcctx	*prev, *next;	/* LRU list of its kind */
 };
 
 struct ctxcache;
 
-/* max: contexts kept at most; half_open_ttl: seconds a half-open one may live. */
+/*
+ * max: contexts kept at most, half-open and established together (values
+ * under 2 count as 2).  One eighth of it (at least one) is reserved for
+ * half-open contexts and the rest for established ones, so that INITs from
+ * strangers, which anyone can send, only ever push out other half-open
+ * contexts and never an authenticated client's.  half_open_ttl: seconds a
+ * half-open context may live; older ones are reaped on the next create.
+ */
 struct ctxcache	*ctxcache_new(size_t max, int half_open_ttl);
+/* Frees every context; no reference may be held any more.  NULL is fine. */
 void		 ctxcache_free(struct ctxcache *cc);
 
 /*
- * Allocate a context with a fresh random handle and insert it (half-open),
- * evicting the oldest half-open, then the least recently used established
- * context when full.  Returns it with one reference for the caller, or NULL.
+ * Allocate a context with a fresh random handle and insert it (half-open).
+ * Half-open contexts past their time to live go first; when the half-open
+ * share is still full, the oldest half-open context is evicted.  Expired
+ * established contexts are reaped here too, a few per call.  Returns it
+ * with one reference for the caller, or NULL (err filled; err may be NULL).
  */
 struct svcctx	*ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err);
 
-/* Find by handle (constant-time compare); returns a new reference or NULL. */
-struct svcctx	*ctxcache_find(struct ctxcache *cc, const uint8_t *h, size_t hlen);
+/*
+ * Find by handle in O(1) (hash on the random handle, constant-time
+ * compare); returns a new reference or NULL.  Counts as a use for LRU.
+ */
+struct svcctx	*ctxcache_find(struct ctxcache *cc, const uint8_t *h,
+		    size_t hlen);
 
-/* Mark established (moves it to the established LRU list). */
+/*
+ * Mark established: c->expiry must be set already.  Moves it to the
+ * established share; when that is full, an expired context goes, else the
+ * least recently used one.  A context evicted meanwhile stays unlinked.
+ */
 void		 ctxcache_established(struct ctxcache *cc, struct svcctx *c);
 
-/* Unlink from the table; it is freed when the last reference goes. Idempotent. */
+/* Unlink from the table; freed when the last reference goes.  Idempotent. */
 void		 ctxcache_remove(struct ctxcache *cc, struct svcctx *c);
 
-/* Drop a reference. */
+/* Drop a reference.  NULL is fine. */
 void		 ctxcache_put(struct ctxcache *cc, struct svcctx *c);
 
+/* Contexts in the table: all of them, and the half-open ones. */
 size_t		 ctxcache_count(struct ctxcache *cc);
+size_t		 ctxcache_count_half_open(struct ctxcache *cc);
 
 #endif

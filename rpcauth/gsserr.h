@@ -6,13 +6,49 @@
 #include "internal.h"
 
 /*
- * Write "<major text>: <minor text>" (gss_display_status) into buf.
- * mech may be GSS_C_NO_OID.  Always NUL-terminates.
+ * Write the gss_display_status text of major and minor into buf ("<major
+ * text>: <minor text>"; the major text is left out when it only says "see
+ * the minor code").  mech may be GSS_C_NO_OID.  Always NUL-terminates.
  */
 void	gsserr_text(OM_uint32 major, OM_uint32 minor, gss_OID mech,
 	    char *buf, size_t len);
 
-/* rpcauth_err_set(RPCAUTH_E_GSS, "<what>: <gss text>"); returns -1. */
+/* Causes a user can act on; GSSERR_UNKNOWN when the status names none. */
+enum gsserr_cause {
+	GSSERR_UNKNOWN = 0,
+	GSSERR_SKEW,		/* clocks too far apart */
+	GSSERR_NO_SERVICE,	/* KDC does not know the service principal */
+	GSSERR_NO_CLIENT,	/* KDC does not know the client principal */
+	GSSERR_NO_CREDS,	/* no ticket and no client keytab */
+	GSSERR_EXPIRED,		/* ticket or credentials expired */
+	GSSERR_KDC_UNREACH,	/* no KDC answered */
+	GSSERR_NO_REALM,	/* no KDC address known for the realm */
+	GSSERR_WRONG_KEY,	/* a ticket could not be decrypted */
+	GSSERR_NO_KEY,		/* keytab without the principal's key */
+	GSSERR_NO_FILE,		/* keytab or ccache file missing */
+	GSSERR_PERM,		/* keytab or ccache not readable */
+	GSSERR_BAD_MECH,	/* mechanism not available */
+	GSSERR_REPLAY,		/* authenticator seen before */
+	GSSERR_CTX_EXPIRED,	/* security context ended */
+	GSSERR_BAD_NAME		/* not a usable GSS name */
+};
+
+/*
+ * Classify a status.  `text` is gsserr_text()'s output for it: MIT's
+ * minor codes pass through the mechglue unchanged in practice, but the
+ * text is the fallback when they do not.
+ */
+enum gsserr_cause gsserr_cause(OM_uint32 major, OM_uint32 minor,
+	    const char *text);
+
+/* "<cause>: <fix>" for a cause, e.g. "... clock skew ...: synchronize
+ * the clocks (NTP)"; NULL for GSSERR_UNKNOWN.  Static storage. */
+const char *gsserr_fix(enum gsserr_cause cause);
+
+/*
+ * rpcauth_err_set(RPCAUTH_E_GSS, "<what>: <cause>: <fix> (GSS-API:
+ * <text>)"), or "<what>: <text>" when the cause is unknown; returns -1.
+ */
 int	gsserr_set(struct rpcauth_err *err, const char *what,
 	    OM_uint32 major, OM_uint32 minor, gss_OID mech);
 

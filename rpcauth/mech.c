@@ -1,4 +1,8 @@
 /* rpcauth/mech.c - security mechanisms by name and OID */
+/*
+ * The three mechanisms rpcauth speaks, their names, OIDs and bits, and
+ * which one a first context token belongs to.  Nothing here holds state.
+ */
 #include "config.h"
 
 #include <string.h>
@@ -15,11 +19,16 @@ static const struct {
 	const char	*name;
 	const char	*dotted;
 	gss_OID		 oid;
+	unsigned	 bit;
 } mechs[] = {
-	{ "krb5", "1.2.840.113554.1.2.2", &krb5_oid },
-	{ "spnego", "1.3.6.1.5.5.2", &spnego_oid },
-	{ "ntlm", "1.3.6.1.4.1.311.2.2.10", &ntlm_oid },
+	{ "krb5", "1.2.840.113554.1.2.2", &krb5_oid, MECH_KRB5 },
+	{ "spnego", "1.3.6.1.5.5.2", &spnego_oid, MECH_SPNEGO },
+	{ "ntlm", "1.3.6.1.4.1.311.2.2.10", &ntlm_oid, MECH_NTLM },
 };
+#define NMECHS	(sizeof(mechs) / sizeof(mechs[0]))
+
+/* NTLM messages carry no GSS framing, only this signature (MS-NLMP 2.2). */
+static const unsigned char ntlm_sig[8] = "NTLMSSP";
 
 static int
 oid_eq(const gss_OID a, const gss_OID b)
@@ -36,7 +45,7 @@ mech_by_name(const char *name)
 
 	if (name == NULL)
 		return GSS_C_NO_OID;
-	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
+	for (i = 0; i < NMECHS; i++)
 		if (strcmp(name, mechs[i].name) == 0 ||
 		    strcmp(name, mechs[i].dotted) == 0)
 			return mechs[i].oid;
@@ -48,7 +57,7 @@ mech_name(const gss_OID oid)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
+	for (i = 0; i < NMECHS; i++)
 		if (oid_eq(oid, mechs[i].oid))
 			return mechs[i].name;
 	return "unknown";
@@ -58,4 +67,140 @@ int
 mech_has_mutual(const gss_OID oid)
 {
 	return !oid_eq(oid, &ntlm_oid);
+}
+
+unsigned
+mech_bit(const gss_OID oid)
+{
+	size_t i;
+
+	for (i = 0; i < NMECHS; i++)
+		if (oid_eq(oid, mechs[i].oid))
+			return mechs[i].bit;
+	return 0;
+}
+
+gss_OID
+mech_of_bit(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < NMECHS; i++)
+		if (mechs[i].bit == bit)
+			return mechs[i].oid;
+	return GSS_C_NO_OID;
+}
+
+int
+mech_set_parse(const char *const *names, unsigned *set_out,
+    struct rpcauth_err *err)
+{
+	unsigned set = 0, bit;
+	size_t i;
+
+	*set_out = 0;
+	if (names == NULL) {
+		*set_out = MECH_KRB5 | MECH_SPNEGO;
+		return 0;
+	}
+	for (i = 0; names[i] != NULL; i++) {
+		if ((bit = mech_bit(mech_by_name(names[i]))) == 0)
+			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+			    "unknown mechanism \"%s\" (use krb5, spnego or "
+			    "ntlm)", names[i]);
+		set |= bit;
+	}
+	if (set == 0)
+		return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+		    "the list of mechanisms is empty");
+	*set_out = set;
+	return 0;
+}
+
+int
+mech_set_installed(unsigned set, struct rpcauth_err *err)
+{
+	gss_OID_set have = GSS_C_NO_OID_SET;
+	OM_uint32 maj, min;
+	size_t i, j;
+	int found, ret = -1;
+
+	maj = gss_indicate_mechs(&min, &have);
+	if (GSS_ERROR(maj) || have == GSS_C_NO_OID_SET) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+		    "cannot list the GSS-API mechanisms installed here");
+		goto out;
+	}
+	for (i = 0; i < NMECHS; i++) {
+		if ((set & mechs[i].bit) == 0)
+			continue;
+		found = 0;
+		for (j = 0; j < have->count; j++)
+			if (oid_eq(&have->elements[j], mechs[i].oid))
+				found = 1;
+		if (!found) {
+			rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+			    "mechanism %s (%s) is not installed: no GSS-API "
+			    "module for it (see /etc/gss/mech.d%s)",
+			    mechs[i].name, mechs[i].dotted,
+			    mechs[i].bit == MECH_NTLM ?
+			    "; the package is gss-ntlmssp" : "");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (have != GSS_C_NO_OID_SET)
+		(void)gss_release_oid_set(&min, &have);
+	return ret;
+}
+
+void
+mech_set_oids(unsigned set, gss_OID_set_desc *out, gss_OID_desc elements[3])
+{
+	size_t i;
+
+	out->count = 0;
+	out->elements = elements;
+	for (i = 0; i < NMECHS; i++)
+		if (set & mechs[i].bit)
+			elements[out->count++] = *mechs[i].oid;
+}
+
+gss_OID
+mech_of_token(const void *tok, size_t len)
+{
+	const unsigned char *p = tok;
+	gss_OID_desc oid;
+	size_t off, body, n, i;
+
+	if (p == NULL)
+		return GSS_C_NO_OID;
+	if (len >= sizeof(ntlm_sig) &&
+	    memcmp(p, ntlm_sig, sizeof(ntlm_sig)) == 0)
+		return &ntlm_oid;
+	/* RFC 2743 3.1: [APPLICATION 0] IMPLICIT SEQUENCE { thisMech, ... } */
+	if (len < 2 || p[0] != 0x60)
+		return GSS_C_NO_OID;
+	if (p[1] < 0x80) {
+		body = p[1];
+		off = 2;
+	} else {
+		n = p[1] & 0x7f;
+		if (n == 0 || n > 4 || len < 2 + n)
+			return GSS_C_NO_OID;
+		for (body = 0, i = 0; i < n; i++)
+			body = (body << 8) | p[2 + i];
+		off = 2 + n;
+	}
+	/* DER: the outer length must cover exactly what follows. */
+	if (body != len - off || len - off < 2 || p[off] != 0x06 ||
+	    p[off + 1] >= 0x80 || p[off + 1] > len - off - 2)
+		return GSS_C_NO_OID;
+	oid.length = p[off + 1];
+	oid.elements = (void *)(uintptr_t)(p + off + 2);
+	for (i = 0; i < NMECHS; i++)
+		if (oid_eq(&oid, mechs[i].oid))
+			return mechs[i].oid;
+	return GSS_C_NO_OID;
 }

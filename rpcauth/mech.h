@@ -2,7 +2,10 @@
 #ifndef RPCAUTH_MECH_H
 #define RPCAUTH_MECH_H
 
+#include <stddef.h>
 #include <gssapi/gssapi.h>
+
+#include "internal.h"
 
 /*
  * "krb5", "spnego", "ntlm", or a dotted OID ("1.2.840.113554.1.2.2").
@@ -13,5 +16,42 @@ gss_OID		 mech_by_name(const char *name);
 const char	*mech_name(const gss_OID oid);
 /* 1 if the mechanism can grant GSS_C_MUTUAL_FLAG (all but NTLM). */
 int		 mech_has_mutual(const gss_OID oid);
+
+/* A set of the mechanisms above, as bits. */
+#define MECH_KRB5	0x1u
+#define MECH_SPNEGO	0x2u
+#define MECH_NTLM	0x4u
+#define MECH_ALL	(MECH_KRB5 | MECH_SPNEGO | MECH_NTLM)
+
+/* The bit of a mechanism, 0 when it is none of ours. */
+unsigned	 mech_bit(const gss_OID oid);
+/* The static OID of one bit. */
+gss_OID		 mech_of_bit(unsigned bit);
+
+/*
+ * Parse a NULL-terminated list of names into a set.  names NULL means the
+ * default, krb5 and spnego.  Returns 0, or -1 with *err naming the bad
+ * entry (RPCAUTH_E_CONFIG).
+ */
+int		 mech_set_parse(const char *const *names, unsigned *set_out,
+		    struct rpcauth_err *err);
+
+/* 0 if every mechanism of `set` has a GSS module here, else -1 and *err. */
+int		 mech_set_installed(unsigned set, struct rpcauth_err *err);
+
+/*
+ * Fill *out (elements: room for 3) with the OIDs of `set`.  The OIDs are
+ * static; nothing is allocated.
+ */
+void		 mech_set_oids(unsigned set, gss_OID_set_desc *out,
+		    gss_OID_desc elements[3]);
+
+/*
+ * The mechanism a context-establishment token starts: the OID in the
+ * RFC 2743 section 3.1 framing (krb5, SPNEGO) or NTLM's "NTLMSSP\0"
+ * signature.  Returns GSS_C_NO_OID when the token is none of ours or is
+ * malformed.  Reads at most len bytes.
+ */
+gss_OID		 mech_of_token(const void *tok, size_t len);
 
 #endif

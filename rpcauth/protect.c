@@ -150,7 +150,8 @@ decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
 	u_int got;
 	bool_t ok;
 
-	if (len < 4)
+	/* XDR bodies are whole 4-byte units (RFC 4506). */
+	if (len < 4 || len % 4 != 0)
 		return PROTECT_E_DECODE;
 	xdrmem_create(&mx, (caddr_t)(uintptr_t)p, (u_int)len, XDR_DECODE);
 	if (!xdr_u_int(&mx, &got)) {
@@ -163,6 +164,10 @@ decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
 	}
 	ok = (*proc)(&mx, where);
 	XDR_DESTROY(&mx);
+	/* rpcgen's dispatch never frees arguments that failed halfway: we do,
+	 * once (xdr_free leaves NULLs behind for a later svc_freeargs). */
+	if (!ok)
+		xdr_free(proc, where);
 	return ok ? PROTECT_OK : PROTECT_E_DECODE;
 }
 

@@ -65,21 +65,42 @@ const char *rpcauth_version(void);
 
 
 /*
- * Debug trace of handshakes and rejections (lengths and outcomes, never
- * token or key bytes).  Off unless the environment has RPCAUTH_TRACE=1 or a
- * callback is installed here; the callback gets one line per event (no
- * newline) and replaces stderr.  cb NULL restores the default.
+ * A short debug trace: each handshake round (token lengths, GSS major
+ * status), its outcome, each new context and why it was made, and each
+ * rejection on either side.  Lengths, names and outcomes only: never
+ * token, checksum, handle or key bytes.  Off unless the environment has
+ * RPCAUTH_TRACE set (to anything but "" or "0": lines go to stderr,
+ * prefixed "rpcauth: ") or a callback is installed here.  The callback
+ * gets one line per event, without newline, in the thread that met the
+ * event, and replaces stderr; `line` is valid during the call only.
+ * cb NULL restores the default.  Thread-safe.
  */
 void	 rpcauth_set_trace(void (*cb)(const char *line, void *arg), void *arg);
 
 /* ---- Server ------------------------------------------------------------ */
 
-/* A minimum service for one program and version (RPCAUTH_SVC_* value). */
+/* uid and gid of a caller that has no local account. */
+#define RPCAUTH_NOBODY		0xFFFFFFFFu
+/* Supplementary groups kept per caller (the first ones getgrouplist gives). */
+#define RPCAUTH_MAX_GROUPS	64
+/* Room for a local account name, NUL included. */
+#define RPCAUTH_LOCALNAME_MAX	256
+
+/*
+ * Settings for one program and version: a minimum service (RPCAUTH_SVC_*
+ * value) and, optionally, the service principal clients must authenticate
+ * to ("nfs@host"; NULL: rpcauth_svc_opts.principal).  The INIT call's
+ * program and version choose the acceptor credential, and a context
+ * serves only programs and versions that use the same principal.
+ */
 struct rpcauth_svc_policy {
 	rpcprog_t		prog;
 	rpcvers_t		vers;
 	enum rpcauth_service	min_service;
+	const char		*principal;
 };
+
+struct rpcauth_caller;
 
 struct rpcauth_svc_opts {
 	uint32_t	 flavor;	/* 0: RPCAUTH_FLAVOR */
@@ -92,6 +113,28 @@ struct rpcauth_svc_opts {
 	size_t		 max_contexts;	/* 0: 16384 */
 	size_t		 max_token;	/* largest INIT token accepted; 0: 65536 */
 	size_t		 max_body;	/* largest protected body; 0: 64 MiB */
+	/*
+	 * Mechanisms clients may use, a NULL-terminated list of "krb5",
+	 * "spnego", "ntlm".  NULL: krb5 and spnego.  NTLM is accepted only
+	 * when listed, raw or inside SPNEGO; SPNEGO negotiates only listed
+	 * mechanisms (krb5 when it is listed alone).
+	 */
+	const char *const *mechs;
+	/*
+	 * Called once per context, when its handshake completes, with the
+	 * caller (service is the one named in the INIT; cookie is NULL).
+	 * Return 0 to accept, anything else to refuse: the client then gets
+	 * GSS_S_UNAUTHORIZED and the context is deleted.  *cookie_out
+	 * (initially NULL) is kept with the context for procedures to read
+	 * (rpcauth_svc_cookie(), rpcauth_caller.cookie); cookie_free, when
+	 * not NULL, releases it when the context goes, and also releases a
+	 * cookie left by a refusing call.  NULL authorize: everyone is
+	 * accepted.  Runs inside the server's dispatch: do not block long.
+	 */
+	int		(*authorize)(const struct rpcauth_caller *who, void *arg,
+			    void **cookie_out);
+	void		*authorize_arg;
+	void		(*cookie_free)(void *cookie);
 };
 
 /* Fill *opts with the defaults (all zero). */
@@ -99,31 +142,58 @@ void	 rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts);
 
 /*
  * Register the flavor with svc_auth_reg(3) and acquire the acceptor
- * credential once.  Call it once, before svc_run(3); the strings in *opts
- * are copied.  Returns 0, or -1 with *err filled (e.g. no key for the
- * principal in the keytab).  Afterwards every call of that flavor is
- * authenticated, checked and unprotected before the application's
+ * credentials once (one per distinct principal, for the allowed
+ * mechanisms).  Call it once, before svc_run(3); the strings in *opts
+ * are copied.  Returns 0, or -1 with *err filled: "keytab PATH is missing
+ * or unreadable", "no key for demo/host@REALM in keytab PATH", "mechanism
+ * ntlm (...) is not installed", ...  Afterwards every call of that flavor
+ * is authenticated, checked and unprotected before the application's
  * dispatch runs; INIT, CONTINUE_INIT and DESTROY never reach it.
  */
 int	 rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	    struct rpcauth_err *err);
 
-/* Who is calling, filled inside a procedure by rpcauth_svc_caller(). */
+/*
+ * Who is calling, filled inside a procedure by rpcauth_svc_caller().  The
+ * identity is fixed when the context is established: the local account
+ * comes from gss_localname(3) (krb5: krb5.conf auth_to_local rules), then
+ * getpwnam_r(3) and getgrouplist(3); a name without an account is nobody
+ * (uid and gid RPCAUTH_NOBODY, no groups, empty localname).
+ */
 struct rpcauth_caller {
-	char		 principal[1024];	/* e.g. "alice@EXAMPLE.ORG" */
-	char		 mech[16];		/* "krb5", "spnego", "ntlm" */
+	char		 principal[1024];	/* "alice@EXAMPLE.ORG", "DOM\\bob" */
+	char		 mech[16];	/* what the client spoke: "krb5",
+					   "spnego" or "ntlm" */
 	enum rpcauth_service service;		/* of this call */
 	time_t		 expiry;		/* context end; 0 when none */
 	uint32_t	 flavor;
+	char		 inner_mech[16];	/* what authenticated: mech, or
+					   for "spnego" what it negotiated */
+	char		 localname[RPCAUTH_LOCALNAME_MAX];	/* "": none */
+	uid_t		 uid;			/* RPCAUTH_NOBODY: none */
+	gid_t		 gid;			/* RPCAUTH_NOBODY: none */
+	size_t		 ngroups;		/* gid first, as getgrouplist */
+	gid_t		 groups[RPCAUTH_MAX_GROUPS];
+	rpcprog_t	 prog;			/* of the INIT that made */
+	rpcvers_t	 vers;			/* the context */
+	void		*cookie;		/* opts.authorize's; borrowed */
 };
 
 /*
  * Inside a dispatch routine: fill *out with the caller of `req`.  Returns 0,
  * or -1 when the request was not authenticated by rpcauth (then *out is
- * zeroed).  The strings are copies: valid as long as *out.
+ * zeroed).  The strings are copies: valid as long as *out.  The cookie is
+ * borrowed from the context: valid until the procedure returns.
  */
 int	 rpcauth_svc_caller(const struct svc_req *req,
 	    struct rpcauth_caller *out);
+
+/*
+ * Inside a dispatch routine: the cookie the authorize callback attached to
+ * the caller's context, or NULL (none, or not an rpcauth request).
+ * Borrowed: valid until the procedure returns.
+ */
+void	*rpcauth_svc_cookie(const struct svc_req *req);
 
 /* ---- Client ------------------------------------------------------------ */
 
@@ -135,6 +205,10 @@ struct rpcauth_client_opts {
 	const char	*client_keytab;	/* initiator keytab; NULL: KRB5_CLIENT_KTNAME */
 	int		 handshake_timeout_ms;	/* whole handshake; 0: 25000 */
 	size_t		 max_body;	/* largest protected reply; 0: 64 MiB */
+	/* Make the next context this many seconds before the current one
+	 * ends; 0: a quarter of its lifetime, at most 300 s; -1: only once
+	 * it has ended. */
+	int		 renew_before_s;
 };
 
 /* Fill *opts with the defaults (all zero). */
@@ -148,18 +222,37 @@ void	 rpcauth_client_opts_init(struct rpcauth_client_opts *opts);
  * owns it and must call auth_destroy(3) (which sends DESTROY) before
  * clnt_destroy(3).  On failure NULL is returned, *err filled, and
  * clnt->cl_auth left as it was.  `service` and *opts are copied.
+ *
+ * Afterwards the AUTH makes new contexts by itself, without the caller
+ * noticing: shortly before the context ends (opts->renew_before_s), before
+ * its sequence numbers reach MAXSEQ, and when the server answers
+ * RPCSEC_GSS_CREDPROBLEM or RPCSEC_GSS_CTXPROBLEM (it restarted, or
+ * dropped or ended the context); libtirpc then sends the call again.  The
+ * handshake runs over a CLIENT of its own to the address, transport,
+ * program and version of `clnt`.  At most one new context per call
+ * answers a rejection, and rejections of a new context start a back-off,
+ * so forged rejections cannot make the client loop.  A TCP connection
+ * the server closed is not reopened: the call fails with a transport
+ * error (RPC_CANTRECV); make a new CLIENT and AUTH.
  */
 AUTH	*rpcauth_client_create(CLIENT *clnt, const char *service,
 	    const struct rpcauth_client_opts *opts, struct rpcauth_err *err);
 
 /*
- * The last error an AUTH made by rpcauth_client_create() met (the AUTH ops
- * can only return a boolean to libtirpc), or NULL if none.  Borrowed: valid
- * until the next call on that AUTH.
+ * Why the last call on an AUTH made by rpcauth_client_create() failed (the
+ * AUTH ops can only return a boolean to libtirpc): the cause and the fix,
+ * with the GSS-API text where there is one.  NULL when the last call met
+ * no error of the AUTH's, or when it failed for a reason outside it (see
+ * clnt_sperror(3) then).  Borrowed: valid until the next call on that
+ * AUTH.
  */
 const char *rpcauth_auth_error(AUTH *auth);
 
-/* What the handshake established, for display (rpcauth-ping, demos). */
+/*
+ * The AUTH's current context, for display (rpcauth-ping, demos).  Returns
+ * 0, or -1 (and *out zeroed) when auth was not made by
+ * rpcauth_client_create().
+ */
 struct rpcauth_auth_info {
 	char		 client_principal[1024];
 	char		 server_principal[1024];
@@ -169,6 +262,7 @@ struct rpcauth_auth_info {
 	uint32_t	 window;
 	time_t		 expiry;		/* 0: no end */
 	int		 mutual;		/* the server proved its identity */
+	uint32_t	 contexts;		/* made so far: 1 + renewals */
 };
 int	 rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out);
 

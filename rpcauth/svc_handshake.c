@@ -1,34 +1,71 @@
-/* rpcauth/svc_handshake.c - the private program: INIT, CONTINUE_INIT, DESTROY, drops */
+/* rpcauth/svc_handshake.c - private program: INIT, CONTINUE_INIT, DESTROY, drops */
 /*
  * Requests reach this dispatch only through the handler's redirect, with
  * the request state it left in rq_clntcred (checked by magic and flavor).
- * A failed handshake leg deletes its context exactly once: it is unlinked
- * from the table and freed when the last reference goes.
+ * The first token names the mechanism the client speaks; one that is not
+ * allowed is refused before any context exists.  A failed handshake leg
+ * deletes its context exactly once: it is unlinked from the table and
+ * freed when the last reference goes.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "gsserr.h"
 #include "init_xdr.h"
 #include "mech.h"
 #include "svc_internal.h"
+#include "trace.h"
 
-static char *
-display_name(gss_name_t name)
+static const char *
+leg_name(const struct svc_reqstate *rs)
 {
-	gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
-	OM_uint32 maj, min;
-	char *s = NULL;
+	return rs->action == SVC_ACT_INIT ? "INIT" : "CONTINUE_INIT";
+}
 
-	maj = gss_display_name(&min, name, &buf, NULL);
-	if (!GSS_ERROR(maj) && (s = malloc(buf.length + 1)) != NULL) {
-		memcpy(s, buf.value, buf.length);
-		s[buf.length] = '\0';
+/* A failure reply: no handle, no window, AUTH_NONE verifier. */
+static void
+reply_failure(SVCXPRT *xprt, struct init_res *res)
+{
+	res->handle_len = 0;
+	res->window = 0;
+	xprt->xp_verf = _null_auth;
+	(void)svc_sendreply(xprt, (xdrproc_t)xdr_init_res, (caddr_t)res);
+}
+
+/*
+ * The handshake is complete on our side: fix who the caller is, ask the
+ * application, and prove ourselves with MIC(seq_window).  Returns the
+ * major status for the reply.
+ */
+static OM_uint32
+establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
+    gss_name_t src, gss_OID actual, OM_uint32 lifetime)
+{
+	OM_uint32 maj;
+
+	c->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
+	    time(NULL) + (time_t)lifetime;
+	if ((maj = svc_caller_establish(c, src, actual, rs->service)) !=
+	    GSS_S_COMPLETE)
+		return maj;
+	if (seqwin_init(&c->win, svc_g.window) != 0 ||
+	    svc_set_verf_mic(rq, rs, c, svc_g.window) != 0) {
+		/* Without MIC(seq_window) the client cannot trust us. */
+		TRACE("svc: context refused (GSS_S_FAILURE): cannot make the "
+		    "MIC over the sequence window");
+		return GSS_S_FAILURE;
 	}
-	(void)gss_release_buffer(&min, &buf);
-	return s;
+	/* Kerberos per-message crypto through OpenSSL from here on (issue 7). */
+	if (secctx_accel(&c->sc) < 0)
+		return GSS_S_FAILURE;
+	ctxcache_established(svc_g.cc, c);
+	TRACE("svc: context established for %s (%s, inner %s), local "
+	    "account %s, %s", c->principal, mech_name(c->wire_mech),
+	    mech_name(c->mech), c->ident.localname[0] != '\0' ?
+	    c->ident.localname : "none (nobody)", c->expiry == 0 ?
+	    "no expiry" : "expires with the ticket");
+	return GSS_S_COMPLETE;
 }
 
 static void
@@ -39,37 +76,58 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	struct svcctx *c = NULL;
 	gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
 	gss_name_t src = GSS_C_NO_NAME;
-	gss_OID mech = GSS_C_NO_OID;
+	gss_OID mech = GSS_C_NO_OID, wire;
+	gss_cred_id_t acceptor;
 	OM_uint32 maj, min, flags = 0, lifetime = 0;
 
 	memset(&arg, 0, sizeof(arg));
 	memset(&res, 0, sizeof(res));
 	arg.max_token = svc_g.max_token;
 	if (!svc_getargs(xprt, (xdrproc_t)xdr_init_arg, (caddr_t)&arg)) {
+		TRACE("svc: %s refused (GARBAGE_ARGS): token missing or over "
+		    "%zu bytes", leg_name(rs), svc_g.max_token);
 		svcerr_decode(xprt);
 		goto out;
 	}
 	if (rs->action == SVC_ACT_INIT) {
+		wire = mech_of_token(arg.token, arg.token_len);
+		if ((mech_bit(wire) & svc_g.mechs) == 0) {
+			TRACE("svc: INIT refused (GSS_S_BAD_MECH): token of "
+			    "%zu bytes is %s, allowed mechanisms 0x%x",
+			    arg.token_len, wire == GSS_C_NO_OID ?
+			    "of no known mechanism" : mech_name(wire),
+			    svc_g.mechs);
+			res.major = GSS_S_BAD_MECH;
+			reply_failure(xprt, &res);
+			goto out;
+		}
 		if ((c = ctxcache_create(svc_g.cc, NULL)) == NULL) {
+			TRACE("svc: INIT refused (SYSTEM_ERR): no context");
 			svcerr_systemerr(xprt);
 			goto out;
 		}
 		c->prog = rs->prog;
 		c->vers = rs->vers;
+		c->wire_mech = wire;
 	} else {
 		c = ctxcache_find(svc_g.cc, rs->handle, sizeof(rs->handle));
 		if (c == NULL || c->established) {
+			TRACE("svc: CONTINUE_INIT refused (CREDPROBLEM): the "
+			    "context went away");
 			svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
 			goto out;
 		}
 	}
+	acceptor = svc_g.acceptors[svc_acceptor_for(c->prog, c->vers)].cred;
 	in.value = arg.token;
 	in.length = arg.token_len;
 	pthread_mutex_lock(&c->sc.lock);
-	maj = gss_accept_sec_context(&min, &c->sc.gctx, svc_g.acceptor, &in,
+	maj = gss_accept_sec_context(&min, &c->sc.gctx, acceptor, &in,
 	    GSS_C_NO_CHANNEL_BINDINGS, &src, &mech, &out, &flags, &lifetime,
 	    NULL);
 	pthread_mutex_unlock(&c->sc.lock);
+	TRACE("svc: %s (%s): token %zu bytes in, %zu out, major 0x%x",
+	    leg_name(rs), mech_name(c->wire_mech), in.length, out.length, maj);
 
 	memcpy(res.handle, c->handle, sizeof(c->handle));
 	res.handle_len = sizeof(c->handle);
@@ -79,33 +137,28 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	res.token = out.value;
 	res.token_len = out.length;
 	if (maj == GSS_S_COMPLETE) {
-		c->sc.mech = mech_by_name(mech_name(mech));
-		c->mech = c->sc.mech;
-		c->principal = display_name(src);
-		c->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
-		    time(NULL) + (time_t)lifetime;
-		if (c->principal == NULL ||
-		    seqwin_init(&c->win, svc_g.window) != 0 ||
-		    svc_set_verf_mic(rq, rs, c, svc_g.window) != 0) {
-			/* Without MIC(seq_window) the client cannot trust us. */
-			res.major = GSS_S_FAILURE;
+		res.major = establish(rq, rs, c, src, mech, lifetime);
+		if (res.major != GSS_S_COMPLETE) {
+			/* Our refusal, not the mechanism's: no token. */
 			res.minor = 0;
+			res.token = NULL;
+			res.token_len = 0;
 			goto failed;
 		}
-		ctxcache_established(svc_g.cc, c);
 	} else if (maj != GSS_S_CONTINUE_NEEDED) {
+		TRACE("svc: %s failed: the mechanism refused the context "
+		    "(major 0x%x)", leg_name(rs), maj);
 		goto failed;
 	}
-	if (!svc_sendreply(xprt, (xdrproc_t)xdr_init_res, (caddr_t)&res))
+	if (!svc_sendreply(xprt, (xdrproc_t)xdr_init_res, (caddr_t)&res)) {
+		TRACE("svc: %s reply not sent: context deleted", leg_name(rs));
 		ctxcache_remove(svc_g.cc, c);
+	}
 	goto out;
 failed:
-	/* The half-built context goes now, once; the reply carries no handle. */
+	/* The half-built context goes now, once; the reply has no handle. */
 	ctxcache_remove(svc_g.cc, c);
-	res.handle_len = 0;
-	res.window = 0;
-	xprt->xp_verf = _null_auth;
-	(void)svc_sendreply(xprt, (xdrproc_t)xdr_init_res, (caddr_t)&res);
+	reply_failure(xprt, &res);
 out:
 	ctxcache_put(svc_g.cc, c);
 	(void)gss_release_buffer(&min, &out);
@@ -120,24 +173,32 @@ svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	struct svc_reqstate rs;
 	struct svcctx *c;
 
-	/* A drop may be of any procedure; the rest are NULLPROC (handler-checked). */
+	/* A drop or GARBAGE may be of any procedure; the rest are NULLPROC. */
 	if (svc_reqstate_get(rq, &rs) != 0 ||
-	    (rs.action != SVC_ACT_DROP && rq->rq_proc != NULLPROC)) {
+	    (rs.action != SVC_ACT_DROP && rs.action != SVC_ACT_GARBAGE &&
+	    rq->rq_proc != NULLPROC)) {
+		TRACE("svc: private program called without a redirect");
 		svcerr_noprog(xprt);
 		return;
 	}
 	switch (rs.action) {
 	case SVC_ACT_DROP:
 		return;
+	case SVC_ACT_GARBAGE:
+		svcerr_decode(xprt);
+		return;
 	case SVC_ACT_INIT:
 	case SVC_ACT_CONTINUE:
 		handshake(rq, xprt, &rs);
 		return;
 	case SVC_ACT_DESTROY:
-		/* RFC 2203 5.4: reply (verifier set by the handler), then delete. */
+		/* RFC 2203 5.4: reply (verifier set by the handler), then
+		 * delete. */
 		(void)svc_sendreply(xprt, (xdrproc_t)xdr_nothing, NULL);
 		c = ctxcache_find(svc_g.cc, rs.handle, sizeof(rs.handle));
 		if (c != NULL) {
+			TRACE("svc: DESTROY: context of %s deleted",
+			    c->principal != NULL ? c->principal : "?");
 			ctxcache_remove(svc_g.cc, c);
 			ctxcache_put(svc_g.cc, c);
 		}

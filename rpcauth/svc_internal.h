@@ -17,7 +17,7 @@
 #define SVC_PRIV_PROG	0x4F5A2203u
 #define SVC_PRIV_VERS	1u
 
-/* Verifier MICs are small (krb5: 28 to 40 bytes). */
+/* Verifier MICs are small (krb5: 28 to 40 bytes, NTLM: 16). */
 #define SVC_VERF_MAX	128
 
 enum svc_action {
@@ -25,7 +25,8 @@ enum svc_action {
 	SVC_ACT_INIT,
 	SVC_ACT_CONTINUE,
 	SVC_ACT_DESTROY,
-	SVC_ACT_DROP
+	SVC_ACT_DROP,
+	SVC_ACT_GARBAGE		/* GARBAGE_ARGS: the handler read a bad body */
 };
 
 /*
@@ -40,6 +41,7 @@ struct svc_reqstate {
 	uint32_t	 flavor;
 	uint32_t	 prog, vers;	/* as the client called them */
 	uint32_t	 seq, service;
+	uint32_t	 args_read;	/* the handler already read the body */
 	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
 	uint32_t	 verf_len;
 	uint8_t		 verf[SVC_VERF_MAX];
@@ -47,20 +49,38 @@ struct svc_reqstate {
 #define SVC_REQ_MAGIC	0x72706361u
 #define SVC_RQCRED_SIZE	400
 
+/* One acceptor credential: a service principal, for the allowed mechanisms. */
+struct svc_acceptor {
+	char		*principal;	/* "service@host"; NULL: any key */
+	gss_cred_id_t	 cred;
+};
+
+/* A copy of rpcauth_svc_policy with the principal resolved to an acceptor. */
+struct svc_policy {
+	uint32_t	 prog, vers;
+	enum rpcauth_service min_service;
+	size_t		 acceptor;	/* index in svc_g.acceptors */
+};
+
 struct svc_global {
 	pthread_mutex_t	 lock;
 	int		 registered;
 	uint32_t	 flavor;
-	gss_cred_id_t	 acceptor;	/* acquired once at registration */
-	char		*principal;
-	char		*keytab;
+	unsigned	 mechs;		/* MECH_* bits allowed on the wire */
+	unsigned	 inner_mechs;	/* MECH_* bits SPNEGO may negotiate */
+	struct svc_acceptor *acceptors;	/* [0]: rpcauth_svc_opts.principal */
+	size_t		 nacceptors;
 	struct ctxcache	*cc;
 	uint32_t	 window;
 	enum rpcauth_service min_service;
-	struct rpcauth_svc_policy *policies;
+	struct svc_policy *policies;
 	size_t		 npolicies;
 	size_t		 max_token;
 	size_t		 max_body;
+	int		(*authorize)(const struct rpcauth_caller *, void *,
+			    void **);
+	void		*authorize_arg;
+	void		(*cookie_free)(void *);
 	int		 priv_registered;
 };
 
@@ -69,8 +89,26 @@ extern struct svc_global svc_g;
 int	svc_reqstate_get(const struct svc_req *rq, struct svc_reqstate *rs);
 void	svc_reqstate_put(struct svc_req *rq, const struct svc_reqstate *rs);
 
+/* The svc_auth_reg handler (svc_auth.c). */
+enum auth_stat svc_handler(struct svc_req *rq, struct rpc_msg *msg);
+
+/* The acceptor (index in svc_g.acceptors) for a program and version. */
+size_t	svc_acceptor_for(uint32_t prog, uint32_t vers);
+
 /* The private program's dispatch (svc_handshake.c). */
 void	svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt);
+
+/*
+ * At handshake completion (svc_caller.c): check the negotiated mechanism,
+ * fix the caller's identity in c and run the authorize callback.  Returns
+ * GSS_S_COMPLETE, or the major status the INIT reply must carry
+ * (GSS_S_BAD_MECH, GSS_S_UNAUTHORIZED, GSS_S_FAILURE).
+ */
+OM_uint32 svc_caller_establish(struct svcctx *c, gss_name_t src,
+	    gss_OID actual, uint32_t service);
+
+/* Release what svc_caller_establish attached (c->release); idempotent. */
+void	svc_caller_release(struct svcctx *c);
 
 /* Set the reply verifier to MIC(value) from rs->verf; -1 if GetMIC failed. */
 int	svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,

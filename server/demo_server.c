@@ -2,13 +2,15 @@
 /*
  * rpcauth-demo-server --listen ADDR --port P --principal SERVICE@HOST
  *     --keytab FILE [--flavor N] [--min-service none|integrity|privacy]
- *     [--window N] [--root DIR]
+ *     [--window N] [--root DIR] [--mechs LIST]
  *
  * Serves DEMOFS on IPv4 ADDR:P over TCP and UDP, without rpcbind.  Prints
  * one line containing "ready" on stdout once both sockets listen, then runs
  * until SIGTERM or SIGINT and exits 0.  Usage errors: one line on stderr,
  * exit 2; failures to start (bind, --root): one line on stderr, exit 1.
- * Without --root the file procedures answer DEMO_EACCES.
+ * Without --root the file procedures answer DEMO_EACCES.  --mechs takes a
+ * comma-separated list of krb5, spnego, ntlm (default krb5,spnego); NTLM
+ * reads its users from the file NTLM_USER_FILE names (gss-ntlmssp).
  *
  * The loop is our own rather than svc_run() so that a signal can end it:
  * the handler writes to a self-pipe that is polled with libtirpc's fds.
@@ -38,11 +40,14 @@
 #define PROG		"rpcauth-demo-server"
 #define USAGE		"usage: " PROG " --listen ADDR --port P " \
 	"--principal SERVICE@HOST --keytab FILE [--flavor N] " \
-	"[--min-service none|integrity|privacy] [--window N] [--root DIR]"
+	"[--min-service none|integrity|privacy] [--window N] [--root DIR] " \
+	"[--mechs krb5,spnego,ntlm]"
 /* UDP buffers: room for the largest datagram IPv4 can carry. */
 #define UDP_BUFSZ	65536
 /* Largest --window accepted; the replay window is a bitmap per context. */
 #define WINDOW_MAX	65536
+/* --mechs names at most these; each may appear once. */
+#define MECHS_MAX	3
 
 /* The dispatch function rpcgen -m writes; demofs.h does not declare it. */
 void	demofs_prog_1(struct svc_req *, SVCXPRT *);
@@ -73,6 +78,9 @@ struct server_cfg {
 	enum rpcauth_service	 min_service;	/* RPCAUTH_SVC_NONE by default */
 	uint32_t		 window;	/* 0: the library's default */
 	const char		*root;		/* NULL: no file service */
+	/* NULL-terminated, for rpcauth_svc_opts.mechs; [0] NULL: default */
+	const char		*mechs[MECHS_MAX + 1];
+	char			 mechbuf[64];	/* the names point in here */
 };
 
 static int sigpipe_fd[2] = { -1, -1 };
@@ -138,6 +146,33 @@ parse_service(const char *s, enum rpcauth_service *out)
 	return 0;
 }
 
+/* "krb5,spnego,ntlm": each known name once, nothing else. */
+static int
+parse_mechs(const char *s, struct server_cfg *cfg)
+{
+	static const char *const known[] = { "krb5", "spnego", "ntlm" };
+	char *p, *tok, *save = NULL;
+	size_t n = 0, i, j;
+
+	if (strlen(s) >= sizeof(cfg->mechbuf))
+		return -1;
+	memcpy(cfg->mechbuf, s, strlen(s) + 1);
+	p = cfg->mechbuf;
+	while ((tok = strtok_r(p, ",", &save)) != NULL) {
+		p = NULL;
+		for (i = 0; i < MECHS_MAX && strcmp(tok, known[i]) != 0; i++)
+			;
+		if (i == MECHS_MAX || n == MECHS_MAX)
+			return -1;
+		for (j = 0; j < n; j++)
+			if (strcmp(cfg->mechs[j], tok) == 0)
+				return -1;
+		cfg->mechs[n++] = tok;
+	}
+	cfg->mechs[n] = NULL;
+	return n > 0 ? 0 : -1;
+}
+
 static void
 parse_args(int argc, char *argv[], struct server_cfg *cfg)
 {
@@ -150,6 +185,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ "min-service", required_argument, NULL, 's' },
 		{ "window",	 required_argument, NULL, 'w' },
 		{ "root",	 required_argument, NULL, 'r' },
+		{ "mechs",	 required_argument, NULL, 'm' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -209,6 +245,12 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			break;
 		case 'r':
 			cfg->root = optarg;
+			break;
+		case 'm':
+			if (parse_mechs(optarg, cfg) != 0)
+				usage_error("--mechs: '%s' is not a comma-"
+				    "separated list of krb5, spnego, ntlm",
+				    optarg);
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
@@ -366,6 +408,8 @@ main(int argc, char *argv[])
 		so.keytab = cfg.keytab;
 		so.min_service = cfg.min_service;
 		so.window = cfg.window;
+		if (cfg.mechs[0] != NULL)
+			so.mechs = cfg.mechs;
 		if (rpcauth_svc_register(&so, &rerr) != 0) {
 			fprintf(stderr, PROG ": %s\n", rerr.msg);
 			rpcauth_err_clear(&rerr);

@@ -73,9 +73,10 @@ demo_attr_fill(const struct stat *st, demo_attr *a)
 }
 
 /*
- * Who is calling.  The one place that looks at the credential: rpcauth's
- * caller API replaces the body when the flavor is registered.  Strings must
- * be malloc'd (the result is freed with xdr_free).
+ * Who is calling, as rpcauth fixed it when the context was established.
+ * mech is the mechanism the client spoke ("spnego" even when SPNEGO
+ * negotiated krb5 or NTLM inside); uid is the mapped local account or
+ * RPCAUTH_NOBODY.  Strings must be malloc'd (freed with xdr_free).
  */
 static void
 demo_caller(struct svc_req *req, demo_whoami *who)
@@ -83,9 +84,10 @@ demo_caller(struct svc_req *req, demo_whoami *who)
 	struct rpcauth_caller c;
 
 	who->service = 1;		/* RFC 2203 rpc_gss_svc_none */
-	who->uid = 0xFFFFFFFFu;		/* no local mapping yet */
+	who->uid = RPCAUTH_NOBODY;	/* no local account */
 	if (rpcauth_svc_caller(req, &c) == 0) {
 		who->service = (u_int)c.service;
+		who->uid = (u_int)c.uid;	/* RPCAUTH_NOBODY when none */
 		who->principal = strdup(c.principal);
 		who->mech = strdup(c.mech);
 	} else {

@@ -1,7 +1,465 @@
+/* tests/check_errors.c - every failure cause gets a message that names it and its fix */
+/*
+ * One test per cause, each provoked for real (a KDC that does not answer,
+ * a credential cache from the future or with an expired ticket, a server
+ * with the wrong key, ...), each asserting the words a user would see.
+ */
 #include "config.h"
-int main(void);
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <krb5/krb5.h>
+
+#include "demofs.h"
+#include "e2e.h"
+
+static struct testbed *bed;
+static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
+static int port;
+
+static void
+has(const char *msg, const char *needle)
+{
+	ck_assert_msg(msg != NULL && strstr(msg, needle) != NULL,
+	    "'%s' not in: %s", needle, msg != NULL ? msg : "(null)");
+}
+
+/* rpcauth_client_create against `p`; returns the error (caller clears). */
+static struct rpcauth_err
+create_fails(int p, int udp, const char *service,
+    const struct rpcauth_client_opts *o)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	CLIENT *cl = e2e_clnt(p, udp);
+	AUTH *a;
+
+	ck_assert_ptr_nonnull(cl);
+	a = rpcauth_client_create(cl, service, o, &err);
+	ck_assert_msg(a == NULL, "created an AUTH for %s", service);
+	ck_assert_ptr_nonnull(err.msg);
+	ck_assert_int_ne(err.code, RPCAUTH_OK);
+	clnt_destroy(cl);
+	return err;
+}
+
+/*
+ * Copy the bed's ccache to `dst` (FILE:...).  offset != 0: the cache says
+ * the KDC's clock is that far ahead, which krb5 believes (kdc_timesync),
+ * so our authenticators come from the future.  expire: every ticket in the
+ * copy says it ended a minute ago.
+ */
+static void
+copy_ccache(const char *dst, krb5_timestamp offset, int expire)
+{
+	krb5_context ctx;
+	krb5_ccache src, out;
+	krb5_principal me;
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+	time_t now = time(NULL);
+
+	ck_assert_int_eq(krb5_init_context(&ctx), 0);
+	if (offset != 0)
+		ck_assert_int_eq(krb5_set_real_time(ctx,
+		    (krb5_timestamp)now + offset, 0), 0);
+	ck_assert_int_eq(krb5_cc_resolve(ctx, testbed_ccache_name(bed), &src),
+	    0);
+	ck_assert_int_eq(krb5_cc_get_principal(ctx, src, &me), 0);
+	ck_assert_int_eq(krb5_cc_resolve(ctx, dst, &out), 0);
+	ck_assert_int_eq(krb5_cc_initialize(ctx, out, me), 0);
+	ck_assert_int_eq(krb5_cc_start_seq_get(ctx, src, &cur), 0);
+	while (krb5_cc_next_cred(ctx, src, &cur, &cr) == 0) {
+		if (expire && !krb5_is_config_principal(ctx, cr.server)) {
+			cr.times.starttime = cr.times.authtime =
+			    (krb5_timestamp)now - 3600;
+			cr.times.endtime = (krb5_timestamp)now - 60;
+			cr.times.renew_till = 0;
+		}
+		ck_assert_int_eq(krb5_cc_store_cred(ctx, out, &cr), 0);
+		krb5_free_cred_contents(ctx, &cr);
+	}
+	(void)krb5_cc_end_seq_get(ctx, src, &cur);
+	krb5_free_principal(ctx, me);
+	krb5_cc_close(ctx, src);
+	krb5_cc_close(ctx, out);
+	krb5_free_context(ctx);
+}
+
+static void
+cc_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "FILE:%s/%s-%d", testbed_dir(bed), name,
+	    (int)getpid());
+}
+
+/* The server sees an authenticator an hour in its future. */
+START_TEST(clock_skew)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	char cc[512];
+
+	/* A service ticket for demo/localhost in the bed's cache first, so
+	 * that the skewed copy goes straight to the server, not the KDC. */
+	e2e_secure_destroy(e2e_secure_clnt(port, 0, RPCAUTH_SVC_INTEGRITY, 0,
+	    NULL));
+	cc_path(cc, sizeof(cc), "skew");
+	copy_ccache(cc, 3600, 0);
+	rpcauth_client_opts_init(&o);
+	o.ccache = cc;
+	o.client_keytab = "/nonexistent/rpcauth.keytab";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "refused the security context");
+	has(err.msg, "clock skew too great between this host and the server "
+	    "or the KDC: synchronize the clocks (NTP)");
+	/* The GSS-API's own words are kept. */
+	has(err.msg, "Clock skew too great");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* Server side: registration fails and the demo server says why. */
+static void
+server_refuses(const char *principal, const char *keytab, const char *needle)
+{
+	char out[1024], errtext[2048];
+	const char *argv[] = { DEMO_SERVER, "--listen", "127.0.0.1", "--port",
+	    "1", "--principal", principal, "--keytab", keytab, NULL };
+	int st;
+
+	ck_assert_int_eq(srvproc_run((char *const *)argv, out, sizeof(out),
+	    errtext, sizeof(errtext), 20000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d: %s",
+	    st, errtext);
+	has(errtext, needle);
+}
+
+START_TEST(server_keytab_lacks_principal)
+{
+	server_refuses("nosuch@localhost", testbed_server_keytab(bed),
+	    "no key for nosuch/localhost@" TESTBED_REALM " in keytab");
+}
+END_TEST
+
+START_TEST(server_keytab_missing_or_unreadable)
+{
+	char bad[512];
+	FILE *f;
+
+	server_refuses("demo@localhost", "/nonexistent/server.keytab",
+	    "is missing or unreadable");
+	snprintf(bad, sizeof(bad), "%s/garbage-%d.keytab", testbed_dir(bed),
+	    (int)getpid());
+	ck_assert_ptr_nonnull(f = fopen(bad, "w"));
+	fputs("not a keytab\n", f);
+	fclose(f);
+	server_refuses("demo@localhost", bad, "is not a usable keytab");
+	unlink(bad);
+}
+END_TEST
+
+/* The client's own keytab is missing, and there is no ticket either. */
+START_TEST(client_keytab_missing)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	char cc[512];
+
+	cc_path(cc, sizeof(cc), "absent");
+	rpcauth_client_opts_init(&o);
+	o.ccache = cc;
+	o.client_keytab = "/nonexistent/client.keytab";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "client keytab /nonexistent/client.keytab");
+	has(err.msg, "run kinit, or give the client a keytab");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+START_TEST(service_unknown_to_kdc)
+{
+	struct rpcauth_err err = create_fails(port, 0, "nosuch@localhost",
+	    NULL);
+
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "security handshake with nosuch@localhost");
+	has(err.msg, "the KDC does not know the service principal: check "
+	    "the service name");
+	has(err.msg, "create the principal");
+	has(err.msg, "Server nosuch/localhost@" TESTBED_REALM
+	    " not found in Kerberos database");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* Default credentials: no ticket in KRB5CCNAME, no KRB5_CLIENT_KTNAME. */
+START_TEST(no_credentials)
+{
+	struct rpcauth_err err;
+	char cc[512];
+
+	cc_path(cc, sizeof(cc), "none");
+	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
+	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME",
+	    "FILE:/nonexistent/none.keytab", 1), 0);
+	err = create_fails(port, 0, "demo@localhost", NULL);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "no Kerberos credentials");
+	has(err.msg, "run kinit");
+	has(err.msg, "No Kerberos credentials available");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+START_TEST(ticket_expired)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	char cc[512];
+
+	cc_path(cc, sizeof(cc), "expired");
+	copy_ccache(cc, 0, 1);
+	rpcauth_client_opts_init(&o);
+	o.ccache = cc;
+	o.client_keytab = "/nonexistent/rpcauth.keytab";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "the Kerberos credentials have expired: run kinit");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* krb5.conf names a KDC port nothing listens on; the ticket must come
+ * from the keytab, so the KDC has to be asked. */
+START_TEST(kdc_unreachable)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	char conf[512], cmd[2048], cc[512];
+	int dead = srvproc_free_port();
+
+	ck_assert_int_gt(dead, 0);
+	snprintf(conf, sizeof(conf), "%s/dead-kdc-%d.conf", testbed_dir(bed),
+	    (int)getpid());
+	snprintf(cmd, sizeof(cmd), "sed 's/kdc = 127.0.0.1:[0-9]*/kdc = "
+	    "127.0.0.1:%d/' %s > %s", dead, testbed_krb5_conf(bed), conf);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(setenv("KRB5_CONFIG", conf, 1), 0);
+	cc_path(cc, sizeof(cc), "nokdc");
+	rpcauth_client_opts_init(&o);
+	o.ccache = cc;
+	o.client_keytab = testbed_user_keytab(bed);
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "cannot reach the Kerberos KDC: check that it runs");
+	has(err.msg, "krb5.conf");
+	has(err.msg, "Cannot contact any KDC");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+START_TEST(ntlm_wrong_password)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	char file[512];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(testbed_ntlm_user_file(bed));
+	snprintf(file, sizeof(file), "%s/wrong-ntlm-%d", testbed_dir(bed),
+	    (int)getpid());
+	ck_assert_ptr_nonnull(f = fopen(file, "w"));
+	fprintf(f, "RPCAUTH:alice:not-%s\n", testbed_ntlm_password(bed));
+	fclose(f);
+	/* Only this client reads it; the server started with the right one. */
+	ck_assert_int_eq(setenv("NTLM_USER_FILE", file, 1), 0);
+	rpcauth_client_opts_init(&o);
+	o.mech = "ntlm";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "refused the security context");
+	has(err.msg, "wrong NTLM password");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+START_TEST(mechanism_not_installed)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+
+	rpcauth_client_opts_init(&o);
+	o.mech = "1.2.3.4";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	has(err.msg, "mechanism 1.2.3.4 is not installed");
+	has(err.msg, "use krb5, spnego or ntlm");
+	rpcauth_err_clear(&err);
+	o.mech = "frobnicate";
+	err = create_fails(port, 0, "demo@localhost", &o);
+	has(err.msg, "unknown mechanism \"frobnicate\"");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* The handshake works; the first DATA call is below the server's minimum. */
+START_TEST(service_too_weak)
+{
+	static const char *const extra[] = { "--min-service", "privacy", NULL };
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct srvproc strict;
+	struct rpc_err re;
+	int sport, st;
+	CLIENT *cl;
+
+	ck_assert_int_eq(e2e_server_start(&strict, &sport,
+	    testbed_server_keytab(bed), extra), 0);
+	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
+	clnt_geterr(cl, &re);
+	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
+	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
+	has(rpcauth_auth_error(cl->cl_auth), "requires a stronger service "
+	    "than integrity for this program (AUTH_TOOWEAK)");
+	has(rpcauth_auth_error(cl->cl_auth), "RPCAUTH_SVC_PRIVACY");
+	e2e_secure_destroy(cl);
+	srvproc_stop(&strict, 5000, &st);
+}
+END_TEST
+
+START_TEST(flavor_mismatch)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+
+	rpcauth_client_opts_init(&o);
+	o.flavor = RPCAUTH_FLAVOR + 1;
+	err = create_fails(port, 0, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_AUTH);
+	has(err.msg, "does not speak flavor");
+	has(err.msg, "use the same flavor on both sides");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* A server with another key for demo/localhost cannot prove it is it. */
+START_TEST(server_fails_mutual_auth)
+{
+	struct rpcauth_err err;
+	struct srvproc bad;
+	int bport, st;
+
+	ck_assert_int_eq(e2e_server_start(&bad, &bport,
+	    testbed_wrong_keytab(bed), NULL), 0);
+	err = create_fails(bport, 0, "demo@localhost", NULL);
+	srvproc_stop(&bad, 5000, &st);
+	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
+	has(err.msg, "server failed mutual authentication");
+	has(err.msg, "put the current key in the server's keytab");
+	has(err.msg, "Decrypt integrity check failed");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* Nothing listens: TCP cannot connect (the app's business), UDP times out. */
+START_TEST(server_not_running)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+	int dead = srvproc_free_port();
+
+	ck_assert_int_gt(dead, 0);
+	rpcauth_client_opts_init(&o);
+	o.handshake_timeout_ms = 1500;
+	err = create_fails(dead, 1, "demo@localhost", &o);
+	ck_assert_int_eq(err.code, RPCAUTH_E_RPC);
+	has(err.msg, "security handshake with demo@localhost: RPC: ");
+	has(err.msg, "check that the server runs and is reachable");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err;
+
+	err = create_fails(port, 0, "demo", NULL);
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	has(err.msg, "a service name like \"nfs@host\"");
+	rpcauth_err_clear(&err);
+	rpcauth_client_opts_init(&o);
+	o.service = (enum rpcauth_service)7;
+	err = create_fails(port, 0, "demo@localhost", &o);
+	has(err.msg, "unknown service 7: use RPCAUTH_SVC_NONE");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
+static Suite *
+errors_suite(void)
+{
+	Suite *s = suite_create("errors");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, clock_skew);
+	tcase_add_test(tc, server_keytab_lacks_principal);
+	tcase_add_test(tc, server_keytab_missing_or_unreadable);
+	tcase_add_test(tc, client_keytab_missing);
+	tcase_add_test(tc, service_unknown_to_kdc);
+	tcase_add_test(tc, no_credentials);
+	tcase_add_test(tc, ticket_expired);
+	tcase_add_test(tc, kdc_unreachable);
+	tcase_add_test(tc, ntlm_wrong_password);
+	tcase_add_test(tc, mechanism_not_installed);
+	tcase_add_test(tc, service_too_weak);
+	tcase_add_test(tc, flavor_mismatch);
+	tcase_add_test(tc, server_fails_mutual_auth);
+	tcase_add_test(tc, server_not_running);
+	tcase_add_test(tc, bad_arguments);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 int
 main(void)
 {
-	return 77;
+	static const char *const mechs[] = { "--mechs", "krb5,spnego,ntlm",
+	    NULL };
+	struct testbed_opts o;
+	char errbuf[1024];
+	SRunner *sr;
+	int failed, st;
+
+	memset(&o, 0, sizeof(o));
+	o.wrong_key_keytab = true;
+	o.ntlm_user_file = true;
+	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "test bed: %s\n", errbuf);
+		return 99;
+	}
+	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
+	    mechs) != 0) {
+		testbed_stop(bed);
+		return 99;
+	}
+	sr = srunner_create(errors_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	srvproc_stop(&server, 5000, &st);
+	testbed_stop(bed);
+	return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,393 @@
+/* rpcauth/clnt_renew.c - replacing an ended, used-up or rejected client context */
+/*
+ * Every place that needs a new context runs inside an AUTH op, under the
+ * application's CLIENT's per-fd lock (ah_marshal near the end of the
+ * context's life or sequence space, ah_refresh on RPCSEC_GSS_CREDPROBLEM
+ * or CTXPROBLEM), where a clnt_call on that CLIENT would deadlock.  So the
+ * handshake runs over a side CLIENT to the same address, transport,
+ * program and version, captured when the AUTH was made.
+ *
+ * Forged rejections must not make the client loop.  Invariants:
+ * - per call, at most one new context because of a rejection (and at
+ *   most one in marshal, for expiry or MAXSEQ): a call rejected again on
+ *   a context made for it fails with a final error;
+ * - once a context made after a rejection is rejected too (or the
+ *   handshake for it fails) before any reply verified, rejections fail at
+ *   once for a back-off period (2 s, doubling up to 60 s); a verified
+ *   reply ends the back-off.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "clnt_internal.h"
+#include "trace.h"
+
+#define BACKOFF_FIRST_MS	2000
+#define BACKOFF_MAX_MS		60000
+/* Default early renewal: a quarter of the lifetime, at most 5 minutes. */
+#define MARGIN_MAX_S		300
+/* After a failed early renewal, the old context is used this much longer
+ * before the next attempt. */
+#define RETRY_EARLY_S		5
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+clnt_peer_capture(struct clnt_state *st, CLIENT *clnt)
+{
+	struct clnt_peer *p = &st->peer;
+	struct netbuf nb;
+	socklen_t sl;
+	uint32_t v;
+	int fd = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (!clnt_control(clnt, CLGET_FD, (char *)&fd) || fd < 0)
+		return -1;
+	sl = sizeof(p->sotype);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &p->sotype, &sl) != 0 ||
+	    (p->sotype != SOCK_STREAM && p->sotype != SOCK_DGRAM))
+		return -1;
+	/* A stream's peer is the truth; a datagram CLIENT knows its target. */
+	sl = sizeof(p->addr);
+	if (p->sotype == SOCK_STREAM &&
+	    getpeername(fd, (struct sockaddr *)&p->addr, &sl) == 0 && sl > 0)
+		p->addrlen = sl;
+	else {
+		memset(&nb, 0, sizeof(nb));
+		if (!clnt_control(clnt, CLGET_SVC_ADDR, (char *)&nb) ||
+		    nb.buf == NULL || nb.len == 0 || nb.len > sizeof(p->addr))
+			return -1;
+		memcpy(&p->addr, nb.buf, nb.len);
+		p->addrlen = nb.len;
+	}
+	if (!clnt_control(clnt, CLGET_PROG, (char *)&v))
+		goto fail;
+	p->prog = v;
+	if (!clnt_control(clnt, CLGET_VERS, (char *)&v))
+		goto fail;
+	p->vers = v;
+	p->retry.tv_sec = 1;
+	if (p->sotype == SOCK_DGRAM)
+		(void)clnt_control(clnt, CLGET_RETRY_TIMEOUT,
+		    (char *)&p->retry);
+	return 0;
+fail:
+	p->addrlen = 0;
+	return -1;
+}
+
+/* connect(2) bounded by timeout_ms, so a dead host cannot hold a call. */
+static int
+connect_within(int fd, const struct clnt_peer *p, int timeout_ms)
+{
+	struct pollfd pf = { fd, POLLOUT, 0 };
+	int fl, soerr = 0, ret = -1;
+	socklen_t sl = sizeof(soerr);
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)&p->addr, p->addrlen) == 0)
+		ret = 0;
+	else if (errno == EINPROGRESS) {
+		if (poll(&pf, 1, timeout_ms) == 1 &&
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0) {
+			if (soerr == 0)
+				ret = 0;
+			else
+				errno = soerr;
+		} else if (errno == 0 || errno == EINTR)
+			errno = ETIMEDOUT;
+	}
+	if (fcntl(fd, F_SETFL, fl) < 0)
+		ret = -1;
+	return ret;
+}
+
+static CLIENT *
+side_create(struct clnt_state *st, struct rpcauth_err *err)
+{
+	const struct clnt_peer *p = &st->peer;
+	struct netbuf nb;
+	CLIENT *cl = NULL;
+	int fd;
+
+	fd = socket(p->addr.ss_family, p->sotype | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rpcauth_err_set(err, RPCAUTH_E_SYSTEM, "cannot make a socket "
+		    "to the server: %s", strerror(errno));
+		return NULL;
+	}
+	if (p->sotype == SOCK_STREAM &&
+	    connect_within(fd, p, st->timeout_ms) != 0) {
+		rpcauth_err_set(err, RPCAUTH_E_RPC, "cannot connect to the "
+		    "server again: %s: check that it runs and is reachable",
+		    strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	nb.buf = (void *)&p->addr;
+	nb.len = nb.maxlen = p->addrlen;
+	cl = p->sotype == SOCK_STREAM ?
+	    clnt_vc_create(fd, &nb, p->prog, p->vers, 0, 0) :
+	    clnt_dg_create(fd, &nb, p->prog, p->vers, 0, 0);
+	if (cl == NULL) {
+		rpcauth_err_set(err, RPCAUTH_E_RPC, "cannot make a CLIENT to "
+		    "the server:%s", clnt_spcreateerror(""));
+		close(fd);
+		return NULL;
+	}
+	(void)clnt_control(cl, CLSET_FD_CLOSE, NULL);
+	if (p->sotype == SOCK_DGRAM)
+		(void)clnt_control(cl, CLSET_RETRY_TIMEOUT,
+		    (char *)(uintptr_t)&p->retry);
+	return cl;
+}
+
+static const char *
+why_text(enum clnt_renew_why why)
+{
+	switch (why) {
+	case RENEW_EXPIRING:
+		return "the security context is about to end";
+	case RENEW_EXPIRED:
+		return "the security context has ended";
+	case RENEW_SEQ:
+		return "the security context's sequence numbers are used up "
+		    "(MAXSEQ)";
+	case RENEW_CREDPROBLEM:
+		return "the server no longer knows the security context "
+		    "(RPCSEC_GSS_CREDPROBLEM: it restarted, or dropped the "
+		    "context)";
+	case RENEW_CTXPROBLEM:
+		return "the server refused the security context "
+		    "(RPCSEC_GSS_CTXPROBLEM: it has ended there)";
+	case RENEW_GSS_EXPIRED:
+		return "GSS-API says the security context has ended";
+	default:
+		return "no reason";
+	}
+}
+
+void
+clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime)
+{
+	time_t margin;
+
+	st->renew_at = 0;
+	if (st->expiry == 0 || st->renew_before_s < 0)
+		return;
+	margin = st->renew_before_s > 0 ? st->renew_before_s :
+	    (time_t)(lifetime / 4);
+	if (margin > MARGIN_MAX_S && st->renew_before_s == 0)
+		margin = MARGIN_MAX_S;
+	st->renew_at = st->expiry - margin;
+}
+
+enum clnt_renew_why
+clnt_renew_due(const struct clnt_state *st)
+{
+	time_t now;
+
+	/* MAXSEQ itself stays unused: the server's window is built on it. */
+	if (st->seq_next >= RPCAUTH_MAXSEQ)
+		return RENEW_SEQ;
+	if (st->expiry == 0)
+		return RENEW_NONE;
+	now = time(NULL);
+	if (now >= st->expiry)
+		return RENEW_EXPIRED;
+	if (st->renew_at != 0 && now >= st->renew_at)
+		return RENEW_EXPIRING;
+	return RENEW_NONE;
+}
+
+void
+clnt_install(struct clnt_state *st, struct clnt_ctx *c)
+{
+	gss_ctx_id_t old;
+	OM_uint32 min;
+
+	/* Swap under the context's lock: nobody may use a deleted context. */
+	pthread_mutex_lock(&st->sc.lock);
+	old = st->sc.gctx;
+	st->sc.gctx = c->gctx;
+	st->sc.mech = c->mech;
+	pthread_mutex_unlock(&st->sc.lock);
+	c->gctx = GSS_C_NO_CONTEXT;
+	if (old != GSS_C_NO_CONTEXT)
+		(void)gss_delete_sec_context(&min, &old, GSS_C_NO_BUFFER);
+	st->mech = c->mech;
+	OPENSSL_cleanse(st->handle, sizeof(st->handle));
+	memcpy(st->handle, c->handle, c->handle_len);
+	st->handle_len = c->handle_len;
+	st->window = c->window;
+	st->expiry = c->expiry;
+	st->mutual = c->mutual;
+	free(st->client_principal);
+	free(st->server_principal);
+	st->client_principal = c->client_principal;
+	st->server_principal = c->server_principal;
+	c->client_principal = c->server_principal = NULL;
+	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
+	st->seq_next = 0;
+	st->contexts++;
+	st->mode = CLNT_MODE_DATA;
+	clnt_renew_schedule(st, c->lifetime);
+	clnt_ctx_clear(c);
+	/* Kerberos per-message crypto through OpenSSL (issue 7); names above
+	 * were read first: the GSS context is gone once this succeeds. */
+	(void)secctx_accel(&st->sc);
+}
+
+int
+clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct clnt_ctx c;
+	CLIENT *side = NULL;
+	time_t old_expiry = st->expiry;
+	int ret = -1;
+
+	TRACE("client: new context for %s: %s", st->target_str,
+	    why_text(why));
+	if (st->peer.addrlen == 0) {
+		rpcauth_err_set(&err, RPCAUTH_E_CONFIG, "the CLIENT's server "
+		    "address is unknown (not a TCP or UDP CLIENT), so no new "
+		    "context can be made: make a new CLIENT and AUTH");
+		goto out;
+	}
+	if ((side = side_create(st, &err)) == NULL)
+		goto out;
+	if (clnt_handshake(st, side, &c, &err) != 0)
+		goto out;
+	clnt_install(st, &c);
+	/* Same ticket, same end: trying early again would only repeat this. */
+	if (why == RENEW_EXPIRING && st->expiry <= old_expiry) {
+		st->renew_at = 0;
+		TRACE("client: the new context ends no later than the old "
+		    "one (no fresher ticket); next renewal when it ends");
+	}
+	TRACE("client: context %u for %s ready: window %u, ends in %ld s",
+	    (unsigned)st->contexts, st->target_str, (unsigned)st->window,
+	    st->expiry != 0 ? (long)(st->expiry - time(NULL)) : -1L);
+	ret = 0;
+out:
+	if (ret != 0) {
+		rpcauth_err_set(&st->lasterr, err.code, "%s; making a new "
+		    "security context failed: %s", why_text(why),
+		    err.msg != NULL ? err.msg : "?");
+		TRACE("client: no new context: %s", st->lasterr.msg);
+	}
+	rpcauth_err_clear(&err);
+	if (side != NULL)
+		clnt_destroy(side);
+	return ret;
+}
+
+static void
+backoff_start(struct clnt_state *st, long long now)
+{
+	st->backoff_ms = st->backoff_ms == 0 ? BACKOFF_FIRST_MS :
+	    st->backoff_ms * 2;
+	if (st->backoff_ms > BACKOFF_MAX_MS)
+		st->backoff_ms = BACKOFF_MAX_MS;
+	st->blocked_until_ms = now + st->backoff_ms;
+	TRACE("client: a new context did not cure a rejection: no new "
+	    "context for rejected calls for %lld ms", st->backoff_ms);
+}
+
+void
+clnt_renew_confirmed(struct clnt_state *st)
+{
+	st->unconfirmed = 0;
+	st->backoff_ms = 0;
+	st->blocked_until_ms = 0;
+}
+
+int
+clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
+{
+	enum auth_stat why;
+	long long now = now_ms();
+
+	if (msg == NULL || st->mode != CLNT_MODE_DATA)
+		return FALSE;
+	/* TCP asks for a refresh on any failure; only AUTH_ERROR is ours. */
+	if (msg->rm_reply.rp_stat != MSG_DENIED) {
+		if (msg->acpted_rply.ar_stat == GARBAGE_ARGS) {
+			TRACE("client: call seq %u: server answered "
+			    "GARBAGE_ARGS", (unsigned)st->seq_cur);
+			rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the "
+			    "server could not decode the arguments "
+			    "(GARBAGE_ARGS): under integrity or privacy, the "
+			    "body failed the server's check");
+		}
+		return FALSE;
+	}
+	if (msg->rjcted_rply.rj_stat != AUTH_ERROR)
+		return FALSE;
+	why = msg->rjcted_rply.rj_why;
+	TRACE("client: call seq %u rejected by the server: %s",
+	    (unsigned)st->seq_cur, clnt_auth_stat_name(why));
+	if (why != RPCSEC_GSS_CREDPROBLEM && why != RPCSEC_GSS_CTXPROBLEM) {
+		clnt_explain_rejection(st, why);
+		return FALSE;
+	}
+	if (st->call_renewals > 0) {
+		backoff_start(st, now);
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the server "
+		    "rejected the call (%s) again on a security context made "
+		    "for it a moment ago: not retrying; the server may be "
+		    "losing its contexts (restarts, a full context cache), or "
+		    "someone is forging rejections",
+		    clnt_auth_stat_name(why));
+		return FALSE;
+	}
+	if (st->unconfirmed > 0 && st->blocked_until_ms == 0)
+		backoff_start(st, now);
+	if (now < st->blocked_until_ms) {
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the server "
+		    "rejected the call (%s); no new security context for "
+		    "another %lld ms, because the last new one was rejected "
+		    "too: the server may be losing its contexts, or someone "
+		    "is forging rejections", clnt_auth_stat_name(why),
+		    st->blocked_until_ms - now);
+		return FALSE;
+	}
+	st->call_renewals++;
+	st->unconfirmed++;
+	if (clnt_renew(st, why == RPCSEC_GSS_CREDPROBLEM ? RENEW_CREDPROBLEM :
+	    RENEW_CTXPROBLEM) != 0) {
+		backoff_start(st, now);
+		return FALSE;
+	}
+	st->in_retry = 1;
+	return TRUE;
+}
+
+void
+clnt_renew_later(struct clnt_state *st)
+{
+	time_t next = time(NULL) + RETRY_EARLY_S;
+
+	st->renew_at = next < st->expiry ? next : 0;
+}

@@ -1,0 +1,164 @@
+/* tests/fuzz/fuzz_init.c - libFuzzer target: init argument and init result decoding */
+/*
+ * The whole input is read four ways: as rpc_gss_init_arg and as
+ * rpc_gss_init_res, each by the buffer codec (cred_xdr.c, strict: no
+ * trailing bytes, zero padding) and by the libtirpc stream procedure
+ * (init_xdr.c over xdrmem: what the server reads from a client's INIT,
+ * and what the client reads from a possibly hostile server's reply).
+ * Bounds are the library's own: 64 KiB for a client's token (the server
+ * default), 1 MiB for a server's token (the client's), handles of at most
+ * 380 bytes.
+ *
+ * Invariants: what the buffer codec accepts re-encodes to the same bytes,
+ * and the stream procedure reads the same values from it using every
+ * byte; when the stream procedure's values re-encode to exactly the input,
+ * the buffer codec accepts it too (the two agree on every canonical
+ * message).  Nothing decoded exceeds its bound, and a forged length costs
+ * no allocation beyond the bytes present (libFuzzer's -malloc_limit_mb
+ * catches that).  Everything decoded is freed (LeakSanitizer).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <rpc/rpc.h>
+
+#include "cred_xdr.h"
+#include "fuzz.h"
+#include "init_xdr.h"
+
+#define ARG_MAX_TOKEN	65536		/* rpcauth_svc_opts.max_token default */
+#define RES_MAX_TOKEN	(1024 * 1024)	/* clnt_handshake.c */
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+same_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+static void
+check_arg(const uint8_t *data, size_t size)
+{
+	struct init_arg a;
+	const uint8_t *tok;
+	size_t toklen, enclen;
+	uint8_t *enc;
+	XDR x;
+	int buf_ok, str_ok, n;
+	u_int pos;
+
+	buf_ok = init_arg_decode(data, size, ARG_MAX_TOKEN, &tok, &toklen) == 0;
+	if (buf_ok) {
+		FUZZ_CHECK(toklen <= ARG_MAX_TOKEN);
+		FUZZ_CHECK((tok == NULL) == (toklen == 0));
+		enclen = init_arg_size(toklen);
+		FUZZ_CHECK(enclen == size);
+		FUZZ_CHECK((enc = malloc(enclen)) != NULL);
+		n = init_arg_encode(tok, toklen, enc, enclen);
+		FUZZ_CHECK(n >= 0 && (size_t)n == size);
+		FUZZ_CHECK(memcmp(enc, data, size) == 0);
+		free(enc);
+	}
+
+	memset(&a, 0, sizeof(a));
+	a.max_token = ARG_MAX_TOKEN;
+	xdrmem_create(&x, (caddr_t)(uintptr_t)data, (u_int)size, XDR_DECODE);
+	str_ok = xdr_init_arg(&x, &a);
+	pos = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	if (str_ok) {
+		FUZZ_CHECK(a.token != NULL);
+		FUZZ_CHECK(a.token_len <= ARG_MAX_TOKEN);
+		FUZZ_CHECK(pos <= size);
+	}
+	if (buf_ok) {
+		FUZZ_CHECK(str_ok && pos == size);
+		FUZZ_CHECK(same_bytes(a.token, a.token_len, tok, toklen));
+	}
+	if (str_ok && pos == size && !buf_ok) {
+		/* The strict codec may refuse only a non-canonical message. */
+		enclen = init_arg_size(a.token_len);
+		FUZZ_CHECK(enclen != 0 && (enc = malloc(enclen)) != NULL);
+		n = init_arg_encode(a.token, a.token_len, enc, enclen);
+		FUZZ_CHECK(n >= 0);
+		FUZZ_CHECK(!same_bytes(enc, (size_t)n, data, size));
+		free(enc);
+	}
+	xdr_free((xdrproc_t)xdr_init_arg, (char *)&a);
+	FUZZ_CHECK(a.token == NULL);
+}
+
+static void
+check_res(const uint8_t *data, size_t size)
+{
+	struct rpcauth_init_res br, cr;
+	struct init_res r;
+	size_t enclen;
+	uint8_t *enc;
+	XDR x;
+	int buf_ok, str_ok, n;
+	u_int pos;
+
+	buf_ok = init_res_decode(data, size, RPCAUTH_CRED_MAX_HANDLE,
+	    RES_MAX_TOKEN, &br) == 0;
+	if (buf_ok) {
+		FUZZ_CHECK(br.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
+		FUZZ_CHECK(br.token_len <= RES_MAX_TOKEN);
+		enclen = init_res_size(&br);
+		FUZZ_CHECK(enclen == size);
+		FUZZ_CHECK((enc = malloc(enclen)) != NULL);
+		n = init_res_encode(&br, enc, enclen);
+		FUZZ_CHECK(n >= 0 && (size_t)n == size);
+		FUZZ_CHECK(memcmp(enc, data, size) == 0);
+		free(enc);
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.max_token = RES_MAX_TOKEN;
+	xdrmem_create(&x, (caddr_t)(uintptr_t)data, (u_int)size, XDR_DECODE);
+	str_ok = xdr_init_res(&x, &r);
+	pos = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	if (str_ok) {
+		FUZZ_CHECK(r.handle_len <= INIT_MAX_HANDLE);
+		FUZZ_CHECK(r.token != NULL && r.token_len <= RES_MAX_TOKEN);
+		FUZZ_CHECK(pos <= size);
+	}
+	if (buf_ok) {
+		FUZZ_CHECK(str_ok && pos == size);
+		FUZZ_CHECK(same_bytes(r.handle, r.handle_len, br.handle,
+		    br.handle_len));
+		FUZZ_CHECK(r.major == br.major && r.minor == br.minor &&
+		    r.window == br.window);
+		FUZZ_CHECK(same_bytes(r.token, r.token_len, br.token,
+		    br.token_len));
+	}
+	if (str_ok && pos == size && !buf_ok) {
+		memset(&cr, 0, sizeof(cr));
+		cr.handle = r.handle;
+		cr.handle_len = r.handle_len;
+		cr.major = r.major;
+		cr.minor = r.minor;
+		cr.window = r.window;
+		cr.token = r.token;
+		cr.token_len = r.token_len;
+		enclen = init_res_size(&cr);
+		FUZZ_CHECK(enclen != 0 && (enc = malloc(enclen)) != NULL);
+		n = init_res_encode(&cr, enc, enclen);
+		FUZZ_CHECK(n >= 0);
+		FUZZ_CHECK(!same_bytes(enc, (size_t)n, data, size));
+		free(enc);
+	}
+	xdr_free((xdrproc_t)xdr_init_res, (char *)&r);
+	FUZZ_CHECK(r.token == NULL);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	check_arg(data, size);
+	check_res(data, size);
+	return 0;
+}
