@@ -42,5 +42,5 @@ summarize() {
 
 run_suite normal build/normal --enable-werror
 run_suite sanitizer build/asan --enable-sanitizers
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed" | tee build/test-summary.txt
 [ "$failed" -eq 0 ]
