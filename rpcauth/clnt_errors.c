@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <openssl/crypto.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -173,7 +175,7 @@ clnt_mech_check(const char *name, gss_OID oid, struct rpcauth_err *err)
 	for (i = 0; i < have->count && !found; i++) {
 		if (oid != GSS_C_NO_OID)
 			found = have->elements[i].length == oid->length &&
-			    memcmp(have->elements[i].elements, oid->elements,
+			    CRYPTO_memcmp(have->elements[i].elements, oid->elements,
 			    oid->length) == 0;
 		else if (!GSS_ERROR(gss_oid_to_str(&min, &have->elements[i],
 		    &s))) {

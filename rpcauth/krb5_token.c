@@ -169,7 +169,7 @@ k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
 	OM_uint32 maj;
 
 	if (toklen < HDR_LEN || tok[0] != TOK_MIC >> 8 ||
-	    tok[1] != (TOK_MIC & 0xff) || memcmp(tok + 3, filler, 5) != 0 ||
+	    tok[1] != (TOK_MIC & 0xff) || CRYPTO_memcmp(tok + 3, filler, 5) != 0 ||
 	    (tok[2] & FLAG_SEALED) != 0)
 		return GSS_S_DEFECTIVE_TOKEN;
 	if ((maj = check_flags(c, tok[2])) != GSS_S_COMPLETE)
@@ -253,8 +253,8 @@ k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
 	 * EC decides where the data ends, so it is only trusted from here.
 	 */
 	copy = out + plen - HDR_LEN;
-	if (ec > plen - HDR_LEN || memcmp(copy, tok, 6) != 0 ||
-	    memcmp(copy + 8, tok + 8, 8) != 0) {
+	if (ec > plen - HDR_LEN || CRYPTO_memcmp(copy, tok, 6) != 0 ||
+	    CRYPTO_memcmp(copy + 8, tok + 8, 8) != 0) {
 		OPENSSL_cleanse(out, plen);
 		maj = GSS_S_BAD_SIG;
 		goto out;

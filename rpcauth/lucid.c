@@ -46,7 +46,7 @@ probe_enctype(gss_ctx_id_t gctx)
 	if (set->count < 2 ||
 	    (len = set->elements[1].length) <= sizeof(enctype_oid_prefix) ||
 	    len > sizeof(enctype_oid_prefix) + 4 ||
-	    memcmp(set->elements[1].value, enctype_oid_prefix,
+	    CRYPTO_memcmp(set->elements[1].value, enctype_oid_prefix,
 	    sizeof(enctype_oid_prefix)) != 0) {
 		et = -1;
 		goto out;
