@@ -177,7 +177,7 @@ mech_of_token(const void *tok, size_t len)
 	if (p == NULL)
 		return GSS_C_NO_OID;
 	if (len >= sizeof(ntlm_sig) &&
-	    memcmp(p, ntlm_sig, sizeof(ntlm_sig)) == 0)
+	    CRYPTO_memcmp(p, ntlm_sig, sizeof(ntlm_sig)) == 0)
 		return &ntlm_oid;
 	/* RFC 2743 3.1: [APPLICATION 0] IMPLICIT SEQUENCE { thisMech, ... } */
 	if (len < 2 || p[0] != 0x60)
