@@ -18,6 +18,7 @@ struct bench_opts {
 	size_t		 contexts;	/* the scale test; 0: skip it */
 	size_t		 mem_contexts;	/* first memory reading */
 	size_t		 conn_contexts;	/* one connection each; 0: skip */
+	const char	*only;		/* figures whose name has this */
 };
 
 /* ---- servers.c: rpcbench-server processes -------------------------------- */

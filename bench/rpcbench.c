@@ -1,7 +1,7 @@
 /* bench/rpcbench.c - AUTH_SYS, libtirpc RPCSEC_GSS and rpcauth, side by side */
 /*
  * rpcbench [--reps N] [--seconds S] [--compare 0|1] [--contexts N]
- *     [--mem-contexts N] [--conn-contexts N]
+ *     [--mem-contexts N] [--conn-contexts N] [--only TEXT]
  *
  * Starts a private MIT KDC (the test bed, in this process) and one
  * rpcbench-server per security, and measures them interleaved at two
@@ -168,6 +168,21 @@ compare_one(const struct bench_opts *o, struct server sv[BSYS_COUNT],
 	fprintf(stderr, " %s\n", md->mbps ? "MB/s" : "/s");
 }
 
+/* Is figure m at this level in the run?  --only "krb5p ECHO 64" picks one. */
+static int
+selected(const struct bench_opts *o, int m, int level)
+{
+	char name[64], what[32];
+
+	if (!bench_metrics[m].all_levels && level != 2)
+		return 0;
+	if (o->only == NULL)
+		return 1;
+	snprintf(name, sizeof(name), "%s %s", level_name(level),
+	    what_name(&bench_metrics[m], what, sizeof(what)));
+	return strstr(name, o->only) != NULL;
+}
+
 static void
 compare(const struct bench_opts *o, struct server sv[BSYS_COUNT])
 {
@@ -176,18 +191,18 @@ compare(const struct bench_opts *o, struct server sv[BSYS_COUNT])
 	for (rep = 0; rep < o->reps; rep++)
 		for (m = 0; m < M_COUNT; m++)
 			for (level = 1; level <= 3; level++)
-				if (bench_metrics[m].all_levels ||
-				    level == 2)
+				if (selected(o, m, level))
 					compare_one(o, sv, m, level, rep);
 }
 
 static int
 compare_steps(const struct bench_opts *o)
 {
-	int m, n = 0;
+	int m, level, n = 0;
 
 	for (m = 0; m < M_COUNT; m++)
-		n += o->reps * (bench_metrics[m].all_levels ? 3 : 1);
+		for (level = 1; level <= 3; level++)
+			n += o->reps * selected(o, m, level);
 	return n;
 }
 
@@ -210,7 +225,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: " PROG " [--reps N] [--seconds S] "
 	    "[--compare 0|1] [--contexts N] [--mem-contexts N] "
-	    "[--conn-contexts N]\n");
+	    "[--conn-contexts N] [--only TEXT]\n");
 	exit(2);
 }
 
@@ -238,6 +253,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 	o->contexts = 100000;
 	o->mem_contexts = 10000;
 	o->conn_contexts = 1000;
+	o->only = NULL;
 	for (i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
 			usage();
@@ -252,6 +268,8 @@ parse(int argc, char **argv, struct bench_opts *o)
 		else if (strcmp(argv[i], "--mem-contexts") == 0)
 			o->mem_contexts = (size_t)number(argv[++i], 1,
 			    10000000);
+		else if (strcmp(argv[i], "--only") == 0)
+			o->only = argv[++i];
 		else if (strcmp(argv[i], "--conn-contexts") == 0)
 			o->conn_contexts = (size_t)number(argv[++i], 0,
 			    100000);

@@ -274,6 +274,10 @@ state_free(struct clnt_state *st)
 	free(st->client_keytab);
 	free(st->client_principal);
 	free(st->server_principal);
+	if (st->client_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->client_name);
+	if (st->server_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->server_name);
 	rpcauth_err_clear(&st->lasterr);
 	OPENSSL_cleanse(st, sizeof(*st));
 	free(st);
@@ -286,13 +290,24 @@ cl_destroy(AUTH *a)
 	struct timeval tv = { 2, 0 };
 	AUTH *saved;
 
-	/* RFC 2203 5.4: best effort, short timeout; an ended context is
-	 * already gone on the server. */
+	/*
+	 * RFC 2203 5.4: best effort; an ended context is already gone on the
+	 * server.  Over a stream the request is sent and not waited for (a
+	 * zero timeout): TCP delivers it before any later call or the close,
+	 * and nothing in the reply would change what we do.  A datagram may
+	 * be lost, so UDP waits, briefly.
+	 */
+	if (st->peer.sotype == SOCK_STREAM)
+		tv.tv_sec = 0;
 	if (st->mode == CLNT_MODE_DATA && st->clnt != NULL &&
 	    (st->expiry == 0 || time(NULL) < st->expiry)) {
 		saved = st->clnt->cl_auth;
 		st->clnt->cl_auth = a;
 		st->mode = CLNT_MODE_DESTROY;
+		/* Its last token: not worth the move to the fast path. */
+		pthread_mutex_lock(&st->sc.lock);
+		st->sc.accel_pending = 0;
+		pthread_mutex_unlock(&st->sc.lock);
 		(void)clnt_call(st->clnt, NULLPROC, (xdrproc_t)xdr_nothing,
 		    NULL, (xdrproc_t)xdr_nothing, NULL, tv);
 		st->clnt->cl_auth = saved == a ? authnone_create() : saved;
@@ -383,6 +398,7 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 	struct clnt_ctx c;
 	AUTH *ret = NULL;
 
+	krb5conf_pin();
 	if (opts == NULL) {
 		rpcauth_client_opts_init(&defaults);
 		opts = &defaults;
@@ -439,6 +455,10 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
+	if (st->client_principal == NULL)
+		st->client_principal = clnt_name_string(st->client_name);
+	if (st->server_principal == NULL)
+		st->server_principal = clnt_name_string(st->server_name);
 	snprintf(out->client_principal, sizeof(out->client_principal), "%s",
 	    st->client_principal != NULL ? st->client_principal : "");
 	snprintf(out->server_principal, sizeof(out->server_principal), "%s",

@@ -161,8 +161,8 @@ check_window_mic(struct clnt_state *st, struct clnt_hs *hs, const char *what,
 	return 0;
 }
 
-static char *
-name_string(gss_name_t name)
+char *
+clnt_name_string(gss_name_t name)
 {
 	gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min;
@@ -178,19 +178,15 @@ name_string(gss_name_t name)
 	return s;
 }
 
+/* The names, not yet their strings (see clnt_state). */
 static void
 record_names(struct clnt_ctx *c)
 {
-	gss_name_t src = GSS_C_NO_NAME, targ = GSS_C_NO_NAME;
 	OM_uint32 min;
 
-	if (GSS_ERROR(gss_inquire_context(&min, c->gctx, &src, &targ,
-	    NULL, NULL, NULL, NULL, NULL)))
-		return;
-	c->client_principal = name_string(src);
-	c->server_principal = name_string(targ);
-	(void)gss_release_name(&min, &src);
-	(void)gss_release_name(&min, &targ);
+	if (GSS_ERROR(gss_inquire_context(&min, c->gctx, &c->client_name,
+	    &c->server_name, NULL, NULL, NULL, NULL, NULL)))
+		c->client_name = c->server_name = GSS_C_NO_NAME;
 }
 
 /*
@@ -290,8 +286,10 @@ clnt_ctx_clear(struct clnt_ctx *c)
 
 	if (c->gctx != GSS_C_NO_CONTEXT)
 		(void)gss_delete_sec_context(&min, &c->gctx, GSS_C_NO_BUFFER);
-	free(c->client_principal);
-	free(c->server_principal);
+	if (c->client_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &c->client_name);
+	if (c->server_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &c->server_name);
 	OPENSSL_cleanse(c, sizeof(*c));
 	c->gctx = GSS_C_NO_CONTEXT;
 }

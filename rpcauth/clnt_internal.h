@@ -70,6 +70,9 @@ struct clnt_state {
 	int		 timeout_ms;
 	size_t		 max_body;
 	char		*target_str;
+	/* Names of the current context; their strings are made when first
+	 * asked for (rpcauth_auth_info): MIT's display call is not cheap. */
+	gss_name_t	 client_name, server_name;
 	char		*client_principal;
 	char		*server_principal;
 	struct clnt_peer peer;
@@ -94,11 +97,13 @@ struct clnt_ctx {
 	time_t		 expiry;
 	OM_uint32	 lifetime;	/* s, as init_sec_context said */
 	int		 mutual;
-	char		*client_principal;
-	char		*server_principal;
+	gss_name_t	 client_name, server_name;
 };
 
 /* clnt_handshake.c */
+
+/* gss_display_name as a malloc'd C string; NULL if there is none. */
+char	*clnt_name_string(gss_name_t name);
 
 /*
  * Run INIT / CONTINUE_INIT over `via` (the application's CLIENT at

@@ -244,18 +244,23 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	st->mutual = c->mutual;
 	free(st->client_principal);
 	free(st->server_principal);
-	st->client_principal = c->client_principal;
-	st->server_principal = c->server_principal;
-	c->client_principal = c->server_principal = NULL;
+	st->client_principal = st->server_principal = NULL;
+	if (st->client_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->client_name);
+	if (st->server_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->server_name);
+	st->client_name = c->client_name;
+	st->server_name = c->server_name;
+	c->client_name = c->server_name = GSS_C_NO_NAME;
 	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
 	st->seq_next = 0;
 	st->contexts++;
 	st->mode = CLNT_MODE_DATA;
 	clnt_renew_schedule(st, c->lifetime);
 	clnt_ctx_clear(c);
-	/* Kerberos per-message crypto through OpenSSL (issue 7); names above
-	 * were read first: the GSS context is gone once this succeeds. */
-	(void)secctx_accel(&st->sc);
+	/* Kerberos per-message crypto through OpenSSL from the first call on
+	 * (issue 7); names above were read first: the GSS context goes then. */
+	secctx_accel_later(&st->sc);
 }
 
 int

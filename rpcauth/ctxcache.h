@@ -22,7 +22,11 @@ struct svcctx {
 	uint32_t	 prog, vers;	/* of the INIT call */
 	/* Set by the server files (svc_handshake.c) before established. */
 	gss_OID		 wire_mech;	/* what the client spoke (krb5, ...) */
-	struct idmap_ident ident;	/* local account (inline, not freed) */
+	/* The local account, looked up on first use (svc_caller.c): until
+	 * then ident_done is 0 and src holds the name.  Under sc.lock. */
+	struct idmap_ident ident;	/* inline, not freed */
+	int		 ident_done;
+	gss_name_t	 src;
 	void		*cookie;	/* from the authorize callback */
 	/*
 	 * Called by svcctx_free() first, before anything is freed, when set:

@@ -22,5 +22,7 @@ int	rpcauth_err_set(struct rpcauth_err *err, enum rpcauth_code code,
 
 /* Wipe len bytes, then free.  NULL-safe. */
 void	rpcauth_zfree(void *p, size_t len);
+/* krb5conf.c: keep krb5.conf parsed between GSS calls (once per process). */
+void	krb5conf_pin(void);
 
 #endif /* RPCAUTH_INTERNAL_H */

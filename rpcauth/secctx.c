@@ -40,17 +40,6 @@ secctx_clear(struct secctx *sc)
 	pthread_mutex_destroy(&sc->lock);
 }
 
-/* Under the lock: the fast state, unless a new GSS context replaced it. */
-static struct k5ctx *
-fast_locked(struct secctx *sc)
-{
-	if (sc->fast != NULL && sc->gctx != GSS_C_NO_CONTEXT) {
-		k5ctx_free(sc->fast);
-		sc->fast = NULL;
-	}
-	return sc->fast;
-}
-
 static int
 fastpath_allowed(void)
 {
@@ -59,31 +48,61 @@ fastpath_allowed(void)
 	return v == NULL || strcmp(v, "0") != 0;
 }
 
-int
-secctx_accel(struct secctx *sc)
+/* Under the lock: export a krb5 context to the fast path (see secctx.h). */
+static int
+accel_locked(struct secctx *sc)
 {
 	struct k5ctx *fast = NULL;
-	int r = 0;
+	int r;
 
-	pthread_mutex_lock(&sc->lock);
-	if (fast_locked(sc) != NULL) {
-		r = 1;
-		goto out;
-	}
+	sc->accel_pending = 0;
+	if (sc->fast != NULL && sc->gctx == GSS_C_NO_CONTEXT)
+		return 1;
 	if (sc->gctx == GSS_C_NO_CONTEXT || sc->mech == GSS_C_NO_OID ||
 	    strcmp(mech_name(sc->mech), "krb5") != 0 || !fastpath_allowed())
-		goto out;
-	if ((r = lucid_export(&sc->gctx, &fast)) == 1)
+		return 0;
+	k5ctx_free(sc->fast);	/* of a context that gctx replaced */
+	sc->fast = NULL;
+	if ((r = lucid_export(&sc->gctx, &fast)) == 1) {
 		sc->fast = fast;
-out:
-	pthread_mutex_unlock(&sc->lock);
-	if (r == 1 && fast != NULL)
 		TRACE("krb5 per-message tokens now made with OpenSSL "
 		    "(enctype %d)", (int)k5ctx_enctype(fast));
-	else if (r < 0)
+	} else if (r < 0)
 		TRACE("krb5 context lost: exported but the keys could not be "
 		    "set up (out of memory)");
 	return r;
+}
+
+/* Under the lock: the fast state, unless a new GSS context replaced it. */
+static struct k5ctx *
+fast_locked(struct secctx *sc)
+{
+	if (sc->accel_pending)
+		(void)accel_locked(sc);	/* on failure gctx is gone: calls fail */
+	if (sc->fast != NULL && sc->gctx != GSS_C_NO_CONTEXT) {
+		k5ctx_free(sc->fast);
+		sc->fast = NULL;
+	}
+	return sc->fast;
+}
+
+int
+secctx_accel(struct secctx *sc)
+{
+	int r;
+
+	pthread_mutex_lock(&sc->lock);
+	r = accel_locked(sc);
+	pthread_mutex_unlock(&sc->lock);
+	return r;
+}
+
+void
+secctx_accel_later(struct secctx *sc)
+{
+	pthread_mutex_lock(&sc->lock);
+	sc->accel_pending = 1;
+	pthread_mutex_unlock(&sc->lock);
 }
 
 /* A token buffer of n bytes for the caller to gss_release_buffer(). */

@@ -23,6 +23,7 @@ struct secctx {
 	gss_ctx_id_t	 gctx;
 	gss_OID		 mech;		/* static, from mech.c */
 	struct k5ctx	*fast;		/* in use if gctx is NONE */
+	int		 accel_pending;	/* secctx_accel_later() was called */
 	pthread_mutex_t	 lock;
 };
 
@@ -46,6 +47,14 @@ void	secctx_clear(struct secctx *sc);
  * out of memory: every later call fails with GSS_S_NO_CONTEXT).
  */
 int	secctx_accel(struct secctx *sc);
+/*
+ * The same, done by the first per-message call instead of now: a context
+ * that is set up and torn down without a call (or never used again) does
+ * not pay for the export and the key schedules.  The rules for gctx hold
+ * from this call on.  If that export fails after consuming the context,
+ * that call and every later one fail with GSS_S_NO_CONTEXT.
+ */
+void	secctx_accel_later(struct secctx *sc);
 
 /* Each returns 0, or -1 with *st holding the GSS status.  Buffers that
  * come back are released with gss_release_buffer(), whichever path. */

@@ -248,7 +248,7 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 	enum seqwin_verdict v;
 	enum rpcauth_service need;
 	enum auth_stat why;
-	int hlen;
+	int hlen, pending;
 
 	if (verf->oa_flavor != (enum_t)svc_g.flavor || verf->oa_length < 4 ||
 	    verf->oa_length > RPCAUTH_MAX_AUTH_BYTES) {
@@ -314,8 +314,15 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    AUTH_TOOWEAK;
 		goto out;
 	}
+	/* A context about to be destroyed is not worth moving to the fast
+	 * path; a forged DESTROY must not keep it off that path either. */
+	pending = c->sc.accel_pending;
+	if (cred->gss_proc == RPCAUTH_GSS_DESTROY)
+		c->sc.accel_pending = 0;
 	if (secctx_verify_mic_locked(&c->sc, hdr, (size_t)hlen, verf->oa_base,
 	    verf->oa_length, &st) != 0) {
+		if (c->sc.gctx != GSS_C_NO_CONTEXT)
+			c->sc.accel_pending = pending;
 		pthread_mutex_unlock(&c->sc.lock);
 		why = st.major == GSS_S_CONTEXT_EXPIRED ?
 		    RPCSEC_GSS_CTXPROBLEM : RPCSEC_GSS_CREDPROBLEM;

@@ -1,10 +1,13 @@
 /* rpcauth/svc_caller.c - who the caller is: fixed once, read by procedures */
 /*
  * When a handshake completes, the negotiated mechanism is checked against
- * what the server allows, the caller's name and local account are stored
- * in the context (idmap.c), and the application's authorize callback may
- * refuse the caller or attach a cookie.  Procedures then read that fixed
- * answer with rpcauth_svc_caller() and rpcauth_svc_cookie().
+ * what the server allows, the caller's name is stored in the context, and
+ * the application's authorize callback may refuse the caller or attach a
+ * cookie.  Procedures then read that fixed answer with rpcauth_svc_caller()
+ * and rpcauth_svc_cookie().  The local account (idmap.c: NSS and krb5.conf
+ * reads) is looked up once, when first asked for: the authorize callback
+ * or the first rpcauth_svc_caller(); a client that never meets either
+ * does not pay for it.
  *
  * The cookie belongs to the context: svc_caller_release(), which the
  * cache runs when it frees the context (c->release: after DESTROY,
@@ -38,11 +41,28 @@ display_name(gss_name_t name)
 	return s;
 }
 
+/* Look the local account up now if nobody has yet; then drop the name. */
+static void
+resolve_ident(struct svcctx *c)
+{
+	OM_uint32 min;
+
+	pthread_mutex_lock(&c->sc.lock);
+	if (!c->ident_done) {
+		(void)idmap_lookup(c->src, c->mech, &c->ident);
+		if (c->src != GSS_C_NO_NAME)
+			(void)gss_release_name(&min, &c->src);
+		c->ident_done = 1;
+	}
+	pthread_mutex_unlock(&c->sc.lock);
+}
+
 /* The caller as procedures and the authorize callback see it. */
 static void
-fill_caller(const struct svcctx *c, uint32_t service, void *cookie,
+fill_caller(struct svcctx *c, uint32_t service, void *cookie,
     struct rpcauth_caller *out)
 {
+	resolve_ident(c);
 	memset(out, 0, sizeof(*out));
 	snprintf(out->principal, sizeof(out->principal), "%s",
 	    c->principal != NULL ? c->principal : "");
@@ -76,7 +96,7 @@ mech_allowed(const struct svcctx *c, unsigned actual)
 }
 
 OM_uint32
-svc_caller_establish(struct svcctx *c, gss_name_t src, gss_OID actual,
+svc_caller_establish(struct svcctx *c, gss_name_t *src, gss_OID actual,
     uint32_t service)
 {
 	struct rpcauth_caller who;
@@ -92,11 +112,13 @@ svc_caller_establish(struct svcctx *c, gss_name_t src, gss_OID actual,
 	}
 	c->mech = mech_of_bit(bit);	/* static: outlives the GSS call */
 	c->sc.mech = c->mech;
-	if ((c->principal = display_name(src)) == NULL) {
+	if ((c->principal = display_name(*src)) == NULL) {
 		TRACE("svc: context refused (GSS_S_FAILURE): no display name");
 		return GSS_S_FAILURE;
 	}
-	(void)idmap_lookup(src, c->mech, &c->ident);
+	/* The context keeps the name for the account lookup. */
+	c->src = *src;
+	*src = GSS_C_NO_NAME;
 	c->release = svc_caller_release;
 	if (svc_g.authorize == NULL)
 		return GSS_S_COMPLETE;
@@ -119,12 +141,15 @@ void
 svc_caller_release(struct svcctx *c)
 {
 	void *cookie;
+	OM_uint32 min;
 
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&c->sc.lock);
 	cookie = c->cookie;
 	c->cookie = NULL;
+	if (c->src != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &c->src);
 	pthread_mutex_unlock(&c->sc.lock);
 	if (cookie != NULL && svc_g.cookie_free != NULL)
 		svc_g.cookie_free(cookie);

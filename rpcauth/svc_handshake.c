@@ -40,7 +40,7 @@ reply_failure(SVCXPRT *xprt, struct init_res *res)
  */
 static OM_uint32
 establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
-    gss_name_t src, gss_OID actual, OM_uint32 lifetime)
+    gss_name_t *src, gss_OID actual, OM_uint32 lifetime)
 {
 	OM_uint32 maj;
 
@@ -56,15 +56,13 @@ establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
 		    "MIC over the sequence window");
 		return GSS_S_FAILURE;
 	}
-	/* Kerberos per-message crypto through OpenSSL from here on (issue 7). */
-	if (secctx_accel(&c->sc) < 0)
-		return GSS_S_FAILURE;
+	/* Kerberos per-message crypto through OpenSSL from the first call on
+	 * (issue 7); a context only set up and destroyed never pays for it. */
+	secctx_accel_later(&c->sc);
 	ctxcache_established(svc_g.cc, c);
-	TRACE("svc: context established for %s (%s, inner %s), local "
-	    "account %s, %s", c->principal, mech_name(c->wire_mech),
-	    mech_name(c->mech), c->ident.localname[0] != '\0' ?
-	    c->ident.localname : "none (nobody)", c->expiry == 0 ?
-	    "no expiry" : "expires with the ticket");
+	TRACE("svc: context established for %s (%s, inner %s), %s",
+	    c->principal, mech_name(c->wire_mech), mech_name(c->mech),
+	    c->expiry == 0 ? "no expiry" : "expires with the ticket");
 	return GSS_S_COMPLETE;
 }
 
@@ -137,7 +135,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	res.token = out.value;
 	res.token_len = out.length;
 	if (maj == GSS_S_COMPLETE) {
-		res.major = establish(rq, rs, c, src, mech, lifetime);
+		res.major = establish(rq, rs, c, &src, mech, lifetime);
 		if (res.major != GSS_S_COMPLETE) {
 			/* Our refusal, not the mechanism's: no token. */
 			res.minor = 0;

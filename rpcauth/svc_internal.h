@@ -104,7 +104,7 @@ void	svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt);
  * GSS_S_COMPLETE, or the major status the INIT reply must carry
  * (GSS_S_BAD_MECH, GSS_S_UNAUTHORIZED, GSS_S_FAILURE).
  */
-OM_uint32 svc_caller_establish(struct svcctx *c, gss_name_t src,
+OM_uint32 svc_caller_establish(struct svcctx *c, gss_name_t *src,
 	    gss_OID actual, uint32_t service);
 
 /* Release what svc_caller_establish attached (c->release); idempotent. */

@@ -385,6 +385,7 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	size_t i;
 	int ret = -1, r;
 
+	krb5conf_pin();
 	if (opts == NULL) {
 		rpcauth_svc_opts_init(&defaults);
 		opts = &defaults;

@@ -12,6 +12,8 @@
 #   BENCH_MEM_CONTEXTS [10000] contexts for the first memory reading
 #   BENCH_CONN_CONTEXTS [1000] connections for the per-connection memory row
 #   BENCH_BUILD [build/normal] build directory (scripts/build.sh)
+#   BENCH_ONLY []              only figures whose name has this text,
+#                              e.g. "krb5p ECHO 64" or "setups"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -38,7 +40,8 @@ fi
     --seconds "${BENCH_SECONDS:-2}" --compare "${BENCH_COMPARE:-1}" \
     --contexts "${BENCH_CONTEXTS:-100000}" \
     --mem-contexts "${BENCH_MEM_CONTEXTS:-10000}" \
-    --conn-contexts "${BENCH_CONN_CONTEXTS:-1000}"
+    --conn-contexts "${BENCH_CONN_CONTEXTS:-1000}" \
+    ${BENCH_ONLY:+--only "$BENCH_ONLY"}
 
 # What the figures depend on, for whoever compares two runs.
 ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }

@@ -230,6 +230,9 @@ hand_leg(struct hand *h, int p, const gss_buffer_t tok, struct raw_reply *rep,
 	}
 }
 
+/* When set, hand_run() passes the client's first token through it. */
+static void (*hand_tamper)(gss_buffer_t first);
+
 /*
  * Run init_sec_context legs against the server until either side stops.
  * Returns the server's last major status; *actual the client's mechanism.
@@ -254,6 +257,8 @@ hand_run(struct hand *h, int p, gss_cred_id_t cred, gss_OID mech,
 		    "minor %u", maj, min);
 		if (out.length == 0)
 			break;
+		if (rounds == 0 && hand_tamper != NULL)
+			hand_tamper(&out);
 		raw_reply_free(last);
 		hand_leg(h, p, &out, last, &res);
 		(void)gss_release_buffer(&min, &out);
@@ -566,9 +571,8 @@ spnego_offering(const gss_OID_desc *mechs, size_t n)
  * Downgrade attempts against a server that allows krb5 and spnego only.
  * A SPNEGO client that offers NTLM alone is refused at its first leg
  * (the acceptor's SPNEGO may negotiate only krb5).  A client that prefers
- * NTLM but also offers krb5 ends up with krb5, not NTLM.  (A tampered
- * mechListMIC is not tested: that would need a SPNEGO encoder in the test,
- * and MIT's acceptor checks the MIC itself.)
+ * NTLM but also offers krb5 ends up with krb5, not NTLM.  A man in the
+ * middle who rewrites the offer: spnego_mechlistmic_tampered.
  */
 START_TEST(spnego_downgrade)
 {
@@ -604,6 +608,85 @@ START_TEST(spnego_downgrade)
 	hand_close(&h);
 	(void)gss_release_cred(&min, &cred);
 	stop_server(&s);
+}
+END_TEST
+
+/*
+ * A man in the middle rewrites the first krb5 OID of the NegTokenInit's
+ * mechTypes into one nobody supports (same length, so no DER lengths
+ * change): the acceptor then sees NTLM as the client's only usable
+ * mechanism and negotiates it.  The mechListMIC, made by the client over
+ * the list it really sent, must expose the change: no context.
+ */
+static void
+strip_krb5(gss_buffer_t tok)
+{
+	static const uint8_t krb5_der[11] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
+	    0x86, 0xf7, 0x12, 0x01, 0x02, 0x02 };
+	uint8_t *p = tok->value;
+	size_t i;
+
+	for (i = 0; i + sizeof(krb5_der) <= tok->length; i++)
+		if (memcmp(p + i, krb5_der, sizeof(krb5_der)) == 0) {
+			p[i + sizeof(krb5_der) - 1] = 0x7f;
+			return;
+		}
+	ck_abort_msg("no krb5 OID in the first SPNEGO token");
+}
+
+START_TEST(spnego_mechlistmic_tampered)
+{
+	static const gss_OID_desc krb5_then_ntlm[] = {
+		{ 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" },
+		{ 10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" } };
+	static const gss_OID_desc only_ntlm[] = {
+		{ 10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" } };
+	struct raw_reply last, rep;
+	struct hand h;
+	gss_cred_id_t cred;
+	gss_OID actual = GSS_C_NO_OID;
+	uint8_t msg[2048];
+	size_t mlen;
+	uint32_t smaj;
+	OM_uint32 min;
+
+	/* Control: this server completes NTLM inside SPNEGO when offered. */
+	cred = spnego_offering(only_ntlm, 1);
+	hand_open(&h, port);
+	ck_assert_uint_eq(hand_run(&h, port, cred, mech_by_name("spnego"), 0,
+	    &actual, &last), GSS_S_COMPLETE);
+	ck_assert_str_eq(mech_name(actual), "ntlm");
+	raw_reply_free(&last);
+	hand_close(&h);
+	(void)gss_release_cred(&min, &cred);
+
+	/* Control: untouched, krb5 first wins. */
+	cred = spnego_offering(krb5_then_ntlm, 2);
+	hand_open(&h, port);
+	ck_assert_uint_eq(hand_run(&h, port, cred, mech_by_name("spnego"), 0,
+	    &actual, &last), GSS_S_COMPLETE);
+	ck_assert_str_eq(mech_name(actual), "krb5");
+	raw_reply_free(&last);
+	hand_close(&h);
+
+	/* Tampered: the server notices at the last leg; nothing is kept. */
+	hand_open(&h, port);
+	hand_tamper = strip_krb5;
+	smaj = hand_run(&h, port, cred, mech_by_name("spnego"), 0, &actual,
+	    &last);
+	hand_tamper = NULL;
+	ck_assert_msg(GSS_ERROR(smaj), "tampered mechTypes: server major "
+	    "0x%x", smaj);
+	raw_reply_free(&last);
+	if (h.handle_len > 0) {
+		hand_data(&h, port, DEMOFS_STATS, 0, 1, BODY_NONE, &rep, msg,
+		    &mlen);
+		ck_assert_int_eq(rep.kind, RAW_AUTH_ERROR);
+		ck_assert_uint_eq(rep.auth_stat, RPCSEC_GSS_CREDPROBLEM);
+		raw_reply_free(&rep);
+	}
+	hand_close(&h);
+	(void)gss_release_cred(&min, &cred);
 }
 END_TEST
 
@@ -663,6 +746,7 @@ mechs_suite(void)
 	tcase_add_test(tc, ntlm_not_allowed);
 	tcase_add_test(tc, krb5_not_allowed);
 	tcase_add_test(tc, spnego_downgrade);
+	tcase_add_test(tc, spnego_mechlistmic_tampered);
 	tcase_add_test(tc, mechs_option_errors);
 	suite_add_tcase(s, tc);
 	return s;
