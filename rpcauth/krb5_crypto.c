@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "hmacpad.h"
 #include "krb5_crypto.h"
 
 struct etype {
@@ -30,29 +31,29 @@ struct etype {
 	size_t		 h;		/* truncated HMAC */
 	const char	*cbc;		/* OpenSSL cipher names */
 	const char	*ecb;
-	const char	*digest;
+	enum hmacpad_alg digest;
 	int		 rfc8009;	/* KDF-HMAC-SHA2, EtM */
 };
 
 static const struct etype etypes[] = {
 	/* RFC 3962 6: Kc and Ki are protocol keys, HMAC-SHA1 cut to 96 bits. */
 	{ K5_AES128_CTS_HMAC_SHA1_96, 16, 16, 12, "AES-128-CBC", "AES-128-ECB",
-	    "SHA1", 0 },
+	    HMACPAD_SHA1, 0 },
 	{ K5_AES256_CTS_HMAC_SHA1_96, 32, 32, 12, "AES-256-CBC", "AES-256-ECB",
-	    "SHA1", 0 },
+	    HMACPAD_SHA1, 0 },
 	/* RFC 8009 5: Kc and Ki are as long as the truncated HMAC. */
 	{ K5_AES128_CTS_HMAC_SHA256_128, 16, 16, 16, "AES-128-CBC",
-	    "AES-128-ECB", "SHA256", 1 },
+	    "AES-128-ECB", HMACPAD_SHA256, 1 },
 	{ K5_AES256_CTS_HMAC_SHA384_192, 32, 24, 24, "AES-256-CBC",
-	    "AES-256-ECB", "SHA384", 1 },
+	    "AES-256-ECB", HMACPAD_SHA384, 1 },
 };
 
 struct k5_key {
 	const struct etype	*et;
 	EVP_CIPHER_CTX		*enc;	/* AES-CBC, Ke, no padding */
 	EVP_CIPHER_CTX		*dec;
-	EVP_MAC_CTX		*ki;	/* HMAC with Ki */
-	EVP_MAC_CTX		*kc;	/* HMAC with Kc */
+	struct hmacpad		*ki;	/* HMAC with Ki */
+	struct hmacpad		*kc;	/* HMAC with Kc */
 };
 
 /* RFC 8009 5: the cipher state of a GSS message is the all-zero IV. */
@@ -139,42 +140,28 @@ k5_nfold(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
 	}
 }
 
-static EVP_MAC_CTX *
-hmac_new(const char *digest, const uint8_t *key, size_t keylen)
-{
-	OSSL_PARAM params[2];
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
+/* Most pieces a message comes in (plus the prefix). */
+#define MAX_PIECES	8
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)(uintptr_t)digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL ||
-	    EVP_MAC_init(ctx, key, keylen, params) != 1) {
-		EVP_MAC_CTX_free(ctx);
-		ctx = NULL;
-	}
-	EVP_MAC_free(mac);
-	return ctx;
-}
-
-/* HMAC of pre | pieces with the context's key; restarts the context. */
+/* HMAC of pre | pieces with the key of h. */
 static int
-hmac_iov(EVP_MAC_CTX *ctx, const uint8_t *pre, size_t prelen,
+hmac_iov(const struct hmacpad *h, const uint8_t *pre, size_t prelen,
     const struct k5_iov *iov, size_t n, uint8_t md[EVP_MAX_MD_SIZE])
 {
-	size_t i, mdlen;
+	struct hmacpad_piece pc[MAX_PIECES];
+	size_t i, k = 0;
 
-	/* A NULL key restarts HMAC with the key already set. */
-	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
-	    (prelen > 0 && EVP_MAC_update(ctx, pre, prelen) != 1))
+	if (n + 1 > MAX_PIECES)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (iov[i].len > 0 &&
-		    EVP_MAC_update(ctx, iov[i].p, iov[i].len) != 1)
-			return -1;
-	return EVP_MAC_final(ctx, md, &mdlen, EVP_MAX_MD_SIZE) == 1 ? 0 : -1;
+	if (prelen > 0) {
+		pc[k].p = pre;
+		pc[k++].len = prelen;
+	}
+	for (i = 0; i < n; i++) {
+		pc[k].p = iov[i].p;
+		pc[k++].len = iov[i].len;
+	}
+	return hmacpad_run(h, pc, k, md);
 }
 
 static EVP_CIPHER_CTX *
@@ -253,8 +240,8 @@ derive_kdf(const struct etype *et, const uint8_t *base,
 {
 	uint8_t msg[4 + 5 + 1 + 4], md[EVP_MAX_MD_SIZE];
 	uint32_t bits = (uint32_t)outlen * 8;
-	EVP_MAC_CTX *ctx;
-	size_t mdlen;
+	struct hmacpad *h;
+	struct k5_iov m = { msg, sizeof(msg) };
 	int ret = -1;
 
 	msg[0] = 0;
@@ -267,16 +254,14 @@ derive_kdf(const struct etype *et, const uint8_t *base,
 	msg[11] = bits >> 16;
 	msg[12] = bits >> 8;
 	msg[13] = bits;
-	if ((ctx = hmac_new(et->digest, base, et->keylen)) == NULL)
-		goto out;
-	if (EVP_MAC_update(ctx, msg, sizeof(msg)) != 1 ||
-	    EVP_MAC_final(ctx, md, &mdlen, sizeof(md)) != 1 || mdlen < outlen)
+	if ((h = hmacpad_new(et->digest, base, et->keylen)) == NULL ||
+	    hmac_iov(h, NULL, 0, &m, 1, md) != 0)
 		goto out;
 	memcpy(out, md, outlen);
 	ret = 0;
 out:
 	OPENSSL_cleanse(md, sizeof(md));
-	EVP_MAC_CTX_free(ctx);
+	hmacpad_free(h);
 	return ret;
 }
 
@@ -320,14 +305,14 @@ k5_key_new(int32_t enctype, const uint8_t *base, size_t baselen,
 	k->et = et;
 	if ((what & K5_KEY_CKSUM) &&
 	    (k5_derive(enctype, base, baselen, usage, K5_KC, dk, &dklen) != 0 ||
-	    (k->kc = hmac_new(et->digest, dk, dklen)) == NULL))
+	    (k->kc = hmacpad_new(et->digest, dk, dklen)) == NULL))
 		goto fail;
 	if ((what & K5_KEY_CRYPT) &&
 	    (k5_derive(enctype, base, baselen, usage, K5_KE, dk, &dklen) != 0 ||
 	    (k->enc = cipher_new(et->cbc, dk, 1)) == NULL ||
 	    (k->dec = cipher_new(et->cbc, dk, 0)) == NULL ||
 	    k5_derive(enctype, base, baselen, usage, K5_KI, dk, &dklen) != 0 ||
-	    (k->ki = hmac_new(et->digest, dk, dklen)) == NULL))
+	    (k->ki = hmacpad_new(et->digest, dk, dklen)) == NULL))
 		goto fail;
 	OPENSSL_cleanse(dk, sizeof(dk));
 	return k;
@@ -344,8 +329,8 @@ k5_key_free(struct k5_key *k)
 		return;
 	EVP_CIPHER_CTX_free(k->enc);
 	EVP_CIPHER_CTX_free(k->dec);
-	EVP_MAC_CTX_free(k->ki);
-	EVP_MAC_CTX_free(k->kc);
+	hmacpad_free(k->ki);
+	hmacpad_free(k->kc);
 	free(k);
 }
 

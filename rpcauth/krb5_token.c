@@ -39,6 +39,10 @@ struct k5ctx {
 	size_t		 h;		/* checksum length */
 	struct k5_key	*send_sign, *send_seal;
 	struct k5_key	*recv_sign, *recv_seal;
+	/* Confounders drawn from OpenSSL's DRBG 16 at a time: one RAND_bytes
+	 * per Wrap cost more than the rest of a small token. */
+	uint8_t		 rnd[16 * K5_BLOCK];
+	size_t		 rnd_off;	/* sizeof(rnd): refill first */
 };
 
 struct k5ctx *
@@ -60,6 +64,7 @@ k5ctx_new(int initiator, int acceptor_subkey, int32_t enctype,
 	    (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->enctype = enctype;
+	c->rnd_off = sizeof(c->rnd);
 	c->send_flags = (initiator ? 0 : FLAG_SENT_BY_ACCEPTOR) | subkey;
 	c->recv_flags = (initiator ? FLAG_SENT_BY_ACCEPTOR : 0) | subkey;
 	c->send_seq = send_seq;
@@ -185,6 +190,21 @@ k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
 	return GSS_S_COMPLETE;
 }
 
+/* The next confounder, used once and wiped from the pool. */
+static int
+confounder(struct k5ctx *c, uint8_t conf[K5_BLOCK])
+{
+	if (c->rnd_off + K5_BLOCK > sizeof(c->rnd)) {
+		if (RAND_bytes(c->rnd, sizeof(c->rnd)) != 1)
+			return -1;
+		c->rnd_off = 0;
+	}
+	memcpy(conf, c->rnd + c->rnd_off, K5_BLOCK);
+	OPENSSL_cleanse(c->rnd + c->rnd_off, K5_BLOCK);
+	c->rnd_off += K5_BLOCK;
+	return 0;
+}
+
 /* RFC 4121 4.2.4: E(data | filler(EC) | header with RRC 0), header first. */
 OM_uint32
 k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
@@ -197,7 +217,7 @@ k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
 		return GSS_S_FAILURE;
 	put_header(tok_out, TOK_WRAP, c->send_flags | FLAG_SEALED,
 	    c->send_seq);
-	if (RAND_bytes(conf, sizeof(conf)) != 1)
+	if (confounder(c, conf) != 0)
 		goto out;
 	iov[0].p = msg;
 	iov[0].len = len;

@@ -1,0 +1,30 @@
+/* rpcauth/hmacpad.h - HMAC with its padded key hashed once, restarted by copy */
+#ifndef RPCAUTH_HMACPAD_H
+#define RPCAUTH_HMACPAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HMACPAD_MAX_MD	64
+
+enum hmacpad_alg { HMACPAD_SHA1, HMACPAD_SHA256, HMACPAD_SHA384 };
+
+struct hmacpad;
+
+/* Piece of a message: HMAC runs over the concatenation. */
+struct hmacpad_piece {
+	const void	*p;
+	size_t		 len;
+};
+
+/* A key for alg; NULL when out of memory or alg is unknown. */
+struct hmacpad	*hmacpad_new(enum hmacpad_alg alg, const uint8_t *key,
+		    size_t keylen);
+/* Wipes the key state. */
+void		 hmacpad_free(struct hmacpad *h);
+/* md gets the full digest (20, 32 or 48 bytes); 0, or -1. */
+int		 hmacpad_run(const struct hmacpad *h,
+		    const struct hmacpad_piece *pieces, size_t n,
+		    uint8_t md[HMACPAD_MAX_MD]);
+
+#endif
