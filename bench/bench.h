@@ -68,6 +68,8 @@ void	 bench_progress(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 /* How long to wait for the result of a job with ntargets targets. */
 int	 bench_timeout_ms(const struct bench_opts *o, int ntargets);
+/* Figure m at this level is in the run (all levels it has, or --only). */
+int	 bench_selected(const struct bench_opts *o, int m, int level);
 
 /* ---- scale.c: rpcauth with many contexts; memory ------------------------- */
 

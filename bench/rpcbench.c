@@ -169,8 +169,8 @@ compare_one(const struct bench_opts *o, struct server sv[BSYS_COUNT],
 }
 
 /* Is figure m at this level in the run?  --only "krb5p ECHO 64" picks one. */
-static int
-selected(const struct bench_opts *o, int m, int level)
+int
+bench_selected(const struct bench_opts *o, int m, int level)
 {
 	char name[64], what[32];
 
@@ -191,7 +191,7 @@ compare(const struct bench_opts *o, struct server sv[BSYS_COUNT])
 	for (rep = 0; rep < o->reps; rep++)
 		for (m = 0; m < M_COUNT; m++)
 			for (level = 1; level <= 3; level++)
-				if (selected(o, m, level))
+				if (bench_selected(o, m, level))
 					compare_one(o, sv, m, level, rep);
 }
 
@@ -202,7 +202,7 @@ compare_steps(const struct bench_opts *o)
 
 	for (m = 0; m < M_COUNT; m++)
 		for (level = 1; level <= 3; level++)
-			n += o->reps * selected(o, m, level);
+			n += o->reps * bench_selected(o, m, level);
 	return n;
 }
 

@@ -53,7 +53,7 @@ table_comparison(const struct bench_opts *o)
 	for (m = 0; m < M_COUNT; m++)
 		for (level = 1; level <= 3; level++) {
 			md = &bench_metrics[m];
-			if (!md->all_levels && level != 2)
+			if (!bench_selected(o, m, level))
 				continue;
 			dec = md->mbps ? 1 : 0;
 			series_cell(a, sizeof(a), fig(m, level, BSYS_AUTHSYS),
@@ -244,6 +244,11 @@ targets_contexts(const struct bench_opts *o, const struct scale_out *so)
 void
 table_targets(const struct bench_opts *o, const struct scale_out *so)
 {
+	if (o->only != NULL) {
+		printf("\nTargets not judged: --only \"%s\" ran part of the "
+		    "figures.\n", o->only);
+		return;
+	}
 	printf("\n| target (medians, same run) | measured | met |\n");
 	printf("| --- | --- | --- |\n");
 	if (o->compare)
