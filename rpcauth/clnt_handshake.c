@@ -19,6 +19,7 @@
 #include <gssapi/gssapi_ext.h>
 #include <openssl/crypto.h>
 
+#include "ccmirror.h"
 #include "clnt_internal.h"
 #include "cred_xdr.h"
 #include "gsserr.h"
@@ -195,8 +196,9 @@ record_names(struct clnt_ctx *c)
  * (KRB-ERROR) fed back to the mechanism names the real cause.
  */
 static void
-server_refusal(struct clnt_state *st, struct clnt_ctx *c, gss_OID actual,
-    const struct init_res *res, const char *what, struct rpcauth_err *err)
+server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
+    gss_OID actual, const struct init_res *res, const char *what,
+    struct rpcauth_err *err)
 {
 	gss_buffer_desc in = { res->token_len, res->token };
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
@@ -206,7 +208,7 @@ server_refusal(struct clnt_state *st, struct clnt_ctx *c, gss_OID actual,
 	enum gsserr_cause cause;
 
 	if (res->token_len > 0) {
-		maj = gss_init_sec_context(&min, st->cred, &c->gctx,
+		maj = gss_init_sec_context(&min, cred, &c->gctx,
 		    st->target, st->req_mech, INIT_FLAGS, 0,
 		    GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, NULL, NULL);
 		(void)gss_release_buffer(&tmin, &out);
@@ -364,6 +366,8 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	long long deadline = now_ms() + st->timeout_ms;
 	AUTH *saved = via->cl_auth;
 	int rounds = 0, server_done = 0, ret = -1;
+	struct ccmirror *mir = NULL;
+	gss_cred_id_t cred;
 	char what[1200];
 
 	memset(out, 0, sizeof(*out));
@@ -385,6 +389,13 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	    clnt_service_name(st->service), st->flavor);
 	if (acquire_initiator(st, err) != 0)
 		goto out;
+	/* The default Kerberos credential: from memory while the file is
+	 * unchanged (ccmirror.c). */
+	cred = st->cred;
+	if (cred == GSS_C_NO_CREDENTIAL &&
+	    strcmp(mech_name(st->req_mech), "krb5") == 0 &&
+	    (mir = ccmirror_get()) != NULL)
+		cred = ccmirror_cred(mir);
 	for (;;) {
 		if (++rounds > MAX_ROUNDS) {
 			rpcauth_err_set(err, RPCAUTH_E_PROTO,
@@ -392,7 +403,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 			    MAX_ROUNDS);
 			goto out;
 		}
-		maj = gss_init_sec_context(&min, st->cred, &out->gctx,
+		maj = gss_init_sec_context(&min, cred, &out->gctx,
 		    st->target, st->req_mech, INIT_FLAGS, 0,
 		    GSS_C_NO_CHANNEL_BINDINGS, &in, &actual, &tok, &flags,
 		    &out->lifetime);
@@ -431,7 +442,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 		    res.token_len);
 		if (res.major != GSS_S_COMPLETE &&
 		    res.major != GSS_S_CONTINUE_NEEDED) {
-			server_refusal(st, out, actual, &res, what, err);
+			server_refusal(st, cred, out, actual, &res, what, err);
 			goto out;
 		}
 		if (res.handle_len == 0) {
@@ -466,6 +477,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	    (unsigned)out->window, (unsigned)out->lifetime);
 	ret = 0;
 out:
+	ccmirror_put(mir);
 	via->cl_auth = saved;
 	xdr_free((xdrproc_t)xdr_init_res, (char *)&res);
 	(void)gss_release_buffer(&min, &tok);

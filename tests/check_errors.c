@@ -221,6 +221,154 @@ START_TEST(no_credentials)
 }
 END_TEST
 
+/*
+ * The default FILE ccache is served from a memory copy (ccmirror.c), which
+ * must follow the file: a removed file means no credentials, a file whose
+ * tickets expired means expired, a new kinit works again, and the copy is
+ * made once per version of the file (seen in the trace).
+ */
+static char trace_buf[8192];
+
+static void
+trace_keep(const char *line, void *arg)
+{
+	size_t n = strlen(trace_buf);
+
+	(void)arg;
+	snprintf(trace_buf + n, sizeof(trace_buf) - n, "%s\n", line);
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+static void
+create_ok(void)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	CLIENT *cl = e2e_clnt(port, 0);
+
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", NULL,
+	    &err) != NULL, "create: %s", err.msg != NULL ? err.msg : "?");
+	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));
+	e2e_secure_destroy(cl);
+}
+
+/* Rewrite the FILE ccache without the tickets for service svc. */
+static void
+strip_service(const char *cc, const char *svc)
+{
+	krb5_context ctx;
+	krb5_ccache c;
+	krb5_principal me;
+	krb5_cc_cursor cur;
+	krb5_creds cr[32];
+	size_t n = 0, i;
+
+	ck_assert_int_eq(krb5_init_context(&ctx), 0);
+	ck_assert_int_eq(krb5_cc_resolve(ctx, cc, &c), 0);
+	ck_assert_int_eq(krb5_cc_get_principal(ctx, c, &me), 0);
+	ck_assert_int_eq(krb5_cc_start_seq_get(ctx, c, &cur), 0);
+	while (n < 32 && krb5_cc_next_cred(ctx, c, &cur, &cr[n]) == 0) {
+		if (cr[n].server->length >= 1 &&
+		    cr[n].server->data[0].length == strlen(svc) &&
+		    memcmp(cr[n].server->data[0].data, svc, strlen(svc)) == 0)
+			krb5_free_cred_contents(ctx, &cr[n]);
+		else
+			n++;
+	}
+	(void)krb5_cc_end_seq_get(ctx, c, &cur);
+	ck_assert_int_eq(krb5_cc_initialize(ctx, c, me), 0);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(krb5_cc_store_cred(ctx, c, &cr[i]), 0);
+		krb5_free_cred_contents(ctx, &cr[i]);
+	}
+	krb5_free_principal(ctx, me);
+	krb5_cc_close(ctx, c);
+	krb5_free_context(ctx);
+}
+
+/* Does the FILE ccache hold a ticket whose service's first part is svc? */
+static int
+file_has_service(const char *cc, const char *svc)
+{
+	krb5_context ctx;
+	krb5_ccache c;
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+	int found = 0;
+
+	ck_assert_int_eq(krb5_init_context(&ctx), 0);
+	ck_assert_int_eq(krb5_cc_resolve(ctx, cc, &c), 0);
+	ck_assert_int_eq(krb5_cc_start_seq_get(ctx, c, &cur), 0);
+	while (krb5_cc_next_cred(ctx, c, &cur, &cr) == 0) {
+		if (cr.server->length >= 1 &&
+		    cr.server->data[0].length == strlen(svc) &&
+		    memcmp(cr.server->data[0].data, svc, strlen(svc)) == 0)
+			found = 1;
+		krb5_free_cred_contents(ctx, &cr);
+	}
+	(void)krb5_cc_end_seq_get(ctx, c, &cur);
+	krb5_cc_close(ctx, c);
+	krb5_free_context(ctx);
+	return found;
+}
+
+START_TEST(ccache_copy_follows_the_file)
+{
+	struct rpcauth_err err;
+	char cc[512];
+
+	cc_path(cc, sizeof(cc), "mirror");
+	copy_ccache(cc, 0, 0);
+	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
+	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME",
+	    "FILE:/nonexistent/none.keytab", 1), 0);
+	trace_buf[0] = '\0';
+	rpcauth_set_trace(trace_keep, NULL);
+	create_ok();
+	create_ok();
+	ck_assert_int_eq(count(trace_buf, "ccache copied to memory"), 1);
+	ck_assert_int_eq(count(trace_buf, "from the memory copy"), 2);
+
+	/* kdestroy */
+	ck_assert_int_eq(unlink(cc + 5), 0);
+	err = create_fails(port, 0, "demo@localhost", NULL);
+	has(err.msg, "no Kerberos credentials");
+	rpcauth_err_clear(&err);
+
+	/* The same path, every ticket expired. */
+	copy_ccache(cc, 0, 1);
+	err = create_fails(port, 0, "demo@localhost", NULL);
+	has(err.msg, "the Kerberos credentials have expired: run kinit");
+	rpcauth_err_clear(&err);
+
+	/* kinit again (TGT only): a new copy, and it works; the service
+	 * ticket MIT fetched into the copy reaches the file too. */
+	trace_buf[0] = '\0';
+	copy_ccache(cc, 0, 0);
+	strip_service(cc, "demo");
+	ck_assert(!file_has_service(cc, "demo"));
+	create_ok();
+	ck_assert_int_eq(count(trace_buf, "ccache copied to memory"), 1);
+	ck_assert(file_has_service(cc, "demo"));
+
+	/* Turned off: no copy, still works. */
+	trace_buf[0] = '\0';
+	ck_assert_int_eq(setenv("RPCAUTH_CCACHE_MIRROR", "0", 1), 0);
+	create_ok();
+	ck_assert_int_eq(count(trace_buf, "memory"), 0);
+	rpcauth_set_trace(NULL, NULL);
+}
+END_TEST
+
 START_TEST(ticket_expired)
 {
 	struct rpcauth_client_opts o;
@@ -421,6 +569,7 @@ errors_suite(void)
 	tcase_add_test(tc, service_unknown_to_kdc);
 	tcase_add_test(tc, no_credentials);
 	tcase_add_test(tc, ticket_expired);
+	tcase_add_test(tc, ccache_copy_follows_the_file);
 	tcase_add_test(tc, kdc_unreachable);
 	tcase_add_test(tc, ntlm_wrong_password);
 	tcase_add_test(tc, mechanism_not_installed);

@@ -1,0 +1,289 @@
+/* rpcauth/ccmirror.c - the default FILE ccache, copied to memory for handshakes */
+/*
+ * With the default credential, MIT reads a FILE ccache six times per
+ * gss_init_sec_context (open, lock, parse, close each time) and probes
+ * the client keytab and ~/.k5identity: most of a client's handshake on
+ * a warm ticket.  A MEMORY ccache with the same credentials answers
+ * without system calls.  It is only a cache: the file is stat()ed before
+ * every use, any change (device, inode, size, times) makes a new copy,
+ * a missing file or a TGT within a minute of its end means no copy (MIT
+ * then reports the real problem or refreshes from the client keytab),
+ * and tickets MIT fetches into the copy are written to the file too.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gssapi/gssapi_krb5.h>
+#include <krb5.h>
+
+#include "ccmirror.h"
+#include "trace.h"
+
+/* A TGT this close to its end is left to MIT's own path. */
+#define MARGIN_S	60
+
+struct ccmirror {
+	char		*path;
+	struct stat	 st;		/* of the file when copied */
+	time_t		 tgt_end;
+	size_t		 ncreds;	/* in mem that the file has too */
+	krb5_ccache	 mem;
+	gss_cred_id_t	 cred;
+	unsigned	 refs;		/* the table's own included */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static krb5_context kctx;	/* under lock */
+static struct ccmirror *cur;	/* under lock */
+
+static int
+enabled(void)
+{
+	const char *v = getenv("RPCAUTH_CCACHE_MIRROR");
+
+	return v == NULL || strcmp(v, "0") != 0;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void
+mirror_free(struct ccmirror *m)
+{
+	OM_uint32 min;
+
+	if (m == NULL)
+		return;
+	if (m->cred != GSS_C_NO_CREDENTIAL)
+		(void)gss_release_cred(&min, &m->cred);
+	if (m->mem != NULL)
+		(void)krb5_cc_destroy(kctx, m->mem);	/* frees the keys */
+	free(m->path);
+	free(m);
+}
+
+/* Drop a reference; under lock. */
+static void
+unref_locked(struct ccmirror *m)
+{
+	if (m != NULL && --m->refs == 0)
+		mirror_free(m);
+}
+
+/* The path of the default ccache if it is a FILE one; NULL otherwise. */
+static char *
+default_file_path(void)
+{
+	const char *name;
+
+	/* NULL resets the context's cached name to KRB5CCNAME / krb5.conf. */
+	if (krb5_cc_set_default_name(kctx, NULL) != 0 ||
+	    (name = krb5_cc_default_name(kctx)) == NULL)
+		return NULL;
+	if (strncmp(name, "FILE:", 5) == 0)
+		name += 5;
+	else if (name[0] != '/')
+		return NULL;	/* KEYRING, KCM, DIR, MEMORY...: not ours */
+	return strdup(name);
+}
+
+static size_t
+count_creds(krb5_ccache cc)
+{
+	krb5_cc_cursor c = NULL;
+	krb5_creds cr;
+	size_t n = 0;
+
+	if (krb5_cc_start_seq_get(kctx, cc, &c) != 0)
+		return 0;
+	while (krb5_cc_next_cred(kctx, cc, &c, &cr) == 0) {
+		n++;
+		krb5_free_cred_contents(kctx, &cr);
+	}
+	(void)krb5_cc_end_seq_get(kctx, cc, &c);
+	return n;
+}
+
+/* When the client's TGT ends; 0 if there is none. */
+static time_t
+tgt_end(krb5_ccache cc, krb5_principal client)
+{
+	krb5_cc_cursor cur_ = NULL;
+	krb5_creds c;
+	time_t end = 0;
+
+	if (krb5_cc_start_seq_get(kctx, cc, &cur_) != 0)
+		return 0;
+	while (krb5_cc_next_cred(kctx, cc, &cur_, &c) == 0) {
+		if (c.server != NULL && c.server->length == 2 &&
+		    c.server->data[0].length == 6 &&
+		    memcmp(c.server->data[0].data, "krbtgt", 6) == 0 &&
+		    krb5_realm_compare(kctx, c.server, client) &&
+		    c.server->data[1].length == client->realm.length &&
+		    memcmp(c.server->data[1].data, client->realm.data,
+		    client->realm.length) == 0)
+			end = (time_t)(uint32_t)c.times.endtime;
+		krb5_free_cred_contents(kctx, &c);
+	}
+	(void)krb5_cc_end_seq_get(kctx, cc, &cur_);
+	return end;
+}
+
+/* A fresh copy of the file at path (stat'ed as *st); NULL if unusable. */
+static struct ccmirror *
+mirror_make(char *path, const struct stat *st)
+{
+	struct ccmirror *m = NULL;
+	krb5_ccache file = NULL;
+	krb5_principal client = NULL;
+	OM_uint32 maj, min;
+	char name[4200];
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		goto fail;
+	m->path = path;
+	path = NULL;
+	m->st = *st;
+	m->cred = GSS_C_NO_CREDENTIAL;
+	if (strlen(m->path) + 6 > sizeof(name))
+		goto fail;
+	memcpy(name, "FILE:", 5);
+	memcpy(name + 5, m->path, strlen(m->path) + 1);
+	if (krb5_cc_resolve(kctx, name, &file) != 0 ||
+	    krb5_cc_get_principal(kctx, file, &client) != 0 ||
+	    krb5_cc_new_unique(kctx, "MEMORY", NULL, &m->mem) != 0 ||
+	    krb5_cc_initialize(kctx, m->mem, client) != 0 ||
+	    krb5_cc_copy_creds(kctx, file, m->mem) != 0)
+		goto fail;
+	m->tgt_end = tgt_end(m->mem, client);
+	m->ncreds = count_creds(m->mem);
+	maj = gss_krb5_import_cred(&min, m->mem, NULL, NULL, &m->cred);
+	if (GSS_ERROR(maj))
+		goto fail;
+	m->refs = 1;
+	goto out;
+fail:
+	mirror_free(m);
+	m = NULL;
+out:
+	free(path);
+	if (client != NULL)
+		krb5_free_principal(kctx, client);
+	if (file != NULL)
+		(void)krb5_cc_close(kctx, file);
+	return m;
+}
+
+struct ccmirror *
+ccmirror_get(void)
+{
+	struct ccmirror *m = NULL;
+	struct stat st;
+	char *path = NULL;
+	int made = 0;
+	long left = 0;
+
+	if (!enabled())
+		return NULL;
+	pthread_mutex_lock(&lock);
+	if (kctx == NULL && krb5_init_context(&kctx) != 0) {
+		kctx = NULL;
+		goto out;
+	}
+	if ((path = default_file_path()) == NULL || stat(path, &st) != 0)
+		goto drop;
+	if (cur == NULL || strcmp(cur->path, path) != 0 ||
+	    !same_file(&cur->st, &st)) {
+		unref_locked(cur);
+		cur = mirror_make(path, &st);
+		path = NULL;
+		made = cur != NULL;
+	}
+	if (cur == NULL || cur->tgt_end == 0 ||
+	    time(NULL) + MARGIN_S >= cur->tgt_end)
+		goto out;
+	m = cur;
+	m->refs++;
+	left = (long)(m->tgt_end - time(NULL));
+	goto out;
+drop:
+	/* No file (kdestroy) or another kind: forget the copy. */
+	unref_locked(cur);
+	cur = NULL;
+out:
+	pthread_mutex_unlock(&lock);
+	free(path);
+	if (made)
+		TRACE("client: default FILE ccache copied to memory");
+	if (m != NULL)
+		TRACE("client: default credentials from the memory copy (TGT "
+		    "valid %ld s more)", left);
+	return m;
+}
+
+gss_cred_id_t
+ccmirror_cred(const struct ccmirror *m)
+{
+	return m != NULL ? m->cred : GSS_C_NO_CREDENTIAL;
+}
+
+/*
+ * Tickets MIT fetched into the copy go to the file as well, as they would
+ * have without the copy (other processes, klist).  Rare: once per new
+ * service; the file then changes and the next handshake copies it anew.
+ */
+static void
+write_back_locked(struct ccmirror *m)
+{
+	krb5_cc_cursor c = NULL;
+	krb5_ccache file = NULL;
+	krb5_creds cr, found;
+	char name[4200];
+	size_t n;
+
+	if ((n = count_creds(m->mem)) <= m->ncreds)
+		return;
+	m->ncreds = n;
+	snprintf(name, sizeof(name), "FILE:%s", m->path);
+	if (krb5_cc_resolve(kctx, name, &file) != 0)
+		return;
+	if (krb5_cc_start_seq_get(kctx, m->mem, &c) != 0)
+		goto out;
+	while (krb5_cc_next_cred(kctx, m->mem, &c, &cr) == 0) {
+		if (krb5_cc_retrieve_cred(kctx, file,
+		    KRB5_TC_MATCH_TIMES_EXACT, &cr, &found) == 0)
+			krb5_free_cred_contents(kctx, &found);
+		else
+			(void)krb5_cc_store_cred(kctx, file, &cr);
+		krb5_free_cred_contents(kctx, &cr);
+	}
+	(void)krb5_cc_end_seq_get(kctx, m->mem, &c);
+out:
+	(void)krb5_cc_close(kctx, file);
+}
+
+void
+ccmirror_put(struct ccmirror *m)
+{
+	if (m == NULL)
+		return;
+	pthread_mutex_lock(&lock);
+	write_back_locked(m);
+	unref_locked(m);
+	pthread_mutex_unlock(&lock);
+}
