@@ -306,8 +306,17 @@ ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err)
 struct svcctx *
 ctxcache_find(struct ctxcache *cc, const uint8_t *h, size_t hlen)
 {
+	return ctxcache_find_est(cc, h, hlen, NULL);
+}
+
+struct svcctx *
+ctxcache_find_est(struct ctxcache *cc, const uint8_t *h, size_t hlen,
+    int *established)
+{
 	struct svcctx *c, *found = NULL;
 
+	if (established != NULL)
+		*established = 0;
 	if (hlen != RPCAUTH_HANDLE_LEN || h == NULL)
 		return NULL;
 	pthread_mutex_lock(&cc->lock);
@@ -324,6 +333,8 @@ ctxcache_find(struct ctxcache *cc, const uint8_t *h, size_t hlen)
 			lru_unlink(&cc->established, found);
 			lru_append(&cc->established, found);
 		}
+		if (established != NULL)
+			*established = found->established;
 	}
 	pthread_mutex_unlock(&cc->lock);
 	return found;

@@ -14,7 +14,7 @@ struct svcctx {
 	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
 	struct secctx	 sc;		/* GSS context; its lock guards win */
 	struct seqwin	 win;
-	int		 established;	/* written under the cache lock */
+	int		 established;	/* under the cache lock: ctxcache_find_est */
 	time_t		 created;
 	time_t		 expiry;	/* 0: no end; set before established */
 	char		*principal;	/* display name of the initiator */
@@ -71,6 +71,9 @@ struct svcctx	*ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err);
  */
 struct svcctx	*ctxcache_find(struct ctxcache *cc, const uint8_t *h,
 		    size_t hlen);
+/* The same, with whether it was established, read under the table lock. */
+struct svcctx	*ctxcache_find_est(struct ctxcache *cc, const uint8_t *h,
+		    size_t hlen, int *established);
 
 /*
  * Mark established: c->expiry must be set already.  Moves it to the

@@ -248,7 +248,7 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 	enum seqwin_verdict v;
 	enum rpcauth_service need;
 	enum auth_stat why;
-	int hlen, pending;
+	int hlen, pending, est;
 
 	if (verf->oa_flavor != (enum_t)svc_g.flavor || verf->oa_length < 4 ||
 	    verf->oa_length > RPCAUTH_MAX_AUTH_BYTES) {
@@ -257,8 +257,8 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		return AUTH_BADVERF;
 	}
 	hdr_of(msg, &hc);
-	c = ctxcache_find(svc_g.cc, cred->handle, cred->handle_len);
-	if (c == NULL || !c->established) {
+	c = ctxcache_find_est(svc_g.cc, cred->handle, cred->handle_len, &est);
+	if (c == NULL || !est) {
 		TRACE("svc: call refused (CREDPROBLEM): %s", c == NULL ?
 		    "no context with that handle" :
 		    "the context's handshake is not finished");
@@ -368,6 +368,7 @@ control(struct svc_req *rq, struct rpc_msg *msg,
     const struct rpcauth_cred *cred, struct svc_reqstate *rs)
 {
 	struct svcctx *c;
+	int est;
 
 	if (msg->rm_call.cb_proc != NULLPROC) {
 		TRACE("svc: handshake refused (AUTH_BADCRED): procedure %u, "
@@ -389,8 +390,8 @@ control(struct svc_req *rq, struct rpc_msg *msg,
 		return redirect(rq, rs);
 	}
 	/* Only a half-open context may continue. */
-	c = ctxcache_find(svc_g.cc, cred->handle, cred->handle_len);
-	if (c == NULL || c->established) {
+	c = ctxcache_find_est(svc_g.cc, cred->handle, cred->handle_len, &est);
+	if (c == NULL || est) {
 		TRACE("svc: CONTINUE_INIT refused (CREDPROBLEM): %s",
 		    c == NULL ? "no context with that handle" :
 		    "the context is established already");

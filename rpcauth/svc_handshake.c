@@ -77,6 +77,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	gss_OID mech = GSS_C_NO_OID, wire;
 	gss_cred_id_t acceptor;
 	OM_uint32 maj, min, flags = 0, lifetime = 0;
+	int est;
 
 	memset(&arg, 0, sizeof(arg));
 	memset(&res, 0, sizeof(res));
@@ -108,8 +109,9 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 		c->vers = rs->vers;
 		c->wire_mech = wire;
 	} else {
-		c = ctxcache_find(svc_g.cc, rs->handle, sizeof(rs->handle));
-		if (c == NULL || c->established) {
+		c = ctxcache_find_est(svc_g.cc, rs->handle, sizeof(rs->handle),
+		    &est);
+		if (c == NULL || est) {
 			TRACE("svc: CONTINUE_INIT refused (CREDPROBLEM): the "
 			    "context went away");
 			svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
