@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "protect.h"
+#include "scratch.h"
 
 /* Read at most this much per step so a forged length costs nothing. */
 #define READ_STEP	(64 * 1024)
@@ -65,33 +66,30 @@ fail:
 	return -1;
 }
 
-/* XDR {seq, *where} into a fresh buffer. */
+/* XDR {seq, *where} into the thread's SCRATCH_PLAIN buffer. */
 static enum protect_result
-encode_plain(uint32_t seq, xdrproc_t proc, void *where, uint8_t **buf_out,
+encode_plain(uint32_t seq, xdrproc_t proc, void *where, struct scratch *s,
     size_t *len_out)
 {
 	XDR mx;
 	u_long body = xdr_sizeof(proc, where);
 	size_t len;
-	uint8_t *buf;
 	u_int useq = seq;
 
-	*buf_out = NULL;
+	*len_out = 0;
 	if (body > (u_long)UINT32_MAX - 8)
 		return PROTECT_E_TOOBIG;
 	len = 4 + (size_t)body;
-	if ((buf = malloc(len)) == NULL)
+	if (scratch_reserve(s, len) == NULL)
 		return PROTECT_E_NOMEM;
-	xdrmem_create(&mx, (caddr_t)buf, (u_int)len, XDR_ENCODE);
+	s->used = len;
+	xdrmem_create(&mx, (caddr_t)s->p, (u_int)len, XDR_ENCODE);
 	if (!xdr_u_int(&mx, &useq) || !(*proc)(&mx, where)) {
 		XDR_DESTROY(&mx);
-		free(buf);
 		return PROTECT_E_ENCODE;
 	}
-	len = XDR_GETPOS(&mx);
+	*len_out = XDR_GETPOS(&mx);
 	XDR_DESTROY(&mx);
-	*buf_out = buf;
-	*len_out = len;
 	return PROTECT_OK;
 }
 
@@ -107,37 +105,41 @@ enum protect_result
 protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, struct secctx_status *st)
 {
-	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	struct scratch *plain = NULL, *tok = NULL;
+	uint8_t mic[MAX_CHECKSUM];
 	enum protect_result r;
-	uint8_t *plain = NULL;
-	size_t plen = 0;
-	OM_uint32 min;
+	size_t plen = 0, tlen = 0;
 
 	if (service == RPCAUTH_SVC_NONE)
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_ENCODE;
-	if ((r = encode_plain(seq, proc, where, &plain, &plen)) != PROTECT_OK)
+	if ((plain = scratch_get(SCRATCH_PLAIN)) == NULL ||
+	    (tok = scratch_get(SCRATCH_TOKEN)) == NULL) {
+		r = PROTECT_E_NOMEM;
+		goto out;
+	}
+	if ((r = encode_plain(seq, proc, where, plain, &plen)) != PROTECT_OK)
 		goto out;
 	if (service == RPCAUTH_SVC_INTEGRITY) {
-		if (secctx_get_mic(sc, plain, plen, &tok, st) != 0) {
+		if (secctx_get_mic_into(sc, plain->p, plen, mic, sizeof(mic),
+		    &tlen, st) != 0) {
 			r = PROTECT_E_GSS;
 			goto out;
 		}
-		if (!put_opaque(xdrs, plain, plen) ||
-		    !put_opaque(xdrs, tok.value, tok.length))
+		if (!put_opaque(xdrs, plain->p, plen) ||
+		    !put_opaque(xdrs, mic, tlen))
 			r = PROTECT_E_ENCODE;
 	} else {
-		if (secctx_wrap(sc, plain, plen, &tok, st) != 0) {
+		if (secctx_wrap_into(sc, plain->p, plen, tok, &tlen, st) != 0) {
 			r = PROTECT_E_GSS;
 			goto out;
 		}
-		if (!put_opaque(xdrs, tok.value, tok.length))
+		if (!put_opaque(xdrs, tok->p, tlen))
 			r = PROTECT_E_ENCODE;
 	}
 out:
-	(void)gss_release_buffer(&min, &tok);
-	/* The plaintext of a privacy body must not linger in freed memory. */
-	if (plain != NULL)
-		rpcauth_zfree(plain, plen);
+	/* The plaintext of a privacy body must not linger. */
+	scratch_release(plain, service == RPCAUTH_SVC_PRIVACY);
+	scratch_release(tok, 0);
 	return r;
 }
 
@@ -171,47 +173,88 @@ decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
 	return ok ? PROTECT_OK : PROTECT_E_DECODE;
 }
 
+/* protect_read_opaque into a scratch buffer, grown as the bytes arrive. */
+static int
+read_opaque_into(XDR *xdrs, size_t max, struct scratch *s, size_t *len_out)
+{
+	u_int len;
+	size_t off = 0, step;
+
+	*len_out = 0;
+	if (!xdr_u_int(xdrs, &len) || len > max)
+		return -1;
+	while (off < len) {
+		step = len - off;
+		if (step > READ_STEP)
+			step = READ_STEP;
+		if (scratch_reserve(s, off + step) == NULL)
+			return -1;
+		s->used = off + step;
+		/* Steps are multiples of 4 but the last: padding is read once. */
+		if (!xdr_opaque(xdrs, (caddr_t)s->p + off, (u_int)step))
+			return -1;
+		off += step;
+	}
+	*len_out = len;
+	return 0;
+}
+
+/* An opaque of at most cap bytes into buf (checksums: small). */
+static int
+read_small_opaque(XDR *xdrs, uint8_t *buf, size_t cap, size_t *len_out)
+{
+	u_int len;
+
+	*len_out = 0;
+	if (!xdr_u_int(xdrs, &len) || len > cap ||
+	    !xdr_opaque(xdrs, (caddr_t)buf, len))
+		return -1;
+	*len_out = len;
+	return 0;
+}
+
 enum protect_result
 protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
 {
-	gss_buffer_desc plain = GSS_C_EMPTY_BUFFER;
+	struct scratch *body = NULL, *open = NULL;
+	uint8_t ck[MAX_CHECKSUM];
 	enum protect_result r;
-	uint8_t *body = NULL, *ck = NULL;
-	size_t blen = 0, cklen = 0;
-	OM_uint32 min;
+	size_t blen = 0, cklen = 0, plen = 0;
 
 	if (service == RPCAUTH_SVC_NONE)
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
-	if (protect_read_opaque(xdrs, max_body, &body, &blen) != 0) {
+	if ((body = scratch_get(SCRATCH_BODY)) == NULL ||
+	    (open = scratch_get(SCRATCH_OPEN)) == NULL) {
+		r = PROTECT_E_NOMEM;
+		goto out;
+	}
+	if (read_opaque_into(xdrs, max_body, body, &blen) != 0) {
 		r = PROTECT_E_DECODE;
 		goto out;
 	}
 	if (service == RPCAUTH_SVC_INTEGRITY) {
-		if (protect_read_opaque(xdrs, MAX_CHECKSUM, &ck, &cklen) != 0 ||
+		if (read_small_opaque(xdrs, ck, sizeof(ck), &cklen) != 0 ||
 		    cklen == 0) {
 			r = PROTECT_E_DECODE;
 			goto out;
 		}
-		if (secctx_verify_mic(sc, body, blen, ck, cklen, st) != 0) {
+		if (secctx_verify_mic(sc, body->p, blen, ck, cklen, st) != 0) {
 			r = PROTECT_E_CHECKSUM;
 			goto out;
 		}
-		r = decode_plain(body, blen, seq, proc, where);
+		r = decode_plain(body->p, blen, seq, proc, where);
 	} else {
-		if (secctx_unwrap(sc, body, blen, &plain, st) != 0) {
+		if (secctx_unwrap_into(sc, body->p, blen, open, &plen,
+		    st) != 0) {
 			r = PROTECT_E_UNWRAP;
 			goto out;
 		}
-		r = decode_plain(plain.value, plain.length, seq, proc, where);
+		r = decode_plain(open->p, plen, seq, proc, where);
 	}
 out:
-	free(body);
-	free(ck);
-	if (plain.value != NULL) {
-		OPENSSL_cleanse(plain.value, plain.length);
-		(void)gss_release_buffer(&min, &plain);
-	}
+	scratch_release(body, 0);
+	scratch_release(open, 1);
 	return r;
 }
 

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "krb5_token.h"
 #include "lucid.h"
 #include "mech.h"
+#include "scratch.h"
 #include "secctx.h"
 #include "trace.h"
 
@@ -249,6 +252,151 @@ secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
 		return -1;
 	if (!conf || qop != GSS_C_QOP_DEFAULT) {
 		(void)gss_release_buffer(&min, out);
+		st->major = conf ? GSS_S_BAD_QOP : GSS_S_FAILURE;
+		st->minor = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+secctx_get_mic_into(struct secctx *sc, const void *msg, size_t len,
+    uint8_t *buf, size_t cap, size_t *outlen, struct secctx_status *st)
+{
+	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
+	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	struct k5ctx *f;
+	OM_uint32 min;
+
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_get_mic(&st->minor, sc->gctx,
+		    GSS_C_QOP_DEFAULT, &in, &tok);
+	else if (k5tok_mic_len(f) > cap)
+		st->major = GSS_S_FAILURE;
+	else if ((st->major = k5tok_get_mic(f, msg, len, buf)) ==
+	    GSS_S_COMPLETE)
+		*outlen = k5tok_mic_len(f);
+	pthread_mutex_unlock(&sc->lock);
+	if (f == NULL && !GSS_ERROR(st->major)) {
+		if (tok.length <= cap) {
+			memcpy(buf, tok.value, tok.length);
+			*outlen = tok.length;
+		} else
+			st->major = GSS_S_FAILURE;
+	}
+	(void)gss_release_buffer(&min, &tok);
+	return GSS_ERROR(st->major) ? -1 : 0;
+}
+
+/* Copy a GSS-API output into s and release it (wiped first if secret). */
+static int
+take_gss_buffer(gss_buffer_t b, struct scratch *s, size_t *outlen, int secret)
+{
+	OM_uint32 min;
+	int r = 0;
+
+	if (scratch_reserve(s, b->length > 0 ? b->length : 1) == NULL)
+		r = -1;
+	else {
+		memcpy(s->p, b->value, b->length);
+		s->used = b->length;
+		*outlen = b->length;
+	}
+	if (secret && b->value != NULL)
+		OPENSSL_cleanse(b->value, b->length);
+	(void)gss_release_buffer(&min, b);
+	return r;
+}
+
+int
+secctx_wrap_into(struct secctx *sc, const void *msg, size_t len,
+    struct scratch *s, size_t *outlen, struct secctx_status *st)
+{
+	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
+	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	struct k5ctx *f;
+	size_t n = 0;
+	int conf = 0;
+
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_wrap(&st->minor, sc->gctx, 1,
+		    GSS_C_QOP_DEFAULT, &in, &conf, &tok);
+	else if ((n = k5tok_wrap_len(f, len)) == 0 ||
+	    scratch_reserve(s, n) == NULL)
+		st->major = GSS_S_FAILURE;
+	else if ((st->major = k5tok_wrap(f, msg, len, s->p)) ==
+	    GSS_S_COMPLETE) {
+		s->used = n;
+		*outlen = n;
+		conf = 1;	/* fast Wrap tokens are always sealed */
+	}
+	pthread_mutex_unlock(&sc->lock);
+	if (f == NULL && !GSS_ERROR(st->major) && conf &&
+	    take_gss_buffer(&tok, s, outlen, 0) != 0)
+		st->major = GSS_S_FAILURE;
+	if (tok.value != NULL) {
+		OM_uint32 min;
+
+		(void)gss_release_buffer(&min, &tok);
+	}
+	if (GSS_ERROR(st->major))
+		return -1;
+	if (!conf) {
+		/* Never send privacy data that was not sealed. */
+		*outlen = 0;
+		st->major = GSS_S_FAILURE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
+    struct scratch *s, size_t *outlen, struct secctx_status *st)
+{
+	gss_buffer_desc in = { len, (void *)(uintptr_t)tok };
+	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	gss_qop_t qop = GSS_C_QOP_DEFAULT;
+	struct k5ctx *f;
+	size_t n = 0;
+	int conf = 0;
+	OM_uint32 min;
+
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) == NULL)
+		st->major = gss_unwrap(&st->minor, sc->gctx, &in, &out, &conf,
+		    &qop);
+	else if (scratch_reserve(s, len > 0 ? len : 1) == NULL)
+		st->major = GSS_S_FAILURE;
+	else {
+		s->used = len;	/* wiped at release, whatever happens */
+		if ((st->major = k5tok_unwrap(f, tok, len, s->p, &n)) ==
+		    GSS_S_COMPLETE) {
+			*outlen = n;
+			conf = 1;	/* k5tok_unwrap refuses unsealed ones */
+		}
+	}
+	pthread_mutex_unlock(&sc->lock);
+	if (f == NULL && st->major == GSS_S_COMPLETE && conf &&
+	    qop == GSS_C_QOP_DEFAULT) {
+		if (take_gss_buffer(&out, s, outlen, 1) != 0)
+			st->major = GSS_S_FAILURE;
+	} else if (out.value != NULL) {
+		OPENSSL_cleanse(out.value, out.length);
+		(void)gss_release_buffer(&min, &out);
+	}
+	if (st->major != GSS_S_COMPLETE)
+		return -1;
+	if (!conf || qop != GSS_C_QOP_DEFAULT) {
+		*outlen = 0;
 		st->major = conf ? GSS_S_BAD_QOP : GSS_S_FAILURE;
 		st->minor = 0;
 		return -1;

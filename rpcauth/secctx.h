@@ -3,6 +3,7 @@
 #define RPCAUTH_SECCTX_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <gssapi/gssapi.h>
 
 struct k5ctx;
@@ -71,5 +72,20 @@ int	secctx_wrap(struct secctx *sc, const void *msg, size_t len,
 	    gss_buffer_t out, struct secctx_status *st);
 int	secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
 	    gss_buffer_t out, struct secctx_status *st);
+
+/*
+ * The same without a buffer per call: the MIC goes to buf (cap bytes),
+ * Wrap and Unwrap output to the scratch buffer s (s->p, *outlen bytes;
+ * s->used covers it for scratch_release).  On the GSS-API path the
+ * library's output is copied there and released.
+ */
+struct scratch;
+int	secctx_get_mic_into(struct secctx *sc, const void *msg, size_t len,
+	    uint8_t *buf, size_t cap, size_t *outlen,
+	    struct secctx_status *st);
+int	secctx_wrap_into(struct secctx *sc, const void *msg, size_t len,
+	    struct scratch *s, size_t *outlen, struct secctx_status *st);
+int	secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
+	    struct scratch *s, size_t *outlen, struct secctx_status *st);
 
 #endif

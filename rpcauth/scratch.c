@@ -1,0 +1,108 @@
+/* rpcauth/scratch.c - per-thread buffers reused by every call's body */
+/*
+ * Each call encodes, signs or seals, and decodes a body: without reuse
+ * that is several heap allocations and frees of the body's size per call.
+ * The buffers belong to the thread (a call runs in one thread from start
+ * to end), grow to SCRATCH_KEEP at most and stay; a larger body gets a
+ * buffer of its own that goes at release, so a thread keeps at most
+ * SCRATCH_COUNT * SCRATCH_KEEP bytes.  Freed when the thread exits.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "scratch.h"
+
+static __thread struct scratch *mine;	/* SCRATCH_COUNT of them */
+static pthread_key_t key;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int key_ok;
+
+static void
+thread_gone(void *v)
+{
+	struct scratch *s = v;
+	int i;
+
+	for (i = 0; i < SCRATCH_COUNT; i++) {
+		if (s[i].p != s[i].keep)
+			free(s[i].p);
+		free(s[i].keep);
+	}
+	free(s);
+}
+
+static void
+make_key(void)
+{
+	key_ok = pthread_key_create(&key, thread_gone) == 0;
+}
+
+struct scratch *
+scratch_get(enum scratch_id id)
+{
+	if (id >= SCRATCH_COUNT)
+		return NULL;
+	if (mine == NULL) {
+		(void)pthread_once(&once, make_key);
+		if (!key_ok || (mine = calloc(SCRATCH_COUNT,
+		    sizeof(*mine))) == NULL)
+			return NULL;
+		/* The key only frees them at thread exit. */
+		(void)pthread_setspecific(key, mine);
+	}
+	return &mine[id];
+}
+
+uint8_t *
+scratch_reserve(struct scratch *s, size_t n)
+{
+	uint8_t *np;
+	size_t ncap;
+
+	if (n <= s->cap)
+		return s->p;
+	if (n <= SCRATCH_KEEP && s->p == s->keep) {
+		/* Grow the thread's own buffer, geometrically. */
+		ncap = s->keep_cap == 0 ? 4096 : s->keep_cap;
+		while (ncap < n)
+			ncap *= 2;
+		if (ncap > SCRATCH_KEEP)
+			ncap = SCRATCH_KEEP;
+		if ((np = realloc(s->keep, ncap)) == NULL)
+			return NULL;
+		s->keep = s->p = np;
+		s->keep_cap = s->cap = ncap;
+		return np;
+	}
+	/* Beyond what is kept: a buffer of its own, exactly as large. */
+	if (s->p == s->keep) {
+		if ((np = malloc(n)) == NULL)
+			return NULL;
+		if (s->used > 0)
+			memcpy(np, s->p, s->used);
+	} else if ((np = realloc(s->p, n)) == NULL)
+		return NULL;
+	s->p = np;
+	s->cap = n;
+	return np;
+}
+
+void
+scratch_release(struct scratch *s, int wipe)
+{
+	if (s == NULL)
+		return;
+	if (wipe && s->used > 0)
+		OPENSSL_cleanse(s->p, s->used);
+	if (s->p != s->keep) {
+		free(s->p);
+		s->p = s->keep;
+	}
+	s->cap = s->keep_cap;
+	s->used = 0;
+}

@@ -1,0 +1,38 @@
+/* rpcauth/scratch.h - per-thread buffers reused by every call's body */
+#ifndef RPCAUTH_SCRATCH_H
+#define RPCAUTH_SCRATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One buffer per use, so that they can be in use at once. */
+enum scratch_id {
+	SCRATCH_PLAIN,		/* {seq, body} being sent */
+	SCRATCH_TOKEN,		/* its Wrap token */
+	SCRATCH_BODY,		/* a received body or token */
+	SCRATCH_OPEN,		/* what that token unwrapped to */
+	SCRATCH_COUNT
+};
+
+struct scratch {
+	uint8_t		*p;
+	size_t		 cap;
+	size_t		 used;		/* what release wipes */
+	uint8_t		*keep;		/* the thread's own buffer */
+	size_t		 keep_cap;
+};
+
+/* The calling thread's buffer `id`; NULL when out of memory. */
+struct scratch	*scratch_get(enum scratch_id id);
+/*
+ * At least n bytes at s->p, keeping the first s->used bytes (so a body
+ * may grow as it arrives).  Up to SCRATCH_KEEP bytes live on between
+ * calls; larger requests get a buffer of their own until release.
+ * NULL when out of memory (s is then as before).
+ */
+#define SCRATCH_KEEP	(256 * 1024)
+uint8_t		*scratch_reserve(struct scratch *s, size_t n);
+/* Done: wipe the bytes used if `wipe`, give back an oversized buffer. */
+void		 scratch_release(struct scratch *s, int wipe);
+
+#endif
