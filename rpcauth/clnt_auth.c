@@ -50,9 +50,9 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 {
 	struct rpcauth_cred cred;
 	struct secctx_status sst;
-	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+	uint8_t mic[RPCAUTH_MAX_AUTH_BYTES];
+	size_t miclen;
 	struct opaque_auth oa;
-	OM_uint32 min;
 	u_int pos;
 	caddr_t hdr;
 	int len, ret = -1;
@@ -83,15 +83,16 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	 * a new context is made for what it calls now. */
 	st->peer.prog = get_be32((uint8_t *)hdr + 12);
 	st->peer.vers = get_be32((uint8_t *)hdr + 16);
-	if (secctx_get_mic(&st->sc, hdr, pos, &mic, &sst) != 0) {
+	if (secctx_get_mic_into(&st->sc, hdr, pos, mic, sizeof(mic), &miclen,
+	    &sst) != 0) {
 		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
 			return 1;
 		gsserr_set(&st->lasterr, "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
-	oa.oa_base = mic.value;
-	oa.oa_length = (u_int)mic.length;
+	oa.oa_base = (caddr_t)mic;
+	oa.oa_length = (u_int)miclen;
 	if (!xdr_opaque_auth(xdrs, &oa)) {
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
 		    "cannot encode the verifier");
@@ -99,7 +100,6 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	}
 	ret = 0;
 out:
-	(void)gss_release_buffer(&min, &mic);
 	return ret;
 }
 
@@ -272,12 +272,7 @@ state_free(struct clnt_state *st)
 	free(st->target_str);
 	free(st->ccache);
 	free(st->client_keytab);
-	free(st->client_principal);
-	free(st->server_principal);
-	if (st->client_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &st->client_name);
-	if (st->server_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &st->server_name);
+	clnt_names_drop(st);
 	rpcauth_err_clear(&st->lasterr);
 	OPENSSL_cleanse(st, sizeof(*st));
 	free(st);
@@ -291,14 +286,11 @@ cl_destroy(AUTH *a)
 	AUTH *saved;
 
 	/*
-	 * RFC 2203 5.4: best effort; an ended context is already gone on the
-	 * server.  Over a stream the request is sent and not waited for (a
-	 * zero timeout): TCP delivers it before any later call or the close,
-	 * and nothing in the reply would change what we do.  A datagram may
-	 * be lost, so UDP waits, briefly.
+	 * RFC 2203 5.4: best effort, short timeout; an ended context is
+	 * already gone on the server.  Not one-way over TCP: a CLIENT used
+	 * again after auth_destroy would meet the unread reply, and libtirpc
+	 * leaks the verifier of every reply it skips.
 	 */
-	if (st->peer.sotype == SOCK_STREAM)
-		tv.tv_sec = 0;
 	if (st->mode == CLNT_MODE_DATA && st->clnt != NULL &&
 	    (st->expiry == 0 || time(NULL) < st->expiry)) {
 		saved = st->clnt->cl_auth;
@@ -419,6 +411,8 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 		return NULL;
 	}
 	secctx_init(&st->sc);
+	st->sc.pre_export = clnt_names_keep;
+	st->sc.pre_export_arg = st;
 	st->auth.ah_ops = &cl_ops;
 	st->auth.ah_private = st;
 	st->auth.ah_cred = _null_auth;
@@ -455,10 +449,13 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
+	pthread_mutex_lock(&st->sc.lock);
+	clnt_names_keep(st, st->sc.gctx);	/* unless exported already */
 	if (st->client_principal == NULL)
 		st->client_principal = clnt_name_string(st->client_name);
 	if (st->server_principal == NULL)
 		st->server_principal = clnt_name_string(st->server_name);
+	pthread_mutex_unlock(&st->sc.lock);
 	snprintf(out->client_principal, sizeof(out->client_principal), "%s",
 	    st->client_principal != NULL ? st->client_principal : "");
 	snprintf(out->server_principal, sizeof(out->server_principal), "%s",

@@ -179,15 +179,31 @@ clnt_name_string(gss_name_t name)
 	return s;
 }
 
-/* The names, not yet their strings (see clnt_state). */
-static void
-record_names(struct clnt_ctx *c)
+void
+clnt_names_keep(void *arg, gss_ctx_id_t gctx)
+{
+	struct clnt_state *st = arg;
+	OM_uint32 min;
+
+	if (st->client_name != GSS_C_NO_NAME || gctx == GSS_C_NO_CONTEXT)
+		return;
+	if (GSS_ERROR(gss_inquire_context(&min, gctx, &st->client_name,
+	    &st->server_name, NULL, NULL, NULL, NULL, NULL)))
+		st->client_name = st->server_name = GSS_C_NO_NAME;
+}
+
+void
+clnt_names_drop(struct clnt_state *st)
 {
 	OM_uint32 min;
 
-	if (GSS_ERROR(gss_inquire_context(&min, c->gctx, &c->client_name,
-	    &c->server_name, NULL, NULL, NULL, NULL, NULL)))
-		c->client_name = c->server_name = GSS_C_NO_NAME;
+	free(st->client_principal);
+	free(st->server_principal);
+	st->client_principal = st->server_principal = NULL;
+	if (st->client_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->client_name);
+	if (st->server_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->server_name);
 }
 
 /*
@@ -288,10 +304,6 @@ clnt_ctx_clear(struct clnt_ctx *c)
 
 	if (c->gctx != GSS_C_NO_CONTEXT)
 		(void)gss_delete_sec_context(&min, &c->gctx, GSS_C_NO_BUFFER);
-	if (c->client_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &c->client_name);
-	if (c->server_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &c->server_name);
 	OPENSSL_cleanse(c, sizeof(*c));
 	c->gctx = GSS_C_NO_CONTEXT;
 }
@@ -350,7 +362,6 @@ hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
 		    gsserr_fix(GSSERR_EXPIRED));
 	c->expiry = c->lifetime == GSS_C_INDEFINITE || c->lifetime == 0 ? 0 :
 	    time(NULL) + (time_t)c->lifetime;
-	record_names(c);
 	return 0;
 }
 

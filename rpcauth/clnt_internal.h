@@ -70,8 +70,10 @@ struct clnt_state {
 	int		 timeout_ms;
 	size_t		 max_body;
 	char		*target_str;
-	/* Names of the current context; their strings are made when first
-	 * asked for (rpcauth_auth_info): MIT's display call is not cheap. */
+	/* Names of the current context, taken from it when first asked for
+	 * (rpcauth_auth_info) or just before its export (clnt_names_keep),
+	 * whichever comes first; strings made on demand.  Under sc.lock.
+	 * MIT makes a krb5 context for each name call: not for nothing. */
 	gss_name_t	 client_name, server_name;
 	char		*client_principal;
 	char		*server_principal;
@@ -97,13 +99,16 @@ struct clnt_ctx {
 	time_t		 expiry;
 	OM_uint32	 lifetime;	/* s, as init_sec_context said */
 	int		 mutual;
-	gss_name_t	 client_name, server_name;
 };
 
 /* clnt_handshake.c */
 
 /* gss_display_name as a malloc'd C string; NULL if there is none. */
 char	*clnt_name_string(gss_name_t name);
+/* The secctx pre_export hook: keep the names of st's context. */
+void	 clnt_names_keep(void *st, gss_ctx_id_t gctx);
+/* Forget them (a new context comes); under sc.lock. */
+void	 clnt_names_drop(struct clnt_state *st);
 
 /*
  * Run INIT / CONTINUE_INIT over `via` (the application's CLIENT at

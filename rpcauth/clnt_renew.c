@@ -231,6 +231,7 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	old = st->sc.gctx;
 	st->sc.gctx = c->gctx;
 	st->sc.mech = c->mech;
+	clnt_names_drop(st);	/* the old context's */
 	pthread_mutex_unlock(&st->sc.lock);
 	c->gctx = GSS_C_NO_CONTEXT;
 	if (old != GSS_C_NO_CONTEXT)
@@ -242,16 +243,6 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	st->window = c->window;
 	st->expiry = c->expiry;
 	st->mutual = c->mutual;
-	free(st->client_principal);
-	free(st->server_principal);
-	st->client_principal = st->server_principal = NULL;
-	if (st->client_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &st->client_name);
-	if (st->server_name != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &st->server_name);
-	st->client_name = c->client_name;
-	st->server_name = c->server_name;
-	c->client_name = c->server_name = GSS_C_NO_NAME;
 	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
 	st->seq_next = 0;
 	st->contexts++;

@@ -24,14 +24,13 @@
 
 extern u_long xdr_sizeof(xdrproc_t, void *);
 
-int
-protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out, size_t *len_out)
+/* An opaque into a scratch buffer, grown as the bytes arrive. */
+static int
+read_opaque_into(XDR *xdrs, size_t max, struct scratch *s, size_t *len_out)
 {
-	uint8_t *buf = NULL, *nbuf;
 	u_int len;
-	size_t off = 0, cap = 0, step;
+	size_t off = 0, step;
 
-	*buf_out = NULL;
 	*len_out = 0;
 	if (!xdr_u_int(xdrs, &len) || len > max)
 		return -1;
@@ -39,31 +38,33 @@ protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out, size_t *len_out)
 		step = len - off;
 		if (step > READ_STEP)
 			step = READ_STEP;
-		if (off + step > cap) {
-			size_t ncap = cap == 0 ? step : cap * 2;
-
-			if (ncap < off + step)
-				ncap = off + step;
-			if (ncap > len)
-				ncap = len;
-			if ((nbuf = realloc(buf, ncap)) == NULL)
-				goto fail;
-			buf = nbuf;
-			cap = ncap;
-		}
-		/* Steps are multiples of 4 but the last: padding is read once, at the end. */
-		if (!xdr_opaque(xdrs, (caddr_t)buf + off, (u_int)step))
-			goto fail;
+		if (scratch_reserve(s, off + step) == NULL)
+			return -1;
+		s->used = off + step;
+		/* Steps are multiples of 4 but the last: padding is read once. */
+		if (!xdr_opaque(xdrs, (caddr_t)s->p + off, (u_int)step))
+			return -1;
 		off += step;
 	}
-	if (len == 0 && (buf = malloc(1)) == NULL)
-		return -1;
-	*buf_out = buf;
 	*len_out = len;
 	return 0;
-fail:
-	free(buf);
-	return -1;
+}
+
+int
+protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out, size_t *len_out)
+{
+	struct scratch s;	/* of its own: its one buffer goes to the caller */
+
+	memset(&s, 0, sizeof(s));
+	*buf_out = NULL;
+	if (read_opaque_into(xdrs, max, &s, len_out) != 0 ||
+	    (s.p == NULL && scratch_reserve(&s, 1) == NULL)) {
+		scratch_discard(&s, 0);
+		*len_out = 0;
+		return -1;
+	}
+	*buf_out = scratch_take(&s);
+	return 0;
 }
 
 /* XDR {seq, *where} into the thread's SCRATCH_PLAIN buffer. */
@@ -171,32 +172,6 @@ decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
 	if (!ok)
 		xdr_free(proc, where);
 	return ok ? PROTECT_OK : PROTECT_E_DECODE;
-}
-
-/* protect_read_opaque into a scratch buffer, grown as the bytes arrive. */
-static int
-read_opaque_into(XDR *xdrs, size_t max, struct scratch *s, size_t *len_out)
-{
-	u_int len;
-	size_t off = 0, step;
-
-	*len_out = 0;
-	if (!xdr_u_int(xdrs, &len) || len > max)
-		return -1;
-	while (off < len) {
-		step = len - off;
-		if (step > READ_STEP)
-			step = READ_STEP;
-		if (scratch_reserve(s, off + step) == NULL)
-			return -1;
-		s->used = off + step;
-		/* Steps are multiples of 4 but the last: padding is read once. */
-		if (!xdr_opaque(xdrs, (caddr_t)s->p + off, (u_int)step))
-			return -1;
-		off += step;
-	}
-	*len_out = len;
-	return 0;
 }
 
 /* An opaque of at most cap bytes into buf (checksums: small). */

@@ -106,3 +106,25 @@ scratch_release(struct scratch *s, int wipe)
 	s->cap = s->keep_cap;
 	s->used = 0;
 }
+
+uint8_t *
+scratch_take(struct scratch *s)
+{
+	uint8_t *p = s->p;
+
+	if (s->keep != p)
+		free(s->keep);
+	memset(s, 0, sizeof(*s));
+	return p;
+}
+
+void
+scratch_discard(struct scratch *s, int wipe)
+{
+	if (wipe && s->used > 0)
+		OPENSSL_cleanse(s->p, s->used);
+	if (s->p != s->keep)
+		free(s->p);
+	free(s->keep);
+	memset(s, 0, sizeof(*s));
+}

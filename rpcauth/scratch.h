@@ -35,4 +35,12 @@ uint8_t		*scratch_reserve(struct scratch *s, size_t n);
 /* Done: wipe the bytes used if `wipe`, give back an oversized buffer. */
 void		 scratch_release(struct scratch *s, int wipe);
 
+/*
+ * For a scratch of the caller's own (zeroed struct, not scratch_get()):
+ * take hands over the current buffer (free() it) and frees the other;
+ * discard wipes the bytes used if `wipe` and frees both.
+ */
+uint8_t		*scratch_take(struct scratch *s);
+void		 scratch_discard(struct scratch *s, int wipe);
+
 #endif

@@ -66,6 +66,8 @@ accel_locked(struct secctx *sc)
 		return 0;
 	k5ctx_free(sc->fast);	/* of a context that gctx replaced */
 	sc->fast = NULL;
+	if (sc->pre_export != NULL)
+		sc->pre_export(sc->pre_export_arg, sc->gctx);
 	if ((r = lucid_export(&sc->gctx, &fast)) == 1) {
 		sc->fast = fast;
 		TRACE("krb5 per-message tokens now made with OpenSSL "
@@ -108,46 +110,6 @@ secctx_accel_later(struct secctx *sc)
 	pthread_mutex_unlock(&sc->lock);
 }
 
-/* A token buffer of n bytes for the caller to gss_release_buffer(). */
-static uint8_t *
-tok_alloc(gss_buffer_t out, size_t n)
-{
-	out->length = 0;
-	out->value = malloc(n > 0 ? n : 1);
-	return out->value;
-}
-
-static void
-tok_drop(gss_buffer_t out)
-{
-	free(out->value);
-	out->value = NULL;
-	out->length = 0;
-}
-
-int
-secctx_get_mic(struct secctx *sc, const void *msg, size_t len,
-    gss_buffer_t mic_out, struct secctx_status *st)
-{
-	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
-	struct k5ctx *f;
-
-	st->minor = 0;
-	pthread_mutex_lock(&sc->lock);
-	if ((f = fast_locked(sc)) == NULL)
-		st->major = gss_get_mic(&st->minor, sc->gctx,
-		    GSS_C_QOP_DEFAULT, &in, mic_out);
-	else if (tok_alloc(mic_out, k5tok_mic_len(f)) == NULL)
-		st->major = GSS_S_FAILURE;
-	else if ((st->major = k5tok_get_mic(f, msg, len, mic_out->value)) ==
-	    GSS_S_COMPLETE)
-		mic_out->length = k5tok_mic_len(f);
-	else
-		tok_drop(mic_out);
-	pthread_mutex_unlock(&sc->lock);
-	return GSS_ERROR(st->major) ? -1 : 0;
-}
-
 int
 secctx_verify_mic_locked(struct secctx *sc, const void *msg, size_t len,
     const void *mic, size_t miclen, struct secctx_status *st)
@@ -184,79 +146,6 @@ secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
 	r = secctx_verify_mic_locked(sc, msg, len, mic, miclen, st);
 	pthread_mutex_unlock(&sc->lock);
 	return r;
-}
-
-int
-secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
-    struct secctx_status *st)
-{
-	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
-	struct k5ctx *f;
-	size_t n;
-	int conf = 0;
-	OM_uint32 min;
-
-	st->minor = 0;
-	pthread_mutex_lock(&sc->lock);
-	if ((f = fast_locked(sc)) == NULL)
-		st->major = gss_wrap(&st->minor, sc->gctx, 1,
-		    GSS_C_QOP_DEFAULT, &in, &conf, out);
-	else if ((n = k5tok_wrap_len(f, len)) == 0 ||
-	    tok_alloc(out, n) == NULL)
-		st->major = GSS_S_FAILURE;
-	else if ((st->major = k5tok_wrap(f, msg, len, out->value)) ==
-	    GSS_S_COMPLETE) {
-		out->length = n;
-		conf = 1;	/* fast Wrap tokens are always sealed */
-	} else
-		tok_drop(out);
-	pthread_mutex_unlock(&sc->lock);
-	if (GSS_ERROR(st->major))
-		return -1;
-	if (!conf) {
-		/* Never send privacy data that was not sealed. */
-		(void)gss_release_buffer(&min, out);
-		st->major = GSS_S_FAILURE;
-		st->minor = 0;
-		return -1;
-	}
-	return 0;
-}
-
-int
-secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
-    gss_buffer_t out, struct secctx_status *st)
-{
-	gss_buffer_desc in = { len, (void *)(uintptr_t)tok };
-	gss_qop_t qop = GSS_C_QOP_DEFAULT;
-	struct k5ctx *f;
-	size_t n = 0;
-	int conf = 0;
-	OM_uint32 min;
-
-	st->minor = 0;
-	pthread_mutex_lock(&sc->lock);
-	if ((f = fast_locked(sc)) == NULL)
-		st->major = gss_unwrap(&st->minor, sc->gctx, &in, out, &conf,
-		    &qop);
-	else if (tok_alloc(out, len) == NULL)
-		st->major = GSS_S_FAILURE;
-	else if ((st->major = k5tok_unwrap(f, tok, len, out->value, &n)) ==
-	    GSS_S_COMPLETE) {
-		out->length = n;
-		conf = 1;	/* k5tok_unwrap refuses unsealed ones */
-	} else
-		tok_drop(out);
-	pthread_mutex_unlock(&sc->lock);
-	if (st->major != GSS_S_COMPLETE)
-		return -1;
-	if (!conf || qop != GSS_C_QOP_DEFAULT) {
-		(void)gss_release_buffer(&min, out);
-		st->major = conf ? GSS_S_BAD_QOP : GSS_S_FAILURE;
-		st->minor = 0;
-		return -1;
-	}
-	return 0;
 }
 
 int
@@ -401,5 +290,67 @@ secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 		st->minor = 0;
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The allocating forms, for callers that keep the token: a scratch of
+ * their own, whose single buffer (malloc'd) becomes the gss_buffer.
+ */
+int
+secctx_get_mic(struct secctx *sc, const void *msg, size_t len,
+    gss_buffer_t mic_out, struct secctx_status *st)
+{
+	uint8_t buf[1024];
+	size_t n;
+
+	mic_out->value = NULL;
+	mic_out->length = 0;
+	if (secctx_get_mic_into(sc, msg, len, buf, sizeof(buf), &n, st) != 0)
+		return -1;
+	if ((mic_out->value = malloc(n > 0 ? n : 1)) == NULL) {
+		st->major = GSS_S_FAILURE;
+		return -1;
+	}
+	memcpy(mic_out->value, buf, n);
+	mic_out->length = n;
+	return 0;
+}
+
+int
+secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
+    struct secctx_status *st)
+{
+	struct scratch s;
+	size_t n;
+
+	memset(&s, 0, sizeof(s));
+	out->value = NULL;
+	out->length = 0;
+	if (secctx_wrap_into(sc, msg, len, &s, &n, st) != 0) {
+		scratch_discard(&s, 0);
+		return -1;
+	}
+	out->value = scratch_take(&s);
+	out->length = n;
+	return 0;
+}
+
+int
+secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
+    gss_buffer_t out, struct secctx_status *st)
+{
+	struct scratch s;
+	size_t n;
+
+	memset(&s, 0, sizeof(s));
+	out->value = NULL;
+	out->length = 0;
+	if (secctx_unwrap_into(sc, tok, len, &s, &n, st) != 0) {
+		scratch_discard(&s, 1);
+		return -1;
+	}
+	out->value = scratch_take(&s);
+	out->length = n;
 	return 0;
 }

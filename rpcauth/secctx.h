@@ -25,6 +25,10 @@ struct secctx {
 	gss_OID		 mech;		/* static, from mech.c */
 	struct k5ctx	*fast;		/* in use if gctx is NONE */
 	int		 accel_pending;	/* secctx_accel_later() was called */
+	/* Called under the lock just before the export consumes gctx, for
+	 * what only the GSS context can still tell (the client's names). */
+	void		(*pre_export)(void *arg, gss_ctx_id_t gctx);
+	void		*pre_export_arg;
 	pthread_mutex_t	 lock;
 };
 

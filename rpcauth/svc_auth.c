@@ -55,22 +55,20 @@ int
 svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,
     struct svcctx *c, uint32_t value)
 {
-	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
 	struct secctx_status st;
 	uint8_t be[4];
-	OM_uint32 min;
+	size_t len;
 	int ret = -1;
 
 	be[0] = value >> 24;
 	be[1] = value >> 16;
 	be[2] = value >> 8;
 	be[3] = value;
-	if (secctx_get_mic(&c->sc, be, sizeof(be), &mic, &st) != 0)
+	/* Straight into the request state: no buffer per reply. */
+	if (secctx_get_mic_into(&c->sc, be, sizeof(be), rs->verf,
+	    SVC_VERF_MAX, &len, &st) != 0)
 		goto out;
-	if (mic.length > SVC_VERF_MAX)
-		goto out;
-	memcpy(rs->verf, mic.value, mic.length);
-	rs->verf_len = (uint32_t)mic.length;
+	rs->verf_len = (uint32_t)len;
 	svc_reqstate_put(rq, rs);
 	rq->rq_xprt->xp_verf.oa_flavor = (enum_t)svc_g.flavor;
 	rq->rq_xprt->xp_verf.oa_base = (caddr_t)rq->rq_clntcred +
@@ -78,7 +76,6 @@ svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,
 	rq->rq_xprt->xp_verf.oa_length = rs->verf_len;
 	ret = 0;
 out:
-	(void)gss_release_buffer(&min, &mic);
 	return ret;
 }
 

@@ -122,6 +122,16 @@ START_TEST(auth_info)
 	ck_assert_uint_eq(info.flavor, RPCAUTH_FLAVOR);
 	ck_assert(info.expiry > time(NULL));
 	e2e_secure_destroy(cl);
+
+	/* Names taken only after the first call moved the context to the
+	 * fast path (the export consumes the GSS context): still known. */
+	cl = e2e_secure_clnt(port, 0, RPCAUTH_SVC_PRIVACY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));
+	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
+	ck_assert_str_eq(info.client_principal, "alice@" TESTBED_REALM);
+	ck_assert_str_eq(info.server_principal, "demo/localhost@" TESTBED_REALM);
+	e2e_secure_destroy(cl);
 }
 END_TEST
 
