@@ -102,46 +102,67 @@ default_file_path(void)
 	return strdup(name);
 }
 
-static size_t
-count_creds(krb5_ccache cc)
+/* Call fn on each credential of cc; under lock. */
+static void
+each_cred(krb5_ccache cc, void (*fn)(krb5_creds *, void *), void *arg)
 {
 	krb5_cc_cursor c = NULL;
 	krb5_creds cr;
-	size_t n = 0;
 
 	if (krb5_cc_start_seq_get(kctx, cc, &c) != 0)
-		return 0;
+		return;
 	while (krb5_cc_next_cred(kctx, cc, &c, &cr) == 0) {
-		n++;
+		fn(&cr, arg);
 		krb5_free_cred_contents(kctx, &cr);
 	}
 	(void)krb5_cc_end_seq_get(kctx, cc, &c);
+}
+
+static void
+count_one(krb5_creds *cr, void *arg)
+{
+	(void)cr;
+	(*(size_t *)arg)++;
+}
+
+static size_t
+count_creds(krb5_ccache cc)
+{
+	size_t n = 0;
+
+	each_cred(cc, count_one, &n);
 	return n;
+}
+
+struct tgt_search {
+	krb5_const_principal client;
+	time_t		 end;
+};
+
+/* krbtgt/REALM@REALM of the client's realm: its end is the copy's. */
+static void
+tgt_one(krb5_creds *c, void *arg)
+{
+	struct tgt_search *ts = arg;
+	const krb5_data *realm = &ts->client->realm;
+
+	if (c->server != NULL && c->server->length == 2 &&
+	    c->server->data[0].length == 6 &&
+	    memcmp(c->server->data[0].data, "krbtgt", 6) == 0 &&
+	    krb5_realm_compare(kctx, c->server, ts->client) &&
+	    c->server->data[1].length == realm->length &&
+	    memcmp(c->server->data[1].data, realm->data, realm->length) == 0)
+		ts->end = (time_t)(uint32_t)c->times.endtime;
 }
 
 /* When the client's TGT ends; 0 if there is none. */
 static time_t
 tgt_end(krb5_ccache cc, krb5_principal client)
 {
-	krb5_cc_cursor cur_ = NULL;
-	krb5_creds c;
-	time_t end = 0;
+	struct tgt_search ts = { client, 0 };
 
-	if (krb5_cc_start_seq_get(kctx, cc, &cur_) != 0)
-		return 0;
-	while (krb5_cc_next_cred(kctx, cc, &cur_, &c) == 0) {
-		if (c.server != NULL && c.server->length == 2 &&
-		    c.server->data[0].length == 6 &&
-		    memcmp(c.server->data[0].data, "krbtgt", 6) == 0 &&
-		    krb5_realm_compare(kctx, c.server, client) &&
-		    c.server->data[1].length == client->realm.length &&
-		    memcmp(c.server->data[1].data, client->realm.data,
-		    client->realm.length) == 0)
-			end = (time_t)(uint32_t)c.times.endtime;
-		krb5_free_cred_contents(kctx, &c);
-	}
-	(void)krb5_cc_end_seq_get(kctx, cc, &cur_);
-	return end;
+	each_cred(cc, tgt_one, &ts);
+	return ts.end;
 }
 
 /* A fresh copy of the file at path (stat'ed as *st); NULL if unusable. */
@@ -242,6 +263,20 @@ ccmirror_cred(const struct ccmirror *m)
 	return m != NULL ? m->cred : GSS_C_NO_CREDENTIAL;
 }
 
+/* Store in the file (arg) what it does not have yet. */
+static void
+store_missing(krb5_creds *cr, void *arg)
+{
+	krb5_ccache file = arg;
+	krb5_creds found;
+
+	if (krb5_cc_retrieve_cred(kctx, file, KRB5_TC_MATCH_TIMES_EXACT, cr,
+	    &found) == 0)
+		krb5_free_cred_contents(kctx, &found);
+	else
+		(void)krb5_cc_store_cred(kctx, file, cr);
+}
+
 /*
  * Tickets MIT fetched into the copy go to the file as well, as they would
  * have without the copy (other processes, klist).  Rare: once per new
@@ -250,9 +285,7 @@ ccmirror_cred(const struct ccmirror *m)
 static void
 write_back_locked(struct ccmirror *m)
 {
-	krb5_cc_cursor c = NULL;
 	krb5_ccache file = NULL;
-	krb5_creds cr, found;
 	char name[4200];
 	size_t n;
 
@@ -262,18 +295,7 @@ write_back_locked(struct ccmirror *m)
 	snprintf(name, sizeof(name), "FILE:%s", m->path);
 	if (krb5_cc_resolve(kctx, name, &file) != 0)
 		return;
-	if (krb5_cc_start_seq_get(kctx, m->mem, &c) != 0)
-		goto out;
-	while (krb5_cc_next_cred(kctx, m->mem, &c, &cr) == 0) {
-		if (krb5_cc_retrieve_cred(kctx, file,
-		    KRB5_TC_MATCH_TIMES_EXACT, &cr, &found) == 0)
-			krb5_free_cred_contents(kctx, &found);
-		else
-			(void)krb5_cc_store_cred(kctx, file, &cr);
-		krb5_free_cred_contents(kctx, &cr);
-	}
-	(void)krb5_cc_end_seq_get(kctx, m->mem, &c);
-out:
+	each_cred(m->mem, store_missing, file);
 	(void)krb5_cc_close(kctx, file);
 }
 
