@@ -25,9 +25,16 @@ static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
 static int port;
 
+/* Each message checked goes to the log once, as the user would see it. */
 static void
 has(const char *msg, const char *needle)
 {
+	static const char *last;
+
+	if (msg != NULL && msg != last) {
+		fprintf(stderr, "message: %s\n", msg);
+		last = msg;
+	}
 	ck_assert_msg(msg != NULL && strstr(msg, needle) != NULL,
 	    "'%s' not in: %s", needle, msg != NULL ? msg : "(null)");
 }
