@@ -170,7 +170,7 @@ secctx_get_mic_into(struct secctx *sc, const void *msg, size_t len,
 		*outlen = k5tok_mic_len(f);
 	pthread_mutex_unlock(&sc->lock);
 	if (f == NULL && !GSS_ERROR(st->major)) {
-		if (tok.length <= cap) {
+		if (tok.length > 0 && tok.length <= cap) {
 			memcpy(buf, tok.value, tok.length);
 			*outlen = tok.length;
 		} else
@@ -190,7 +190,8 @@ take_gss_buffer(gss_buffer_t b, struct scratch *s, size_t *outlen, int secret)
 	if (scratch_reserve(s, b->length > 0 ? b->length : 1) == NULL)
 		r = -1;
 	else {
-		memcpy(s->p, b->value, b->length);
+		if (b->length > 0)	/* an empty output may have no value */
+			memcpy(s->p, b->value, b->length);
 		s->used = b->length;
 		*outlen = b->length;
 	}
