@@ -747,26 +747,8 @@ int
 main(void)
 {
 	struct testbed_opts o;
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st;
 
 	memset(&o, 0, sizeof(o));
 	o.ntlm_user_file = true;
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    all_mechs) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(mechs_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_run(mechs_suite(), &o, all_mechs, &bed, &server, &port);
 }

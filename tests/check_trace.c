@@ -456,25 +456,6 @@ trace_suite(void)
 int
 main(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st;
-
 	unsetenv("RPCAUTH_TRACE");
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(trace_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_run(trace_suite(), NULL, NULL, &bed, &server, &port);
 }

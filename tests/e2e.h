@@ -2,6 +2,7 @@
 #ifndef RPCAUTH_TESTS_E2E_H
 #define RPCAUTH_TESTS_E2E_H
 
+#include <check.h>
 #include <rpc/rpc.h>
 #include <stdint.h>
 
@@ -26,5 +27,15 @@ void	 e2e_secure_destroy(CLIENT *cl);
 
 /* DEMOFS STATS through a fresh authenticated client; UINT64_MAX on failure. */
 uint64_t e2e_stats(int port);
+
+/*
+ * The whole main() of most end-to-end programs (e2e_main.c): start the bed
+ * (o may be NULL) and a demo server with `extra` arguments, filling
+ * *bed, *server and *port for the tests, run suite s, stop both.  Returns
+ * the exit status: 0, 1 (a test failed) or 99 (set-up failed).
+ */
+int	 e2e_run(Suite *s, const struct testbed_opts *o,
+	    const char *const *extra, struct testbed **bed,
+	    struct srvproc *server, int *port);
 
 #endif
