@@ -22,6 +22,7 @@
 
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
+#include <openssl/crypto.h>
 
 #include "ccmirror.h"
 #include "trace.h"
@@ -148,10 +149,11 @@ tgt_one(krb5_creds *c, void *arg)
 
 	if (c->server != NULL && c->server->length == 2 &&
 	    c->server->data[0].length == 6 &&
-	    memcmp(c->server->data[0].data, "krbtgt", 6) == 0 &&
+	    CRYPTO_memcmp(c->server->data[0].data, "krbtgt", 6) == 0 &&
 	    krb5_realm_compare(kctx, c->server, ts->client) &&
 	    c->server->data[1].length == realm->length &&
-	    memcmp(c->server->data[1].data, realm->data, realm->length) == 0)
+	    CRYPTO_memcmp(c->server->data[1].data, realm->data,
+	    realm->length) == 0)
 		ts->end = (time_t)(uint32_t)c->times.endtime;
 }
 
