@@ -199,44 +199,6 @@ read_n(int fd, uint8_t *p, size_t n, long long deadline)
 	return 1;
 }
 
-/* rawrpc.c's reply reader, kept here because it must see every xid. */
-static int
-parse_reply(const uint8_t *p, size_t len, struct raw_reply *out)
-{
-	struct xdr_rd r;
-	const uint8_t *v, *rest;
-	size_t vlen;
-
-	xdr_rd_init(&r, p, len);
-	out->xid = xdr_rd_u32(&r);
-	if (xdr_rd_u32(&r) != 1)	/* REPLY */
-		return -1;
-	if (xdr_rd_u32(&r) == 1) {	/* MSG_DENIED */
-		if (xdr_rd_u32(&r) == 1) {	/* AUTH_ERROR */
-			out->kind = RAW_AUTH_ERROR;
-			out->auth_stat = xdr_rd_u32(&r);
-		} else
-			out->kind = RAW_OTHER;
-		return xdr_rd_ok(&r) ? 0 : -1;
-	}
-	out->verf_flavor = xdr_rd_u32(&r);
-	v = xdr_rd_opaque(&r, 400, &vlen);
-	if (v != NULL)
-		memcpy(out->verf, v, vlen);
-	out->verf_len = vlen;
-	out->accept_stat = xdr_rd_u32(&r);
-	if (!xdr_rd_ok(&r))
-		return -1;
-	out->kind = RAW_ACCEPTED;
-	out->body_len = xdr_rd_remaining(&r);
-	rest = xdr_rd_fixed(&r, out->body_len);
-	if ((out->body = malloc(out->body_len + 1)) == NULL)
-		return -1;
-	if (out->body_len > 0)
-		memcpy(out->body, rest, out->body_len);
-	return 0;
-}
-
 /* The next reply on c, whatever its xid. */
 static enum wire_ev
 wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
@@ -292,7 +254,7 @@ wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
 			total += flen;
 		} while (!last);
 	}
-	ck_assert_msg(parse_reply(buf, total, out) == 0,
+	ck_assert_msg(raw_parse_reply(buf, total, out) == 0,
 	    "unparsable reply of %zu bytes", total);
 	free(buf);
 	return WIRE_GOT;

@@ -97,8 +97,8 @@ read_full(int fd, uint8_t *p, size_t n, long long deadline)
 	return 0;
 }
 
-static int
-parse_reply(const uint8_t *p, size_t len, struct raw_reply *out)
+int
+raw_parse_reply(const uint8_t *p, size_t len, struct raw_reply *out)
 {
 	struct xdr_rd r;
 	const uint8_t *v, *rest;
@@ -169,7 +169,7 @@ raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
 			}
 			if ((n = recv(fd, buf, 70000, 0)) < 0)
 				continue;
-			if (parse_reply(buf, (size_t)n, out) == 0 &&
+			if (raw_parse_reply(buf, (size_t)n, out) == 0 &&
 			    out->xid == xid)
 				break;
 			raw_reply_free(out);
@@ -221,7 +221,7 @@ raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
 			}
 			total += rlen;
 		} while (!last);
-		if (parse_reply(buf, total, out) == 0 && out->xid == xid)
+		if (raw_parse_reply(buf, total, out) == 0 && out->xid == xid)
 			break;
 		raw_reply_free(out);
 		memset(out, 0, sizeof(*out));

@@ -45,6 +45,8 @@ int	raw_udp_socket(void);
 /* Send one call and wait up to timeout_ms for the reply with the same xid. */
 int	raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
 	    uint32_t xid, int timeout_ms, struct raw_reply *out);
+/* One reply message (record mark removed) into *out; 0, or -1 if malformed. */
+int	raw_parse_reply(const uint8_t *p, size_t len, struct raw_reply *out);
 void	raw_reply_free(struct raw_reply *r);
 
 #endif
