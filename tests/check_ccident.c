@@ -268,6 +268,87 @@ START_TEST(thread_names_default)
 }
 END_TEST
 
+/* ---- 5: rpcauth_auth_info while other calls replace the context -------- */
+
+#define RACE_RENEWALS	300
+#define RACE_READERS	2
+#define RACE_MAX_S	60	/* a bound on the loop, not an assertion */
+
+struct race {
+	AUTH		*auth;
+	const char	*server;
+	volatile int	 stop;
+	long		 reads, bad;
+	char		 seen[2100];
+};
+
+static void *
+race_reader(void *p)
+{
+	struct race *r = p;
+	struct rpcauth_auth_info info;
+
+	while (!r->stop) {
+		if (rpcauth_auth_info(r->auth, &info) != 0 ||
+		    strcmp(info.client_principal, ALICE) != 0 ||
+		    strcmp(info.server_principal, r->server) != 0) {
+			if (r->bad++ == 0)
+				snprintf(r->seen, sizeof(r->seen), "%s | %s",
+				    info.client_principal,
+				    info.server_principal);
+		}
+		r->reads++;
+	}
+	return NULL;
+}
+
+/*
+ * Every call on the CLIENT makes a new context first (the sequence number
+ * is put at MAXSEQ before it), while readers in other threads ask for the
+ * names: they must always read whole, current names (and ASan must see no
+ * use of the freed ones).
+ */
+START_TEST(auth_info_during_renewals)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct race r[RACE_READERS];
+	struct rpcauth_auth_info info;
+	pthread_t t[RACE_READERS];
+	struct clnt_state *st;
+	time_t end = time(NULL) + RACE_MAX_S;
+	CLIENT *cl;
+	int i, n;
+
+	cl = e2e_secure_clnt(port, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	for (i = 0; i < RACE_READERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].auth = cl->cl_auth;
+		r[i].server = testbed_service_principal(bed);
+		ck_assert_int_eq(pthread_create(&t[i], NULL, race_reader,
+		    &r[i]), 0);
+	}
+	for (n = 0; n < RACE_RENEWALS && time(NULL) < end; n++) {
+		st->seq_next = RPCAUTH_MAXSEQ;	/* the call renews first */
+		if (demofs_null_1(NULL, cl) == NULL)
+			break;
+	}
+	for (i = 0; i < RACE_READERS; i++) {
+		r[i].stop = 1;
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	}
+	ck_assert_msg(n > 0, "call %d: %s", n, clnt_sperror(cl, "null"));
+	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
+	ck_assert_uint_eq(info.contexts, (unsigned)n + 1);
+	for (i = 0; i < RACE_READERS; i++)
+		ck_assert_msg(r[i].bad == 0, "reader %d: %ld of %ld reads "
+		    "wrong during %d renewals, e.g. \"%s\"", i, r[i].bad,
+		    r[i].reads, n, r[i].seen);
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
 /* ---- set-up ------------------------------------------------------------- */
 
 static int
@@ -321,6 +402,10 @@ ccident_suite(void)
 	tcase_add_loop_test(tc, opts_ccache, 0, 2);
 	tcase_add_loop_test(tc, k5identity, 0, 2);
 	tcase_add_test(tc, thread_names_default);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("auth_info");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, auth_info_during_renewals);
 	suite_add_tcase(s, tc);
 	return s;
 }
