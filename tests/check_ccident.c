@@ -35,6 +35,7 @@
 #include "e2e.h"
 #include "krb5_crypto.h"
 #include "krb5_token.h"
+#include "client/termsafe.h"
 #include "trace.h"
 
 static struct testbed *bed;
@@ -349,6 +350,222 @@ START_TEST(auth_info_during_renewals)
 }
 END_TEST
 
+/* ---- 12: environment, fork, terminal ----------------------------------- */
+
+/*
+ * The confounder pool is per context: after fork() the child must not
+ * seal with the confounders the parent still has.  Same key, same
+ * sequence number, same message: the tokens differ only by confounder.
+ */
+START_TEST(confounder_after_fork)
+{
+	static const char msg[] = "the same message on both sides";
+	uint8_t key[32], ptok[256], ctok[256];
+	struct k5ctx *c;
+	size_t len;
+	int pfd[2], status;
+	pid_t pid;
+
+	memset(key, 0x5a, sizeof(key));
+	c = k5ctx_new(1, 0, K5_AES256_CTS_HMAC_SHA1_96, key, sizeof(key), 0);
+	ck_assert_ptr_nonnull(c);
+	len = k5tok_wrap_len(c, sizeof(msg));
+	ck_assert(len > 0 && len <= sizeof(ptok));
+	/* A privacy call before the fork fills the pool. */
+	ck_assert_uint_eq(k5tok_wrap(c, msg, sizeof(msg), ptok),
+	    GSS_S_COMPLETE);
+	ck_assert_int_eq(pipe(pfd), 0);
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (k5tok_wrap(c, msg, sizeof(msg), ctok) != GSS_S_COMPLETE ||
+		    write(pfd[1], ctok, len) != (ssize_t)len)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], ctok, len), (ssize_t)len);
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_uint_eq(k5tok_wrap(c, msg, sizeof(msg), ptok),
+	    GSS_S_COMPLETE);
+	/* Same header (sequence number 1 on both sides)... */
+	ck_assert_int_eq(memcmp(ptok, ctok, 16), 0);
+	/* ...but not the same confounder, so not the same ciphertext. */
+	ck_assert_msg(memcmp(ptok + 16, ctok + 16, len - 16) != 0,
+	    "parent and child sealed with the same confounder after fork()");
+	k5ctx_free(c);
+}
+END_TEST
+
+/* What the probe (this program, re-run) prints; see main(). */
+static int
+secure_probe(void)
+{
+	printf("secure=%lu trace=%d\n", getauxval(AT_SECURE),
+	    trace_enabled());
+	return 0;
+}
+
+/* Run `exe` --secure-probe with RPCAUTH_TRACE=1 as uid `uid`; its output. */
+static void
+probe_as(const char *exe, uid_t uid, char *out, size_t outlen)
+{
+	int pfd[2], status;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (dup2(pfd[1], STDOUT_FILENO) < 0 ||
+		    setenv("RPCAUTH_TRACE", "1", 1) != 0 ||
+		    (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0)))
+			_exit(1);
+		execl(exe, exe, "--secure-probe", (char *)NULL);
+		_exit(1);
+	}
+	close(pfd[1]);
+	while (got + 1 < outlen &&
+	    (n = read(pfd[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "probe as uid %d failed", (int)uid);
+}
+
+/*
+ * A setuid program (AT_SECURE) must not take RPCAUTH_* from the user who
+ * runs it: a copy of this program, setuid root, run by nobody, with
+ * RPCAUTH_TRACE=1, has no trace; run plainly, it has.
+ */
+START_TEST(setuid_ignores_env)
+{
+	char dir[] = "/tmp/ccident-XXXXXX", exe[64], out[256], buf[65536];
+	int in, outfd;
+	ssize_t n;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "setuid_ignores_env: not root, skipped\n");
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(exe, sizeof(exe), "%s/probe", dir);
+	ck_assert_int_ge(in = open("/proc/self/exe", O_RDONLY), 0);
+	ck_assert_int_ge(outfd = open(exe, O_WRONLY | O_CREAT | O_EXCL, 0700),
+	    0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(outfd, buf, (size_t)n), n);
+	close(in);
+	close(outfd);
+	probe_as(exe, 0, out, sizeof(out));
+	ck_assert_str_eq(out, "secure=0 trace=1\n");
+	ck_assert_int_eq(chmod(exe, 04755), 0);
+	probe_as(exe, 65534, out, sizeof(out));
+	unlink(exe);
+	rmdir(dir);
+	ck_assert_str_eq(out, "secure=1 trace=0\n");
+}
+END_TEST
+
+/* No library file reads the environment with plain getenv(). */
+START_TEST(no_plain_getenv)
+{
+	const char *srcdir = getenv("srcdir");
+	char path[2048], text[200000];
+	struct dirent *e;
+	size_t len;
+	DIR *d;
+	FILE *f;
+	char *p;
+
+	snprintf(path, sizeof(path), "%s/../rpcauth",
+	    srcdir != NULL ? srcdir : ".");
+	ck_assert_msg((d = opendir(path)) != NULL, "%s", path);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 3 || strcmp(e->d_name + len - 2, ".c") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/../rpcauth/%s",
+		    srcdir != NULL ? srcdir : ".", e->d_name);
+		ck_assert_ptr_nonnull(f = fopen(path, "r"));
+		len = fread(text, 1, sizeof(text) - 1, f);
+		text[len] = '\0';
+		fclose(f);
+		for (p = text; (p = strstr(p, "getenv(")) != NULL; p++)
+			ck_assert_msg(p - text >= 7 &&
+			    strncmp(p - 7, "secure_", 7) == 0,
+			    "rpcauth/%s reads the environment with getenv()",
+			    e->d_name);
+	}
+	closedir(d);
+}
+END_TEST
+
+START_TEST(termsafe_unit)
+{
+	static const char in[] = "a\x1b[2J\r\n\t\\\x7f\x9b\xc3\xa9z";
+	char out[128], small[8];
+	size_t need;
+
+	need = termsafe_escape(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_str_eq(out,
+	    "a\\x1b[2J\\r\\n\\t\\\\\\x7f\\x9b\\xc3\\xa9z");
+	ck_assert_uint_eq(need, strlen(out));
+	/* Cut at a whole escape, never in the middle of one. */
+	termsafe_escape(small, sizeof(small), in, sizeof(in) - 1);
+	ck_assert_str_eq(small, "a\\x1b[2");
+	termsafe_escape(small, 4, in, sizeof(in) - 1);
+	ck_assert_str_eq(small, "a");
+	ck_assert_uint_eq(termsafe_escape(NULL, 0, "ok", 2), 2);
+}
+END_TEST
+
+/* Run the demo client with args; its stdout and stderr. */
+static void
+demo_client(const char *const *args, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char portbuf[16];
+	const char *argv[16];
+	int n = 0, i, st;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	argv[n++] = DEMO_CLIENT;
+	argv[n++] = "--host";
+	argv[n++] = "127.0.0.1";
+	argv[n++] = "--port";
+	argv[n++] = portbuf;
+	argv[n++] = "--principal";
+	argv[n++] = "demo@localhost";
+	for (i = 0; args[i] != NULL && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(srvproc_run((char *const *)argv, out, outlen, err,
+	    errlen, 30000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", err);
+}
+
+/* The server echoes a screen clear and a carriage return: escaped. */
+START_TEST(demo_client_escapes)
+{
+	static const char *const echo[] = { "echo", "\x1b[2J\rpwned", NULL };
+	static const char *const plain[] = { "echo", "hello there", NULL };
+	char out[1024], err[1024];
+
+	demo_client(echo, out, sizeof(out), err, sizeof(err));
+	ck_assert_str_eq(out, "\\x1b[2J\\rpwned\n");
+	demo_client(plain, out, sizeof(out), err, sizeof(err));
+	ck_assert_str_eq(out, "hello there\n");
+}
+END_TEST
+
 /* ---- set-up ------------------------------------------------------------- */
 
 static int
@@ -407,15 +624,27 @@ ccident_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, auth_info_during_renewals);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("client_part");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, confounder_after_fork);
+	tcase_add_test(tc, setuid_ignores_env);
+	tcase_add_test(tc, no_plain_getenv);
+	tcase_add_test(tc, termsafe_unit);
+	tcase_add_test(tc, demo_client_escapes);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	char errbuf[1024];
 	SRunner *sr;
 	int failed = 1, st;
+
+	/* setuid_ignores_env runs a copy of this program as its probe. */
+	if (argc == 2 && strcmp(argv[1], "--secure-probe") == 0)
+		return secure_probe();
 
 	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "test bed: %s\n", errbuf);
