@@ -19,6 +19,10 @@
  *   ls PATH                   "NAME TYPE" per entry, sorted
  * T is reg, dir or other.  Exit 0 on success; otherwise exactly one line on
  * stderr starting with "rpcauth-demo-client: " and exit 1 (2 for usage).
+ * Text that comes from the server or the network (names, paths, echoed
+ * text, error texts) is written with control characters escaped
+ * (termsafe.h); READ data too when standard output is a terminal, and
+ * byte for byte otherwise (docs/SECURITY.md 12).
  * The host is resolved as IPv4, like the server listens; no rpcbind.
  */
 #include "config.h"
@@ -40,6 +44,7 @@
 
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
+#include "termsafe.h"
 
 #define PROG		"rpcauth-demo-client"
 #define USAGE		"usage: " PROG " --host H --port P [--udp] " \
@@ -77,13 +82,15 @@ static void	usage_error(const char *, ...)
 static void
 fail(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, PROG ": ");
+	termsafe_puts(stderr, msg);	/* may quote the server */
 	fputc('\n', stderr);
 }
 
@@ -221,7 +228,8 @@ cmd_echo(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	if ((res = demofs_echo_1(&arg, clnt)) == NULL)
 		return rpc_fail(clnt, "echo");
 	if (res->demo_data_len > 0)	/* XDR leaves val NULL for 0 bytes */
-		fwrite(res->demo_data_val, 1, res->demo_data_len, stdout);
+		termsafe_write(stdout, res->demo_data_val,
+		    res->demo_data_len);
 	putchar('\n');
 	xdr_free((xdrproc_t)xdr_demo_data, (char *)res);
 	return 0;
@@ -282,9 +290,14 @@ cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if (rpcauth_auth_info(clnt->cl_auth, &info) != 0)
 		return rpc_fail(clnt, "info");
-	printf("client=%s server=%s mech=%s service=%s flavor=%u window=%u "
-	    "mutual=%s expires_in=%lds\n", info.client_principal,
-	    info.server_principal, info.mech, service_text(info.service),
+	printf("client=");
+	termsafe_puts(stdout, info.client_principal);
+	printf(" server=");
+	termsafe_puts(stdout, info.server_principal);
+	printf(" mech=");
+	termsafe_puts(stdout, info.mech);
+	printf(" service=%s flavor=%u window=%u "
+	    "mutual=%s expires_in=%lds\n", service_text(info.service),
 	    info.flavor, info.window, info.mutual ? "yes" : "no",
 	    info.expiry != 0 ? (long)(info.expiry - time(NULL)) : -1L);
 	return 0;
@@ -299,8 +312,11 @@ cmd_whoami(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if ((res = demofs_whoami_1(NULL, clnt)) == NULL)
 		return rpc_fail(clnt, "whoami");
-	printf("principal=%s mech=%s service=%s", res->principal, res->mech,
-	    service_text(res->service));
+	printf("principal=");
+	termsafe_puts(stdout, res->principal);
+	printf(" mech=");
+	termsafe_puts(stdout, res->mech);
+	printf(" service=%s", service_text(res->service));
 	if (res->uid == 0xFFFFFFFFu)
 		printf(" uid=none\n");
 	else
@@ -347,7 +363,9 @@ cmd_lookup(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		    status_text(res->status) : "unknown status");
 		goto out;
 	}
-	printf("path=%s ", res->demo_lookup_res_u.ok.path);
+	printf("path=");
+	termsafe_puts(stdout, res->demo_lookup_res_u.ok.path);
+	putchar(' ');
 	print_attr(&res->demo_lookup_res_u.ok.attr);
 	ret = 0;
 out:
@@ -377,7 +395,8 @@ cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	demo_read_res *res;
 	demo_read_ok *ok;
 	uint64_t left = UINT64_MAX, chunk;
-	int done = 0;
+	/* File data: exact bytes into files and pipes, escaped on a screen. */
+	int done = 0, tty = isatty(STDOUT_FILENO);
 
 	memset(&arg, 0, sizeof(arg));
 	arg.path = argv[0];
@@ -399,7 +418,10 @@ cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		if (res->status != DEMO_OK)
 			return status_fail("read", argv[0], res->status);
 		ok = &res->demo_read_res_u.ok;
-		if (ok->data.demo_data_len > 0)
+		if (ok->data.demo_data_len > 0 && tty)
+			termsafe_write(stdout, ok->data.demo_data_val,
+			    ok->data.demo_data_len);
+		else if (ok->data.demo_data_len > 0)
 			fwrite(ok->data.demo_data_val, 1,
 			    ok->data.demo_data_len, stdout);
 		done = ok->eof || ok->data.demo_data_len == 0;
@@ -445,8 +467,10 @@ cmd_ls(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		status_fail("ls", argv[0], res->status);
 		goto out;
 	}
-	for (e = res->demo_readdir_res_u.entries; e != NULL; e = e->next)
-		printf("%s %s\n", e->name, ftype_text(e->type));
+	for (e = res->demo_readdir_res_u.entries; e != NULL; e = e->next) {
+		termsafe_puts(stdout, e->name);
+		printf(" %s\n", ftype_text(e->type));
+	}
 	ret = 0;
 out:
 	xdr_free((xdrproc_t)xdr_demo_readdir_res, (char *)res);

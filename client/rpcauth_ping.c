@@ -27,6 +27,7 @@
 #include <rpc/rpc.h>
 
 #include "rpcauth/rpcauth.h"
+#include "termsafe.h"
 
 #define PROG	"rpcauth-ping"
 #define USAGE	"usage: " PROG " [--udp] [--port P] [--mech krb5|spnego|ntlm|OID] " \
@@ -40,6 +41,15 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* pre, then text with control characters escaped, then post. */
+static void
+say(FILE *f, const char *pre, const char *text, const char *post)
+{
+	fputs(pre, f);
+	termsafe_puts(f, text);
+	fputs(post, f);
 }
 
 static void
@@ -201,15 +211,16 @@ main(int argc, char **argv)
 	if (strchr(argv[optind + 3], '@') == NULL)
 		usage("SERVICE@HOST: a host-based service name, e.g. nfs@server");
 
+	/* Messages and names may quote the server or the KDC: escaped. */
 	if ((cl = make_client(argv[optind], prog, vers, udp, port, why,
 	    sizeof(why))) == NULL) {
-		fprintf(stderr, PROG ": %s\n", why);
+		say(stderr, PROG ": ", why, "\n");
 		goto out;
 	}
 	t0 = now_s();
 	if ((auth = rpcauth_client_create(cl, argv[optind + 3], &co, &err)) ==
 	    NULL) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		say(stderr, PROG ": ", err.msg, "\n");
 		goto out;
 	}
 	t1 = now_s();
@@ -219,17 +230,17 @@ main(int argc, char **argv)
 	if (stat != RPC_SUCCESS) {
 		const char *a = rpcauth_auth_error(auth);
 
-		fprintf(stderr, PROG ": NULL call: %s%s%s\n", clnt_sperrno(stat),
-		    a != NULL ? ": " : "", a != NULL ? a : "");
+		fprintf(stderr, PROG ": NULL call: %s", clnt_sperrno(stat));
+		say(stderr, a != NULL ? ": " : "", a, "\n");
 		goto out;
 	}
 	(void)rpcauth_auth_info(auth, &info);
-	printf("server:     %s (%s %s, program %#lx version %lu)\n",
-	    info.server_principal, argv[optind], udp ? "udp" : "tcp", prog,
-	    vers);
-	printf("client:     %s\n", info.client_principal);
-	printf("mechanism:  %s%s\n", info.mech,
-	    info.mutual ? " (mutual authentication)" : " (server proved "
+	say(stdout, "server:     ", info.server_principal, " ");
+	printf("(%s %s, program %#lx version %lu)\n", argv[optind],
+	    udp ? "udp" : "tcp", prog, vers);
+	say(stdout, "client:     ", info.client_principal, "\n");
+	say(stdout, "mechanism:  ", info.mech, "");
+	printf("%s\n", info.mutual ? " (mutual authentication)" : " (server proved "
 	    "itself by the MIC over the sequence window)");
 	printf("service:    %s\n", service_name(info.service));
 	printf("flavor:     %u, window %u\n", info.flavor, info.window);

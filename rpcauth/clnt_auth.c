@@ -449,23 +449,28 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
+	/*
+	 * A renewal in another thread's call replaces the context and frees
+	 * these strings (clnt_install, under the same lock): everything that
+	 * describes the context is copied out before the lock is let go.
+	 */
 	pthread_mutex_lock(&st->sc.lock);
 	clnt_names_keep(st, st->sc.gctx);	/* unless exported already */
 	if (st->client_principal == NULL)
 		st->client_principal = clnt_name_string(st->client_name);
 	if (st->server_principal == NULL)
 		st->server_principal = clnt_name_string(st->server_name);
-	pthread_mutex_unlock(&st->sc.lock);
 	snprintf(out->client_principal, sizeof(out->client_principal), "%s",
 	    st->client_principal != NULL ? st->client_principal : "");
 	snprintf(out->server_principal, sizeof(out->server_principal), "%s",
 	    st->server_principal != NULL ? st->server_principal : "");
 	snprintf(out->mech, sizeof(out->mech), "%s", mech_name(st->mech));
-	out->service = st->service;
-	out->flavor = st->flavor;
 	out->window = st->window;
 	out->expiry = st->expiry;
 	out->mutual = st->mutual;
 	out->contexts = st->contexts;
+	pthread_mutex_unlock(&st->sc.lock);
+	out->service = st->service;	/* fixed at creation */
+	out->flavor = st->flavor;
 	return 0;
 }

@@ -60,7 +60,7 @@ struct clnt_state {
 	enum clnt_mode	 mode;
 	uint8_t		 handle[INIT_MAX_HANDLE];
 	size_t		 handle_len;
-	uint32_t	 window;
+	uint32_t	 window;	/* written under sc.lock (auth_info) */
 	uint32_t	 seq_next;
 	uint32_t	 seq_cur;	/* seq of the call in flight */
 	time_t		 expiry;	/* 0: no end */
@@ -72,7 +72,10 @@ struct clnt_state {
 	char		*target_str;
 	/* Names of the current context, taken from it when first asked for
 	 * (rpcauth_auth_info) or just before its export (clnt_names_keep),
-	 * whichever comes first; strings made on demand.  Under sc.lock.
+	 * whichever comes first; strings made on demand.  Under sc.lock,
+	 * which rpcauth_auth_info holds while it copies them out: a renewal
+	 * frees them (clnt_install), and mech, window, expiry, mutual and
+	 * contexts change there under the same lock.
 	 * MIT makes a krb5 context for each name call: not for nothing. */
 	gss_name_t	 client_name, server_name;
 	char		*client_principal;

@@ -226,26 +226,27 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	gss_ctx_id_t old;
 	OM_uint32 min;
 
-	/* Swap under the context's lock: nobody may use a deleted context. */
+	/* Swap under the context's lock: nobody may use a deleted context;
+	 * what rpcauth_auth_info reports changes under it too. */
 	pthread_mutex_lock(&st->sc.lock);
 	old = st->sc.gctx;
 	st->sc.gctx = c->gctx;
 	st->sc.mech = c->mech;
 	clnt_names_drop(st);	/* the old context's */
+	st->mech = c->mech;
+	st->window = c->window;
+	st->expiry = c->expiry;
+	st->mutual = c->mutual;
+	st->contexts++;
 	pthread_mutex_unlock(&st->sc.lock);
 	c->gctx = GSS_C_NO_CONTEXT;
 	if (old != GSS_C_NO_CONTEXT)
 		(void)gss_delete_sec_context(&min, &old, GSS_C_NO_BUFFER);
-	st->mech = c->mech;
 	OPENSSL_cleanse(st->handle, sizeof(st->handle));
 	memcpy(st->handle, c->handle, c->handle_len);
 	st->handle_len = c->handle_len;
-	st->window = c->window;
-	st->expiry = c->expiry;
-	st->mutual = c->mutual;
 	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
 	st->seq_next = 0;
-	st->contexts++;
 	st->mode = CLNT_MODE_DATA;
 	clnt_renew_schedule(st, c->lifetime);
 	clnt_ctx_clear(c);
