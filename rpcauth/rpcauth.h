@@ -209,6 +209,11 @@ struct rpcauth_client_opts {
 	 * ends; 0: a quarter of its lifetime, at most 300 s; -1: only once
 	 * it has ended. */
 	int		 renew_before_s;
+	/* mech "spnego" only: let SPNEGO negotiate NTLM (when there are no
+	 * Kerberos credentials).  0: SPNEGO negotiates Kerberos only.  NTLM
+	 * does not authenticate the server (docs/SECURITY.md section 4);
+	 * mech "ntlm" is an opt-in by itself. */
+	int		 allow_ntlm;
 };
 
 /* Fill *opts with the defaults (all zero). */
