@@ -1,7 +1,7 @@
 /* client/rpcauth_ping.c - rpcauth-ping: like rpcinfo -T, for security */
 /*
- * rpcauth-ping [--udp] [--port P] [--mech M] [--service S] [--flavor N]
- *     [--timeout MS] HOST PROG VERS SERVICE@HOST
+ * rpcauth-ping [--udp] [--port P] [--mech M] [--allow-ntlm] [--service S]
+ *     [--flavor N] [--timeout MS] HOST PROG VERS SERVICE@HOST
  *
  * Performs the handshake and one NULL call, then prints what was
  * established: mechanism, service, client and server principals, context
@@ -30,7 +30,7 @@
 
 #define PROG	"rpcauth-ping"
 #define USAGE	"usage: " PROG " [--udp] [--port P] [--mech krb5|spnego|ntlm|OID] " \
-	"[--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
+	"[--allow-ntlm] [--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
 	"HOST PROG VERS SERVICE@HOST"
 
 static double
@@ -133,6 +133,7 @@ main(int argc, char **argv)
 		{ "udp", no_argument, NULL, 'u' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "mech", required_argument, NULL, 'm' },
+		{ "allow-ntlm", no_argument, NULL, 'N' },
 		{ "service", required_argument, NULL, 's' },
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -164,6 +165,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			co.mech = optarg;
+			break;
+		case 'N':
+			co.allow_ntlm = 1;
 			break;
 		case 's':
 			if (strcmp(optarg, "none") == 0)
@@ -209,7 +213,9 @@ main(int argc, char **argv)
 	t0 = now_s();
 	if ((auth = rpcauth_client_create(cl, argv[optind + 3], &co, &err)) ==
 	    NULL) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		fprintf(stderr, PROG ": %s%s\n", err.msg, strstr(err.msg,
+		    "allow_ntlm") != NULL ? " (rpcauth-ping --allow-ntlm)" :
+		    "");
 		goto out;
 	}
 	t1 = now_s();
@@ -228,9 +234,11 @@ main(int argc, char **argv)
 	    info.server_principal, argv[optind], udp ? "udp" : "tcp", prog,
 	    vers);
 	printf("client:     %s\n", info.client_principal);
+	/* NTLM proves no server identity (docs/SECURITY.md section 4). */
 	printf("mechanism:  %s%s\n", info.mech,
-	    info.mutual ? " (mutual authentication)" : " (server proved "
-	    "itself by the MIC over the sequence window)");
+	    info.mutual ? " (mutual authentication)" : " (no mutual "
+	    "authentication: the server proved only that it holds the "
+	    "session key, by the MIC over the sequence window)");
 	printf("service:    %s\n", service_name(info.service));
 	printf("flavor:     %u, window %u\n", info.flavor, info.window);
 	if (info.expiry != 0)

@@ -358,6 +358,7 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	    64u * 1024 * 1024;
 	st->renew_before_s = opts->renew_before_s;
 	clnt_renew_init(st);
+	st->allow_ntlm = opts->allow_ntlm != 0;
 	st->req_mech = mech_by_name(mname);
 	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "

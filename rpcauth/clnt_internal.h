@@ -66,6 +66,7 @@ struct clnt_state {
 	time_t		 expiry;	/* 0: no end */
 	time_t		 renew_at;	/* renew early from; 0: never */
 	int		 renew_before_s;	/* option; -1: at the end */
+	int		 allow_ntlm;	/* option: NTLM inside SPNEGO */
 	int		 mutual;
 	int		 timeout_ms;
 	size_t		 max_body;
