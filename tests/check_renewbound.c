@@ -353,6 +353,59 @@ START_TEST(restart_recovers)
 }
 END_TEST
 
+/* Client trace lines, for the test below. */
+static char ctrace[8192];
+
+static void
+ctrace_cb(const char *line, void *arg)
+{
+	(void)arg;
+	if (strlen(ctrace) + strlen(line) + 2 < sizeof(ctrace)) {
+		strcat(ctrace, line);
+		strcat(ctrace, "\n");
+	}
+}
+
+/*
+ * Over TCP too, and for a renewal the client starts itself (the context
+ * is about to end): the old context is DESTROYed over the side CLIENT,
+ * its reply read, and the server keeps only the new one.
+ */
+START_TEST(tcp_renewal_destroys_old)
+{
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct clnt_state *cs;
+	struct traced t;
+	char why[1024];
+	unsigned live0;
+	CLIENT *cl;
+
+	traced_start(&t);
+	cl = e2e_clnt(t.port, 0);
+	ck_assert_ptr_nonnull(cl);
+	rpcauth_client_opts_init(&o);
+	o.service = RPCAUTH_SVC_PRIVACY;
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o, &err) !=
+	    NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	live0 = server_live(&t);
+	cs = cl->cl_auth->ah_private;
+	cs->renew_at = time(NULL) - 1;	/* due for an early renewal */
+	rpcauth_set_trace(ctrace_cb, NULL);
+	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	rpcauth_set_trace(NULL, NULL);
+	ck_assert_uint_eq(contexts_of(cl), 2);
+	ck_assert_msg(strstr(ctrace, "DESTROY of the replaced context (seq "
+	    "1): answered") != NULL, "%s", ctrace);
+	ck_assert_uint_eq(server_live(&t), live0);
+	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	e2e_secure_destroy(cl);
+	ck_assert_uint_eq(server_live(&t), live0 - 1);
+	traced_stop(&t);
+}
+END_TEST
+
 /* ---- finding 4: what NTLM proves ---- */
 
 /* No Kerberos credentials in this (forked) test process. */
@@ -496,6 +549,7 @@ renewbound_suite(void)
 	tcase_add_test(tc, forged_data_rejections);
 	tcase_add_test(tc, forged_first_attempts);
 	tcase_add_test(tc, restart_recovers);
+	tcase_add_test(tc, tcp_renewal_destroys_old);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tn, 60);
 	tcase_add_test(tn, ntlm_is_not_mutual);
