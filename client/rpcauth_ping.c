@@ -29,8 +29,9 @@
 #include "rpcauth/rpcauth.h"
 
 #define PROG	"rpcauth-ping"
-#define USAGE	"usage: " PROG " [--udp] [--port P] [--mech krb5|spnego|ntlm|OID] " \
-	"[--allow-ntlm] [--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
+#define USAGE	"usage: " PROG " [--udp] [--port P] " \
+	"[--mech krb5|spnego|ntlm|OID] [--allow-ntlm] " \
+	"[--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
 	"HOST PROG VERS SERVICE@HOST"
 
 static double

@@ -416,16 +416,17 @@ clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 	}
 	if (bucket_take(st, now, &wait) != 0) {
 		TRACE("client: no new context for a rejection for another "
-		    "%lld ms: %d made for rejections in the last minute",
-		    wait, REJECT_BURST);
+		    "%lld ms: the %d at once and one per %d s are used up",
+		    wait, REJECT_BURST, REJECT_REFILL_MS / 1000);
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the server "
 		    "rejected the call (%s), and the server (or something on "
-		    "the path) keeps rejecting new contexts: %d made for "
-		    "rejections within a minute, no new one for another %lld "
-		    "ms; calls that are rejected fail at once until then.  "
-		    "The server may be losing its contexts (restarts, a full "
-		    "context cache), or someone is forging rejections",
-		    clnt_auth_stat_name(why), REJECT_BURST, wait);
+		    "the path) keeps rejecting new contexts: the new contexts "
+		    "allowed for rejections (%d at once, then one per %d s) "
+		    "are used up, no new one for another %lld ms; calls that "
+		    "are rejected fail at once until then.  The server may be "
+		    "losing its contexts (restarts, a full context cache), or "
+		    "someone is forging rejections", clnt_auth_stat_name(why),
+		    REJECT_BURST, REJECT_REFILL_MS / 1000, wait);
 		return FALSE;
 	}
 	st->call_renewals++;

@@ -1,4 +1,4 @@
-/* tests/check_renewbound.c - renewals bounded over time, replaced contexts destroyed; what NTLM proves */
+/* tests/check_renewbound.c - renewals bounded, replaced contexts destroyed; NTLM */
 /*
  * Rejections carry no verifier, so anyone on the path can answer a call
  * with RPCSEC_GSS_CREDPROBLEM.  The client must neither make contexts
