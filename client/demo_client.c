@@ -2,7 +2,7 @@
 /*
  * rpcauth-demo-client --host H --port P [--udp] --principal SERVICE@HOST
  *     [--flavor N] [--service none|integrity|privacy]
- *     [--mech krb5|spnego|ntlm] COMMAND [ARGS]
+ *     [--mech krb5|spnego|ntlm] [--allow-ntlm] COMMAND [ARGS]
  *
  * Commands and what they print on success:
  *   null                      nothing
@@ -50,7 +50,7 @@
 #define USAGE		"usage: " PROG " --host H --port P [--udp] " \
 	"--principal SERVICE@HOST [--flavor N] " \
 	"[--service none|integrity|privacy] [--mech krb5|spnego|ntlm] " \
-	"COMMAND [ARGS]"
+	"[--allow-ntlm] COMMAND [ARGS]"
 /* Room for a 64 KiB datagram; libtirpc caps buffers at 256 KiB. */
 #define UDP_BUFSZ	65536
 /* READ chunk over UDP: the reply must fit one datagram. */
@@ -66,6 +66,7 @@ struct client_cfg {
 	uint32_t		 flavor;	/* RPCAUTH_FLAVOR by default */
 	enum rpcauth_service	 service;	/* integrity by default */
 	const char		*mech;		/* "krb5" by default */
+	int			 allow_ntlm;	/* NTLM inside SPNEGO */
 };
 
 struct command {
@@ -502,6 +503,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		{ "flavor",	required_argument, NULL, 'f' },
 		{ "service",	required_argument, NULL, 's' },
 		{ "mech",	required_argument, NULL, 'm' },
+		{ "allow-ntlm",	no_argument,	   NULL, 'N' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -563,6 +565,9 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 				usage_error("--mech: '%s' is not krb5, spnego "
 				    "or ntlm", optarg);
 			cfg->mech = optarg;
+			break;
+		case 'N':
+			cfg->allow_ntlm = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
@@ -681,6 +686,7 @@ main(int argc, char *argv[])
 		co.service = cfg.service;
 		co.mech = cfg.mech;
 		co.flavor = cfg.flavor;
+		co.allow_ntlm = cfg.allow_ntlm;
 		if (rpcauth_client_create(clnt, cfg.principal, &co, &err) ==
 		    NULL) {
 			fail("%s", err.msg);

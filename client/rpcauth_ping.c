@@ -1,7 +1,7 @@
 /* client/rpcauth_ping.c - rpcauth-ping: like rpcinfo -T, for security */
 /*
- * rpcauth-ping [--udp] [--port P] [--mech M] [--service S] [--flavor N]
- *     [--timeout MS] HOST PROG VERS SERVICE@HOST
+ * rpcauth-ping [--udp] [--port P] [--mech M] [--allow-ntlm] [--service S]
+ *     [--flavor N] [--timeout MS] HOST PROG VERS SERVICE@HOST
  *
  * Performs the handshake and one NULL call, then prints what was
  * established: mechanism, service, client and server principals, context
@@ -30,7 +30,8 @@
 #include "termsafe.h"
 
 #define PROG	"rpcauth-ping"
-#define USAGE	"usage: " PROG " [--udp] [--port P] [--mech krb5|spnego|ntlm|OID] " \
+#define USAGE	"usage: " PROG " [--udp] [--port P] " \
+	"[--mech krb5|spnego|ntlm|OID] [--allow-ntlm] " \
 	"[--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
 	"HOST PROG VERS SERVICE@HOST"
 
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 		{ "udp", no_argument, NULL, 'u' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "mech", required_argument, NULL, 'm' },
+		{ "allow-ntlm", no_argument, NULL, 'N' },
 		{ "service", required_argument, NULL, 's' },
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -174,6 +176,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			co.mech = optarg;
+			break;
+		case 'N':
+			co.allow_ntlm = 1;
 			break;
 		case 's':
 			if (strcmp(optarg, "none") == 0)
@@ -220,7 +225,8 @@ main(int argc, char **argv)
 	t0 = now_s();
 	if ((auth = rpcauth_client_create(cl, argv[optind + 3], &co, &err)) ==
 	    NULL) {
-		say(stderr, PROG ": ", err.msg, "\n");
+		say(stderr, PROG ": ", err.msg, strstr(err.msg, "allow_ntlm") !=
+		    NULL ? " (rpcauth-ping --allow-ntlm)\n" : "\n");
 		goto out;
 	}
 	t1 = now_s();
@@ -240,8 +246,10 @@ main(int argc, char **argv)
 	    udp ? "udp" : "tcp", prog, vers);
 	say(stdout, "client:     ", info.client_principal, "\n");
 	say(stdout, "mechanism:  ", info.mech, "");
-	printf("%s\n", info.mutual ? " (mutual authentication)" : " (server proved "
-	    "itself by the MIC over the sequence window)");
+	/* NTLM proves no server identity (docs/SECURITY.md section 4). */
+	printf("%s\n", info.mutual ? " (mutual authentication)" : " (no mutual "
+	    "authentication: the server proved only that it holds the "
+	    "session key, by the MIC over the sequence window)");
 	printf("service:    %s\n", service_name(info.service));
 	printf("flavor:     %u, window %u\n", info.flavor, info.window);
 	if (info.expiry != 0)

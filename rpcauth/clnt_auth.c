@@ -40,13 +40,9 @@ get_be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/*
- * Write the credential and the header MIC (RFC 2203 5.3.1).  Returns 0,
- * -1 with st->lasterr set, or 1 when GSS says the context has expired
- * (the caller makes a new one and writes again).
- */
-static int
-marshal_once(struct clnt_state *st, XDR *xdrs)
+int
+clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
+    struct rpcauth_err *err)
 {
 	struct rpcauth_cred cred;
 	struct secctx_status sst;
@@ -62,22 +58,21 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	cred.service = st->service;
 	cred.handle = st->handle;
 	cred.handle_len = st->handle_len;
-	cred.gss_proc = st->mode == CLNT_MODE_DESTROY ? RPCAUTH_GSS_DESTROY :
-	    RPCAUTH_GSS_DATA;
+	cred.gss_proc = gss_proc;
 	cred.seq = st->seq_cur = st->seq_next++;
 	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0)
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+		return rpcauth_err_set(err, RPCAUTH_E_PROTO,
 		    "credential does not fit in 400 bytes");
 	oa.oa_flavor = (enum_t)st->flavor;
 	oa.oa_base = (caddr_t)st->credbuf;
 	oa.oa_length = (u_int)len;
 	if (!xdr_opaque_auth(xdrs, &oa))
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		return rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot encode the credential");
 	pos = XDR_GETPOS(xdrs);
 	if (!XDR_SETPOS(xdrs, 0) || (hdr = (caddr_t)XDR_INLINE(xdrs,
 	    (int)pos)) == NULL || pos < 24)
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		return rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot reach the encoded call header");
 	/* The application may have changed them (CLSET_PROG, CLSET_VERS):
 	 * a new context is made for what it calls now. */
@@ -87,20 +82,28 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	    &sst) != 0) {
 		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
 			return 1;
-		gsserr_set(&st->lasterr, "cannot make the header checksum",
+		gsserr_set(err, "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
 	oa.oa_base = (caddr_t)mic;
 	oa.oa_length = (u_int)miclen;
 	if (!xdr_opaque_auth(xdrs, &oa)) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot encode the verifier");
 		goto out;
 	}
 	ret = 0;
 out:
 	return ret;
+}
+
+/* The application's call (DATA) or auth_destroy's DESTROY. */
+static int
+marshal_once(struct clnt_state *st, XDR *xdrs)
+{
+	return clnt_cred_write(st, xdrs, st->mode == CLNT_MODE_DESTROY ?
+	    RPCAUTH_GSS_DESTROY : RPCAUTH_GSS_DATA, &st->lasterr);
 }
 
 /*
@@ -354,6 +357,8 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	st->max_body = opts->max_body != 0 ? opts->max_body :
 	    64u * 1024 * 1024;
 	st->renew_before_s = opts->renew_before_s;
+	clnt_renew_init(st);
+	st->allow_ntlm = opts->allow_ntlm != 0;
 	st->req_mech = mech_by_name(mname);
 	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "

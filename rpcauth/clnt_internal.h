@@ -66,6 +66,7 @@ struct clnt_state {
 	time_t		 expiry;	/* 0: no end */
 	time_t		 renew_at;	/* renew early from; 0: never */
 	int		 renew_before_s;	/* option; -1: at the end */
+	int		 allow_ntlm;	/* option: NTLM inside SPNEGO */
 	int		 mutual;
 	int		 timeout_ms;
 	size_t		 max_body;
@@ -88,6 +89,10 @@ struct clnt_state {
 	int		 unconfirmed;	/* ditto, not yet verified */
 	long long	 blocked_until_ms;	/* monotonic */
 	long long	 backoff_ms;
+	/* Token bucket of renewals for rejections, over time whatever the
+	 * calls in between (docs/SECURITY.md section 9). */
+	unsigned	 reject_tokens;
+	long long	 reject_refill_ms;	/* monotonic: last refill */
 	uint8_t		 credbuf[RPCAUTH_MAX_AUTH_BYTES];
 	struct rpcauth_err lasterr;
 };
@@ -103,6 +108,17 @@ struct clnt_ctx {
 	OM_uint32	 lifetime;	/* s, as init_sec_context said */
 	int		 mutual;
 };
+
+/* clnt_auth.c */
+
+/*
+ * Write the credential (gss_proc, the next seq of st's context) and the
+ * header MIC (RFC 2203 5.3.1) at the end of the call header in xdrs.
+ * Returns 0, -1 with *err set, or 1 when GSS says the context has expired
+ * (the caller makes a new one and writes again).
+ */
+int	clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
+	    struct rpcauth_err *err);
 
 /* clnt_handshake.c */
 
@@ -155,9 +171,20 @@ int	clnt_renew(struct clnt_state *st, enum clnt_renew_why why);
 int	clnt_refresh(struct clnt_state *st, struct rpc_msg *msg);
 /* A reply verified: the server knows this context. */
 void	clnt_renew_confirmed(struct clnt_state *st);
+/* Fill the rejection bucket (at creation). */
+void	clnt_renew_init(struct clnt_state *st);
 /* When to renew early, given the context's lifetime. */
 void	clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime);
 /* An early renewal failed but the context still works: try again soon. */
 void	clnt_renew_later(struct clnt_state *st);
+
+/* clnt_retire.c */
+
+/*
+ * Best effort: send RPCSEC_GSS_DESTROY for st's current context (about to
+ * be replaced) over `side`, waiting at most RETIRE_WAIT_MS for the reply.
+ * Changes nothing but the context's next sequence number.
+ */
+void	clnt_retire(struct clnt_state *st, CLIENT *side);
 
 #endif

@@ -209,6 +209,11 @@ struct rpcauth_client_opts {
 	 * ends; 0: a quarter of its lifetime, at most 300 s; -1: only once
 	 * it has ended. */
 	int		 renew_before_s;
+	/* mech "spnego" only: let SPNEGO negotiate NTLM (when there are no
+	 * Kerberos credentials).  0: SPNEGO negotiates Kerberos only.  NTLM
+	 * does not authenticate the server (docs/SECURITY.md section 4);
+	 * mech "ntlm" is an opt-in by itself. */
+	int		 allow_ntlm;
 };
 
 /* Fill *opts with the defaults (all zero). */
@@ -230,8 +235,11 @@ void	 rpcauth_client_opts_init(struct rpcauth_client_opts *opts);
  * dropped or ended the context); libtirpc then sends the call again.  The
  * handshake runs over a CLIENT of its own to the address, transport,
  * program and version of `clnt`.  At most one new context per call
- * answers a rejection, and rejections of a new context start a back-off,
- * so forged rejections cannot make the client loop.  A TCP connection
+ * answers a rejection, rejections of a new context start a back-off, and
+ * at most 3 new contexts answer rejections at once, then one per 20 s
+ * (docs/SECURITY.md section 9), so forged rejections cannot make the
+ * client loop; the replaced context is DESTROYed (best effort, 1 s at
+ * most).  A TCP connection
  * the server closed is not reopened: the call fails with a transport
  * error (RPC_CANTRECV); make a new CLIENT and AUTH.
  */
@@ -261,7 +269,8 @@ struct rpcauth_auth_info {
 	uint32_t	 flavor;
 	uint32_t	 window;
 	time_t		 expiry;		/* 0: no end */
-	int		 mutual;		/* the server proved its identity */
+	int		 mutual;		/* the server proved its identity:
+					   Kerberos; never NTLM */
 	uint32_t	 contexts;		/* made so far: 1 + renewals */
 };
 int	 rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out);
