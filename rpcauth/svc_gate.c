@@ -1,10 +1,10 @@
-/* rpcauth/svc_gate.c - programs registered through rpcauth refuse other flavors */
+/* rpcauth/svc_gate.c - programs registered through rpcauth refuse others */
 /*
  * libtirpc authenticates AUTH_NONE, AUTH_SYS and AUTH_SHORT (and runs its
  * own RPCSEC_GSS) by itself and hands those calls to the program's
  * dispatch: a svc_auth_reg handler never sees them, so min_service alone
- * cannot keep them out (docs/SECURITY.md, section 2).  The one place left
- * is between libtirpc and the application's dispatch.
+ * cannot keep them out (docs/LIBTIRPC.md section 1, docs/SECURITY.md 2).
+ * The one place left is between libtirpc and the application's dispatch.
  * rpcauth_svc_register_prog() and rpcauth_svc_reg() register gate_dispatch
  * in the application's place and remember its routine per program and
  * version.  The gate passes a call on only when rpcauth's handler

@@ -1,4 +1,4 @@
-/* tests/check_flavorgate.c - programs registered through rpcauth refuse other flavors */
+/* tests/check_flavorgate.c - programs registered via rpcauth refuse others */
 /*
  * libtirpc serves AUTH_NONE and AUTH_SYS calls without asking rpcauth, so
  * a program protected by rpcauth must be registered through
@@ -186,7 +186,7 @@ rpcbind_stop(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
-/* ---- clients -------------------------------------------------------------- */
+/* ---- clients ------------------------------------------------------------- */
 
 enum who { WHO_NONE, WHO_SYS, WHO_RPCAUTH, WHO_RPCAUTH_NONE };
 
@@ -285,7 +285,7 @@ kv_null(CLIENT *cl)
 #define LOOP_NAME(i)	((i) == 0 ? "AUTH_NONE tcp" : (i) == 1 ? \
 	"AUTH_NONE udp" : (i) == 2 ? "AUTH_SYS tcp" : "AUTH_SYS udp")
 
-/* ---- the gated service ------------------------------------------------------ */
+/* ---- the gated service --------------------------------------------------- */
 
 /* Version 1 is closed: nothing but rpcauth gets in, not even NULLPROC. */
 START_TEST(v1_closed)
@@ -382,7 +382,7 @@ START_TEST(v3_open)
 }
 END_TEST
 
-/* ---- the control: plain svc_register -------------------------------------- */
+/* ---- the control: plain svc_register ------------------------------------- */
 
 /* What docs/SECURITY.md warns about: plain svc_register serves AUTH_NONE. */
 START_TEST(plain_register_is_open)
@@ -398,7 +398,7 @@ START_TEST(plain_register_is_open)
 }
 END_TEST
 
-/* ---- the demo server, raw --------------------------------------------------- */
+/* ---- the demo server, raw ------------------------------------------------ */
 
 /* The AUTH_SYS credential body: stamp, machine name, uid, gid, no groups. */
 static size_t
@@ -491,7 +491,7 @@ START_TEST(demo_raw_refused)
 }
 END_TEST
 
-/* ---- in process: registration rules, the policy check --------------------- */
+/* ---- in process: registration rules, the policy check -------------------- */
 
 static void
 disp_a(struct svc_req *rq, SVCXPRT *x)
@@ -599,7 +599,7 @@ control_suite(void)
 	return s;
 }
 
-/* ---- main -------------------------------------------------------------------- */
+/* ---- main ---------------------------------------------------------------- */
 
 /* The demo server with RPCAUTH_TRACE on and its stderr in demo_trace. */
 static int

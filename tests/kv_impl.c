@@ -1,4 +1,4 @@
-/* tests/kv_impl.c - the procedures of tests/kv.x, in place of rpcgen -a's kv_server.c */
+/* tests/kv_impl.c - kv.x's procedures, in place of rpcgen -a's kv_server.c */
 /*
  * A fixed store of two keys.  Every GET and LIST run, in any version, is
  * counted; KV_CALLS (version 1: rpcauth callers only) reads the count, so
