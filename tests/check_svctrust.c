@@ -762,6 +762,79 @@ START_TEST(half_open_flood)
 }
 END_TEST
 
+/*
+ * The table alone (64 contexts: 8 half-open, 1 per source).  Source A
+ * floods: it only ever holds its one slot.  With the share full of one
+ * context per source, the oldest of all goes; a source holding more than
+ * one (none can here) would go first.  Then with 256 contexts (32
+ * half-open, 2 per source), A and B at 2 each and 28 sources at 1: a new
+ * source evicts A's or B's oldest, never a lone one.
+ */
+static void
+src_key(uint8_t k[CTXCACHE_SRC_LEN], unsigned n)
+{
+	memset(k, 0, CTXCACHE_SRC_LEN);
+	k[10] = k[11] = 0xff;
+	k[12] = 10;
+	k[14] = (uint8_t)(n >> 8);
+	k[15] = (uint8_t)n;
+}
+
+START_TEST(half_open_by_source)
+{
+	uint8_t a[CTXCACHE_SRC_LEN], b[CTXCACHE_SRC_LEN], k[CTXCACHE_SRC_LEN];
+	uint8_t lone[28][RPCAUTH_HANDLE_LEN], hb[RPCAUTH_HANDLE_LEN];
+	struct ctxcache *cc = ctxcache_new(64, 30);
+	struct svcctx *c;
+	unsigned i;
+
+	ck_assert_uint_eq(ctxcache_max_per_source(cc), 1);
+	src_key(a, 1);
+	src_key(b, 2);
+	c = ctxcache_create_from(cc, b, NULL);
+	memcpy(hb, c->handle, sizeof(hb));
+	ctxcache_put(cc, c);
+	for (i = 0; i < 1000; i++) {
+		c = ctxcache_create_from(cc, a, NULL);
+		ck_assert_ptr_nonnull(c);
+		ctxcache_put(cc, c);
+		ck_assert_uint_eq(ctxcache_count_from(cc, a), 1);
+	}
+	ck_assert_uint_eq(ctxcache_count_half_open(cc), 2);
+	c = ctxcache_find(cc, hb, sizeof(hb));
+	ck_assert_ptr_nonnull(c);		/* B's survived */
+	ctxcache_put(cc, c);
+	ctxcache_free(cc);
+
+	cc = ctxcache_new(256, 30);
+	ck_assert_uint_eq(ctxcache_max_per_source(cc), 2);
+	for (i = 0; i < 2; i++) {
+		ctxcache_put(cc, ctxcache_create_from(cc, a, NULL));
+		ctxcache_put(cc, ctxcache_create_from(cc, b, NULL));
+	}
+	for (i = 0; i < 28; i++) {
+		src_key(k, 100 + i);
+		c = ctxcache_create_from(cc, k, NULL);
+		memcpy(lone[i], c->handle, RPCAUTH_HANDLE_LEN);
+		ctxcache_put(cc, c);
+	}
+	ck_assert_uint_eq(ctxcache_count_half_open(cc), 32);
+	for (i = 0; i < 3; i++) {
+		src_key(k, 500 + i);
+		ctxcache_put(cc, ctxcache_create_from(cc, k, NULL));
+	}
+	ck_assert_uint_eq(ctxcache_count_half_open(cc), 32);
+	ck_assert_uint_eq(ctxcache_count_from(cc, a) +
+	    ctxcache_count_from(cc, b), 1);
+	for (i = 0; i < 28; i++) {
+		c = ctxcache_find(cc, lone[i], RPCAUTH_HANDLE_LEN);
+		ck_assert_msg(c != NULL, "lone source %u evicted", i);
+		ctxcache_put(cc, c);
+	}
+	ctxcache_free(cc);
+}
+END_TEST
+
 /* ---- 10: authorize sees what each DATA call really asks for ------------- */
 
 /* cl's AUTH lent to a CLIENT of version `vers`, for one IDENT. */
@@ -1084,6 +1157,7 @@ svctrust_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, groups_shrink);
 	tcase_add_test(tc, groups_unreadable);
+	tcase_add_test(tc, half_open_by_source);
 	tcase_add_test(tc, half_open_flood);
 	tcase_add_test(tc, authorize_other_version);
 	tcase_add_test(tc, authorize_lower_service);
