@@ -152,9 +152,10 @@ check_window_mic(struct clnt_state *st, struct clnt_hs *hs, const char *what,
 	msg.length = sizeof(be);
 	tok.value = hs->verf;
 	tok.length = hs->verf_len;
-	/* Not shared yet: no lock.  Any supplementary bit fails. */
+	/* Not shared yet: no lock.  Only GSS_ERROR() fails: supplementary
+	 * bits are the mechanism's sequencing, not a bad MIC (secctx.c). */
 	maj = gss_verify_mic(&min, hs->ctx->gctx, &msg, &tok, &qop);
-	if (maj != GSS_S_COMPLETE || qop != GSS_C_QOP_DEFAULT)
+	if (GSS_ERROR(maj) || qop != GSS_C_QOP_DEFAULT)
 		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
 		    "%s: server failed mutual authentication: the MIC over "
 		    "the sequence window does not verify (the reply is not "
