@@ -64,6 +64,20 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	cred.handle_len = st->handle_len;
 	cred.gss_proc = st->mode == CLNT_MODE_DESTROY ? RPCAUTH_GSS_DESTROY :
 	    RPCAUTH_GSS_DATA;
+	/*
+	 * The handshake's verifier is MIC(be32(seq_window)), and the reply
+	 * to the call with seq S is verified as MIC(be32(S)) (its void
+	 * integrity body too): for S == window, a MIC this server sent in
+	 * clear during the handshake would pass as the reply, so an on-path
+	 * attacker could answer that call himself.  That number is never
+	 * used; RFC 2203 5.3.3.1 lets a client skip numbers and every
+	 * server's window tolerates the gap (docs/SECURITY.md, 1).
+	 */
+	if (st->seq_next == st->window)
+		st->seq_next++;
+	if (st->seq_next > RPCAUTH_MAXSEQ)
+		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+		    "sequence numbers exhausted (MAXSEQ reached)");
 	cred.seq = st->seq_cur = st->seq_next++;
 	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0)
 		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
@@ -190,6 +204,22 @@ cl_validate(AUTH *a, struct opaque_auth *v)
 		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
 		    "the reply verifier has flavor %d, not %u",
 		    (int)v->oa_flavor, st->flavor);
+		return FALSE;
+	}
+	/*
+	 * Defence in depth behind the skipped seq (marshal_once): the
+	 * handshake's MIC(seq_window) is never a reply verifier.  A real
+	 * server's later MIC differs (each token carries its own sequence
+	 * number), so only a replay is refused.
+	 */
+	if (st->init_verf_len != 0 && v->oa_length == st->init_verf_len &&
+	    CRYPTO_memcmp(v->oa_base, st->init_verf, st->init_verf_len) == 0) {
+		TRACE("client: reply to seq %u refused: verifier is the "
+		    "handshake's", (unsigned)st->seq_cur);
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
+		    "the reply verifier is a replay of the handshake's MIC "
+		    "over the sequence window: the reply is forged (someone "
+		    "on the path answered the call)");
 		return FALSE;
 	}
 	be[0] = st->seq_cur >> 24;

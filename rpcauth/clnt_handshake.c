@@ -355,6 +355,9 @@ hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
 		    "announced a sequence window of 0", what);
 	if (check_window_mic(st, hs, what, err) != 0)
 		return -1;
+	/* Kept: a reply verifier equal to it is a replay (clnt_auth.c). */
+	memcpy(c->init_verf, hs->verf, hs->verf_len);
+	c->init_verf_len = hs->verf_len;
 	/* MIT hands out a cached ticket that ends this very second: a
 	 * context that is over before its first call helps nobody. */
 	if (c->lifetime == 0 && c->mutual)

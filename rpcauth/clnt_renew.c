@@ -241,9 +241,13 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	memcpy(st->handle, c->handle, c->handle_len);
 	st->handle_len = c->handle_len;
 	st->window = c->window;
+	OPENSSL_cleanse(st->init_verf, sizeof(st->init_verf));
+	memcpy(st->init_verf, c->init_verf, c->init_verf_len);
+	st->init_verf_len = c->init_verf_len;
 	st->expiry = c->expiry;
 	st->mutual = c->mutual;
-	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
+	/* RFC 2203 5.3.3.1: a new context starts its own sequence (and
+	 * marshal_once skips the number equal to the window). */
 	st->seq_next = 0;
 	st->contexts++;
 	st->mode = CLNT_MODE_DATA;
