@@ -2,7 +2,7 @@
 /*
  * rpcauth-demo-client --host H --port P [--udp] --principal SERVICE@HOST
  *     [--flavor N] [--service none|integrity|privacy]
- *     [--mech krb5|spnego|ntlm] COMMAND [ARGS]
+ *     [--mech krb5|spnego|ntlm] [--allow-ntlm] COMMAND [ARGS]
  *
  * Commands and what they print on success:
  *   null                      nothing
@@ -19,6 +19,10 @@
  *   ls PATH                   "NAME TYPE" per entry, sorted
  * T is reg, dir or other.  Exit 0 on success; otherwise exactly one line on
  * stderr starting with "rpcauth-demo-client: " and exit 1 (2 for usage).
+ * Text that comes from the server or the network (names, paths, echoed
+ * text, error texts) is written with control characters escaped
+ * (termsafe.h); READ data too when standard output is a terminal, and
+ * byte for byte otherwise (docs/SECURITY.md 12).
  * The host is resolved as IPv4, like the server listens; no rpcbind.
  */
 #include "config.h"
@@ -40,12 +44,13 @@
 
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
+#include "termsafe.h"
 
 #define PROG		"rpcauth-demo-client"
 #define USAGE		"usage: " PROG " --host H --port P [--udp] " \
 	"--principal SERVICE@HOST [--flavor N] " \
 	"[--service none|integrity|privacy] [--mech krb5|spnego|ntlm] " \
-	"COMMAND [ARGS]"
+	"[--allow-ntlm] COMMAND [ARGS]"
 /* Room for a 64 KiB datagram; libtirpc caps buffers at 256 KiB. */
 #define UDP_BUFSZ	65536
 /* READ chunk over UDP: the reply must fit one datagram. */
@@ -61,6 +66,7 @@ struct client_cfg {
 	uint32_t		 flavor;	/* RPCAUTH_FLAVOR by default */
 	enum rpcauth_service	 service;	/* integrity by default */
 	const char		*mech;		/* "krb5" by default */
+	int			 allow_ntlm;	/* NTLM inside SPNEGO */
 };
 
 struct command {
@@ -77,13 +83,15 @@ static void	usage_error(const char *, ...)
 static void
 fail(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, PROG ": ");
+	termsafe_puts(stderr, msg);	/* may quote the server */
 	fputc('\n', stderr);
 }
 
@@ -221,7 +229,8 @@ cmd_echo(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	if ((res = demofs_echo_1(&arg, clnt)) == NULL)
 		return rpc_fail(clnt, "echo");
 	if (res->demo_data_len > 0)	/* XDR leaves val NULL for 0 bytes */
-		fwrite(res->demo_data_val, 1, res->demo_data_len, stdout);
+		termsafe_write(stdout, res->demo_data_val,
+		    res->demo_data_len);
 	putchar('\n');
 	xdr_free((xdrproc_t)xdr_demo_data, (char *)res);
 	return 0;
@@ -282,9 +291,14 @@ cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if (rpcauth_auth_info(clnt->cl_auth, &info) != 0)
 		return rpc_fail(clnt, "info");
-	printf("client=%s server=%s mech=%s service=%s flavor=%u window=%u "
-	    "mutual=%s expires_in=%lds\n", info.client_principal,
-	    info.server_principal, info.mech, service_text(info.service),
+	printf("client=");
+	termsafe_puts(stdout, info.client_principal);
+	printf(" server=");
+	termsafe_puts(stdout, info.server_principal);
+	printf(" mech=");
+	termsafe_puts(stdout, info.mech);
+	printf(" service=%s flavor=%u window=%u "
+	    "mutual=%s expires_in=%lds\n", service_text(info.service),
 	    info.flavor, info.window, info.mutual ? "yes" : "no",
 	    info.expiry != 0 ? (long)(info.expiry - time(NULL)) : -1L);
 	return 0;
@@ -299,8 +313,11 @@ cmd_whoami(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if ((res = demofs_whoami_1(NULL, clnt)) == NULL)
 		return rpc_fail(clnt, "whoami");
-	printf("principal=%s mech=%s service=%s", res->principal, res->mech,
-	    service_text(res->service));
+	printf("principal=");
+	termsafe_puts(stdout, res->principal);
+	printf(" mech=");
+	termsafe_puts(stdout, res->mech);
+	printf(" service=%s", service_text(res->service));
 	if (res->uid == 0xFFFFFFFFu)
 		printf(" uid=none\n");
 	else
@@ -347,7 +364,9 @@ cmd_lookup(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		    status_text(res->status) : "unknown status");
 		goto out;
 	}
-	printf("path=%s ", res->demo_lookup_res_u.ok.path);
+	printf("path=");
+	termsafe_puts(stdout, res->demo_lookup_res_u.ok.path);
+	putchar(' ');
 	print_attr(&res->demo_lookup_res_u.ok.attr);
 	ret = 0;
 out:
@@ -377,7 +396,8 @@ cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	demo_read_res *res;
 	demo_read_ok *ok;
 	uint64_t left = UINT64_MAX, chunk;
-	int done = 0;
+	/* File data: exact bytes into files and pipes, escaped on a screen. */
+	int done = 0, tty = isatty(STDOUT_FILENO);
 
 	memset(&arg, 0, sizeof(arg));
 	arg.path = argv[0];
@@ -399,7 +419,10 @@ cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		if (res->status != DEMO_OK)
 			return status_fail("read", argv[0], res->status);
 		ok = &res->demo_read_res_u.ok;
-		if (ok->data.demo_data_len > 0)
+		if (ok->data.demo_data_len > 0 && tty)
+			termsafe_write(stdout, ok->data.demo_data_val,
+			    ok->data.demo_data_len);
+		else if (ok->data.demo_data_len > 0)
 			fwrite(ok->data.demo_data_val, 1,
 			    ok->data.demo_data_len, stdout);
 		done = ok->eof || ok->data.demo_data_len == 0;
@@ -445,8 +468,10 @@ cmd_ls(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 		status_fail("ls", argv[0], res->status);
 		goto out;
 	}
-	for (e = res->demo_readdir_res_u.entries; e != NULL; e = e->next)
-		printf("%s %s\n", e->name, ftype_text(e->type));
+	for (e = res->demo_readdir_res_u.entries; e != NULL; e = e->next) {
+		termsafe_puts(stdout, e->name);
+		printf(" %s\n", ftype_text(e->type));
+	}
 	ret = 0;
 out:
 	xdr_free((xdrproc_t)xdr_demo_readdir_res, (char *)res);
@@ -478,6 +503,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		{ "flavor",	required_argument, NULL, 'f' },
 		{ "service",	required_argument, NULL, 's' },
 		{ "mech",	required_argument, NULL, 'm' },
+		{ "allow-ntlm",	no_argument,	   NULL, 'N' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -539,6 +565,9 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 				usage_error("--mech: '%s' is not krb5, spnego "
 				    "or ntlm", optarg);
 			cfg->mech = optarg;
+			break;
+		case 'N':
+			cfg->allow_ntlm = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
@@ -657,6 +686,7 @@ main(int argc, char *argv[])
 		co.service = cfg.service;
 		co.mech = cfg.mech;
 		co.flavor = cfg.flavor;
+		co.allow_ntlm = cfg.allow_ntlm;
 		if (rpcauth_client_create(clnt, cfg.principal, &co, &err) ==
 		    NULL) {
 			fail("%s", err.msg);

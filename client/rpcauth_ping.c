@@ -1,7 +1,7 @@
 /* client/rpcauth_ping.c - rpcauth-ping: like rpcinfo -T, for security */
 /*
- * rpcauth-ping [--udp] [--port P] [--mech M] [--service S] [--flavor N]
- *     [--timeout MS] HOST PROG VERS SERVICE@HOST
+ * rpcauth-ping [--udp] [--port P] [--mech M] [--allow-ntlm] [--service S]
+ *     [--flavor N] [--timeout MS] HOST PROG VERS SERVICE@HOST
  *
  * Performs the handshake and one NULL call, then prints what was
  * established: mechanism, service, client and server principals, context
@@ -27,9 +27,11 @@
 #include <rpc/rpc.h>
 
 #include "rpcauth/rpcauth.h"
+#include "termsafe.h"
 
 #define PROG	"rpcauth-ping"
-#define USAGE	"usage: " PROG " [--udp] [--port P] [--mech krb5|spnego|ntlm|OID] " \
+#define USAGE	"usage: " PROG " [--udp] [--port P] " \
+	"[--mech krb5|spnego|ntlm|OID] [--allow-ntlm] " \
 	"[--service none|integrity|privacy] [--flavor N] [--timeout MS] " \
 	"HOST PROG VERS SERVICE@HOST"
 
@@ -40,6 +42,15 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* pre, then text with control characters escaped, then post. */
+static void
+say(FILE *f, const char *pre, const char *text, const char *post)
+{
+	fputs(pre, f);
+	termsafe_puts(f, text);
+	fputs(post, f);
 }
 
 static void
@@ -133,6 +144,7 @@ main(int argc, char **argv)
 		{ "udp", no_argument, NULL, 'u' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "mech", required_argument, NULL, 'm' },
+		{ "allow-ntlm", no_argument, NULL, 'N' },
 		{ "service", required_argument, NULL, 's' },
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -164,6 +176,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			co.mech = optarg;
+			break;
+		case 'N':
+			co.allow_ntlm = 1;
 			break;
 		case 's':
 			if (strcmp(optarg, "none") == 0)
@@ -201,15 +216,17 @@ main(int argc, char **argv)
 	if (strchr(argv[optind + 3], '@') == NULL)
 		usage("SERVICE@HOST: a host-based service name, e.g. nfs@server");
 
+	/* Messages and names may quote the server or the KDC: escaped. */
 	if ((cl = make_client(argv[optind], prog, vers, udp, port, why,
 	    sizeof(why))) == NULL) {
-		fprintf(stderr, PROG ": %s\n", why);
+		say(stderr, PROG ": ", why, "\n");
 		goto out;
 	}
 	t0 = now_s();
 	if ((auth = rpcauth_client_create(cl, argv[optind + 3], &co, &err)) ==
 	    NULL) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		say(stderr, PROG ": ", err.msg, strstr(err.msg, "allow_ntlm") !=
+		    NULL ? " (rpcauth-ping --allow-ntlm)\n" : "\n");
 		goto out;
 	}
 	t1 = now_s();
@@ -219,18 +236,20 @@ main(int argc, char **argv)
 	if (stat != RPC_SUCCESS) {
 		const char *a = rpcauth_auth_error(auth);
 
-		fprintf(stderr, PROG ": NULL call: %s%s%s\n", clnt_sperrno(stat),
-		    a != NULL ? ": " : "", a != NULL ? a : "");
+		fprintf(stderr, PROG ": NULL call: %s", clnt_sperrno(stat));
+		say(stderr, a != NULL ? ": " : "", a, "\n");
 		goto out;
 	}
 	(void)rpcauth_auth_info(auth, &info);
-	printf("server:     %s (%s %s, program %#lx version %lu)\n",
-	    info.server_principal, argv[optind], udp ? "udp" : "tcp", prog,
-	    vers);
-	printf("client:     %s\n", info.client_principal);
-	printf("mechanism:  %s%s\n", info.mech,
-	    info.mutual ? " (mutual authentication)" : " (server proved "
-	    "itself by the MIC over the sequence window)");
+	say(stdout, "server:     ", info.server_principal, " ");
+	printf("(%s %s, program %#lx version %lu)\n", argv[optind],
+	    udp ? "udp" : "tcp", prog, vers);
+	say(stdout, "client:     ", info.client_principal, "\n");
+	say(stdout, "mechanism:  ", info.mech, "");
+	/* NTLM proves no server identity (docs/SECURITY.md section 4). */
+	printf("%s\n", info.mutual ? " (mutual authentication)" : " (no mutual "
+	    "authentication: the server proved only that it holds the "
+	    "session key, by the MIC over the sequence window)");
 	printf("service:    %s\n", service_name(info.service));
 	printf("flavor:     %u, window %u\n", info.flavor, info.window);
 	if (info.expiry != 0)

@@ -9,22 +9,37 @@
  * a missing file or a TGT within a minute of its end means no copy (MIT
  * then reports the real problem or refreshes from the client keytab),
  * and tickets MIT fetches into the copy are written to the file too.
+ *
+ * It must never change who the client is (docs/SECURITY.md, 3).  MIT's
+ * default credential honours a per-thread name (gss_krb5_ccache_name),
+ * collections (DIR, KEYRING, KCM), ~/.k5identity and ccselect plugins,
+ * and the client keytab; so the copy is used only where MIT's own choice
+ * provably lands on the same ticket: the process default is a FILE
+ * ccache, no ~/.k5identity and no ccselect plugin can pick another
+ * principal, and MIT itself, asked for a credential of the copy's
+ * principal through the calling thread's ccache name, finds a ticket of
+ * that principal that ends when the copy's TGT ends.  Anything else:
+ * NULL, and the caller uses MIT's default credential as it is.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
+#include <profile.h>
 #include <openssl/crypto.h>
 
 #include "ccmirror.h"
+#include "mech.h"
 #include "trace.h"
 
 /* A TGT this close to its end is left to MIT's own path. */
@@ -37,6 +52,7 @@ struct ccmirror {
 	size_t		 ncreds;	/* in mem that the file has too */
 	krb5_ccache	 mem;
 	gss_cred_id_t	 cred;
+	gss_name_t	 name;		/* the copy's principal */
 	unsigned	 refs;		/* the table's own included */
 };
 
@@ -47,7 +63,8 @@ static struct ccmirror *cur;	/* under lock */
 static int
 enabled(void)
 {
-	const char *v = getenv("RPCAUTH_CCACHE_MIRROR");
+	/* Not from the environment of a setuid caller's user. */
+	const char *v = secure_getenv("RPCAUTH_CCACHE_MIRROR");
 
 	return v == NULL || strcmp(v, "0") != 0;
 }
@@ -72,6 +89,8 @@ mirror_free(struct ccmirror *m)
 		return;
 	if (m->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &m->cred);
+	if (m->name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &m->name);
 	if (m->mem != NULL)
 		(void)krb5_cc_destroy(kctx, m->mem);	/* frees the keys */
 	free(m->path);
@@ -183,6 +202,7 @@ mirror_make(char *path, const struct stat *st)
 	path = NULL;
 	m->st = *st;
 	m->cred = GSS_C_NO_CREDENTIAL;
+	m->name = GSS_C_NO_NAME;
 	if (strlen(m->path) + 6 > sizeof(name))
 		goto fail;
 	memcpy(name, "FILE:", 5);
@@ -196,6 +216,9 @@ mirror_make(char *path, const struct stat *st)
 	m->tgt_end = tgt_end(m->mem, client);
 	m->ncreds = count_creds(m->mem);
 	maj = gss_krb5_import_cred(&min, m->mem, NULL, NULL, &m->cred);
+	if (GSS_ERROR(maj))
+		goto fail;
+	maj = gss_inquire_cred(&min, m->cred, &m->name, NULL, NULL, NULL);
 	if (GSS_ERROR(maj))
 		goto fail;
 	m->refs = 1;
@@ -212,12 +235,91 @@ out:
 	return m;
 }
 
+/*
+ * Whether ~/.k5identity may exist: MIT's k5identity ccselect module reads
+ * $HOME/.k5identity (HOME unless setuid, else the passwd entry) and may
+ * pick another principal for a target.  Both places are checked.
+ */
+static int
+k5identity_possible(void)
+{
+	struct passwd pw, *pwp = NULL;
+	const char *home = secure_getenv("HOME");
+	char path[4200], buf[4096];
+
+	if (home != NULL && snprintf(path, sizeof(path), "%s/.k5identity",
+	    home) < (int)sizeof(path) && access(path, F_OK) == 0)
+		return 1;
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &pwp) != 0 ||
+	    pwp == NULL)
+		return home == NULL;	/* no home known: cannot tell */
+	return snprintf(path, sizeof(path), "%s/.k5identity",
+	    pwp->pw_dir) >= (int)sizeof(path) || access(path, F_OK) == 0;
+}
+
+/* A ccselect plugin module in krb5.conf can pick any ccache; under lock. */
+static int
+ccselect_plugins_locked(void)
+{
+	static const char *const names[] = { "plugins", "ccselect",
+	    "module", NULL };
+	profile_t prof = NULL;
+	char **vals = NULL;
+	int found;
+
+	if (krb5_get_profile(kctx, &prof) != 0)
+		return 1;
+	found = profile_get_values(prof, names, &vals) == 0 &&
+	    vals != NULL && vals[0] != NULL;
+	if (vals != NULL)
+		profile_free_list(vals);
+	profile_release(prof);
+	return found;
+}
+
+/*
+ * Ask MIT itself: a credential for the copy's principal through the
+ * calling thread's ccache name (or the process default when the thread
+ * has none), without the copy.  MIT compares the principal of that
+ * ccache (a DIR or KEYRING collection's primary, bob's FILE ...) and
+ * reports when its TGT ends; both must be the copy's.
+ * gss_krb5_ccache_name(..., &old) would tell the thread's name, but it
+ * frees the old name MIT handed the application on its own last call,
+ * and returns the process default when the thread has none: not usable.
+ */
+static int
+mit_agrees(const struct ccmirror *m)
+{
+	gss_OID_set_desc mechs = { 1, (gss_OID)mech_by_name("krb5") };
+	gss_cred_id_t c = GSS_C_NO_CREDENTIAL;
+	OM_uint32 maj, min, life = 0;
+	time_t now;
+	int ok = 0;
+
+	maj = gss_acquire_cred(&min, m->name, GSS_C_INDEFINITE, &mechs,
+	    GSS_C_INITIATE, &c, NULL, NULL);
+	if (GSS_ERROR(maj))
+		goto out;
+	now = time(NULL);
+	maj = gss_inquire_cred(&min, c, NULL, &life, NULL, NULL);
+	/* Indefinite: no ticket there, MIT would fetch one (client keytab). */
+	if (GSS_ERROR(maj) || life == 0 || life == GSS_C_INDEFINITE)
+		goto out;
+	ok = (time_t)(now + life) >= m->tgt_end - 1 &&
+	    (time_t)(now + life) <= m->tgt_end + 1;
+out:
+	if (c != GSS_C_NO_CREDENTIAL)
+		(void)gss_release_cred(&min, &c);
+	return ok;
+}
+
 struct ccmirror *
 ccmirror_get(void)
 {
 	struct ccmirror *m = NULL;
 	struct stat st;
 	char *path = NULL;
+	const char *why = NULL;
 	int made = 0;
 	long left = 0;
 
@@ -230,6 +332,11 @@ ccmirror_get(void)
 	}
 	if ((path = default_file_path()) == NULL || stat(path, &st) != 0)
 		goto drop;
+	if (ccselect_plugins_locked() || k5identity_possible()) {
+		why = "a ccselect plugin or ~/.k5identity may choose the "
+		    "principal";
+		goto out;
+	}
 	if (cur == NULL || strcmp(cur->path, path) != 0 ||
 	    !same_file(&cur->st, &st)) {
 		unref_locked(cur);
@@ -253,6 +360,15 @@ out:
 	free(path);
 	if (made)
 		TRACE("client: default FILE ccache copied to memory");
+	/* Outside the lock: MIT reads the ccache the thread would use. */
+	if (m != NULL && !mit_agrees(m)) {
+		why = "this thread's ccache (gss_krb5_ccache_name) holds "
+		    "another ticket";
+		ccmirror_put(m);
+		m = NULL;
+	}
+	if (why != NULL)
+		TRACE("client: memory copy of the ccache not used: %s", why);
 	if (m != NULL)
 		TRACE("client: default credentials from the memory copy (TGT "
 		    "valid %ld s more)", left);

@@ -12,7 +12,10 @@ struct ccmirror;
  * least another minute; NULL otherwise (then use the default credential,
  * as before).  The copy is remade when the file changes (kinit, kdestroy,
  * renewal), so it never serves tickets the file no longer has.
- * RPCAUTH_CCACHE_MIRROR=0 in the environment turns it off.
+ * RPCAUTH_CCACHE_MIRROR=0 in the environment turns it off.  NULL too
+ * wherever MIT's default credential, for the calling thread, might not be
+ * that very ticket (per-thread ccache name, ~/.k5identity, ccselect
+ * plugins): the copy never changes the client's identity.
  */
 struct ccmirror	*ccmirror_get(void);
 gss_cred_id_t	 ccmirror_cred(const struct ccmirror *m);

@@ -40,13 +40,9 @@ get_be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/*
- * Write the credential and the header MIC (RFC 2203 5.3.1).  Returns 0,
- * -1 with st->lasterr set, or 1 when GSS says the context has expired
- * (the caller makes a new one and writes again).
- */
-static int
-marshal_once(struct clnt_state *st, XDR *xdrs)
+int
+clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
+    struct rpcauth_err *err)
 {
 	struct rpcauth_cred cred;
 	struct secctx_status sst;
@@ -62,36 +58,36 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	cred.service = st->service;
 	cred.handle = st->handle;
 	cred.handle_len = st->handle_len;
-	cred.gss_proc = st->mode == CLNT_MODE_DESTROY ? RPCAUTH_GSS_DESTROY :
-	    RPCAUTH_GSS_DATA;
+	cred.gss_proc = gss_proc;
 	/*
 	 * The handshake's verifier is MIC(be32(seq_window)), and the reply
 	 * to the call with seq S is verified as MIC(be32(S)) (its void
 	 * integrity body too): for S == window, a MIC this server sent in
 	 * clear during the handshake would pass as the reply, so an on-path
 	 * attacker could answer that call himself.  That number is never
-	 * used; RFC 2203 5.3.3.1 lets a client skip numbers and every
-	 * server's window tolerates the gap (docs/SECURITY.md, 1).
+	 * used, by DATA, DESTROY or a retiring DESTROY; RFC 2203 5.3.3.1
+	 * lets a client skip numbers and every server's window tolerates
+	 * the gap (docs/SECURITY.md, 1).
 	 */
 	if (st->seq_next == st->window)
 		st->seq_next++;
 	if (st->seq_next > RPCAUTH_MAXSEQ)
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+		return rpcauth_err_set(err, RPCAUTH_E_PROTO,
 		    "sequence numbers exhausted (MAXSEQ reached)");
 	cred.seq = st->seq_cur = st->seq_next++;
 	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0)
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
+		return rpcauth_err_set(err, RPCAUTH_E_PROTO,
 		    "credential does not fit in 400 bytes");
 	oa.oa_flavor = (enum_t)st->flavor;
 	oa.oa_base = (caddr_t)st->credbuf;
 	oa.oa_length = (u_int)len;
 	if (!xdr_opaque_auth(xdrs, &oa))
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		return rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot encode the credential");
 	pos = XDR_GETPOS(xdrs);
 	if (!XDR_SETPOS(xdrs, 0) || (hdr = (caddr_t)XDR_INLINE(xdrs,
 	    (int)pos)) == NULL || pos < 24)
-		return rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		return rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot reach the encoded call header");
 	/* The application may have changed them (CLSET_PROG, CLSET_VERS):
 	 * a new context is made for what it calls now. */
@@ -101,20 +97,28 @@ marshal_once(struct clnt_state *st, XDR *xdrs)
 	    &sst) != 0) {
 		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
 			return 1;
-		gsserr_set(&st->lasterr, "cannot make the header checksum",
+		gsserr_set(err, "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
 	oa.oa_base = (caddr_t)mic;
 	oa.oa_length = (u_int)miclen;
 	if (!xdr_opaque_auth(xdrs, &oa)) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_SYSTEM,
+		rpcauth_err_set(err, RPCAUTH_E_SYSTEM,
 		    "cannot encode the verifier");
 		goto out;
 	}
 	ret = 0;
 out:
 	return ret;
+}
+
+/* The application's call (DATA) or auth_destroy's DESTROY. */
+static int
+marshal_once(struct clnt_state *st, XDR *xdrs)
+{
+	return clnt_cred_write(st, xdrs, st->mode == CLNT_MODE_DESTROY ?
+	    RPCAUTH_GSS_DESTROY : RPCAUTH_GSS_DATA, &st->lasterr);
 }
 
 /*
@@ -207,7 +211,7 @@ cl_validate(AUTH *a, struct opaque_auth *v)
 		return FALSE;
 	}
 	/*
-	 * Defence in depth behind the skipped seq (marshal_once): the
+	 * Defence in depth behind the skipped seq (clnt_cred_write): the
 	 * handshake's MIC(seq_window) is never a reply verifier.  A real
 	 * server's later MIC differs (each token carries its own sequence
 	 * number), so only a replay is refused.
@@ -396,6 +400,8 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	st->max_body = opts->max_body != 0 ? opts->max_body :
 	    64u * 1024 * 1024;
 	st->renew_before_s = opts->renew_before_s;
+	clnt_renew_init(st);
+	st->allow_ntlm = opts->allow_ntlm != 0;
 	st->req_mech = mech_by_name(mname);
 	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "
@@ -491,23 +497,28 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
+	/*
+	 * A renewal in another thread's call replaces the context and frees
+	 * these strings (clnt_install, under the same lock): everything that
+	 * describes the context is copied out before the lock is let go.
+	 */
 	pthread_mutex_lock(&st->sc.lock);
 	clnt_names_keep(st, st->sc.gctx);	/* unless exported already */
 	if (st->client_principal == NULL)
 		st->client_principal = clnt_name_string(st->client_name);
 	if (st->server_principal == NULL)
 		st->server_principal = clnt_name_string(st->server_name);
-	pthread_mutex_unlock(&st->sc.lock);
 	snprintf(out->client_principal, sizeof(out->client_principal), "%s",
 	    st->client_principal != NULL ? st->client_principal : "");
 	snprintf(out->server_principal, sizeof(out->server_principal), "%s",
 	    st->server_principal != NULL ? st->server_principal : "");
 	snprintf(out->mech, sizeof(out->mech), "%s", mech_name(st->mech));
-	out->service = st->service;
-	out->flavor = st->flavor;
 	out->window = st->window;
 	out->expiry = st->expiry;
 	out->mutual = st->mutual;
 	out->contexts = st->contexts;
+	pthread_mutex_unlock(&st->sc.lock);
+	out->service = st->service;	/* fixed at creation */
+	out->flavor = st->flavor;
 	return 0;
 }

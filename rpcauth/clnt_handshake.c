@@ -265,17 +265,43 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 		    "the security context: %s", what, text);
 }
 
-/* Credentials from the options' ccache or keytab, fresh for each handshake. */
+/*
+ * SPNEGO initiates with what it has credentials for, NTLM included when
+ * Kerberos credentials are missing; NTLM does not authenticate the
+ * server (docs/SECURITY.md section 4), so it is negotiable only when the
+ * caller opted in, as the server's NTLM is.
+ */
+static int
+restrict_spnego(struct clnt_state *st, struct rpcauth_err *err)
+{
+	gss_OID_desc el[3];
+	gss_OID_set_desc neg;
+	OM_uint32 maj, min;
+
+	mech_set_oids(st->allow_ntlm ? MECH_KRB5 | MECH_NTLM : MECH_KRB5,
+	    &neg, el);
+	maj = gss_set_neg_mechs(&min, st->cred, &neg);
+	if (GSS_ERROR(maj))
+		return gsserr_set(err, "cannot restrict what SPNEGO may "
+		    "negotiate", maj, min, st->req_mech);
+	return 0;
+}
+
+/*
+ * Credentials from the options' ccache or keytab, fresh for each
+ * handshake; for SPNEGO also the default ones, to restrict them.
+ */
 static int
 acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 {
 	gss_key_value_element_desc el[2];
 	gss_key_value_set_desc store = { 0, el };
 	gss_OID_set_desc mechs = { 1, st->req_mech };
+	int spnego = strcmp(mech_name(st->req_mech), "spnego") == 0;
 	OM_uint32 maj, min;
 	char what[1200];
 
-	if (st->ccache == NULL && st->client_keytab == NULL)
+	if (st->ccache == NULL && st->client_keytab == NULL && !spnego)
 		return 0;	/* the default ccache, or KRB5_CLIENT_KTNAME */
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
@@ -288,13 +314,15 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 		el[store.count++].value = st->client_keytab;
 	}
 	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
-	    &mechs, GSS_C_INITIATE, &store, &st->cred, NULL, NULL);
+	    &mechs, GSS_C_INITIATE, store.count > 0 ? &store : NULL,
+	    &st->cred, NULL, NULL);
 	if (!GSS_ERROR(maj))
-		return 0;
+		return spnego ? restrict_spnego(st, err) : 0;
 	snprintf(what, sizeof(what), "cannot get client credentials (ccache "
-	    "%s, client keytab %s)", st->ccache != NULL ? st->ccache :
+	    "%s, client keytab %s)%s", st->ccache != NULL ? st->ccache :
 	    "default", st->client_keytab != NULL ? st->client_keytab :
-	    "default");
+	    "default", spnego && !st->allow_ntlm ? "; SPNEGO uses Kerberos "
+	    "only unless NTLM is allowed (allow_ntlm)" : "");
 	return gsserr_set(err, what, maj, min, st->req_mech);
 }
 
@@ -307,6 +335,25 @@ clnt_ctx_clear(struct clnt_ctx *c)
 		(void)gss_delete_sec_context(&min, &c->gctx, GSS_C_NO_BUFFER);
 	OPENSSL_cleanse(c, sizeof(*c));
 	c->gctx = GSS_C_NO_CONTEXT;
+}
+
+/*
+ * SPNEGO that fails before its first token, with NTLM not allowed, most
+ * likely found no Kerberos credentials: say so, and how to opt in.
+ */
+static void
+spnego_hint(struct clnt_state *st, int rounds, struct rpcauth_err *err)
+{
+	char *was;
+
+	if (rounds != 1 || st->allow_ntlm || err->msg == NULL ||
+	    strcmp(mech_name(st->req_mech), "spnego") != 0 ||
+	    (was = strdup(err->msg)) == NULL)
+		return;
+	rpcauth_err_set(err, err->code, "%s; SPNEGO negotiates Kerberos only "
+	    "unless NTLM is allowed (allow_ntlm, which does not authenticate "
+	    "the server): run kinit, or allow NTLM", was);
+	free(was);
 }
 
 /* Send one token, read the server's answer into *res. */
@@ -345,7 +392,11 @@ hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
 	struct clnt_ctx *c = hs->ctx;
 
 	c->mech = mech_by_name(mech_name(actual));
-	c->mutual = (flags & GSS_C_MUTUAL_FLAG) != 0;
+	/* gss-ntlmssp sets the flag, but NTLM proves only that the server
+	 * knows the session key (docs/SECURITY.md section 4): mutual means
+	 * Kerberos, direct or through SPNEGO. */
+	c->mutual = (flags & GSS_C_MUTUAL_FLAG) != 0 &&
+	    mech_has_mutual(actual);
 	if (!c->mutual && mech_has_mutual(actual))
 		return rpcauth_err_set(err, RPCAUTH_E_AUTH, "%s: server "
 		    "failed mutual authentication (the mechanism did not "
@@ -431,6 +482,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 		if (GSS_ERROR(maj)) {
 			gsserr_set(err, what, maj, min, actual != GSS_C_NO_OID ?
 			    actual : st->req_mech);
+			spnego_hint(st, rounds, err);
 			goto out;
 		}
 		if (tok.length == 0) {

@@ -60,7 +60,7 @@ struct clnt_state {
 	enum clnt_mode	 mode;
 	uint8_t		 handle[INIT_MAX_HANDLE];
 	size_t		 handle_len;
-	uint32_t	 window;
+	uint32_t	 window;	/* written under sc.lock (auth_info) */
 	uint32_t	 seq_next;
 	uint32_t	 seq_cur;	/* seq of the call in flight */
 	/* The current context's INIT verifier, MIC(seq_window): no later
@@ -70,13 +70,17 @@ struct clnt_state {
 	time_t		 expiry;	/* 0: no end */
 	time_t		 renew_at;	/* renew early from; 0: never */
 	int		 renew_before_s;	/* option; -1: at the end */
+	int		 allow_ntlm;	/* option: NTLM inside SPNEGO */
 	int		 mutual;
 	int		 timeout_ms;
 	size_t		 max_body;
 	char		*target_str;
 	/* Names of the current context, taken from it when first asked for
 	 * (rpcauth_auth_info) or just before its export (clnt_names_keep),
-	 * whichever comes first; strings made on demand.  Under sc.lock.
+	 * whichever comes first; strings made on demand.  Under sc.lock,
+	 * which rpcauth_auth_info holds while it copies them out: a renewal
+	 * frees them (clnt_install), and mech, window, expiry, mutual and
+	 * contexts change there under the same lock.
 	 * MIT makes a krb5 context for each name call: not for nothing. */
 	gss_name_t	 client_name, server_name;
 	char		*client_principal;
@@ -89,6 +93,10 @@ struct clnt_state {
 	int		 unconfirmed;	/* ditto, not yet verified */
 	long long	 blocked_until_ms;	/* monotonic */
 	long long	 backoff_ms;
+	/* Token bucket of renewals for rejections, over time whatever the
+	 * calls in between (docs/SECURITY.md section 9). */
+	unsigned	 reject_tokens;
+	long long	 reject_refill_ms;	/* monotonic: last refill */
 	uint8_t		 credbuf[RPCAUTH_MAX_AUTH_BYTES];
 	struct rpcauth_err lasterr;
 };
@@ -106,6 +114,17 @@ struct clnt_ctx {
 	OM_uint32	 lifetime;	/* s, as init_sec_context said */
 	int		 mutual;
 };
+
+/* clnt_auth.c */
+
+/*
+ * Write the credential (gss_proc, the next seq of st's context) and the
+ * header MIC (RFC 2203 5.3.1) at the end of the call header in xdrs.
+ * Returns 0, -1 with *err set, or 1 when GSS says the context has expired
+ * (the caller makes a new one and writes again).
+ */
+int	clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
+	    struct rpcauth_err *err);
 
 /* clnt_handshake.c */
 
@@ -158,9 +177,20 @@ int	clnt_renew(struct clnt_state *st, enum clnt_renew_why why);
 int	clnt_refresh(struct clnt_state *st, struct rpc_msg *msg);
 /* A reply verified: the server knows this context. */
 void	clnt_renew_confirmed(struct clnt_state *st);
+/* Fill the rejection bucket (at creation). */
+void	clnt_renew_init(struct clnt_state *st);
 /* When to renew early, given the context's lifetime. */
 void	clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime);
 /* An early renewal failed but the context still works: try again soon. */
 void	clnt_renew_later(struct clnt_state *st);
+
+/* clnt_retire.c */
+
+/*
+ * Best effort: send RPCSEC_GSS_DESTROY for st's current context (about to
+ * be replaced) over `side`, waiting at most RETIRE_WAIT_MS for the reply.
+ * Changes nothing but the context's next sequence number.
+ */
+void	clnt_retire(struct clnt_state *st, CLIENT *side);
 
 #endif

@@ -7,14 +7,22 @@
  * handshake runs over a side CLIENT to the same address, transport,
  * program and version, captured when the AUTH was made.
  *
- * Forged rejections must not make the client loop.  Invariants:
+ * Rejections carry no verifier: anyone on the path can forge them.  They
+ * must not make the client loop, nor pile contexts up on the server
+ * (docs/SECURITY.md section 9).  Invariants:
  * - per call, at most one new context because of a rejection (and at
  *   most one in marshal, for expiry or MAXSEQ): a call rejected again on
  *   a context made for it fails with a final error;
  * - once a context made after a rejection is rejected too (or the
  *   handshake for it fails) before any reply verified, rejections fail at
  *   once for a back-off period (2 s, doubling up to 60 s); a verified
- *   reply ends the back-off.
+ *   reply ends the back-off;
+ * - over time, whatever happens in between (a forger can let every
+ *   resent call through, so that each call verifies on a context of its
+ *   own): at most REJECT_BURST new contexts for rejections at once, then
+ *   one per REJECT_REFILL_MS (a token bucket per AUTH); without a token
+ *   a rejected call fails at once;
+ * - a replaced context is DESTROYed, best effort (clnt_retire.c).
  */
 #include "config.h"
 
@@ -34,6 +42,10 @@
 
 #define BACKOFF_FIRST_MS	2000
 #define BACKOFF_MAX_MS		60000
+/* Enough for a server restart or two, and a few evictions from a full
+ * context cache, per minute; a forger gets no more. */
+#define REJECT_BURST		3
+#define REJECT_REFILL_MS	20000
 /* Default early renewal: a quarter of the lifetime, at most 5 minutes. */
 #define MARGIN_MAX_S		300
 /* After a failed early renewal, the old context is used this much longer
@@ -226,30 +238,31 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	gss_ctx_id_t old;
 	OM_uint32 min;
 
-	/* Swap under the context's lock: nobody may use a deleted context. */
+	/* Swap under the context's lock: nobody may use a deleted context;
+	 * what rpcauth_auth_info reports changes under it too. */
 	pthread_mutex_lock(&st->sc.lock);
 	old = st->sc.gctx;
 	st->sc.gctx = c->gctx;
 	st->sc.mech = c->mech;
 	clnt_names_drop(st);	/* the old context's */
-	pthread_mutex_unlock(&st->sc.lock);
-	c->gctx = GSS_C_NO_CONTEXT;
-	if (old != GSS_C_NO_CONTEXT)
-		(void)gss_delete_sec_context(&min, &old, GSS_C_NO_BUFFER);
 	st->mech = c->mech;
-	OPENSSL_cleanse(st->handle, sizeof(st->handle));
-	memcpy(st->handle, c->handle, c->handle_len);
-	st->handle_len = c->handle_len;
 	st->window = c->window;
 	OPENSSL_cleanse(st->init_verf, sizeof(st->init_verf));
 	memcpy(st->init_verf, c->init_verf, c->init_verf_len);
 	st->init_verf_len = c->init_verf_len;
 	st->expiry = c->expiry;
 	st->mutual = c->mutual;
-	/* RFC 2203 5.3.3.1: a new context starts its own sequence (and
-	 * marshal_once skips the number equal to the window). */
-	st->seq_next = 0;
 	st->contexts++;
+	pthread_mutex_unlock(&st->sc.lock);
+	c->gctx = GSS_C_NO_CONTEXT;
+	if (old != GSS_C_NO_CONTEXT)
+		(void)gss_delete_sec_context(&min, &old, GSS_C_NO_BUFFER);
+	OPENSSL_cleanse(st->handle, sizeof(st->handle));
+	memcpy(st->handle, c->handle, c->handle_len);
+	st->handle_len = c->handle_len;
+	/* RFC 2203 5.3.3.1: a new context starts its own sequence (and
+	 * clnt_cred_write skips the number equal to the window). */
+	st->seq_next = 0;
 	st->mode = CLNT_MODE_DATA;
 	clnt_renew_schedule(st, c->lifetime);
 	clnt_ctx_clear(c);
@@ -279,6 +292,9 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 		goto out;
 	if (clnt_handshake(st, side, &c, &err) != 0)
 		goto out;
+	/* The old context's last token; GSS says it has none left. */
+	if (why != RENEW_GSS_EXPIRED)
+		clnt_retire(st, side);
 	clnt_install(st, &c);
 	/* Same ticket, same end: trying early again would only repeat this. */
 	if (why == RENEW_EXPIRING && st->expiry <= old_expiry) {
@@ -316,6 +332,36 @@ backoff_start(struct clnt_state *st, long long now)
 }
 
 void
+clnt_renew_init(struct clnt_state *st)
+{
+	st->reject_tokens = REJECT_BURST;
+	st->reject_refill_ms = now_ms();
+}
+
+/* 0 and one token taken, or -1 with *wait_ms until the next one. */
+static int
+bucket_take(struct clnt_state *st, long long now, long long *wait_ms)
+{
+	long long n = (now - st->reject_refill_ms) / REJECT_REFILL_MS;
+
+	if (n > 0) {
+		if (st->reject_tokens + n >= REJECT_BURST) {
+			st->reject_tokens = REJECT_BURST;
+			st->reject_refill_ms = now;
+		} else {
+			st->reject_tokens += (unsigned)n;
+			st->reject_refill_ms += n * REJECT_REFILL_MS;
+		}
+	}
+	if (st->reject_tokens == 0) {
+		*wait_ms = st->reject_refill_ms + REJECT_REFILL_MS - now;
+		return -1;
+	}
+	st->reject_tokens--;
+	return 0;
+}
+
+void
 clnt_renew_confirmed(struct clnt_state *st)
 {
 	st->unconfirmed = 0;
@@ -327,7 +373,7 @@ int
 clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 {
 	enum auth_stat why;
-	long long now = now_ms();
+	long long now = now_ms(), wait;
 
 	if (msg == NULL || st->mode != CLNT_MODE_DATA)
 		return FALSE;
@@ -371,6 +417,21 @@ clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 		    "too: the server may be losing its contexts, or someone "
 		    "is forging rejections", clnt_auth_stat_name(why),
 		    st->blocked_until_ms - now);
+		return FALSE;
+	}
+	if (bucket_take(st, now, &wait) != 0) {
+		TRACE("client: no new context for a rejection for another "
+		    "%lld ms: the %d at once and one per %d s are used up",
+		    wait, REJECT_BURST, REJECT_REFILL_MS / 1000);
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the server "
+		    "rejected the call (%s), and the server (or something on "
+		    "the path) keeps rejecting new contexts: the new contexts "
+		    "allowed for rejections (%d at once, then one per %d s) "
+		    "are used up, no new one for another %lld ms; calls that "
+		    "are rejected fail at once until then.  The server may be "
+		    "losing its contexts (restarts, a full context cache), or "
+		    "someone is forging rejections", clnt_auth_stat_name(why),
+		    REJECT_BURST, REJECT_REFILL_MS / 1000, wait);
 		return FALSE;
 	}
 	st->call_renewals++;

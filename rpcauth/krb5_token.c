@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,29 @@ struct k5ctx {
 	 * per Wrap cost more than the rest of a small token. */
 	uint8_t		 rnd[16 * K5_BLOCK];
 	size_t		 rnd_off;	/* sizeof(rnd): refill first */
+	unsigned long	 rnd_gen;	/* fork_gen when filled */
 };
+
+/*
+ * After fork() parent and child hold the same unused confounders: the
+ * same bytes would then seal two different messages under one key.  A
+ * child's pool is stale once fork_gen moved; the atfork handler is all
+ * it costs per Wrap (one load), unlike a getpid() per token.
+ */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static volatile unsigned long fork_gen;
+
+static void
+forked_child(void)
+{
+	fork_gen++;	/* the child is single-threaded here */
+}
+
+static void
+atfork_register(void)
+{
+	(void)pthread_atfork(NULL, NULL, forked_child);
+}
 
 struct k5ctx *
 k5ctx_new(int initiator, int acceptor_subkey, int32_t enctype,
@@ -60,6 +83,7 @@ k5ctx_new(int initiator, int acceptor_subkey, int32_t enctype,
 	    USAGE_INITIATOR_SIGN;
 	uint8_t subkey = acceptor_subkey ? FLAG_ACCEPTOR_SUBKEY : 0;
 
+	(void)pthread_once(&atfork_once, atfork_register);
 	if (k5_enctype_keylen(enctype) != keylen ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
@@ -194,9 +218,14 @@ k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
 static int
 confounder(struct k5ctx *c, uint8_t conf[K5_BLOCK])
 {
-	if (c->rnd_off + K5_BLOCK > sizeof(c->rnd)) {
-		if (RAND_bytes(c->rnd, sizeof(c->rnd)) != 1)
+	if (c->rnd_off + K5_BLOCK > sizeof(c->rnd) ||
+	    c->rnd_gen != fork_gen) {
+		OPENSSL_cleanse(c->rnd, sizeof(c->rnd));
+		c->rnd_gen = fork_gen;
+		if (RAND_bytes(c->rnd, sizeof(c->rnd)) != 1) {
+			c->rnd_off = sizeof(c->rnd);
 			return -1;
+		}
 		c->rnd_off = 0;
 	}
 	memcpy(conf, c->rnd + c->rnd_off, K5_BLOCK);

@@ -87,17 +87,33 @@ void	 rpcauth_set_trace(void (*cb)(const char *line, void *arg), void *arg);
 #define RPCAUTH_LOCALNAME_MAX	256
 
 /*
+ * Callers rpcauth did not authenticate (AUTH_NONE, AUTH_SYS: libtirpc
+ * accepts them by itself) that may reach a program registered with
+ * rpcauth_svc_register_prog() or rpcauth_svc_reg().  Every other flavor
+ * (AUTH_SHORT, AUTH_DES, libtirpc's own RPCSEC_GSS 6) is always refused.
+ */
+enum rpcauth_unauth {
+	RPCAUTH_UNAUTH_REFUSE = 0,	/* none: AUTH_TOOWEAK (the default) */
+	RPCAUTH_UNAUTH_NULLPROC,	/* procedure 0 only (a ping) */
+	RPCAUTH_UNAUTH_ALL		/* every procedure: each must check
+					   rpcauth_svc_caller() itself */
+};
+
+/*
  * Settings for one program and version: a minimum service (RPCAUTH_SVC_*
  * value) and, optionally, the service principal clients must authenticate
  * to ("nfs@host"; NULL: rpcauth_svc_opts.principal).  The INIT call's
  * program and version choose the acceptor credential, and a context
  * serves only programs and versions that use the same principal.
+ * `unauth` opens the program to unauthenticated callers (see above); it
+ * has an effect only on programs registered through rpcauth.
  */
 struct rpcauth_svc_policy {
 	rpcprog_t		prog;
 	rpcvers_t		vers;
 	enum rpcauth_service	min_service;
 	const char		*principal;
+	enum rpcauth_unauth	unauth;
 };
 
 struct rpcauth_caller;
@@ -152,6 +168,29 @@ void	 rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts);
  */
 int	 rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	    struct rpcauth_err *err);
+
+/*
+ * Use these in place of svc_register(3) and svc_reg(3), with the same
+ * arguments and result, for every program and version rpcauth protects.
+ * libtirpc hands AUTH_NONE and AUTH_SYS calls to a program's dispatch
+ * without asking rpcauth: a program registered with plain svc_register or
+ * svc_reg serves them, whatever min_service says.  These calls register
+ * a gate in front of `dispatch`: a call that rpcauth did not
+ * authenticate gets AUTH_TOOWEAK before `dispatch` runs or any argument
+ * is read, unless the program/version's policy (unauth) lets it in.
+ * Until rpcauth_svc_register() has succeeded, every call is refused.
+ * Either order works: rpcgen's main registers first, and
+ * rpcauth_svc_register() comes before svc_run().  A program and version
+ * keeps the first `dispatch` given here; a different one is refused, as
+ * svc_register refuses a second dispatch, and so is mixing these calls
+ * with svc_register/svc_reg for the same program and version.  Returns
+ * TRUE, or FALSE (trace with RPCAUTH_TRACE for why).
+ */
+bool_t	 rpcauth_svc_register_prog(SVCXPRT *xprt, u_long prog, u_long vers,
+	    void (*dispatch)(struct svc_req *, SVCXPRT *), int protocol);
+bool_t	 rpcauth_svc_reg(SVCXPRT *xprt, rpcprog_t prog, rpcvers_t vers,
+	    void (*dispatch)(struct svc_req *, SVCXPRT *),
+	    const struct netconfig *nconf);
 
 /*
  * Who is calling, filled inside a procedure by rpcauth_svc_caller().  The
@@ -209,6 +248,11 @@ struct rpcauth_client_opts {
 	 * ends; 0: a quarter of its lifetime, at most 300 s; -1: only once
 	 * it has ended. */
 	int		 renew_before_s;
+	/* mech "spnego" only: let SPNEGO negotiate NTLM (when there are no
+	 * Kerberos credentials).  0: SPNEGO negotiates Kerberos only.  NTLM
+	 * does not authenticate the server (docs/SECURITY.md section 4);
+	 * mech "ntlm" is an opt-in by itself. */
+	int		 allow_ntlm;
 };
 
 /* Fill *opts with the defaults (all zero). */
@@ -230,8 +274,11 @@ void	 rpcauth_client_opts_init(struct rpcauth_client_opts *opts);
  * dropped or ended the context); libtirpc then sends the call again.  The
  * handshake runs over a CLIENT of its own to the address, transport,
  * program and version of `clnt`.  At most one new context per call
- * answers a rejection, and rejections of a new context start a back-off,
- * so forged rejections cannot make the client loop.  A TCP connection
+ * answers a rejection, rejections of a new context start a back-off, and
+ * at most 3 new contexts answer rejections at once, then one per 20 s
+ * (docs/SECURITY.md section 9), so forged rejections cannot make the
+ * client loop; the replaced context is DESTROYed (best effort, 1 s at
+ * most).  A TCP connection
  * the server closed is not reopened: the call fails with a transport
  * error (RPC_CANTRECV); make a new CLIENT and AUTH.
  */
@@ -261,7 +308,8 @@ struct rpcauth_auth_info {
 	uint32_t	 flavor;
 	uint32_t	 window;
 	time_t		 expiry;		/* 0: no end */
-	int		 mutual;		/* the server proved its identity */
+	int		 mutual;		/* the server proved its identity:
+					   Kerberos; never NTLM */
 	uint32_t	 contexts;		/* made so far: 1 + renewals */
 };
 int	 rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out);

@@ -46,7 +46,8 @@ secctx_clear(struct secctx *sc)
 static int
 fastpath_allowed(void)
 {
-	const char *v = getenv("RPCAUTH_KRB5_FASTPATH");
+	/* Not from the environment of a setuid caller's user. */
+	const char *v = secure_getenv("RPCAUTH_KRB5_FASTPATH");
 
 	return v == NULL || strcmp(v, "0") != 0;
 }

@@ -166,6 +166,15 @@ svc_acceptor_for(uint32_t prog, uint32_t vers)
 	return p != NULL ? p->acceptor : 0;
 }
 
+enum rpcauth_unauth
+svc_unauth_for(uint32_t prog, uint32_t vers)
+{
+	const struct svc_policy *p = policy_for(prog, vers);
+
+	/* No policy: the safe default, closed. */
+	return p != NULL ? p->unauth : RPCAUTH_UNAUTH_REFUSE;
+}
+
 static enum rpcauth_service
 min_service_for(uint32_t prog, uint32_t vers)
 {

@@ -60,6 +60,7 @@ struct svc_policy {
 	uint32_t	 prog, vers;
 	enum rpcauth_service min_service;
 	size_t		 acceptor;	/* index in svc_g.acceptors */
+	enum rpcauth_unauth unauth;	/* read by the gate (svc_gate.c) */
 };
 
 struct svc_global {
@@ -94,6 +95,9 @@ enum auth_stat svc_handler(struct svc_req *rq, struct rpc_msg *msg);
 
 /* The acceptor (index in svc_g.acceptors) for a program and version. */
 size_t	svc_acceptor_for(uint32_t prog, uint32_t vers);
+
+/* Which unauthenticated callers a program and version lets in. */
+enum rpcauth_unauth svc_unauth_for(uint32_t prog, uint32_t vers);
 
 /* The private program's dispatch (svc_handshake.c). */
 void	svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt);

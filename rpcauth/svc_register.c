@@ -355,11 +355,17 @@ check_opts(const struct rpcauth_svc_opts *o, struct rpcauth_err *err)
 	if (o->npolicies > 0 && o->policies == NULL)
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 		    "npolicies is %zu but policies is NULL", o->npolicies);
-	for (i = 0; i < o->npolicies; i++)
+	for (i = 0; i < o->npolicies; i++) {
 		if (o->policies[i].min_service > RPCAUTH_SVC_PRIVACY)
 			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 			    "policy %zu: unknown minimum service %d", i,
 			    (int)o->policies[i].min_service);
+		/* An unknown value must not open anything by accident. */
+		if (o->policies[i].unauth > RPCAUTH_UNAUTH_ALL)
+			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+			    "policy %zu: unknown unauth value %d", i,
+			    (int)o->policies[i].unauth);
+	}
 	return 0;
 }
 
@@ -420,6 +426,7 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 			svc_g.policies[i].prog = (uint32_t)p->prog;
 			svc_g.policies[i].vers = (uint32_t)p->vers;
 			svc_g.policies[i].min_service = p->min_service;
+			svc_g.policies[i].unauth = p->unauth;
 		}
 		svc_g.npolicies = opts->npolicies;
 	}

@@ -2,6 +2,8 @@
 /*
  * The one place the library may write to stderr, and only when asked
  * (RPCAUTH_TRACE).  Callers pass lengths and outcomes, never secrets.
+ * RPCAUTH_TRACE is read with secure_getenv: a setuid or setgid program
+ * (AT_SECURE) takes no orders from the environment of whoever runs it.
  */
 #include "config.h"
 
@@ -23,7 +25,7 @@ static void *trace_arg;
 static void
 read_env(void)
 {
-	const char *v = getenv("RPCAUTH_TRACE");
+	const char *v = secure_getenv("RPCAUTH_TRACE");
 
 	env_on = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }

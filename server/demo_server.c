@@ -52,22 +52,6 @@
 /* The dispatch function rpcgen -m writes; demofs.h does not declare it. */
 void	demofs_prog_1(struct svc_req *, SVCXPRT *);
 
-/*
- * DEMOFS runs for rpcauth callers only: AUTH_NONE and AUTH_SYS, which
- * libtirpc accepts on its own, get AUTH_TOOWEAK before any procedure.
- */
-static void
-demo_dispatch(struct svc_req *req, SVCXPRT *xprt)
-{
-	struct rpcauth_caller who;
-
-	if (rpcauth_svc_caller(req, &who) != 0) {
-		svcerr_weakauth(xprt);
-		return;
-	}
-	demofs_prog_1(req, xprt);
-}
-
 /* Parsed command line.  Strings point into argv. */
 struct server_cfg {
 	struct in_addr		 addr;
@@ -431,10 +415,17 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	ufd = -1;
-	/* NULL netconfig: no rpcbind; dispatch ignores the netid anyway. */
-	if (!svc_reg(tcp, DEMOFS_PROG, DEMOFS_V1, demo_dispatch, NULL) ||
-	    !svc_reg(udp, DEMOFS_PROG, DEMOFS_V1, demo_dispatch, NULL)) {
-		fprintf(stderr, PROG ": svc_reg failed\n");
+	/*
+	 * NULL netconfig: no rpcbind; dispatch ignores the netid anyway.
+	 * Registered through rpcauth, DEMOFS runs for rpcauth callers only:
+	 * AUTH_NONE and AUTH_SYS, which libtirpc accepts on its own, get
+	 * AUTH_TOOWEAK from the library before any procedure.
+	 */
+	if (!rpcauth_svc_reg(tcp, DEMOFS_PROG, DEMOFS_V1, demofs_prog_1,
+	    NULL) ||
+	    !rpcauth_svc_reg(udp, DEMOFS_PROG, DEMOFS_V1, demofs_prog_1,
+	    NULL)) {
+		fprintf(stderr, PROG ": rpcauth_svc_reg failed\n");
 		goto out;
 	}
 

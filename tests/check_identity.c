@@ -195,8 +195,9 @@ id_server(int p, int ready_fd)
 {
 	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct rpcauth_svc_policy pol[2] = {
-		{ IDPROG, 1, RPCAUTH_SVC_NONE, NULL },
-		{ IDPROG, 2, RPCAUTH_SVC_NONE, "other@localhost" },
+		{ IDPROG, 1, RPCAUTH_SVC_NONE, NULL, RPCAUTH_UNAUTH_REFUSE },
+		{ IDPROG, 2, RPCAUTH_SVC_NONE, "other@localhost",
+		    RPCAUTH_UNAUTH_REFUSE },
 	};
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_svc_opts o;

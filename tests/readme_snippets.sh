@@ -21,9 +21,10 @@ awk '
 	grep -h '^#include' "$out"/block* || true
 	echo '#define DEMOFS_PROG 0x20000C0F'
 	echo '#define DEMOFS_V1 1'
-	echo 'void f1(const char *host); void f2(void); void f3(struct svc_req *rqstp);'
+	echo 'void demofs_prog_1(struct svc_req *, SVCXPRT *);'
+	echo 'void f1(const char *host); void f2(SVCXPRT *transp); void f3(struct svc_req *rqstp);'
 	echo 'void f1(const char *host) {'; grep -v '^#include' "$out/block1"; echo '}'
-	echo 'void f2(void) {'; grep -v '^#include' "$out/block2"; echo '}'
+	echo 'void f2(SVCXPRT *transp) {'; grep -v '^#include' "$out/block2"; echo '}'
 	echo 'void f3(struct svc_req *rqstp) {'; grep -v '^#include' "$out/block3"; echo '}'
 	echo 'int main(void) { return 0; }'
 } > "$out/snip.c"

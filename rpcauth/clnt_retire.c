@@ -1,0 +1,144 @@
+/* rpcauth/clnt_retire.c - DESTROY of a client context that is being replaced */
+/*
+ * A context the client replaces is still held by the server unless the
+ * server itself said it is gone, and a rejection that says so carries no
+ * verifier: anyone on the path can forge it.  Left there, replaced
+ * contexts fill the server's cache and push out other clients' contexts
+ * (docs/SECURITY.md section 9).  So the renewal sends RPCSEC_GSS_DESTROY
+ * (RFC 2203 5.4) for the old context over its side CLIENT, once the new
+ * context exists and before it is installed.
+ *
+ * Best effort and bounded: one call with a short timeout; its outcome
+ * changes nothing (a server that forgot the context answers CREDPROBLEM;
+ * nothing in the reply is trusted, so it is not verified and in
+ * particular does not count as proof that the server knows the AUTH's
+ * context).  The call has an AUTH of its own, so the application's
+ * AUTH state (its last error, the back-off) is left alone.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clnt_internal.h"
+#include "cred_xdr.h"
+#include "protect.h"
+#include "trace.h"
+
+/* Long enough for a loopback or LAN round trip, short enough that the
+ * call that needed the new context hardly notices a silent server. */
+#define RETIRE_WAIT_MS	1000
+
+struct clnt_retiring {
+	AUTH		 auth;		/* first */
+	struct clnt_state *st;
+	struct rpcauth_err err;
+};
+
+static struct clnt_retiring *
+rt_of(AUTH *a)
+{
+	return (struct clnt_retiring *)a->ah_private;
+}
+
+static void
+rt_nextverf(AUTH *a)
+{
+	(void)a;
+}
+
+static int
+rt_marshal(AUTH *a, XDR *xdrs)
+{
+	struct clnt_retiring *rt = rt_of(a);
+
+	return clnt_cred_write(rt->st, xdrs, RPCAUTH_GSS_DESTROY,
+	    &rt->err) == 0;
+}
+
+/* Nothing in the reply is used: see the top. */
+static int
+rt_validate(AUTH *a, struct opaque_auth *v)
+{
+	(void)a;
+	(void)v;
+	return TRUE;
+}
+
+static int
+rt_refresh(AUTH *a, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return FALSE;
+}
+
+static void
+rt_destroy(AUTH *a)
+{
+	(void)a;
+}
+
+/* The (empty) arguments under the context's service, as auth_destroy's. */
+static int
+rt_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+{
+	struct clnt_retiring *rt = rt_of(a);
+	struct secctx_status sst;
+
+	return protect_encode(&rt->st->sc, rt->st->service, rt->st->seq_cur,
+	    xdrs, proc, where, &sst) == PROTECT_OK;
+}
+
+static int
+rt_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+{
+	(void)a;
+	(void)xdrs;
+	(void)proc;
+	(void)where;
+	return TRUE;
+}
+
+static struct auth_ops rt_ops = {
+	rt_nextverf, rt_marshal, rt_validate, rt_refresh, rt_destroy,
+	rt_wrap, rt_unwrap
+};
+
+void
+clnt_retire(struct clnt_state *st, CLIENT *side)
+{
+	struct clnt_retiring rt;
+	struct timeval tv;
+	enum clnt_stat stat;
+	AUTH *saved = side->cl_auth;
+
+	/* Ended: the server drops it by itself (as auth_destroy does).  At
+	 * MAXSEQ no sequence number is left for the DESTROY. */
+	if (st->mode != CLNT_MODE_DATA || st->handle_len == 0 ||
+	    st->seq_next >= RPCAUTH_MAXSEQ ||
+	    (st->expiry != 0 && time(NULL) >= st->expiry))
+		return;
+	memset(&rt, 0, sizeof(rt));
+	rt.auth.ah_ops = &rt_ops;
+	rt.auth.ah_private = &rt;
+	rt.auth.ah_cred = _null_auth;
+	rt.auth.ah_verf = _null_auth;
+	rt.st = st;
+	/* Its last token: not worth the move to the fast path. */
+	pthread_mutex_lock(&st->sc.lock);
+	st->sc.accel_pending = 0;
+	pthread_mutex_unlock(&st->sc.lock);
+	tv.tv_sec = RETIRE_WAIT_MS / 1000;
+	tv.tv_usec = (RETIRE_WAIT_MS % 1000) * 1000;
+	side->cl_auth = &rt.auth;
+	stat = clnt_call(side, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, tv);
+	side->cl_auth = saved;
+	TRACE("client: DESTROY of the replaced context (seq %u): %s%s%s",
+	    (unsigned)st->seq_cur, stat == RPC_SUCCESS ? "answered" :
+	    clnt_sperrno(stat), rt.err.msg != NULL ? ": " : "",
+	    rt.err.msg != NULL ? rt.err.msg : "");
+	rpcauth_err_clear(&rt.err);
+}
