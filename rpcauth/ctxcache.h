@@ -20,7 +20,6 @@ struct svcctx {
 	char		*principal;	/* display name of the initiator */
 	gss_OID		 mech;
 	uint32_t	 prog, vers;	/* of the INIT call */
-	uint32_t	 init_service;	/* of the INIT call's credential */
 	/* Set by the server files (svc_handshake.c) before established. */
 	gss_OID		 wire_mech;	/* what the client spoke (krb5, ...) */
 	/* The local account, looked up on first use (svc_caller.c): until

@@ -334,15 +334,6 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 	}
 	need = cred->gss_proc == RPCAUTH_GSS_DATA ?
 	    min_service_for(hc.prog, hc.vers) : RPCAUTH_SVC_NONE;
-	/*
-	 * A context made for integrity or privacy serves no call at service
-	 * none: a client's integrity checksum over (seq, arguments) may
-	 * carry the bytes of a whole call header, and at service none that
-	 * MIC alone would make the call (docs/SECURITY.md section 1).
-	 */
-	if (cred->gss_proc == RPCAUTH_GSS_DATA &&
-	    c->init_service != RPCAUTH_SVC_NONE && need < RPCAUTH_SVC_INTEGRITY)
-		need = RPCAUTH_SVC_INTEGRITY;
 	/* Check, verify, record: one critical section (see the top). */
 	pthread_mutex_lock(&c->sc.lock);
 	v = seqwin_check(&c->win, cred->seq);

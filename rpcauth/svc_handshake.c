@@ -47,7 +47,6 @@ establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
 {
 	OM_uint32 maj;
 
-	c->init_service = rs->service;
 	c->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
 	    time(NULL) + (time_t)lifetime;
 	if ((maj = svc_caller_establish(c, src, actual, rs->service, why,

@@ -482,48 +482,6 @@ START_TEST(server_tolerates_sequencing)
 }
 END_TEST
 
-/*
- * A context made at integrity or privacy refuses DATA at service none
- * (a client's integrity checksum can have the bytes of a call header:
- * docs/SECURITY.md section 1); higher services and a context made at
- * none keep working.  _i: INIT at integrity (0) or privacy (1), GSS or
- * fast path (+2).
- */
-START_TEST(service_floor_from_init)
-{
-	uint32_t init = _i % 2 == 0 ? RPCAUTH_GSS_SVC_INTEGRITY :
-	    RPCAUTH_GSS_SVC_PRIVACY;
-	int fast = _i >= 2;
-	struct rawclnt rc;
-	struct built b;
-	char label[64];
-
-	snprintf(label, sizeof(label), "INIT at service %u, %s path", init,
-	    fast ? "fast" : "GSS");
-	raw_handshake(&rc, fast ? port_fast : port_gss, init);
-	rc.service = RPCAUTH_GSS_SVC_NONE;
-	build(&rc, 1, 0, &b);
-	expect(&rc, &b, AUTH_TOOWEAK, label);
-	rc.service = RPCAUTH_GSS_SVC_PRIVACY;
-	build(&rc, 2, 0, &b);
-	expect(&rc, &b, 0, label);
-	rc.service = RPCAUTH_GSS_SVC_INTEGRITY;
-	build(&rc, 3, 0, &b);
-	expect(&rc, &b, 0, label);
-	close(rc.fd);
-	secctx_clear(&rc.sc);
-	/* Made at none: none and above are served. */
-	raw_handshake(&rc, fast ? port_fast : port_gss, RPCAUTH_GSS_SVC_NONE);
-	build(&rc, 1, 0, &b);
-	expect(&rc, &b, 0, "INIT at service none");
-	rc.service = RPCAUTH_GSS_SVC_INTEGRITY;
-	build(&rc, 2, 0, &b);
-	expect(&rc, &b, 0, "INIT at service none");
-	close(rc.fd);
-	secctx_clear(&rc.sc);
-}
-END_TEST
-
 static Suite *
 gssflags_suite(void)
 {
@@ -535,7 +493,6 @@ gssflags_suite(void)
 	tcase_add_test(tc, k5tok_empty_token);
 	tcase_add_loop_test(tc, protect_empty_body, 0, 4);
 	tcase_add_loop_test(tc, server_tolerates_sequencing, 0, 6);
-	tcase_add_loop_test(tc, service_floor_from_init, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
