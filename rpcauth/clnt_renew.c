@@ -38,6 +38,7 @@
 #include <openssl/crypto.h>
 
 #include "clnt_internal.h"
+#include "mech.h"
 #include "trace.h"
 
 #define BACKOFF_FIRST_MS	2000
@@ -271,6 +272,79 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	secctx_accel_later(&st->sc);
 }
 
+/*
+ * A new context must be the same client, the same mechanism and, when the
+ * first one authenticated the server, authenticate it too.  A renewal runs
+ * with the default credential of whichever thread makes the call that
+ * needs it, at a moment anyone on the path can choose by forging a
+ * rejection; without this check a thread whose ccache names another user
+ * (gss_krb5_ccache_name, a changed KRB5CCNAME) would turn the AUTH into
+ * that user for every later call, or a SPNEGO AUTH whose Kerberos ticket
+ * is gone would fall back to NTLM (docs/SECURITY.md section 3).
+ * 0, or -1 with *err saying why.
+ */
+static int
+same_identity(struct clnt_state *st, const struct clnt_ctx *c,
+    struct rpcauth_err *err)
+{
+	gss_name_t old = GSS_C_NO_NAME, now = GSS_C_NO_NAME;
+	char *olds = NULL, *nows = NULL;
+	OM_uint32 maj, min;
+	int equal = 0, ret = -1;
+
+	pthread_mutex_lock(&st->sc.lock);
+	/* On the GSS path the names are taken on demand; the fast path's
+	 * export hook kept them before the GSS context went. */
+	clnt_names_keep(st, st->sc.gctx);
+	if (st->client_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, st->client_name, &old);
+	pthread_mutex_unlock(&st->sc.lock);
+	if (old == GSS_C_NO_NAME) {
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "the current context's "
+		    "client name cannot be read, so a new context cannot be "
+		    "shown to be the same client: make a new AUTH");
+		goto out;
+	}
+	maj = gss_inquire_context(&min, c->gctx, &now, NULL, NULL, NULL,
+	    NULL, NULL, NULL);
+	if (GSS_ERROR(maj) || GSS_ERROR(gss_compare_name(&min, old, now,
+	    &equal)) || !equal) {
+		olds = clnt_name_string(old);
+		nows = clnt_name_string(now);
+		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context would "
+		    "authenticate as %s, but this AUTH was made as %s (this "
+		    "thread's or the process's Kerberos credentials name "
+		    "another client): refusing to change identity; make a new "
+		    "AUTH for the other client, or pin one with "
+		    "rpcauth_client_opts.ccache", nows != NULL ? nows : "?",
+		    olds != NULL ? olds : "?");
+		goto out;
+	}
+	if (strcmp(mech_name(c->mech), mech_name(st->mech)) != 0) {
+		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context would "
+		    "use mechanism %s, but this AUTH's first context used %s: "
+		    "refusing to change mechanism; make a new AUTH",
+		    mech_name(c->mech), mech_name(st->mech));
+		goto out;
+	}
+	if (st->mutual && !c->mutual) {
+		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context does not "
+		    "authenticate the server, but this AUTH's first context "
+		    "did: refusing to lose mutual authentication; make a new "
+		    "AUTH");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(olds);
+	free(nows);
+	if (old != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &old);
+	if (now != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &now);
+	return ret;
+}
+
 int
 clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 {
@@ -292,6 +366,11 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 		goto out;
 	if (clnt_handshake(st, side, &c, &err) != 0)
 		goto out;
+	if (same_identity(st, &c, &err) != 0) {
+		TRACE("client: new context refused: %s", err.msg);
+		clnt_ctx_clear(&c);
+		goto out;
+	}
 	/* The old context's last token; GSS says it has none left. */
 	if (why != RENEW_GSS_EXPIRED)
 		clnt_retire(st, side);
@@ -369,6 +448,24 @@ clnt_renew_confirmed(struct clnt_state *st)
 	st->blocked_until_ms = 0;
 }
 
+/* Is v the server's MIC over the seq of the call in flight? */
+static int
+reply_verf_ok(struct clnt_state *st, const struct opaque_auth *v)
+{
+	struct secctx_status sst;
+	uint8_t be[4];
+
+	if ((uint32_t)v->oa_flavor != st->flavor || v->oa_base == NULL ||
+	    v->oa_length == 0)
+		return 0;
+	be[0] = st->seq_cur >> 24;
+	be[1] = st->seq_cur >> 16;
+	be[2] = st->seq_cur >> 8;
+	be[3] = st->seq_cur;
+	return secctx_verify_mic(&st->sc, be, sizeof(be), v->oa_base,
+	    v->oa_length, &sst) == 0;
+}
+
 int
 clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 {
@@ -382,10 +479,21 @@ clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 		if (msg->acpted_rply.ar_stat == GARBAGE_ARGS) {
 			TRACE("client: call seq %u: server answered "
 			    "GARBAGE_ARGS", (unsigned)st->seq_cur);
-			rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH, "the "
-			    "server could not decode the arguments "
-			    "(GARBAGE_ARGS): under integrity or privacy, the "
-			    "body failed the server's check");
+			/* libtirpc validates only successful replies: an
+			 * error reply is believed only if it carries the
+			 * server's MIC over this call's seq. */
+			if (reply_verf_ok(st, &msg->acpted_rply.ar_verf))
+				rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
+				    "the server could not decode the "
+				    "arguments (GARBAGE_ARGS): under integrity "
+				    "or privacy, the body failed the server's "
+				    "check");
+			else
+				rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
+				    "a GARBAGE_ARGS reply without the "
+				    "server's verifier: it was not made by the "
+				    "authenticated server (something on the "
+				    "path may be forging replies)");
 		}
 		return FALSE;
 	}

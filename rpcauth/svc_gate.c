@@ -158,11 +158,14 @@ gate_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		    "%u version %u procedure %u, not authenticated by rpcauth",
 		    (int)rq->rq_cred.oa_flavor, (unsigned)rq->rq_prog,
 		    (unsigned)rq->rq_vers, (unsigned)rq->rq_proc);
-		SVC_EVENT(xprt, (uint32_t)rq->rq_prog, (uint32_t)rq->rq_vers,
-		    RPCAUTH_SVC_EV_CALL_REJECTED, AUTH_TOOWEAK, 0, 0, NULL,
-		    "flavor %d call to procedure %u refused: the program is "
-		    "protected by rpcauth", (int)rq->rq_cred.oa_flavor,
-		    (unsigned)rq->rq_proc);
+		if (svc_log_enabled())
+			svc_log_flavor(xprt, (uint32_t)rq->rq_cred.oa_flavor,
+			    (uint32_t)rq->rq_prog, (uint32_t)rq->rq_vers,
+			    RPCAUTH_SVC_EV_CALL_REJECTED, AUTH_TOOWEAK,
+			    "flavor %d call to procedure %u refused: the "
+			    "program is protected by rpcauth",
+			    (int)rq->rq_cred.oa_flavor,
+			    (unsigned)rq->rq_proc);
 		svcerr_weakauth(xprt);
 		return;
 	}
@@ -215,11 +218,26 @@ rpcauth_svc_reg(SVCXPRT *xprt, rpcprog_t prog, rpcvers_t vers,
 	if (gate_prepare(xprt, (uint32_t)prog, (uint32_t)vers, dispatch,
 	    &added) != 0)
 		return FALSE;
-	if (!svc_reg(xprt, prog, vers, gate_dispatch, nconf)) {
-		TRACE("svc: svc_reg of program %u version %u failed",
-		    (unsigned)prog, (unsigned)vers);
+	/*
+	 * Registered without a netid (svc_register with protocol 0), then
+	 * with rpcbind by hand: libtirpc looks an earlier registration up by
+	 * program, version and netid but dispatches by program and version
+	 * only, so a netid-bound entry would let a later plain svc_reg on a
+	 * transport of another netid serve every transport ungated.  An
+	 * entry without netid matches every later lookup, and libtirpc then
+	 * refuses another routine (docs/SECURITY.md section 2).
+	 */
+	if (!svc_register(xprt, prog, vers, gate_dispatch, 0)) {
+		TRACE("svc: registration of program %u version %u failed: "
+		    "another routine serves it", (unsigned)prog,
+		    (unsigned)vers);
 		if (added)
 			gate_remove((uint32_t)prog, (uint32_t)vers);
+		return FALSE;
+	}
+	if (nconf != NULL && !rpcb_set(prog, vers, nconf, &xprt->xp_ltaddr)) {
+		TRACE("svc: rpcbind registration of program %u version %u "
+		    "failed", (unsigned)prog, (unsigned)vers);
 		return FALSE;
 	}
 	return TRUE;

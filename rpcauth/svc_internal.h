@@ -139,6 +139,10 @@ void	svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
 	    enum rpcauth_svc_event_kind kind, int auth_stat, int garbage,
 	    uint32_t major, const char *principal, const char *fmt, ...)
 	    __attribute__((format(printf, 9, 10)));
+/* The same for a call of another flavor (the dispatch gate). */
+void	svc_log_flavor(SVCXPRT *xprt, uint32_t flavor, uint32_t prog,
+	    uint32_t vers, enum rpcauth_svc_event_kind kind, int auth_stat,
+	    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 #define SVC_EVENT(...)	do { if (svc_log_enabled()) svc_log(__VA_ARGS__); } \
 	while (0)
 /* The peer of the request being served, "addr:port" ("" if unknown). */

@@ -107,15 +107,45 @@ svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
 	}
 }
 
-void
-svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
+/*
+ * Copy src to dst (cap bytes) with every byte outside printable ASCII
+ * as \xHH and the backslash doubled: names come from the peer's realm
+ * (or an NTLM client), and a daemon writes events to logs and terminals
+ * where CR or ESC would forge or hide lines.  Always NUL-terminated.
+ */
+static void
+printable(char *dst, size_t cap, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	unsigned char c;
+
+	for (; *src != '\0' && o + 5 <= cap; src++) {
+		c = (unsigned char)*src;
+		if (c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+		} else if (c >= 0x20 && c < 0x7f)
+			dst[o++] = (char)c;
+		else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o] = '\0';
+}
+
+static void
+vlog(SVCXPRT *xprt, uint32_t flavor, uint32_t prog, uint32_t vers,
     enum rpcauth_svc_event_kind kind, int auth_stat, int garbage,
-    uint32_t major, const char *principal, const char *fmt, ...)
+    uint32_t major, const char *principal, const char *fmt, va_list ap)
 {
 	void (*cb)(const struct rpcauth_svc_event *, void *);
 	struct rpcauth_svc_event ev;
-	char cause[512], peer[INET6_ADDRSTRLEN + 16];
-	va_list ap;
+	char raw[512], cause[4 * 512 + 1], peer[INET6_ADDRSTRLEN + 16];
+	char name[4 * 1024 + 1];
 	void *arg;
 
 	pthread_mutex_lock(&log_lock);
@@ -124,9 +154,10 @@ svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
 	pthread_mutex_unlock(&log_lock);
 	if (cb == NULL)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(cause, sizeof(cause), fmt, ap);
-	va_end(ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	printable(cause, sizeof(cause), raw);
+	if (principal != NULL)
+		printable(name, sizeof(name), principal);
 	svc_peer_text(xprt, peer, sizeof(peer));
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
@@ -134,10 +165,34 @@ svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
 	ev.auth_stat = auth_stat;
 	ev.garbage_args = garbage;
 	ev.gss_major = major;
-	ev.principal = principal;
+	ev.principal = principal != NULL ? name : NULL;
 	ev.peer = peer;
-	ev.flavor = svc_g.flavor;
+	ev.flavor = flavor;
 	ev.prog = prog;
 	ev.vers = vers;
 	cb(&ev, arg);
+}
+
+void
+svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
+    enum rpcauth_svc_event_kind kind, int auth_stat, int garbage,
+    uint32_t major, const char *principal, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(xprt, svc_g.flavor, prog, vers, kind, auth_stat, garbage, major,
+	    principal, fmt, ap);
+	va_end(ap);
+}
+
+void
+svc_log_flavor(SVCXPRT *xprt, uint32_t flavor, uint32_t prog, uint32_t vers,
+    enum rpcauth_svc_event_kind kind, int auth_stat, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(xprt, flavor, prog, vers, kind, auth_stat, 0, 0, NULL, fmt, ap);
+	va_end(ap);
 }

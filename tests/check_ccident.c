@@ -33,6 +33,7 @@
 #include "clnt_internal.h"
 #include "demofs.h"
 #include "e2e.h"
+#include "udpproxy.h"
 #include "krb5_crypto.h"
 #include "krb5_token.h"
 #include "client/termsafe.h"
@@ -350,6 +351,102 @@ START_TEST(auth_info_during_renewals)
 }
 END_TEST
 
+
+/*
+ * A renewal must not change who the AUTH is.  An AUTH made as alice; a
+ * thread whose GSS ccache name is bob's uses it at the moment a forged
+ * CREDPROBLEM (the UDP proxy) forces a new context: the new context
+ * would be bob's, so it is refused, the call fails with a message that
+ * says so, and the AUTH stays alice's for every thread.
+ */
+struct drift {
+	CLIENT	*cl;
+	char	 who[256], info[256], why[1024];
+	unsigned ctx;
+};
+
+static void *
+drift_thread(void *p)
+{
+	struct drift *d = p;
+	struct rpcauth_auth_info info;
+	demo_whoami *res;
+	const char *e;
+	OM_uint32 min;
+
+	if (GSS_ERROR(gss_krb5_ccache_name(&min, bob_cc, NULL)))
+		return NULL;
+	if ((res = demofs_whoami_1(NULL, d->cl)) != NULL) {
+		snprintf(d->who, sizeof(d->who), "%s", res->principal);
+		xdr_free((xdrproc_t)xdr_demo_whoami, (char *)res);
+	} else {
+		e = rpcauth_auth_error(d->cl->cl_auth);
+		snprintf(d->why, sizeof(d->why), "%s",
+		    e != NULL ? e : clnt_sperror(d->cl, "whoami"));
+	}
+	if (rpcauth_auth_info(d->cl->cl_auth, &info) == 0) {
+		snprintf(d->info, sizeof(d->info), "%s",
+		    info.client_principal);
+		d->ctx = info.contexts;
+	}
+	return NULL;
+}
+
+static void
+drift_run(struct drift *d, CLIENT *cl)
+{
+	pthread_t t;
+
+	memset(d, 0, sizeof(*d));
+	d->cl = cl;
+	ck_assert_int_eq(pthread_create(&t, NULL, drift_thread, d), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+}
+
+START_TEST(renewal_keeps_identity)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	struct rpcauth_auth_info info;
+	struct proxy px;
+	struct drift d;
+	demo_whoami *res;
+	CLIENT *cl;
+
+	px_start(&px, port);
+	cl = e2e_clnt(px.port, 1);
+	ck_assert_ptr_nonnull(cl);
+	rpcauth_client_opts_init(&o);
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o, &err)
+	    != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	res = demofs_whoami_1(NULL, cl);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_str_eq(res->principal, "alice@RPCAUTH.TEST");
+	xdr_free((xdrproc_t)xdr_demo_whoami, (char *)res);
+	/* Bob's thread, no renewal: the context is alice's. */
+	drift_run(&d, cl);
+	ck_assert_str_eq(d.who, "alice@RPCAUTH.TEST");
+	/* Bob's thread when a forged rejection forces a new context. */
+	px_set(&px, PX_FORGE_ONCE);
+	drift_run(&d, cl);
+	ck_assert_msg(d.who[0] == '\0', "after one forged CREDPROBLEM in a "
+	    "thread named for bob the server saw %s", d.who);
+	ck_assert_msg(strstr(d.why, "refusing to change identity") != NULL &&
+	    strstr(d.why, "bob@RPCAUTH.TEST") != NULL, "error: %s", d.why);
+	ck_assert_str_eq(d.info, "alice@RPCAUTH.TEST");
+	ck_assert_uint_eq(d.ctx, 1);
+	/* Every thread still calls as alice on the old context. */
+	res = demofs_whoami_1(NULL, cl);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_str_eq(res->principal, "alice@RPCAUTH.TEST");
+	xdr_free((xdrproc_t)xdr_demo_whoami, (char *)res);
+	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
+	ck_assert_str_eq(info.client_principal, "alice@RPCAUTH.TEST");
+	e2e_secure_destroy(cl);
+	px_stop(&px);
+}
+END_TEST
+
 /* ---- 12: environment, fork, terminal ----------------------------------- */
 
 /*
@@ -619,6 +716,7 @@ ccident_suite(void)
 	tcase_add_loop_test(tc, opts_ccache, 0, 2);
 	tcase_add_loop_test(tc, k5identity, 0, 2);
 	tcase_add_test(tc, thread_names_default);
+	tcase_add_test(tc, renewal_keeps_identity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("auth_info");
 	tcase_set_timeout(tc, 180);

@@ -482,6 +482,12 @@ START_TEST(demo_raw_refused)
 		    (unsigned)DEMOFS_PROG, procs[i]);
 		ck_assert_msg(file_has(demo_trace, want), "no trace line "
 		    "\"%s\" in %s", want, demo_trace);
+		/* And an event for the daemon's log, naming that flavor. */
+		snprintf(want, sizeof(want), "program %u version 1, flavor "
+		    "%d, principal (unknown), auth_stat %d", (unsigned)
+		    DEMOFS_PROG, sys ? AUTH_SYS : AUTH_NONE, AUTH_TOOWEAK);
+		ck_assert_msg(file_has(demo_trace, want), "no event "
+		    "\"%s\" in %s", want, demo_trace);
 	}
 	close(fd);
 	/* STATS counts every procedure run but its own, NULL included. */
@@ -523,6 +529,23 @@ udp_xprt(void)
 	return x;
 }
 
+static SVCXPRT *
+tcp_xprt(void)
+{
+	struct sockaddr_in sin;
+	SVCXPRT *x;
+	int fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	ck_assert(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	ck_assert(listen(fd, 4) == 0);
+	ck_assert((x = svc_vc_create(fd, 0, 0)) != NULL);
+	return x;
+}
+
 /* Runs in its own forked process: the gate table starts empty. */
 START_TEST(registration_rules)
 {
@@ -547,6 +570,31 @@ START_TEST(registration_rules)
 	svc_unreg(p, 2);
 	svc_destroy(a);
 	svc_destroy(b);
+}
+END_TEST
+
+/*
+ * libtirpc finds an earlier registration by program, version and netid,
+ * but dispatches by program and version alone: a plain svc_reg on a
+ * transport of another netid (TCP after a gated UDP) would serve every
+ * transport ungated.  Gated entries carry no netid, so it is refused.
+ */
+START_TEST(registration_other_netid)
+{
+	SVCXPRT *u = udp_xprt(), *t = tcp_xprt();
+	const rpcprog_t p = 0x20000C2Eu;
+
+	ck_assert(rpcauth_svc_reg(u, p, 1, disp_a, NULL));
+	ck_assert_msg(!svc_reg(t, p, 1, disp_b, NULL), "a plain svc_reg on a "
+	    "TCP transport was accepted after a gated UDP registration");
+	ck_assert(rpcauth_svc_reg(t, p, 1, disp_a, NULL));
+	/* The other way round the gated registration fails (closed). */
+	ck_assert(svc_reg(t, p, 2, disp_b, NULL));
+	ck_assert(!rpcauth_svc_reg(u, p, 2, disp_a, NULL));
+	svc_unreg(p, 1);
+	svc_unreg(p, 2);
+	svc_destroy(u);
+	svc_destroy(t);
 }
 END_TEST
 
@@ -583,6 +631,7 @@ gate_suite(void)
 	tcase_add_loop_test(d, demo_raw_refused, 0, 4);
 	suite_add_tcase(s, d);
 	tcase_add_test(r, registration_rules);
+	tcase_add_test(r, registration_other_netid);
 	tcase_add_test(r, policy_unauth_checked);
 	suite_add_tcase(s, r);
 	return s;
@@ -601,10 +650,12 @@ control_suite(void)
 
 /* ---- main ---------------------------------------------------------------- */
 
-/* The demo server with RPCAUTH_TRACE on and its stderr in demo_trace. */
+/* The demo server with RPCAUTH_TRACE on, its events (--log-events) and
+ * stderr in demo_trace. */
 static int
 demo_start(void)
 {
+	static const char *const log_events[] = { "--log-events", NULL };
 	int fd, saved, ret;
 
 	snprintf(demo_trace, sizeof(demo_trace), "%s/demo-trace.log",
@@ -615,7 +666,7 @@ demo_start(void)
 	setenv("RPCAUTH_TRACE", "1", 1);
 	dup2(fd, 2);
 	ret = e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
-	    NULL);
+	    log_events);
 	dup2(saved, 2);
 	close(saved);
 	close(fd);

@@ -60,7 +60,7 @@ static int demo_port, interop_port;
 
 /* ---- the proxy ---------------------------------------------------------- */
 
-enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW };
+enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW, FORGE_GARBAGE };
 
 struct proxy {
 	int		 lfd;
@@ -219,6 +219,23 @@ forge_denied(uint32_t xid, uint32_t why, uint8_t *out, size_t cap)
 	return w.off;
 }
 
+/* MSG_ACCEPTED / GARBAGE_ARGS with an AUTH_NONE verifier: not the server's. */
+static size_t
+forge_garbage(uint32_t xid, uint8_t *out, size_t cap)
+{
+	struct xdr_wr w;
+
+	xdr_wr_init(&w, out, cap);
+	xdr_wr_u32(&w, xid);
+	xdr_wr_u32(&w, 1);		/* REPLY */
+	xdr_wr_u32(&w, 0);		/* MSG_ACCEPTED */
+	xdr_wr_u32(&w, 0);		/* verifier AUTH_NONE */
+	xdr_wr_u32(&w, 0);		/* of length 0 */
+	xdr_wr_u32(&w, 4);		/* GARBAGE_ARGS */
+	ck_assert(xdr_wr_ok(&w));
+	return w.off;
+}
+
 /* The final handshake reply: keep its verifier and the window. */
 static void
 note_init_reply(struct proxy *px, const uint8_t *p, size_t len)
@@ -275,6 +292,10 @@ conn_main(void *v)
 			    px->data_calls == px->window + 1) {
 				olen = forge_success(px, xid, flavor, proc, &c,
 				    out, sizeof(out));
+				forge = 1;
+			} else if (px->mode == FORGE_GARBAGE &&
+			    px->data_calls == 2) {
+				olen = forge_garbage(xid, out, sizeof(out));
 				forge = 1;
 			} else if (px->mode == FORGE_RENEW &&
 			    px->data_calls == 2) {
@@ -605,6 +626,32 @@ START_TEST(renewal_rejectedcred_message)
 }
 END_TEST
 
+/*
+ * libtirpc checks the verifier of successful replies only; over TCP it
+ * hands an error reply to the AUTH's refresh.  A GARBAGE_ARGS without
+ * the server's MIC must not be explained as the server's verdict on the
+ * body.
+ */
+START_TEST(forged_garbage_args_message)
+{
+	struct proxy px;
+	const char *msg;
+	CLIENT *cl;
+
+	proxy_start(&px, demo_port, FORGE_GARBAGE);
+	cl = via_proxy(&px, RPCAUTH_SVC_INTEGRITY, RPCAUTH_FLAVOR);
+	ck_assert(one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
+	ck_assert(!one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
+	msg = autherr(cl);
+	ck_assert_msg(strstr(msg, "without the server's verifier") != NULL,
+	    "a forged GARBAGE_ARGS was explained as the server's: %s", msg);
+	/* The connection and the context are fine afterwards. */
+	ck_assert(one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
 static pthread_mutex_t trace_mu = PTHREAD_MUTEX_INITIALIZER;
 static char trace_buf[65536];
 
@@ -702,6 +749,7 @@ replyforge_suite(void)
 	tcase_add_loop_test(tc, window_mic_forgery, 0, 4);
 	tcase_add_loop_test(tc, window_mic_refused_by_validate, 0, 2);
 	tcase_add_test(tc, renewal_rejectedcred_message);
+	tcase_add_test(tc, forged_garbage_args_message);
 	tcase_add_loop_test(tc, destroy_bare_body_accepted, 0, 2);
 	tcase_add_test(tc, ticket_not_for_us_message);
 	tcase_add_loop_test(tc, kdc_policy_message, 0, 3);

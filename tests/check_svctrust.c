@@ -59,7 +59,7 @@
 static struct testbed *bed;
 static int ts_port;
 static pid_t ts_pid = -1;
-static char mallory_cc[1024], long_cc[1024], edge_cc[1024];
+static char mallory_cc[1024], long_cc[1024], edge_cc[1024], ctl_cc[1024];
 static char long_princ[1200], edge_princ[1100];
 
 /* ---- the wire format of the test program -------------------------------- */
@@ -109,7 +109,7 @@ authorize_cb(const struct rpcauth_caller *who, void *arg, void **cookie_out)
 
 	(void)cookie_out;
 	k->authorize_calls++;
-	if (strncmp(who->principal, "mallory@", 8) == 0)
+	if (strncmp(who->principal, "mallory", 7) == 0)
 		return 1;
 	/* Version 2 is the sensitive one: privacy only. */
 	if (who->vers == 2 && who->service != RPCAUTH_SVC_PRIVACY)
@@ -1105,6 +1105,36 @@ START_TEST(event_unauthorized)
 END_TEST
 
 /*
+ * A principal with CR and ESC (any realm the server trusts can issue
+ * one): the event carries it escaped, so a log line cannot be forged or
+ * hidden by terminal control sequences.
+ */
+START_TEST(event_principal_escaped)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	char *ev;
+	CLIENT *cl;
+
+	free(events_take());
+	cl = ts_clnt(1, NULL, NULL, 0, NULL);
+	rpcauth_client_opts_init(&o);
+	o.ccache = ctl_cc;
+	ck_assert_ptr_null(rpcauth_client_create(cl, "demo@localhost", &o,
+	    &err));
+	rpcauth_err_clear(&err);
+	clnt_destroy(cl);
+	ev = events_take();
+	ck_assert_msg(count_lines(ev) == 1, "want one event line, got: %s", ev);
+	ck_assert_msg(strchr(ev, '\r') == NULL && strchr(ev, 0x1b) == NULL,
+	    "raw control bytes in the event: %s", ev);
+	ck_assert_msg(strstr(ev, "mallory\\x1b[2K\\x0droot@" TESTBED_REALM)
+	    != NULL, "principal not escaped as expected: %s", ev);
+	free(ev);
+}
+END_TEST
+
+/*
  * alice's context by hand: a DATA call with a junk header MIC is rejected
  * (CREDPROBLEM) and a replayed good call is dropped: one event each, with
  * the context's principal and our address.
@@ -1165,6 +1195,7 @@ svctrust_suite(void)
 	tcase_add_test(tc, long_principal);
 	tcase_add_test(tc, event_unauthorized);
 	tcase_add_test(tc, event_forged_and_replayed);
+	tcase_add_test(tc, event_principal_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1213,6 +1244,8 @@ main(void)
 	    testbed_dir(bed));
 	snprintf(edge_cc, sizeof(edge_cc), "FILE:%s/edge.ccache",
 	    testbed_dir(bed));
+	snprintf(ctl_cc, sizeof(ctl_cc), "FILE:%s/ctl.ccache",
+	    testbed_dir(bed));
 	/* 1100 + realm bytes: too long; 1023 bytes in all: just fits. */
 	memset(long_princ, 'l', 1100);
 	snprintf(long_princ + 1100, sizeof(long_princ) - 1100, "@%s",
@@ -1223,6 +1256,7 @@ main(void)
 	if (kinit_as("mallory", mallory_cc, "mallory") != 0 ||
 	    kinit_as(long_princ, long_cc, "long") != 0 ||
 	    kinit_as(edge_princ, edge_cc, "edge") != 0 ||
+	    kinit_as("mallory\x1b[2K\rroot", ctl_cc, "ctl") != 0 ||
 	    ts_server_start() != 0) {
 		fprintf(stderr, "set-up failed\n");
 		failed = -1;

@@ -45,7 +45,10 @@ px_call(struct proxy *px, const uint8_t *b, size_t n,
 		px->last_xid = xid;
 	} else
 		px->ctl++;
-	if (px->mode == PX_FORGE_ALL || (px->mode == PX_FORGE_DATA && data)) {
+	if (px->mode == PX_FORGE_ALL || ((px->mode == PX_FORGE_DATA ||
+	    px->mode == PX_FORGE_ONCE) && data)) {
+		if (px->mode == PX_FORGE_ONCE)
+			px->mode = PX_PASS;
 		put32(forged, xid);
 		put32(forged + 4, 1);		/* REPLY */
 		put32(forged + 8, 1);		/* MSG_DENIED */
@@ -54,6 +57,20 @@ px_call(struct proxy *px, const uint8_t *b, size_t n,
 		(void)sendto(px->cfd, forged, sizeof(forged), 0,
 		    (const struct sockaddr *)from, sizeof(*from));
 		px->forged++;
+		return;
+	}
+	if (px->mode == PX_GARBAGE_ONCE && data) {
+		uint8_t g[24];
+		put32(g, xid);
+		put32(g + 4, 1);		/* REPLY */
+		put32(g + 8, 0);		/* MSG_ACCEPTED */
+		put32(g + 12, 0);		/* verifier AUTH_NONE */
+		put32(g + 16, 0);		/* of length 0 */
+		put32(g + 20, 4);		/* GARBAGE_ARGS */
+		(void)sendto(px->cfd, g, sizeof(g), 0,
+		    (const struct sockaddr *)from, sizeof(*from));
+		px->forged++;
+		px->mode = PX_PASS;
 		return;
 	}
 	if (px->mode == PX_DROP_REQUEST && data) {

@@ -17,7 +17,10 @@ enum px_mode {
 	PX_FORGE_DATA,		/* DATA calls get CREDPROBLEM */
 	PX_FORGE_ALL,		/* every call does */
 	PX_DROP_REQUEST,	/* lose the next DATA call, once */
-	PX_DROP_REPLY		/* lose the next DATA reply, once */
+	PX_DROP_REPLY,		/* lose the next DATA reply, once */
+	PX_FORGE_ONCE,		/* the next DATA call gets CREDPROBLEM, once */
+	PX_GARBAGE_ONCE		/* the next DATA call gets GARBAGE_ARGS with an
+				   AUTH_NONE verifier (forged), once */
 };
 
 struct proxy {
