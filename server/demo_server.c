@@ -3,6 +3,7 @@
  * rpcauth-demo-server --listen ADDR --port P --principal SERVICE@HOST
  *     --keytab FILE [--flavor N] [--min-service none|integrity|privacy]
  *     [--window N] [--root DIR] [--mechs LIST]
+ * rpcauth-demo-server --help | --version
  *
  * Serves DEMOFS on IPv4 ADDR:P over TCP and UDP, without rpcbind.  Prints
  * one line containing "ready" on stdout once both sockets listen, then runs
@@ -11,6 +12,8 @@
  * Without --root the file procedures answer DEMO_EACCES.  --mechs takes a
  * comma-separated list of krb5, spnego, ntlm (default krb5,spnego); NTLM
  * reads its users from the file NTLM_USER_FILE names (gss-ntlmssp).
+ * The library's messages are printed with the options that set what they
+ * name (client/hints.h).  man/rpcauth-demo-server.1 is the contract.
  *
  * The loop is our own rather than svc_run() so that a signal can end it:
  * the handler writes to a self-pipe that is polled with libtirpc's fds.
@@ -36,6 +39,7 @@
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
 #include "fsops.h"
+#include "hints.h"
 
 #define PROG		"rpcauth-demo-server"
 #define USAGE		"usage: " PROG " --listen ADDR --port P " \
@@ -171,6 +175,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ "root",	 required_argument, NULL, 'r' },
 		{ "mechs",	 required_argument, NULL, 'm' },
 		{ "help",	 no_argument,	    NULL, 'h' },
+		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *at;
@@ -198,8 +203,8 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		case 'P':
 			at = strchr(optarg, '@');
 			if (at == NULL || at == optarg || at[1] == '\0')
-				usage_error("--principal: '%s' is not "
-				    "SERVICE@HOST", optarg);
+				usage_error("--principal: principal \"%s\" "
+				    "is not of the form service@host", optarg);
 			cfg->principal = optarg;
 			break;
 		case 'k':
@@ -237,7 +242,12 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 				    optarg);
 			break;
 		case 'h':
-			printf("%s\n", USAGE);
+			printf("%s\n       " PROG " --help | --version\n",
+			    USAGE);
+			exit(0);
+		case 'V':
+			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
+			    PACKAGE_VERSION, rpcauth_version());
 			exit(0);
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
@@ -395,7 +405,10 @@ main(int argc, char *argv[])
 		if (cfg.mechs[0] != NULL)
 			so.mechs = cfg.mechs;
 		if (rpcauth_svc_register(&so, &rerr) != 0) {
-			fprintf(stderr, PROG ": %s\n", rerr.msg);
+			char *m = hints_apply(hints_server, rerr.msg);
+
+			fprintf(stderr, PROG ": %s\n", m != NULL ? m : rerr.msg);
+			free(m);
 			rpcauth_err_clear(&rerr);
 			goto out;
 		}
@@ -406,12 +419,14 @@ main(int argc, char *argv[])
 		goto out;
 	/* The transports own the descriptors from here on. */
 	if ((tcp = svc_vc_create(tfd, 0, 0)) == NULL) {
-		fprintf(stderr, PROG ": svc_vc_create failed\n");
+		fprintf(stderr, PROG ": cannot make the TCP transport "
+		    "(svc_vc_create)\n");
 		goto out;
 	}
 	tfd = -1;
 	if ((udp = svc_dg_create(ufd, UDP_BUFSZ, UDP_BUFSZ)) == NULL) {
-		fprintf(stderr, PROG ": svc_dg_create failed\n");
+		fprintf(stderr, PROG ": cannot make the UDP transport "
+		    "(svc_dg_create)\n");
 		goto out;
 	}
 	ufd = -1;
@@ -425,7 +440,8 @@ main(int argc, char *argv[])
 	    NULL) ||
 	    !rpcauth_svc_reg(udp, DEMOFS_PROG, DEMOFS_V1, demofs_prog_1,
 	    NULL)) {
-		fprintf(stderr, PROG ": rpcauth_svc_reg failed\n");
+		fprintf(stderr, PROG ": cannot register DEMOFS with the "
+		    "transports (rpcauth_svc_reg)\n");
 		goto out;
 	}
 
