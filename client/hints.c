@@ -33,6 +33,9 @@ const struct hint hints_client[] = {
 	{ "(allow_ntlm)", "(--allow-ntlm)", 0 },
 	{ "use the same flavor on both sides", "use the same flavor on both "
 	    "sides (--flavor)", 0 },
+	/* clnt_renew.c: the side connection for a new context */
+	{ "cannot make a CLIENT to the server", "cannot connect to the server "
+	    "again", 0 },
 	/* A new context was refused: a tool makes a new CLIENT per run. */
 	{ "make a new CLIENT and AUTH", "run the command again", 0 },
 	{ NULL, NULL, 0 }
