@@ -3,6 +3,7 @@
  * rpcauth-demo-client --host H --port P [--udp] --principal SERVICE@HOST
  *     [--flavor N] [--service none|integrity|privacy]
  *     [--mech krb5|spnego|ntlm] [--allow-ntlm] COMMAND [ARGS]
+ * rpcauth-demo-client --help | --version
  *
  * Commands and what they print on success:
  *   null                      nothing
@@ -24,6 +25,9 @@
  * (termsafe.h); READ data too when standard output is a terminal, and
  * byte for byte otherwise (docs/SECURITY.md 12).
  * The host is resolved as IPv4, like the server listens; no rpcbind.
+ * The library's messages name C settings; they are printed with the
+ * options that set them instead (hints.h).  man/rpcauth-demo-client.1 is
+ * the contract.
  */
 #include "config.h"
 
@@ -44,6 +48,7 @@
 
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
+#include "hints.h"
 #include "termsafe.h"
 
 #define PROG		"rpcauth-demo-client"
@@ -122,10 +127,41 @@ fail_folded(char *msg)
 	fail("%s", msg);
 }
 
+/* A library message, with its C hints said as our options. */
+static void
+fail_lib(const char *pre, const char *msg)
+{
+	char *m = hints_apply(hints_client, msg);
+
+	fail("%s%s", pre, m != NULL ? m : msg);
+	free(m);
+}
+
+/*
+ * libtirpc's text, then the library's reason when it has one: "why =
+ * Client credential too weak" alone does not say what to change.
+ */
 static int
 rpc_fail(CLIENT *clnt, const char *what)
 {
-	fail_folded(clnt_sperror(clnt, what));
+	const char *why = rpcauth_auth_error(clnt->cl_auth);
+	char pre[1024], *p;
+	size_t n;
+
+	if (why == NULL) {
+		fail_folded(clnt_sperror(clnt, what));
+		return -1;
+	}
+	n = (size_t)snprintf(pre, sizeof(pre), "%s", clnt_sperror(clnt, what));
+	if (n >= sizeof(pre))
+		n = sizeof(pre) - 1;
+	for (p = pre; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (n > 0 && pre[n - 1] == ' ')
+		pre[--n] = '\0';
+	snprintf(pre + n, sizeof(pre) - n, ": ");
+	fail_lib(pre, why);
 	return -1;
 }
 
@@ -505,6 +541,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		{ "mech",	required_argument, NULL, 'm' },
 		{ "allow-ntlm",	no_argument,	   NULL, 'N' },
 		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *cmd = NULL;
@@ -536,8 +573,10 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		case 'P':
 			at = strchr(optarg, '@');
 			if (at == NULL || at == optarg || at[1] == '\0')
-				usage_error("--principal: '%s' is not "
-				    "SERVICE@HOST", optarg);
+				usage_error("--principal: service name "
+				    "\"%s\" is not of the form service@host "
+				    "(for example \"nfs@server.example.org\")",
+				    optarg);
 			cfg->principal = optarg;
 			break;
 		case 'f':
@@ -570,7 +609,12 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->allow_ntlm = 1;
 			break;
 		case 'h':
-			printf("%s\n", USAGE);
+			printf("%s\n       " PROG " --help | --version\n",
+			    USAGE);
+			exit(0);
+		case 'V':
+			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
+			    PACKAGE_VERSION, rpcauth_version());
 			exit(0);
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
@@ -689,7 +733,7 @@ main(int argc, char *argv[])
 		co.allow_ntlm = cfg.allow_ntlm;
 		if (rpcauth_client_create(clnt, cfg.principal, &co, &err) ==
 		    NULL) {
-			fail("%s", err.msg);
+			fail_lib("", err.msg);
 			rpcauth_err_clear(&err);
 			goto out;
 		}

@@ -2,12 +2,15 @@
 /*
  * rpcauth-ping [--udp] [--port P] [--mech M] [--allow-ntlm] [--service S]
  *     [--flavor N] [--timeout MS] HOST PROG VERS SERVICE@HOST
+ * rpcauth-ping --help | --version
  *
  * Performs the handshake and one NULL call, then prints what was
  * established: mechanism, service, client and server principals, context
  * lifetime, handshake time and NULL round-trip time.  On failure prints the
  * library's message (cause and fix) on one line and exits 1; usage errors
  * exit 2.  Without --port the server's port comes from rpcbind on HOST.
+ * The library's messages name C settings; they are printed with the
+ * options that set them instead (hints.h).
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 #include <rpc/rpc.h>
 
 #include "rpcauth/rpcauth.h"
+#include "hints.h"
 #include "termsafe.h"
 
 #define PROG	"rpcauth-ping"
@@ -51,6 +55,16 @@ say(FILE *f, const char *pre, const char *text, const char *post)
 	fputs(pre, f);
 	termsafe_puts(f, text);
 	fputs(post, f);
+}
+
+/* A library message, with its C hints said as our options. */
+static void
+say_lib(FILE *f, const char *pre, const char *msg)
+{
+	char *m = msg != NULL ? hints_apply(hints_client, msg) : NULL;
+
+	say(f, pre, m != NULL ? m : msg, "\n");
+	free(m);
 }
 
 static void
@@ -149,6 +163,7 @@ main(int argc, char **argv)
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rpcauth_client_opts co;
@@ -158,6 +173,7 @@ main(int argc, char **argv)
 	unsigned long prog, vers, v;
 	enum clnt_stat stat;
 	char why[512];
+	const char *at;
 	double t0, t1, t2;
 	int c, udp = 0, port = 0, ret = 1;
 	CLIENT *cl = NULL;
@@ -201,7 +217,12 @@ main(int argc, char **argv)
 			co.handshake_timeout_ms = (int)v;
 			break;
 		case 'h':
-			printf("%s\n", USAGE);
+			printf("%s\n       " PROG " --help | --version\n",
+			    USAGE);
+			return 0;
+		case 'V':
+			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
+			    PACKAGE_VERSION, rpcauth_version());
 			return 0;
 		default:
 			usage(NULL);
@@ -213,8 +234,14 @@ main(int argc, char **argv)
 		usage("PROG: a program number, e.g. 0x20000C0F");
 	if (parse_u32(argv[optind + 2], 0xffffffffUL, &vers) != 0)
 		usage("VERS: a version number");
-	if (strchr(argv[optind + 3], '@') == NULL)
-		usage("SERVICE@HOST: a host-based service name, e.g. nfs@server");
+	at = strchr(argv[optind + 3], '@');
+	if (at == NULL || at == argv[optind + 3] || at[1] == '\0') {
+		/* The library's words (rpcauth_client_create(3)). */
+		snprintf(why, sizeof(why), "service name \"%.200s\" is not of "
+		    "the form service@host (for example "
+		    "\"nfs@server.example.org\")", argv[optind + 3]);
+		usage(why);
+	}
 
 	/* Messages and names may quote the server or the KDC: escaped. */
 	if ((cl = make_client(argv[optind], prog, vers, udp, port, why,
@@ -225,8 +252,7 @@ main(int argc, char **argv)
 	t0 = now_s();
 	if ((auth = rpcauth_client_create(cl, argv[optind + 3], &co, &err)) ==
 	    NULL) {
-		say(stderr, PROG ": ", err.msg, strstr(err.msg, "allow_ntlm") !=
-		    NULL ? " (rpcauth-ping --allow-ntlm)\n" : "\n");
+		say_lib(stderr, PROG ": ", err.msg);
 		goto out;
 	}
 	t1 = now_s();
@@ -237,7 +263,7 @@ main(int argc, char **argv)
 		const char *a = rpcauth_auth_error(auth);
 
 		fprintf(stderr, PROG ": NULL call: %s", clnt_sperrno(stat));
-		say(stderr, a != NULL ? ": " : "", a, "\n");
+		say_lib(stderr, a != NULL ? ": " : "", a);
 		goto out;
 	}
 	(void)rpcauth_auth_info(auth, &info);

@@ -436,6 +436,7 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 	struct rpcauth_client_opts defaults;
 	struct clnt_state *st = NULL;
 	struct clnt_ctx c;
+	const char *at;
 	AUTH *ret = NULL;
 
 	krb5conf_pin();
@@ -443,9 +444,24 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 		rpcauth_client_opts_init(&defaults);
 		opts = &defaults;
 	}
-	if (clnt == NULL || service == NULL || strchr(service, '@') == NULL) {
-		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "a CLIENT and a service "
-		    "name like \"nfs@host\" are required");
+	/* Name what is missing: a caller that passed one of them must not be
+	 * told it lacks it. */
+	if (clnt == NULL) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "no CLIENT: make one "
+		    "with clnt_create() first");
+		return NULL;
+	}
+	if (service == NULL) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "no service name: give "
+		    "one of the form service@host (for example "
+		    "\"nfs@server.example.org\")");
+		return NULL;
+	}
+	if ((at = strchr(service, '@')) == NULL || at == service ||
+	    at[1] == '\0') {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "service name \"%s\" is "
+		    "not of the form service@host (for example "
+		    "\"nfs@server.example.org\")", service);
 		return NULL;
 	}
 	if (opts->service > RPCAUTH_SVC_PRIVACY) {

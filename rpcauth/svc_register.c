@@ -341,11 +341,30 @@ rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 }
 
+/*
+ * GSS would read "demo" as demo@<this host's name>, a guess about DNS that
+ * fails later and elsewhere: the documented form is required instead.
+ */
+static int
+check_principal(const char *what, const char *p, struct rpcauth_err *err)
+{
+	const char *at;
+
+	if (p == NULL || ((at = strchr(p, '@')) != NULL && at != p &&
+	    at[1] != '\0'))
+		return 0;
+	return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
+	    "%sprincipal \"%s\" is not of the form service@host", what, p);
+}
+
 static int
 check_opts(const struct rpcauth_svc_opts *o, struct rpcauth_err *err)
 {
+	char what[32];
 	size_t i;
 
+	if (check_principal("", o->principal, err) != 0)
+		return -1;
 	if (o->window > SEQWIN_MAX)
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 		    "window %u is larger than %u", o->window, SEQWIN_MAX);
@@ -360,6 +379,9 @@ check_opts(const struct rpcauth_svc_opts *o, struct rpcauth_err *err)
 			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 			    "policy %zu: unknown minimum service %d", i,
 			    (int)o->policies[i].min_service);
+		snprintf(what, sizeof(what), "policy %zu: ", i);
+		if (check_principal(what, o->policies[i].principal, err) != 0)
+			return -1;
 		/* An unknown value must not open anything by accident. */
 		if (o->policies[i].unauth > RPCAUTH_UNAUTH_ALL)
 			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,

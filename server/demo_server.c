@@ -3,6 +3,7 @@
  * rpcauth-demo-server --listen ADDR --port P --principal SERVICE@HOST
  *     --keytab FILE [--flavor N] [--min-service none|integrity|privacy]
  *     [--window N] [--root DIR] [--mechs LIST] [--log-events]
+ * rpcauth-demo-server --help | --version
  *
  * Serves DEMOFS on IPv4 ADDR:P over TCP and UDP, without rpcbind.  Prints
  * one line containing "ready" on stdout once both sockets listen, then runs
@@ -14,6 +15,8 @@
  * --log-events prints one line on stderr for each handshake the security
  * layer refuses and each call it rejects or drops
  * (rpcauth_svc_set_log), as a daemon would send them to syslog.
+ * The library's messages are printed with the options that set what they
+ * name (client/hints.h).  man/rpcauth-demo-server.1 is the contract.
  *
  * The loop is our own rather than svc_run() so that a signal can end it:
  * the handler writes to a self-pipe that is polled with libtirpc's fds.
@@ -39,6 +42,7 @@
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
 #include "fsops.h"
+#include "hints.h"
 
 #define PROG		"rpcauth-demo-server"
 #define USAGE		"usage: " PROG " --listen ADDR --port P " \
@@ -200,6 +204,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ "mechs",	 required_argument, NULL, 'm' },
 		{ "log-events",	 no_argument,	    NULL, 'L' },
 		{ "help",	 no_argument,	    NULL, 'h' },
+		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *at;
@@ -227,8 +232,8 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		case 'P':
 			at = strchr(optarg, '@');
 			if (at == NULL || at == optarg || at[1] == '\0')
-				usage_error("--principal: '%s' is not "
-				    "SERVICE@HOST", optarg);
+				usage_error("--principal: principal \"%s\" "
+				    "is not of the form service@host", optarg);
 			cfg->principal = optarg;
 			break;
 		case 'k':
@@ -269,7 +274,12 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			cfg->log_events = 1;
 			break;
 		case 'h':
-			printf("%s\n", USAGE);
+			printf("%s\n       " PROG " --help | --version\n",
+			    USAGE);
+			exit(0);
+		case 'V':
+			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
+			    PACKAGE_VERSION, rpcauth_version());
 			exit(0);
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
@@ -429,7 +439,10 @@ main(int argc, char *argv[])
 		if (cfg.log_events)
 			rpcauth_svc_set_log(log_event, NULL);
 		if (rpcauth_svc_register(&so, &rerr) != 0) {
-			fprintf(stderr, PROG ": %s\n", rerr.msg);
+			char *m = hints_apply(hints_server, rerr.msg);
+
+			fprintf(stderr, PROG ": %s\n", m != NULL ? m : rerr.msg);
+			free(m);
 			rpcauth_err_clear(&rerr);
 			goto out;
 		}
@@ -440,12 +453,14 @@ main(int argc, char *argv[])
 		goto out;
 	/* The transports own the descriptors from here on. */
 	if ((tcp = svc_vc_create(tfd, 0, 0)) == NULL) {
-		fprintf(stderr, PROG ": svc_vc_create failed\n");
+		fprintf(stderr, PROG ": cannot make the TCP transport "
+		    "(svc_vc_create)\n");
 		goto out;
 	}
 	tfd = -1;
 	if ((udp = svc_dg_create(ufd, UDP_BUFSZ, UDP_BUFSZ)) == NULL) {
-		fprintf(stderr, PROG ": svc_dg_create failed\n");
+		fprintf(stderr, PROG ": cannot make the UDP transport "
+		    "(svc_dg_create)\n");
 		goto out;
 	}
 	ufd = -1;
@@ -459,7 +474,8 @@ main(int argc, char *argv[])
 	    NULL) ||
 	    !rpcauth_svc_reg(udp, DEMOFS_PROG, DEMOFS_V1, demofs_prog_1,
 	    NULL)) {
-		fprintf(stderr, PROG ": rpcauth_svc_reg failed\n");
+		fprintf(stderr, PROG ": cannot register DEMOFS with the "
+		    "transports (rpcauth_svc_reg)\n");
 		goto out;
 	}
 

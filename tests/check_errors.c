@@ -21,6 +21,8 @@
 #include "demofs.h"
 #include "e2e.h"
 
+#define DEMO_PING	TOP_BUILDDIR "/client/rpcauth-ping"
+
 static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
 static int port;
@@ -157,6 +159,72 @@ START_TEST(server_keytab_lacks_principal)
 }
 END_TEST
 
+/*
+ * A server principal without "@host": the library refuses it with the
+ * words of rpcauth_svc_register(3) rather than letting GSS guess the
+ * host, and the demo programs say the same as a usage error.
+ */
+START_TEST(principal_without_host)
+{
+	static const char *const bad[] = { "demo", "demo@", "@localhost" };
+	struct rpcauth_svc_policy pol;
+	struct rpcauth_svc_opts so;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	char want[128], out[1024], errtext[2048];
+	const char *sv[] = { DEMO_SERVER, "--listen", "127.0.0.1", "--port",
+	    "1", "--principal", "demo", "--keytab", "/dev/null", NULL };
+	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", "1",
+	    "--principal", "demo", "null", NULL };
+	const char *pg[] = { DEMO_PING, "--port", "1", "127.0.0.1", "1", "1",
+	    "demo", NULL };
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rpcauth_svc_opts_init(&so);
+		so.principal = bad[i];
+		so.keytab = testbed_server_keytab(bed);
+		ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+		ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+		snprintf(want, sizeof(want), "principal \"%s\" is not of the "
+		    "form service@host", bad[i]);
+		has(err.msg, want);
+		rpcauth_err_clear(&err);
+	}
+	memset(&pol, 0, sizeof(pol));
+	pol.prog = DEMOFS_PROG;
+	pol.vers = DEMOFS_V1;
+	pol.principal = "other";
+	rpcauth_svc_opts_init(&so);
+	so.principal = "demo@localhost";
+	so.keytab = testbed_server_keytab(bed);
+	so.policies = &pol;
+	so.npolicies = 1;
+	ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+	has(err.msg, "policy 0: principal \"other\" is not of the form "
+	    "service@host");
+	rpcauth_err_clear(&err);
+
+	ck_assert_int_eq(srvproc_run((char *const *)sv, out, sizeof(out),
+	    errtext, sizeof(errtext), 20000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	has(errtext, "rpcauth-demo-server: --principal: principal \"demo\" is "
+	    "not of the form service@host");
+	ck_assert_msg(strchr(errtext, '\n') == errtext + strlen(errtext) - 1,
+	    "not one line: %s", errtext);
+	ck_assert_int_eq(srvproc_run((char *const *)cl, out, sizeof(out),
+	    errtext, sizeof(errtext), 20000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	has(errtext, "rpcauth-demo-client: --principal: service name \"demo\" "
+	    "is not of the form service@host");
+	ck_assert_int_eq(srvproc_run((char *const *)pg, out, sizeof(out),
+	    errtext, sizeof(errtext), 20000, &st), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	has(errtext, "rpcauth-ping: service name \"demo\" is not of the form "
+	    "service@host");
+}
+END_TEST
+
 START_TEST(server_keytab_missing_or_unreadable)
 {
 	char bad[512];
@@ -225,6 +293,37 @@ START_TEST(no_credentials)
 	has(err.msg, "run kinit");
 	has(err.msg, "No Kerberos credentials available");
 	rpcauth_err_clear(&err);
+}
+END_TEST
+
+/* SPNEGO without Kerberos credentials: the tools name --allow-ntlm. */
+START_TEST(spnego_hint_in_tools)
+{
+	char cc[512], ps[16], out[2048], errtext[2048];
+	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", ps,
+	    "--principal", "demo@localhost", "--mech", "spnego", "null", NULL };
+	const char *pg[] = { DEMO_PING, "--port", ps, "--mech", "spnego",
+	    "127.0.0.1", "0x20000C0F", "1", "demo@localhost", NULL };
+	const char *const *argvs[] = { cl, pg };
+	size_t i;
+	int st;
+
+	cc_path(cc, sizeof(cc), "spnego-none");
+	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
+	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME",
+	    "FILE:/nonexistent/none.keytab", 1), 0);
+	snprintf(ps, sizeof(ps), "%d", port);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(srvproc_run((char *const *)argvs[i], out,
+		    sizeof(out), errtext, sizeof(errtext), 20000, &st), 0);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+		    "status %d: %s", st, errtext);
+		has(errtext, "SPNEGO negotiates Kerberos only unless NTLM is "
+		    "allowed (--allow-ntlm, which does not authenticate the "
+		    "server): run kinit, or add --allow-ntlm");
+		ck_assert_msg(strstr(errtext, "allow_ntlm") == NULL,
+		    "C hint in: %s", errtext);
+	}
 }
 END_TEST
 
@@ -468,6 +567,37 @@ START_TEST(mechanism_not_installed)
 END_TEST
 
 /* The handshake works; the first DATA call is below the server's minimum. */
+/*
+ * The same refusal through the tools: the library's C hint comes out as
+ * the option to use (client/hints.c), and no C name is left.
+ */
+static void
+tools_say_options(int sport)
+{
+	char ps[16], out[2048], errtext[2048];
+	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", ps,
+	    "--principal", "demo@localhost", "--service", "integrity",
+	    "whoami", NULL };
+	const char *pg[] = { DEMO_PING, "--port", ps, "--service", "integrity",
+	    "127.0.0.1", "0x20000C0F", "1", "demo@localhost", NULL };
+	const char *const *argvs[] = { cl, pg };
+	size_t i;
+	int st;
+
+	snprintf(ps, sizeof(ps), "%d", sport);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(srvproc_run((char *const *)argvs[i], out,
+		    sizeof(out), errtext, sizeof(errtext), 20000, &st), 0);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+		    "status %d: %s", st, errtext);
+		has(errtext, "requires a stronger service than integrity");
+		has(errtext, "ask for a stronger service (--service privacy)");
+		ck_assert_msg(strstr(errtext, "opts.") == NULL &&
+		    strstr(errtext, "RPCAUTH_") == NULL, "C hint in: %s",
+		    errtext);
+	}
+}
+
 START_TEST(service_too_weak)
 {
 	static const char *const extra[] = { "--min-service", "privacy", NULL };
@@ -489,6 +619,7 @@ START_TEST(service_too_weak)
 	    "than integrity for this program (AUTH_TOOWEAK)");
 	has(rpcauth_auth_error(cl->cl_auth), "RPCAUTH_SVC_PRIVACY");
 	e2e_secure_destroy(cl);
+	tools_say_options(sport);
 	srvproc_stop(&strict, 5000, &st);
 }
 END_TEST
@@ -550,10 +681,37 @@ START_TEST(bad_arguments)
 	struct rpcauth_client_opts o;
 	struct rpcauth_err err;
 
+	/* Each names what is wrong, not what was given. */
 	err = create_fails(port, 0, "demo", NULL);
 	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
-	has(err.msg, "a service name like \"nfs@host\"");
+	has(err.msg, "service name \"demo\" is not of the form service@host "
+	    "(for example \"nfs@server.example.org\")");
+	ck_assert_ptr_null(strstr(err.msg, "CLIENT"));
 	rpcauth_err_clear(&err);
+	err = create_fails(port, 0, "demo@", NULL);
+	has(err.msg, "service name \"demo@\" is not of the form service@host");
+	rpcauth_err_clear(&err);
+	err = create_fails(port, 0, "@localhost", NULL);
+	has(err.msg, "service name \"@localhost\" is not of the form");
+	rpcauth_err_clear(&err);
+	ck_assert_ptr_null(rpcauth_client_create(NULL, "demo@localhost", NULL,
+	    &err));
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	has(err.msg, "no CLIENT: make one with clnt_create() first");
+	ck_assert_ptr_null(strstr(err.msg, "service name"));
+	rpcauth_err_clear(&err);
+	{
+		CLIENT *cl = e2e_clnt(port, 0);
+
+		ck_assert_ptr_nonnull(cl);
+		ck_assert_ptr_null(rpcauth_client_create(cl, NULL, NULL,
+		    &err));
+		has(err.msg, "no service name: give one of the form "
+		    "service@host");
+		ck_assert_ptr_null(strstr(err.msg, "CLIENT"));
+		rpcauth_err_clear(&err);
+		clnt_destroy(cl);
+	}
 	rpcauth_client_opts_init(&o);
 	o.service = (enum rpcauth_service)7;
 	err = create_fails(port, 0, "demo@localhost", &o);
@@ -571,10 +729,12 @@ errors_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, clock_skew);
 	tcase_add_test(tc, server_keytab_lacks_principal);
+	tcase_add_test(tc, principal_without_host);
 	tcase_add_test(tc, server_keytab_missing_or_unreadable);
 	tcase_add_test(tc, client_keytab_missing);
 	tcase_add_test(tc, service_unknown_to_kdc);
 	tcase_add_test(tc, no_credentials);
+	tcase_add_test(tc, spnego_hint_in_tools);
 	tcase_add_test(tc, ticket_expired);
 	tcase_add_test(tc, ccache_copy_follows_the_file);
 	tcase_add_test(tc, kdc_unreachable);
