@@ -7,6 +7,8 @@
 # the bed exports.  Everything it starts is stopped by PID.
 set -eu
 B=${top_builddir:-..}
+srcdir=${srcdir:-.}
+MAN=$srcdir/../man/rpcauth-testbed.1
 BED=$B/tools/rpcauth-testbed
 fail() { echo "FAIL: $*"; exit 1; }
 command -v kdestroy >/dev/null || fail "kdestroy not found (krb5-user)"
@@ -22,8 +24,9 @@ vars=$(sed -n 's/^\(KRB5[A-Z_]*\|RPCAUTH_TESTBED_[A-Z_]*\|NTLM_USER_FILE\)=.*/\1
 [ "$(echo "$vars" | wc -l)" -ge 14 ] || fail "expected at least 14 variables, got: $vars"
 for v in $vars; do
 	grep -q "^  $v " "$work/help" || fail "--help does not document $v"
+	grep -q "^\.It Ev $v\$" "$MAN" || fail "$MAN does not document $v"
 done
-echo "ok: --help documents $(echo $vars | wc -w) exported variables"
+echo "ok: --help and the man page document the $(echo $vars | wc -w) exported variables"
 
 # 2. A bad --principal is refused before anything starts.
 st=0; "$BED" --principal kv/localhost@OTHER.REALM -- true 2>"$work/err" || st=$?
