@@ -1,5 +1,7 @@
 #!/bin/sh
-# scripts/pkgtest.sh - the Debian packages, as a user gets them: build them
+# scripts/pkgtest.sh - rpcauth as a user installs it.  First from source
+# without Check (README "Build and install from source") into a scratch
+# prefix.  Then the Debian packages: build them
 # from this tree (dpkg-buildpackage -us -uc -b, in a scratch copy), check them
 # with lintian (no errors) and the symbols file (exactly the exported
 # symbols), install them, then compile an example against the installed
@@ -34,16 +36,54 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The tracked files as they are in the work tree: a clean tree like a fresh
+# clone (no configure), without this checkout's build/ directories.
+copy_tree() {	# DEST
+	mkdir "$1"
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$1"
+	else
+		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$1"
+	fi
+}
+
+echo "== from source without Check: autoreconf -fi, configure --prefix, make install"
+# README "Build and install from source", with check.pc hidden from
+# pkg-config (every other .pc stays visible), into a scratch prefix.
+copy_tree "$work/src"
+mkdir "$work/pc" "$work/prefix"
+for d in $(pkg-config --variable pc_path pkg-config | tr : ' '); do
+	[ -d "$d" ] || continue
+	for f in "$d"/*.pc; do
+		[ -e "$f" ] && [ "$(basename "$f")" != check.pc ] &&
+			[ ! -e "$work/pc/$(basename "$f")" ] && ln -s "$f" "$work/pc/"
+	done
+done
+PKG_CONFIG_LIBDIR=$work/pc pkg-config --exists check &&
+	{ echo "pkgtest: check.pc is still visible"; exit 1; }
+if ! (cd "$work/src" && autoreconf -fi && mkdir b && cd b &&
+    PKG_CONFIG_LIBDIR=$work/pc ../configure --prefix="$work/prefix" &&
+    nice make -j"$(nproc)" && make install) >"$work/src.log" 2>&1; then
+	tail -n 40 "$work/src.log"; echo "pkgtest: build from source without Check failed"; exit 1
+fi
+grep 'WARNING: Check not found' "$work/src.log" ||
+	{ echo "pkgtest: configure did not say that Check is missing"; exit 1; }
+[ -z "$(find "$work/src/b/tests" -name '*.o')" ] ||
+	{ echo "pkgtest: tests/ was built without Check"; exit 1; }
+( cd "$work" && cp "$top/scripts/pkgtest/example.c" ex-src.c &&
+  unset LD_LIBRARY_PATH &&
+  flags=$(PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig pkg-config --cflags --libs rpcauth) &&
+  # shellcheck disable=SC2086
+  cc -Wall -Wextra -Werror -o ex-src ex-src.c $flags -Wl,-rpath,"$work/prefix/lib" &&
+  "$work/prefix/bin/rpcauth-testbed" --principal kv/localhost -- ./ex-src kv@localhost ) \
+    >"$work/ex-src.out" 2>&1 || { cat "$work/ex-src.out"; echo "pkgtest: example against $work/prefix failed"; exit 1; }
+grep 'answered: alice@RPCAUTH.TEST' "$work/ex-src.out"
+rm -rf "$work/src" "$work/pc"
+echo "installed from source without Check into a prefix; example ran against it (rpath)"
+
 echo "== building the packages (dpkg-buildpackage -us -uc -b in $work)"
 src=$work/rpcauth-$version
-mkdir "$src"
-# The tracked files as they are in the work tree: a clean tree like CI's,
-# without this checkout's build/ directories or configure output.
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$src"
-else
-	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$src"
-fi
+copy_tree "$src"
 # Level 4: a symbol missing from, or absent in, debian/librpcauth0.symbols
 # fails the build (docs/ABI.md).
 if ! (cd "$src" && DPKG_GENSYMBOLS_CHECK_LEVEL=4 nice dpkg-buildpackage -us -uc -b) \
@@ -117,4 +157,4 @@ for p in $PKGS; do
 		echo "pkgtest: $p still installed"; exit 1
 	fi
 done
-echo "pkgtest: passed: $(echo "$PKGS" | wc -w) packages built (lintian $nerr errors, $nwarn warnings; symbols file exact), installed, example built with pkg-config against /usr and run next to rpcauth-testbed --principal kv/localhost, removed"
+echo "pkgtest: passed: built and installed from source without Check; $(echo "$PKGS" | wc -w) packages built (lintian $nerr errors, $nwarn warnings; symbols file exact), installed, example built with pkg-config against /usr and run next to rpcauth-testbed --principal kv/localhost, removed"
