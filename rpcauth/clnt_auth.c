@@ -59,6 +59,21 @@ clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
 	cred.handle = st->handle;
 	cred.handle_len = st->handle_len;
 	cred.gss_proc = gss_proc;
+	/*
+	 * The handshake's verifier is MIC(be32(seq_window)), and the reply
+	 * to the call with seq S is verified as MIC(be32(S)) (its void
+	 * integrity body too): for S == window, a MIC this server sent in
+	 * clear during the handshake would pass as the reply, so an on-path
+	 * attacker could answer that call himself.  That number is never
+	 * used, by DATA, DESTROY or a retiring DESTROY; RFC 2203 5.3.3.1
+	 * lets a client skip numbers and every server's window tolerates
+	 * the gap (docs/SECURITY.md, 1).
+	 */
+	if (st->seq_next == st->window)
+		st->seq_next++;
+	if (st->seq_next > RPCAUTH_MAXSEQ)
+		return rpcauth_err_set(err, RPCAUTH_E_PROTO,
+		    "sequence numbers exhausted (MAXSEQ reached)");
 	cred.seq = st->seq_cur = st->seq_next++;
 	if ((len = cred_encode(&cred, st->credbuf, sizeof(st->credbuf))) < 0)
 		return rpcauth_err_set(err, RPCAUTH_E_PROTO,
@@ -195,6 +210,22 @@ cl_validate(AUTH *a, struct opaque_auth *v)
 		    (int)v->oa_flavor, st->flavor);
 		return FALSE;
 	}
+	/*
+	 * Defence in depth behind the skipped seq (clnt_cred_write): the
+	 * handshake's MIC(seq_window) is never a reply verifier.  A real
+	 * server's later MIC differs (each token carries its own sequence
+	 * number), so only a replay is refused.
+	 */
+	if (st->init_verf_len != 0 && v->oa_length == st->init_verf_len &&
+	    CRYPTO_memcmp(v->oa_base, st->init_verf, st->init_verf_len) == 0) {
+		TRACE("client: reply to seq %u refused: verifier is the "
+		    "handshake's", (unsigned)st->seq_cur);
+		rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
+		    "the reply verifier is a replay of the handshake's MIC "
+		    "over the sequence window: the reply is forged (someone "
+		    "on the path answered the call)");
+		return FALSE;
+	}
 	be[0] = st->seq_cur >> 24;
 	be[1] = st->seq_cur >> 16;
 	be[2] = st->seq_cur >> 8;
@@ -250,6 +281,18 @@ cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 
 	r = protect_decode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, st->max_body, &sst);
+	/*
+	 * libtirpc's server (and, by its code, Linux's) answers DESTROY
+	 * with a bare void body at every service.  The results of DESTROY
+	 * are void and unused; cl_validate already checked the verifier,
+	 * MIC(seq of this DESTROY), so the server did answer it.  A body
+	 * that is there but fails its checksum or unwrap is still refused.
+	 */
+	if (r == PROTECT_E_DECODE && st->mode == CLNT_MODE_DESTROY) {
+		TRACE("client: DESTROY seq %u answered with a bare body "
+		    "(accepted on its verifier)", (unsigned)st->seq_cur);
+		return TRUE;
+	}
 	if (r != PROTECT_OK) {
 		TRACE("client: reply to seq %u refused: %s",
 		    (unsigned)st->seq_cur, protect_strerror(r));

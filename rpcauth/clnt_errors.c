@@ -83,6 +83,20 @@ clnt_rpc_error(struct clnt_state *st, CLIENT *via, enum clnt_stat stat,
 	switch (re.re_why) {
 	case AUTH_REJECTEDCRED:
 	case AUTH_BADCRED:
+		/* The server made a context for this AUTH before: it speaks
+		 * the flavor, it refused this INIT (libtirpc answers
+		 * REJECTEDCRED whenever its accept_sec_context fails). */
+		if (handshake && st->contexts > 0)
+			return rpcauth_err_set(err, RPCAUTH_E_AUTH,
+			    "%s: the server refused to make a new security "
+			    "context (it answered %s) although it made one for "
+			    "this AUTH before, so it does speak flavor %u: it "
+			    "could not accept the new handshake (a ticket or "
+			    "key it no longer accepts, a replayed "
+			    "authenticator, or its own limit on contexts): "
+			    "see the server's log, then make a new CLIENT and "
+			    "AUTH", what, clnt_auth_stat_name(re.re_why),
+			    st->flavor);
 		if (handshake)
 			return rpcauth_err_set(err, RPCAUTH_E_AUTH,
 			    "%s: the server does not speak flavor %u (it "

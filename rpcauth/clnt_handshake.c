@@ -152,9 +152,10 @@ check_window_mic(struct clnt_state *st, struct clnt_hs *hs, const char *what,
 	msg.length = sizeof(be);
 	tok.value = hs->verf;
 	tok.length = hs->verf_len;
-	/* Not shared yet: no lock.  Any supplementary bit fails. */
+	/* Not shared yet: no lock.  Only GSS_ERROR() fails: supplementary
+	 * bits are the mechanism's sequencing, not a bad MIC (secctx.c). */
 	maj = gss_verify_mic(&min, hs->ctx->gctx, &msg, &tok, &qop);
-	if (maj != GSS_S_COMPLETE || qop != GSS_C_QOP_DEFAULT)
+	if (GSS_ERROR(maj) || qop != GSS_C_QOP_DEFAULT)
 		return rpcauth_err_set(err, RPCAUTH_E_AUTH,
 		    "%s: server failed mutual authentication: the MIC over "
 		    "the sequence window does not verify (the reply is not "
@@ -405,6 +406,9 @@ hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
 		    "announced a sequence window of 0", what);
 	if (check_window_mic(st, hs, what, err) != 0)
 		return -1;
+	/* Kept: a reply verifier equal to it is a replay (clnt_auth.c). */
+	memcpy(c->init_verf, hs->verf, hs->verf_len);
+	c->init_verf_len = hs->verf_len;
 	/* MIT hands out a cached ticket that ends this very second: a
 	 * context that is over before its first call helps nobody. */
 	if (c->lifetime == 0 && c->mutual)

@@ -63,6 +63,10 @@ struct clnt_state {
 	uint32_t	 window;	/* written under sc.lock (auth_info) */
 	uint32_t	 seq_next;
 	uint32_t	 seq_cur;	/* seq of the call in flight */
+	/* The current context's INIT verifier, MIC(seq_window): no later
+	 * reply verifier may be this token (docs/SECURITY.md, 1). */
+	uint8_t		 init_verf[RPCAUTH_MAX_AUTH_BYTES];
+	size_t		 init_verf_len;
 	time_t		 expiry;	/* 0: no end */
 	time_t		 renew_at;	/* renew early from; 0: never */
 	int		 renew_before_s;	/* option; -1: at the end */
@@ -104,6 +108,8 @@ struct clnt_ctx {
 	uint8_t		 handle[INIT_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;
+	uint8_t		 init_verf[RPCAUTH_MAX_AUTH_BYTES];	/* MIC(window) */
+	size_t		 init_verf_len;
 	time_t		 expiry;
 	OM_uint32	 lifetime;	/* s, as init_sec_context said */
 	int		 mutual;

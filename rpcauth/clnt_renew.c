@@ -247,6 +247,9 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	clnt_names_drop(st);	/* the old context's */
 	st->mech = c->mech;
 	st->window = c->window;
+	OPENSSL_cleanse(st->init_verf, sizeof(st->init_verf));
+	memcpy(st->init_verf, c->init_verf, c->init_verf_len);
+	st->init_verf_len = c->init_verf_len;
 	st->expiry = c->expiry;
 	st->mutual = c->mutual;
 	st->contexts++;
@@ -257,7 +260,8 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	OPENSSL_cleanse(st->handle, sizeof(st->handle));
 	memcpy(st->handle, c->handle, c->handle_len);
 	st->handle_len = c->handle_len;
-	/* RFC 2203 5.3.3.1: a new context starts its own sequence. */
+	/* RFC 2203 5.3.3.1: a new context starts its own sequence (and
+	 * clnt_cred_write skips the number equal to the window). */
 	st->seq_next = 0;
 	st->mode = CLNT_MODE_DATA;
 	clnt_renew_schedule(st, c->lifetime);

@@ -18,6 +18,15 @@
  * displaced only when another context completes its handshake: expired
  * ones first (a min-heap on expiry), then the least recently used.
  *
+ * Within the half-open share, sources are treated alike rather than
+ * first come (docs/SECURITY.md 8): a context made for a known source
+ * (ctxcache_create_from) is on its source's list, each source is on the
+ * list of sources holding as many half-open contexts (by_count), and
+ * max_count is the largest such number.  A source at its bound loses its
+ * own oldest context; a full share loses the oldest context of a source
+ * at max_count.  So a flood of INITs from a few addresses (which needs no
+ * credentials) cannot push out a multi-leg handshake (NTLM) from another.
+ *
  * Everything under the lock is O(1) or O(log n) (the heap); contexts are
  * freed (gss_delete_sec_context) only after the lock is released.
  */
@@ -42,6 +51,15 @@ struct lru {
 	struct svcctx	*head, *tail;	/* head = least recently used */
 };
 
+/* One source's half-open contexts; exists while it holds at least one. */
+struct ctxsrc {
+	uint8_t		 key[CTXCACHE_SRC_LEN];
+	size_t		 n;
+	struct svcctx	*head, *tail;	/* creation order: head is oldest */
+	struct ctxsrc	*hnext;		/* hash chain */
+	struct ctxsrc	*cprev, *cnext;	/* by_count[n] list */
+};
+
 struct ctxcache {
 	pthread_mutex_t	 lock;
 	struct svcctx	**buckets;
@@ -52,6 +70,13 @@ struct ctxcache {
 	struct lru	 half_open, established;
 	struct svcctx	**heap;		/* min-heap: established, by expiry */
 	size_t		 heap_len;	/* capacity: max_established */
+	/* Sources of half-open contexts (see the top). */
+	struct ctxsrc	**sbuckets;
+	size_t		 nsbuckets;	/* power of two */
+	uint64_t	 seed[2];	/* keys the source hash */
+	size_t		 max_per_source;
+	struct ctxsrc	**by_count;	/* [1 .. max_per_source] */
+	size_t		 max_count;
 };
 
 /* Contexts to free once the lock is dropped. */
@@ -69,6 +94,135 @@ bucket_of(const struct ctxcache *cc, const uint8_t *h)
 	 * hash, and an attacker's made-up handle only walks one short chain. */
 	memcpy(&v, h, sizeof(v));
 	return (size_t)(v & (cc->nbuckets - 1));
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Source addresses are the sender's choice: the hash is keyed. */
+static size_t
+sbucket_of(const struct ctxcache *cc, const uint8_t *key)
+{
+	uint64_t a, b;
+
+	memcpy(&a, key, sizeof(a));
+	memcpy(&b, key + 8, sizeof(b));
+	return (size_t)(mix64(mix64(a ^ cc->seed[0]) ^ b ^ cc->seed[1]) &
+	    (cc->nsbuckets - 1));
+}
+
+static void
+count_unlink(struct ctxcache *cc, struct ctxsrc *s)
+{
+	if (s->cprev != NULL)
+		s->cprev->cnext = s->cnext;
+	else
+		cc->by_count[s->n] = s->cnext;
+	if (s->cnext != NULL)
+		s->cnext->cprev = s->cprev;
+	s->cprev = s->cnext = NULL;
+}
+
+static void
+count_link(struct ctxcache *cc, struct ctxsrc *s)
+{
+	s->cprev = NULL;
+	s->cnext = cc->by_count[s->n];
+	if (s->cnext != NULL)
+		s->cnext->cprev = s;
+	cc->by_count[s->n] = s;
+	if (s->n > cc->max_count)
+		cc->max_count = s->n;
+}
+
+static struct ctxsrc *
+src_find(struct ctxcache *cc, const uint8_t *key)
+{
+	struct ctxsrc *s;
+
+	for (s = cc->sbuckets[sbucket_of(cc, key)]; s != NULL; s = s->hnext)
+		if (memcmp(s->key, key, CTXCACHE_SRC_LEN) == 0)
+			return s;
+	return NULL;
+}
+
+/* The entry of `key`, made when absent; NULL only when out of memory. */
+static struct ctxsrc *
+src_get(struct ctxcache *cc, const uint8_t *key)
+{
+	struct ctxsrc *s;
+	size_t b = sbucket_of(cc, key);
+
+	if ((s = src_find(cc, key)) != NULL)
+		return s;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	memcpy(s->key, key, CTXCACHE_SRC_LEN);
+	s->hnext = cc->sbuckets[b];
+	cc->sbuckets[b] = s;
+	return s;
+}
+
+/* Append c to its source (which has room: n < max_per_source). */
+static void
+src_add(struct ctxcache *cc, struct ctxsrc *s, struct svcctx *c)
+{
+	if (s->n > 0)
+		count_unlink(cc, s);
+	c->origin = s;
+	c->onext = NULL;
+	c->oprev = s->tail;
+	if (s->tail != NULL)
+		s->tail->onext = c;
+	else
+		s->head = c;
+	s->tail = c;
+	s->n++;
+	count_link(cc, s);
+}
+
+/* Take c off its source; the entry goes with its last context. */
+static void
+src_remove(struct ctxcache *cc, struct svcctx *c)
+{
+	struct ctxsrc *s = c->origin, **pp;
+
+	if (s == NULL)
+		return;
+	if (c->oprev != NULL)
+		c->oprev->onext = c->onext;
+	else
+		s->head = c->onext;
+	if (c->onext != NULL)
+		c->onext->oprev = c->oprev;
+	else
+		s->tail = c->oprev;
+	c->oprev = c->onext = NULL;
+	c->origin = NULL;
+	count_unlink(cc, s);
+	s->n--;
+	if (s->n > 0)
+		count_link(cc, s);
+	/* The source moved down one list: max_count goes down one at most. */
+	while (cc->max_count > 0 && cc->by_count[cc->max_count] == NULL)
+		cc->max_count--;
+	if (s->n > 0)
+		return;
+	for (pp = &cc->sbuckets[sbucket_of(cc, s->key)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == s) {
+			*pp = s->hnext;
+			break;
+		}
+	free(s);
 }
 
 static void
@@ -181,9 +335,20 @@ ctxcache_new(size_t max, int half_open_ttl)
 		n <<= 1;
 	cc->buckets = calloc(n, sizeof(*cc->buckets));
 	cc->heap = calloc(cc->max_established, sizeof(*cc->heap));
-	if (cc->buckets == NULL || cc->heap == NULL) {
+	cc->max_per_source = cc->max_half_open / 16 > 0 ?
+	    cc->max_half_open / 16 : 1;
+	cc->by_count = calloc(cc->max_per_source + 1, sizeof(*cc->by_count));
+	for (cc->nsbuckets = 16; cc->nsbuckets < cc->max_half_open;
+	    cc->nsbuckets <<= 1)
+		;
+	cc->sbuckets = calloc(cc->nsbuckets, sizeof(*cc->sbuckets));
+	if (cc->buckets == NULL || cc->heap == NULL || cc->by_count == NULL ||
+	    cc->sbuckets == NULL ||
+	    RAND_bytes((unsigned char *)cc->seed, sizeof(cc->seed)) != 1) {
 		free(cc->buckets);
 		free(cc->heap);
+		free(cc->by_count);
+		free(cc->sbuckets);
 		free(cc);
 		return NULL;
 	}
@@ -235,6 +400,7 @@ unlink_locked(struct ctxcache *cc, struct svcctx *c)
 		cc->n_established--;
 	} else {
 		lru_unlink(&cc->half_open, c);
+		src_remove(cc, c);
 		cc->n_half_open--;
 	}
 	c->linked = 0;
@@ -269,7 +435,35 @@ reap_locked(struct ctxcache *cc, time_t now, struct victims *vs)
 struct svcctx *
 ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err)
 {
+	return ctxcache_create_from(cc, NULL, err);
+}
+
+/* Make room for one half-open context from s (NULL: unknown source). */
+static void
+half_open_room(struct ctxcache *cc, struct ctxsrc *s, struct victims *vs)
+{
+	struct svcctx *victim;
+
+	if (s != NULL && s->n >= cc->max_per_source) {
+		/* At its bound: a source only displaces itself. */
+		evict_locked(cc, s->head, vs);
+		return;
+	}
+	if (cc->n_half_open < cc->max_half_open || cc->half_open.head == NULL)
+		return;
+	/* Full: the oldest of a source that holds the most, when some
+	 * source holds more than one; else the oldest of all. */
+	victim = cc->max_count > 1 ? cc->by_count[cc->max_count]->head :
+	    cc->half_open.head;
+	evict_locked(cc, victim, vs);
+}
+
+struct svcctx *
+ctxcache_create_from(struct ctxcache *cc, const uint8_t *src,
+    struct rpcauth_err *err)
+{
 	struct victims vs = { { NULL }, 0 };
+	struct ctxsrc *s = NULL;
 	struct svcctx *c;
 	time_t now = time(NULL);
 
@@ -289,9 +483,19 @@ ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err)
 	c->created = c->last_use = now;
 	pthread_mutex_lock(&cc->lock);
 	reap_locked(cc, now, &vs);
-	/* Strangers' INITs only displace each other, oldest first. */
-	if (cc->n_half_open >= cc->max_half_open && cc->half_open.head != NULL)
-		evict_locked(cc, cc->half_open.head, &vs);
+	/* Strangers' INITs only displace each other (see the top).  The
+	 * source's entry may go with the context evicted: looked up again. */
+	half_open_room(cc, src != NULL ? src_find(cc, src) : NULL, &vs);
+	if (src != NULL && (s = src_get(cc, src)) == NULL) {
+		pthread_mutex_unlock(&cc->lock);
+		victims_free(&vs);
+		svcctx_free(c);
+		rpcauth_err_set(err, RPCAUTH_E_NOMEM,
+		    "no memory for a context");
+		return NULL;
+	}
+	if (s != NULL)
+		src_add(cc, s, c);
 	c->refs = 2;			/* the table's and the caller's */
 	c->linked = 1;
 	c->hnext = cc->buckets[bucket_of(cc, c->handle)];
@@ -350,6 +554,7 @@ ctxcache_established(struct ctxcache *cc, struct svcctx *c)
 	pthread_mutex_lock(&cc->lock);
 	if (c->linked && !c->established) {
 		lru_unlink(&cc->half_open, c);
+		src_remove(cc, c);
 		cc->n_half_open--;
 		if (cc->n_established >= cc->max_established) {
 			/* An expired context is worth nothing: first out. */
@@ -409,6 +614,25 @@ ctxcache_count(struct ctxcache *cc)
 }
 
 size_t
+ctxcache_count_from(struct ctxcache *cc, const uint8_t *src)
+{
+	struct ctxsrc *s;
+	size_t n = 0;
+
+	pthread_mutex_lock(&cc->lock);
+	if ((s = src_find(cc, src)) != NULL)
+		n = s->n;
+	pthread_mutex_unlock(&cc->lock);
+	return n;
+}
+
+size_t
+ctxcache_max_per_source(struct ctxcache *cc)
+{
+	return cc->max_per_source;
+}
+
+size_t
 ctxcache_count_half_open(struct ctxcache *cc)
 {
 	size_t n;
@@ -435,6 +659,8 @@ ctxcache_free(struct ctxcache *cc)
 		}
 	free(cc->buckets);
 	free(cc->heap);
+	free(cc->by_count);
+	free(cc->sbuckets);
 	pthread_mutex_destroy(&cc->lock);
 	free(cc);
 }

@@ -20,6 +20,7 @@ struct svcctx {
 	char		*principal;	/* display name of the initiator */
 	gss_OID		 mech;
 	uint32_t	 prog, vers;	/* of the INIT call */
+	uint32_t	 init_service;	/* of the INIT call's credential */
 	/* Set by the server files (svc_handshake.c) before established. */
 	gss_OID		 wire_mech;	/* what the client spoke (krb5, ...) */
 	/* The local account, looked up on first use (svc_caller.c): until
@@ -29,11 +30,23 @@ struct svcctx {
 	gss_name_t	 src;
 	void		*cookie;	/* from the authorize callback */
 	/*
+	 * The authorize callback's last decisions for this context, by the
+	 * program, version and service it was shown (svc_caller.c); under
+	 * sc.lock.  The first is the one made at establishment.
+	 */
+	struct svc_authz {
+		uint32_t	 prog, vers, service;
+		int		 allowed;
+	}		 authz[4];
+	unsigned	 authz_n, authz_next;
+	/*
 	 * Called by svcctx_free() first, before anything is freed, when set:
 	 * releases what the server files attached (the cookie).
 	 */
 	void		(*release)(struct svcctx *c);
 	/* Below: guarded by the cache lock. */
+	struct ctxsrc	*origin;	/* half-open: its source's entry */
+	struct svcctx	*oprev, *onext;	/* that source's half-open list */
 	time_t		 last_use;
 	unsigned	 refs;
 	int		 linked;
@@ -43,6 +56,10 @@ struct svcctx {
 };
 
 struct ctxcache;
+struct ctxsrc;
+
+/* A source address as the cache counts it (ctxcache_create_from). */
+#define CTXCACHE_SRC_LEN	16
 
 /*
  * max: contexts kept at most, half-open and established together (values
@@ -64,6 +81,20 @@ void		 ctxcache_free(struct ctxcache *cc);
  * with one reference for the caller, or NULL (err filled; err may be NULL).
  */
 struct svcctx	*ctxcache_create(struct ctxcache *cc, struct rpcauth_err *err);
+
+/*
+ * The same for an INIT from `src` (an IPv4 address as ::ffff:a.b.c.d, an
+ * IPv6 one cut to its /64; NULL: unknown, as ctxcache_create).  Half-open
+ * contexts cost the server a slot and an unauthenticated sender nothing,
+ * so they are shared out by source: one source holds at most
+ * max_half_open / 16 of them (at least 1; its own oldest goes first), and
+ * when the half-open share is full the oldest context of the source that
+ * holds the most goes, not the oldest of all.  A flood from few
+ * addresses thus only churns its own slots; pushing out a client that
+ * holds one slot takes as many flooding addresses as the share has slots.
+ */
+struct svcctx	*ctxcache_create_from(struct ctxcache *cc, const uint8_t *src,
+		    struct rpcauth_err *err);
 
 /*
  * Find by handle in O(1) (hash on the random handle, constant-time
@@ -91,5 +122,8 @@ void		 ctxcache_put(struct ctxcache *cc, struct svcctx *c);
 /* Contexts in the table: all of them, and the half-open ones. */
 size_t		 ctxcache_count(struct ctxcache *cc);
 size_t		 ctxcache_count_half_open(struct ctxcache *cc);
+/* Half-open contexts held by one source, and the bound on that. */
+size_t		 ctxcache_count_from(struct ctxcache *cc, const uint8_t *src);
+size_t		 ctxcache_max_per_source(struct ctxcache *cc);
 
 #endif

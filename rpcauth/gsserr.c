@@ -77,6 +77,10 @@ static const struct {
 	{ KRB5_KT_KVNONOTFOUND,			GSSERR_WRONG_KEY },
 	{ KRB5_KT_NOTFOUND,			GSSERR_NO_KEY },
 	{ KRB5KRB_AP_ERR_REPEAT,		GSSERR_REPLAY },
+	{ KRB5KDC_ERR_POLICY,			GSSERR_POLICY },
+	{ KRB5KDC_ERR_MUST_USE_USER2USER,	GSSERR_POLICY },
+	{ KRB5KRB_AP_ERR_NOT_US,		GSSERR_NOT_US },
+	{ KRB5KRB_AP_WRONG_PRINC,		GSSERR_NOT_US },
 	{ ENOENT,				GSSERR_NO_FILE },
 	{ EACCES,				GSSERR_PERM },
 	{ EPERM,				GSSERR_PERM },
@@ -99,6 +103,12 @@ static const struct {
 	{ "Key table entry not found",		GSSERR_NO_KEY },
 	{ "No key table entry found",		GSSERR_NO_KEY },
 	{ "Request is a replay",		GSSERR_REPLAY },
+	{ "KDC policy rejects request",		GSSERR_POLICY },
+	{ "valid for user2user only",		GSSERR_POLICY },
+	/* The MIT KDC's e-text when a service requires pre-authentication. */
+	{ "NO PREAUTH",				GSSERR_POLICY },
+	{ "The ticket isn't for us",		GSSERR_NOT_US },
+	{ "Requested server and ticket don't match", GSSERR_NOT_US },
 };
 
 enum gsserr_cause
@@ -184,6 +194,20 @@ gsserr_fix(enum gsserr_cause cause)
 	case GSSERR_BAD_NAME:
 		return "the name is not usable: give a service as "
 		    "SERVICE@HOST";
+	case GSSERR_POLICY:
+		return "the KDC refused the ticket by policy: the service or "
+		    "the client principal carries an attribute that forbids "
+		    "this request (disallow_tgt_based, disallow_svr, "
+		    "disallow_all_tix, requires_preauth or requires_hwauth "
+		    "not met): check both with kadmin getprinc and the KDC "
+		    "log, and clear the attribute or use another service "
+		    "principal";
+	case GSSERR_NOT_US:
+		return "the ticket is for another principal than the one "
+		    "the server accepts as (the server holds that key but "
+		    "runs as another service): use the service name the "
+		    "server was started with (SERVICE@HOST), or make the "
+		    "server accept this principal";
 	default:
 		return NULL;
 	}

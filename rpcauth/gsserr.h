@@ -30,7 +30,9 @@ enum gsserr_cause {
 	GSSERR_BAD_MECH,	/* mechanism not available */
 	GSSERR_REPLAY,		/* authenticator seen before */
 	GSSERR_CTX_EXPIRED,	/* security context ended */
-	GSSERR_BAD_NAME		/* not a usable GSS name */
+	GSSERR_BAD_NAME,	/* not a usable GSS name */
+	GSSERR_POLICY,		/* KDC policy refused the ticket */
+	GSSERR_NOT_US		/* ticket for a principal the server is not */
 };
 
 /*

@@ -197,7 +197,7 @@ k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
 	struct k5_iov iov[2];
 	OM_uint32 maj;
 
-	if (toklen < HDR_LEN || tok[0] != TOK_MIC >> 8 ||
+	if (tok == NULL || toklen < HDR_LEN || tok[0] != TOK_MIC >> 8 ||
 	    tok[1] != (TOK_MIC & 0xff) || CRYPTO_memcmp(tok + 3, filler, 5) != 0 ||
 	    (tok[2] & FLAG_SEALED) != 0)
 		return GSS_S_DEFECTIVE_TOKEN;
@@ -265,13 +265,15 @@ OM_uint32
 k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
     uint8_t *out, size_t *outlen)
 {
-	const uint8_t *body = tok + HDR_LEN, *copy;
+	const uint8_t *body, *copy;
 	uint8_t *rotated = NULL;
 	size_t blen, plen, ec, rrc;
 	OM_uint32 maj;
 
 	*outlen = 0;
-	if (toklen < HDR_LEN || tok[0] != TOK_WRAP >> 8 ||
+	/* Lengths first: an empty token may come as a NULL pointer, and even
+	 * NULL + HDR_LEN is undefined behaviour. */
+	if (tok == NULL || toklen < HDR_LEN || tok[0] != TOK_WRAP >> 8 ||
 	    tok[1] != (TOK_WRAP & 0xff) || tok[3] != 0xff)
 		return GSS_S_DEFECTIVE_TOKEN;
 	if ((maj = check_flags(c, tok[2])) != GSS_S_COMPLETE)
@@ -282,6 +284,7 @@ k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
 	blen = toklen - HDR_LEN;
 	if (blen < K5_BLOCK + HDR_LEN + c->h)
 		return GSS_S_DEFECTIVE_TOKEN;
+	body = tok + HDR_LEN;
 	ec = (size_t)tok[4] << 8 | tok[5];
 	rrc = ((size_t)tok[6] << 8 | tok[7]) % blen;
 	/* RFC 4121 4.2.5: the sender rotated the body right by RRC octets. */

@@ -208,6 +208,13 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		r = PROTECT_E_DECODE;
 		goto out;
 	}
+	/* Nothing to check a MIC over or to unwrap: an empty opaque leaves
+	 * no buffer (body->p may be NULL), and an integrity databody holds at
+	 * least the seq_num.  Refused before any GSS call. */
+	if (blen == 0 || (service == RPCAUTH_SVC_INTEGRITY && blen < 4)) {
+		r = PROTECT_E_DECODE;
+		goto out;
+	}
 	if (service == RPCAUTH_SVC_INTEGRITY) {
 		if (read_small_opaque(xdrs, ck, sizeof(ck), &cklen) != 0 ||
 		    cklen == 0) {

@@ -234,6 +234,56 @@ int	 rpcauth_svc_caller(const struct svc_req *req,
  */
 void	*rpcauth_svc_cookie(const struct svc_req *req);
 
+/*
+ * Server events: what a daemon should log.  One event for each handshake
+ * the server refuses (INIT or CONTINUE_INIT that ends without a context),
+ * each call it rejects with an auth_stat or GARBAGE_ARGS, and each call
+ * it drops without a reply (a replay, or a sequence number below the
+ * window).  Never token, checksum, handle or key bytes.
+ *
+ * The library fills the structure and lends it for the callback's
+ * duration only: every pointer in it is valid during the call only.
+ * Callers never allocate one, so fields may be added at the end.
+ */
+enum rpcauth_svc_event_kind {
+	RPCAUTH_SVC_EV_HANDSHAKE_REFUSED = 1,	/* no context was made */
+	RPCAUTH_SVC_EV_CALL_REJECTED,		/* auth_stat or GARBAGE_ARGS sent */
+	RPCAUTH_SVC_EV_CALL_DROPPED		/* no reply at all (RFC 2203 5.3.3.1) */
+};
+
+struct rpcauth_svc_event {
+	enum rpcauth_svc_event_kind kind;
+	const char	*cause;		/* one line of text; never NULL */
+	int		 auth_stat;	/* enum auth_stat sent; 0 (AUTH_OK) when
+					   the reply was not an auth error */
+	int		 garbage_args;	/* 1: GARBAGE_ARGS was sent */
+	uint32_t	 gss_major;	/* major status in an INIT reply; 0: none */
+	/*
+	 * The client's principal when known: for a handshake, once the
+	 * mechanism authenticated it; for a call, the principal of the
+	 * context the call named (a rejected call did not prove that it
+	 * came from there).  NULL when unknown.
+	 */
+	const char	*principal;
+	const char	*peer;		/* "192.0.2.7:918", "[2001:db8::1]:918";
+					   "" when unknown */
+	uint32_t	 flavor;
+	uint32_t	 prog, vers;	/* of the call, as the client sent them */
+};
+
+/*
+ * Install `cb` to receive every server event, with `arg` passed through;
+ * NULL removes it (the default: events are not reported).  The callback
+ * runs in the thread that serves the request, inside the server's
+ * request processing (sometimes under libtirpc's authentication lock):
+ * it must return quickly, must not call svc_auth_reg(3) and should not
+ * make RPC calls.  syslog(3) is fine.  May be called from any thread at
+ * any time; a callback being removed may still get the events that were
+ * under way.
+ */
+void	 rpcauth_svc_set_log(void (*cb)(const struct rpcauth_svc_event *ev,
+	    void *arg), void *arg);
+
 /* ---- Client ------------------------------------------------------------ */
 
 struct rpcauth_client_opts {

@@ -126,9 +126,15 @@ secctx_verify_mic_locked(struct secctx *sc, const void *msg, size_t len,
 	else
 		st->major = gss_verify_mic(&st->minor, sc->gctx, &in, &tok,
 		    &qop);
-	/* Supplementary bits (old token, gap) are errors here: RPC has its
-	 * own window. */
-	if (st->major != GSS_S_COMPLETE)
+	/*
+	 * Only GSS_ERROR() fails a message.  Supplementary bits (GAP_TOKEN,
+	 * UNSEQ_TOKEN, OLD_TOKEN, DUPLICATE_TOKEN) report the mechanism's own
+	 * sequencing, which a peer that asked for GSS_C_SEQUENCE_FLAG or
+	 * GSS_C_REPLAY_FLAG turns on (JGSS does by default): a lost, reordered
+	 * or rejected call would otherwise cost the context.  RPC's window
+	 * (RFC 2203 5.3.3.1) and the seq bound into every MIC do that job.
+	 */
+	if (GSS_ERROR(st->major))
 		return -1;
 	if (qop != GSS_C_QOP_DEFAULT) {
 		st->major = GSS_S_BAD_QOP;
@@ -261,11 +267,17 @@ secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 
 	*outlen = 0;
 	st->minor = 0;
+	/* No Wrap token is empty; an empty body may also come with no buffer
+	 * at all (tok NULL), which neither path should see. */
+	if (len == 0 || tok == NULL) {
+		st->major = GSS_S_DEFECTIVE_TOKEN;
+		return -1;
+	}
 	pthread_mutex_lock(&sc->lock);
 	if ((f = fast_locked(sc)) == NULL)
 		st->major = gss_unwrap(&st->minor, sc->gctx, &in, &out, &conf,
 		    &qop);
-	else if (scratch_reserve(s, len > 0 ? len : 1) == NULL)
+	else if (scratch_reserve(s, len) == NULL)
 		st->major = GSS_S_FAILURE;
 	else {
 		s->used = len;	/* wiped at release, whatever happens */
@@ -276,7 +288,8 @@ secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 		}
 	}
 	pthread_mutex_unlock(&sc->lock);
-	if (f == NULL && st->major == GSS_S_COMPLETE && conf &&
+	/* Supplementary bits are no failure (see secctx_verify_mic_locked). */
+	if (f == NULL && !GSS_ERROR(st->major) && conf &&
 	    qop == GSS_C_QOP_DEFAULT) {
 		if (take_gss_buffer(&out, s, outlen, 1) != 0)
 			st->major = GSS_S_FAILURE;
@@ -284,7 +297,7 @@ secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 		OPENSSL_cleanse(out.value, out.length);
 		(void)gss_release_buffer(&min, &out);
 	}
-	if (st->major != GSS_S_COMPLETE)
+	if (GSS_ERROR(st->major))
 		return -1;
 	if (!conf || qop != GSS_C_QOP_DEFAULT) {
 		*outlen = 0;

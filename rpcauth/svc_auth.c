@@ -28,6 +28,18 @@
 
 #include <rpc/svc_auth.h>
 
+/* The event of a call the handler rejects with `why` (svc_log.c). */
+#define CALL_EVENT(rq, msg, why, princ, ...)				\
+	SVC_EVENT((rq)->rq_xprt, (uint32_t)(msg)->rm_call.cb_prog,	\
+	    (uint32_t)(msg)->rm_call.cb_vers,				\
+	    RPCAUTH_SVC_EV_CALL_REJECTED, (int)(why), 0, 0, (princ),	\
+	    __VA_ARGS__)
+#define HANDSHAKE_EVENT(rq, msg, why, ...)				\
+	SVC_EVENT((rq)->rq_xprt, (uint32_t)(msg)->rm_call.cb_prog,	\
+	    (uint32_t)(msg)->rm_call.cb_vers,				\
+	    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, (int)(why), 0, 0, NULL,	\
+	    __VA_ARGS__)
+
 struct svc_global svc_g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 _Static_assert(sizeof(struct svc_reqstate) <= SVC_RQCRED_SIZE,
@@ -128,10 +140,15 @@ svc_unwrap(SVCAUTH *auth, XDR *xdrs, xdrproc_t proc, caddr_t where)
 		return FALSE;
 	r = protect_decode(&c->sc, rs.service, rs.seq, xdrs, proc, where,
 	    svc_g.max_body, &st);
-	ctxcache_put(svc_g.cc, c);
-	if (r != PROTECT_OK)
+	if (r != PROTECT_OK) {
 		TRACE("svc: arguments of seq %u refused (GARBAGE_ARGS): %s",
 		    rs.seq, protect_strerror(r));
+		SVC_EVENT(rs.xprt, rs.prog, rs.vers,
+		    RPCAUTH_SVC_EV_CALL_REJECTED, 0, 1, 0, c->principal,
+		    "arguments of seq %u refused (GARBAGE_ARGS): %s", rs.seq,
+		    protect_strerror(r));
+	}
+	ctxcache_put(svc_g.cc, c);
 	return r == PROTECT_OK;
 }
 
@@ -260,12 +277,19 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 	    verf->oa_length > RPCAUTH_MAX_AUTH_BYTES) {
 		TRACE("svc: call refused (AUTH_BADVERF): verifier flavor %d, "
 		    "%u bytes", (int)verf->oa_flavor, verf->oa_length);
+		CALL_EVENT(rq, msg, AUTH_BADVERF, NULL, "call refused "
+		    "(AUTH_BADVERF): verifier flavor %d, %u bytes",
+		    (int)verf->oa_flavor, verf->oa_length);
 		return AUTH_BADVERF;
 	}
 	hdr_of(msg, &hc);
 	c = ctxcache_find_est(svc_g.cc, cred->handle, cred->handle_len, &est);
 	if (c == NULL || !est) {
 		TRACE("svc: call refused (CREDPROBLEM): %s", c == NULL ?
+		    "no context with that handle" :
+		    "the context's handshake is not finished");
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CREDPROBLEM, NULL, "call "
+		    "refused (CREDPROBLEM): %s", c == NULL ?
 		    "no context with that handle" :
 		    "the context's handshake is not finished");
 		why = RPCSEC_GSS_CREDPROBLEM;
@@ -277,28 +301,48 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		TRACE("svc: call refused (CREDPROBLEM): context made for "
 		    "program %u version %u, which has another principal",
 		    c->prog, c->vers);
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CREDPROBLEM, c->principal,
+		    "call refused (CREDPROBLEM): context made for program %u "
+		    "version %u, which has another principal", c->prog,
+		    c->vers);
 		why = RPCSEC_GSS_CREDPROBLEM;
 		goto out;
 	}
 	if (cred->seq > RPCAUTH_MAXSEQ) {
 		TRACE("svc: call refused (CTXPROBLEM): seq %u above MAXSEQ",
 		    cred->seq);
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
+		    "call refused (CTXPROBLEM): seq %u above MAXSEQ",
+		    cred->seq);
 		why = RPCSEC_GSS_CTXPROBLEM;
 		goto out;
 	}
 	if (c->expiry != 0 && time(NULL) >= c->expiry) {
 		TRACE("svc: call refused (CTXPROBLEM): context expired");
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
+		    "call refused (CTXPROBLEM): context expired");
 		ctxcache_remove(svc_g.cc, c);
 		why = RPCSEC_GSS_CTXPROBLEM;
 		goto out;
 	}
 	if ((hlen = hdrmic_build(&hc, hdr, sizeof(hdr))) < 0) {
 		TRACE("svc: call refused (AUTH_BADCRED): header too long");
+		CALL_EVENT(rq, msg, AUTH_BADCRED, c->principal,
+		    "call refused (AUTH_BADCRED): header too long");
 		why = AUTH_BADCRED;
 		goto out;
 	}
 	need = cred->gss_proc == RPCAUTH_GSS_DATA ?
 	    min_service_for(hc.prog, hc.vers) : RPCAUTH_SVC_NONE;
+	/*
+	 * A context made for integrity or privacy serves no call at service
+	 * none: a client's integrity checksum over (seq, arguments) may
+	 * carry the bytes of a whole call header, and at service none that
+	 * MIC alone would make the call (docs/SECURITY.md section 1).
+	 */
+	if (cred->gss_proc == RPCAUTH_GSS_DATA &&
+	    c->init_service != RPCAUTH_SVC_NONE && need < RPCAUTH_SVC_INTEGRITY)
+		need = RPCAUTH_SVC_INTEGRITY;
 	/* Check, verify, record: one critical section (see the top). */
 	pthread_mutex_lock(&c->sc.lock);
 	v = seqwin_check(&c->win, cred->seq);
@@ -306,6 +350,10 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		pthread_mutex_unlock(&c->sc.lock);
 		/* RFC 2203 5.3.3.1: silently discard, and verify nothing. */
 		TRACE("svc: seq %u dropped without reply: %s", cred->seq,
+		    v == SEQWIN_REPLAY ? "already seen" : "below the window");
+		SVC_EVENT(rq->rq_xprt, hc.prog, hc.vers,
+		    RPCAUTH_SVC_EV_CALL_DROPPED, 0, 0, 0, c->principal,
+		    "seq %u dropped without reply: %s", cred->seq,
 		    v == SEQWIN_REPLAY ? "already seen" : "below the window");
 		rs->action = SVC_ACT_DROP;
 		ctxcache_put(svc_g.cc, c);
@@ -318,6 +366,10 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    cred->seq, cred->service, (unsigned)need);
 		why = v == SEQWIN_BEYOND_MAXSEQ ? RPCSEC_GSS_CTXPROBLEM :
 		    AUTH_TOOWEAK;
+		CALL_EVENT(rq, msg, why, c->principal, "call refused (%s): "
+		    "seq %u, service %u, minimum %u",
+		    v == SEQWIN_BEYOND_MAXSEQ ? "CTXPROBLEM" : "AUTH_TOOWEAK",
+		    cred->seq, cred->service, (unsigned)need);
 		goto out;
 	}
 	/* A context about to be destroyed is not worth moving to the fast
@@ -336,15 +388,42 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    "does not verify (major 0x%x)",
 		    why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
 		    cred->seq, st.major);
+		CALL_EVENT(rq, msg, why, c->principal, "call refused (%s): "
+		    "header checksum of seq %u does not verify (major 0x%x)",
+		    why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
+		    cred->seq, st.major);
 		goto out;
 	}
 	seqwin_record(&c->win, cred->seq);
 	pthread_mutex_unlock(&c->sc.lock);
+	/*
+	 * The authorize callback judged the INIT's program, version and
+	 * service, which nothing authenticates; this call's are under the
+	 * header MIC just verified.  Values it has not approved are shown
+	 * to it now (docs/SECURITY.md 10).  The number stays used: the call
+	 * was authentic.
+	 */
+	if (cred->gss_proc == RPCAUTH_GSS_DATA &&
+	    svc_caller_authorize_call(c, hc.prog, hc.vers, cred->service) !=
+	    0) {
+		TRACE("svc: call refused (AUTH_TOOWEAK): the authorize "
+		    "callback refused %s for program %u version %u service %u",
+		    c->principal, hc.prog, hc.vers, cred->service);
+		CALL_EVENT(rq, msg, AUTH_TOOWEAK, c->principal, "call refused "
+		    "(AUTH_TOOWEAK): the authorize callback refused program "
+		    "%u version %u service %u", hc.prog, hc.vers,
+		    cred->service);
+		why = AUTH_TOOWEAK;
+		goto out;
+	}
 	rs->seq = cred->seq;
 	rs->service = cred->service;
 	memcpy(rs->handle, c->handle, sizeof(rs->handle));
 	if (svc_set_verf_mic(rq, rs, c, cred->seq) != 0) {
 		TRACE("svc: call refused (CTXPROBLEM): cannot make the reply "
+		    "verifier for seq %u", cred->seq);
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
+		    "call refused (CTXPROBLEM): cannot make the reply "
 		    "verifier for seq %u", cred->seq);
 		why = RPCSEC_GSS_CTXPROBLEM;
 		goto out;
@@ -360,6 +439,9 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 	svc_reqstate_put(rq, rs);
 	if (hc.proc == NULLPROC && cred->service != RPCAUTH_SVC_NONE &&
 	    read_nullproc_body(rq, rs) != 0) {
+		SVC_EVENT(rq->rq_xprt, hc.prog, hc.vers,
+		    RPCAUTH_SVC_EV_CALL_REJECTED, 0, 1, 0, NULL, "NULLPROC "
+		    "body of seq %u refused (GARBAGE_ARGS)", cred->seq);
 		rs->action = SVC_ACT_GARBAGE;
 		return redirect(rq, rs);
 	}
@@ -379,17 +461,25 @@ control(struct svc_req *rq, struct rpc_msg *msg,
 	if (msg->rm_call.cb_proc != NULLPROC) {
 		TRACE("svc: handshake refused (AUTH_BADCRED): procedure %u, "
 		    "not 0", (unsigned)msg->rm_call.cb_proc);
+		HANDSHAKE_EVENT(rq, msg, AUTH_BADCRED, "handshake refused "
+		    "(AUTH_BADCRED): procedure %u, not 0",
+		    (unsigned)msg->rm_call.cb_proc);
 		return AUTH_BADCRED;
 	}
 	if (msg->rm_call.cb_verf.oa_flavor != AUTH_NONE) {
 		TRACE("svc: handshake refused (AUTH_BADVERF): verifier "
 		    "flavor %d", (int)msg->rm_call.cb_verf.oa_flavor);
+		HANDSHAKE_EVENT(rq, msg, AUTH_BADVERF, "handshake refused "
+		    "(AUTH_BADVERF): verifier flavor %d",
+		    (int)msg->rm_call.cb_verf.oa_flavor);
 		return AUTH_BADVERF;
 	}
 	if (cred->gss_proc == RPCAUTH_GSS_INIT) {
 		if (cred->handle_len != 0) {
 			TRACE("svc: INIT refused (AUTH_BADCRED): it carries "
 			    "a handle");
+			HANDSHAKE_EVENT(rq, msg, AUTH_BADCRED, "INIT refused "
+			    "(AUTH_BADCRED): it carries a handle");
 			return AUTH_BADCRED;
 		}
 		rs->action = SVC_ACT_INIT;
@@ -399,6 +489,10 @@ control(struct svc_req *rq, struct rpc_msg *msg,
 	c = ctxcache_find_est(svc_g.cc, cred->handle, cred->handle_len, &est);
 	if (c == NULL || est) {
 		TRACE("svc: CONTINUE_INIT refused (CREDPROBLEM): %s",
+		    c == NULL ? "no context with that handle" :
+		    "the context is established already");
+		HANDSHAKE_EVENT(rq, msg, RPCSEC_GSS_CREDPROBLEM,
+		    "CONTINUE_INIT refused (CREDPROBLEM): %s",
 		    c == NULL ? "no context with that handle" :
 		    "the context is established already");
 		ctxcache_put(svc_g.cc, c);
@@ -419,6 +513,8 @@ svc_handler(struct svc_req *rq, struct rpc_msg *msg)
 	/* The private program is reachable only through a redirect. */
 	if (msg->rm_call.cb_prog == SVC_PRIV_PROG) {
 		TRACE("svc: call to the private program refused");
+		CALL_EVENT(rq, msg, AUTH_BADCRED, NULL, "call to the "
+		    "private program refused (AUTH_BADCRED)");
 		return AUTH_BADCRED;
 	}
 	if (msg->rm_call.cb_cred.oa_length > RPCAUTH_MAX_AUTH_BYTES ||
@@ -426,6 +522,9 @@ svc_handler(struct svc_req *rq, struct rpc_msg *msg)
 	    msg->rm_call.cb_cred.oa_length, &cred) != 0) {
 		TRACE("svc: call refused (AUTH_BADCRED): credential of %u "
 		    "bytes does not decode", msg->rm_call.cb_cred.oa_length);
+		CALL_EVENT(rq, msg, AUTH_BADCRED, NULL, "call refused "
+		    "(AUTH_BADCRED): credential of %u bytes does not decode",
+		    msg->rm_call.cb_cred.oa_length);
 		return AUTH_BADCRED;
 	}
 	memset(&rs, 0, sizeof(rs));
@@ -433,6 +532,7 @@ svc_handler(struct svc_req *rq, struct rpc_msg *msg)
 	rs.flavor = svc_g.flavor;
 	rs.prog = msg->rm_call.cb_prog;
 	rs.vers = msg->rm_call.cb_vers;
+	rs.xprt = rq->rq_xprt;
 	rs.seq = cred.seq;
 	rs.service = cred.service;
 	switch (cred.gss_proc) {
@@ -444,6 +544,9 @@ svc_handler(struct svc_req *rq, struct rpc_msg *msg)
 			TRACE("svc: DESTROY refused (AUTH_BADCRED): "
 			    "procedure %u, not 0",
 			    (unsigned)msg->rm_call.cb_proc);
+			CALL_EVENT(rq, msg, AUTH_BADCRED, NULL, "DESTROY "
+			    "refused (AUTH_BADCRED): procedure %u, not 0",
+			    (unsigned)msg->rm_call.cb_proc);
 			return AUTH_BADCRED;
 		}
 		/* FALLTHROUGH */
@@ -451,5 +554,7 @@ svc_handler(struct svc_req *rq, struct rpc_msg *msg)
 		rs.action = SVC_ACT_DATA;
 		return check_data(rq, msg, &cred, &rs);
 	}
+	CALL_EVENT(rq, msg, AUTH_BADCRED, NULL, "call refused "
+	    "(AUTH_BADCRED): unknown gss_proc %u", (unsigned)cred.gss_proc);
 	return AUTH_BADCRED;
 }

@@ -158,6 +158,11 @@ gate_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		    "%u version %u procedure %u, not authenticated by rpcauth",
 		    (int)rq->rq_cred.oa_flavor, (unsigned)rq->rq_prog,
 		    (unsigned)rq->rq_vers, (unsigned)rq->rq_proc);
+		SVC_EVENT(xprt, (uint32_t)rq->rq_prog, (uint32_t)rq->rq_vers,
+		    RPCAUTH_SVC_EV_CALL_REJECTED, AUTH_TOOWEAK, 0, 0, NULL,
+		    "flavor %d call to procedure %u refused: the program is "
+		    "protected by rpcauth", (int)rq->rq_cred.oa_flavor,
+		    (unsigned)rq->rq_proc);
 		svcerr_weakauth(xprt);
 		return;
 	}

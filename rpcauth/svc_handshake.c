@@ -9,9 +9,11 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gsserr.h"
 #include "init_xdr.h"
 #include "mech.h"
 #include "svc_internal.h"
@@ -40,20 +42,24 @@ reply_failure(SVCXPRT *xprt, struct init_res *res)
  */
 static OM_uint32
 establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
-    gss_name_t *src, gss_OID actual, OM_uint32 lifetime)
+    gss_name_t *src, gss_OID actual, OM_uint32 lifetime, char *why,
+    size_t whylen)
 {
 	OM_uint32 maj;
 
+	c->init_service = rs->service;
 	c->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
 	    time(NULL) + (time_t)lifetime;
-	if ((maj = svc_caller_establish(c, src, actual, rs->service)) !=
-	    GSS_S_COMPLETE)
+	if ((maj = svc_caller_establish(c, src, actual, rs->service, why,
+	    whylen)) != GSS_S_COMPLETE)
 		return maj;
 	if (seqwin_init(&c->win, svc_g.window) != 0 ||
 	    svc_set_verf_mic(rq, rs, c, svc_g.window) != 0) {
 		/* Without MIC(seq_window) the client cannot trust us. */
 		TRACE("svc: context refused (GSS_S_FAILURE): cannot make the "
 		    "MIC over the sequence window");
+		snprintf(why, whylen, "context refused (GSS_S_FAILURE): "
+		    "cannot make the MIC over the sequence window");
 		return GSS_S_FAILURE;
 	}
 	/* Kerberos per-message crypto through OpenSSL from the first call on
@@ -77,6 +83,8 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	gss_OID mech = GSS_C_NO_OID, wire;
 	gss_cred_id_t acceptor;
 	OM_uint32 maj, min, flags = 0, lifetime = 0;
+	char why[400], gtext[256];
+	uint8_t src_key[CTXCACHE_SRC_LEN];
 	int est;
 
 	memset(&arg, 0, sizeof(arg));
@@ -85,6 +93,10 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	if (!svc_getargs(xprt, (xdrproc_t)xdr_init_arg, (caddr_t)&arg)) {
 		TRACE("svc: %s refused (GARBAGE_ARGS): token missing or over "
 		    "%zu bytes", leg_name(rs), svc_g.max_token);
+		SVC_EVENT(xprt, rs->prog, rs->vers,
+		    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 1, 0, NULL,
+		    "%s refused (GARBAGE_ARGS): token missing or over %zu "
+		    "bytes", leg_name(rs), svc_g.max_token);
 		svcerr_decode(xprt);
 		goto out;
 	}
@@ -97,11 +109,25 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 			    "of no known mechanism" : mech_name(wire),
 			    svc_g.mechs);
 			res.major = GSS_S_BAD_MECH;
+			SVC_EVENT(xprt, rs->prog, rs->vers,
+			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0,
+			    GSS_S_BAD_MECH, NULL, "INIT refused "
+			    "(GSS_S_BAD_MECH): token of %zu bytes is %s, "
+			    "which this server does not allow",
+			    arg.token_len, wire == GSS_C_NO_OID ?
+			    "of no known mechanism" : mech_name(wire));
 			reply_failure(xprt, &res);
 			goto out;
 		}
-		if ((c = ctxcache_create(svc_g.cc, NULL)) == NULL) {
+		/* Half-open slots are shared out by source (ctxcache.h). */
+		if ((c = ctxcache_create_from(svc_g.cc,
+		    svc_peer_key(xprt, src_key) == 0 ? src_key : NULL,
+		    NULL)) == NULL) {
 			TRACE("svc: INIT refused (SYSTEM_ERR): no context");
+			SVC_EVENT(xprt, rs->prog, rs->vers,
+			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0, 0, NULL,
+			    "INIT refused (SYSTEM_ERR): no memory for a "
+			    "context");
 			svcerr_systemerr(xprt);
 			goto out;
 		}
@@ -114,6 +140,11 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 		if (c == NULL || est) {
 			TRACE("svc: CONTINUE_INIT refused (CREDPROBLEM): the "
 			    "context went away");
+			SVC_EVENT(xprt, rs->prog, rs->vers,
+			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED,
+			    RPCSEC_GSS_CREDPROBLEM, 0, 0, NULL,
+			    "CONTINUE_INIT refused (CREDPROBLEM): the context "
+			    "went away");
 			svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
 			goto out;
 		}
@@ -136,8 +167,10 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	res.window = svc_g.window;
 	res.token = out.value;
 	res.token_len = out.length;
+	why[0] = '\0';
 	if (maj == GSS_S_COMPLETE) {
-		res.major = establish(rq, rs, c, &src, mech, lifetime);
+		res.major = establish(rq, rs, c, &src, mech, lifetime, why,
+		    sizeof(why));
 		if (res.major != GSS_S_COMPLETE) {
 			/* Our refusal, not the mechanism's: no token. */
 			res.minor = 0;
@@ -148,6 +181,13 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	} else if (maj != GSS_S_CONTINUE_NEEDED) {
 		TRACE("svc: %s failed: the mechanism refused the context "
 		    "(major 0x%x)", leg_name(rs), maj);
+		if (svc_log_enabled()) {
+			gsserr_text(maj, min, c->mech != GSS_C_NO_OID ?
+			    c->mech : c->wire_mech, gtext, sizeof(gtext));
+			snprintf(why, sizeof(why), "%s failed: the mechanism "
+			    "(%s) refused the context: %s", leg_name(rs),
+			    mech_name(c->wire_mech), gtext);
+		}
 		goto failed;
 	}
 	if (!svc_sendreply(xprt, (xdrproc_t)xdr_init_res, (caddr_t)&res)) {
@@ -156,6 +196,9 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	}
 	goto out;
 failed:
+	SVC_EVENT(xprt, rs->prog, rs->vers, RPCAUTH_SVC_EV_HANDSHAKE_REFUSED,
+	    0, 0, res.major, c->principal, "%s", why[0] != '\0' ? why :
+	    "handshake refused");
 	/* The half-built context goes now, once; the reply has no handle. */
 	ctxcache_remove(svc_g.cc, c);
 	reply_failure(xprt, &res);

@@ -40,6 +40,7 @@ struct svc_reqstate {
 	uint32_t	 action;
 	uint32_t	 flavor;
 	uint32_t	 prog, vers;	/* as the client called them */
+	SVCXPRT		*xprt;		/* the request's, for events */
 	uint32_t	 seq, service;
 	uint32_t	 args_read;	/* the handler already read the body */
 	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
@@ -106,10 +107,20 @@ void	svc_priv_dispatch(struct svc_req *rq, SVCXPRT *xprt);
  * At handshake completion (svc_caller.c): check the negotiated mechanism,
  * fix the caller's identity in c and run the authorize callback.  Returns
  * GSS_S_COMPLETE, or the major status the INIT reply must carry
- * (GSS_S_BAD_MECH, GSS_S_UNAUTHORIZED, GSS_S_FAILURE).
+ * (GSS_S_BAD_MECH, GSS_S_BAD_NAME, GSS_S_UNAUTHORIZED, GSS_S_FAILURE)
+ * with the reason in why (for the server's event).
  */
 OM_uint32 svc_caller_establish(struct svcctx *c, gss_name_t *src,
-	    gss_OID actual, uint32_t service);
+	    gss_OID actual, uint32_t service, char *why, size_t whylen);
+
+/*
+ * Before a DATA call of an established context runs: has the authorize
+ * callback approved this program, version and service (all covered by
+ * the header MIC)?  Asks it again when not, keeping a few answers per
+ * context.  0 allowed (or no callback), -1 refused.
+ */
+int	svc_caller_authorize_call(struct svcctx *c, uint32_t prog,
+	    uint32_t vers, uint32_t service);
 
 /* Release what svc_caller_establish attached (c->release); idempotent. */
 void	svc_caller_release(struct svcctx *c);
@@ -117,5 +128,22 @@ void	svc_caller_release(struct svcctx *c);
 /* Set the reply verifier to MIC(value) from rs->verf; -1 if GetMIC failed. */
 int	svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,
 	    struct svcctx *c, uint32_t value);
+
+/*
+ * Server events (svc_log.c, rpcauth_svc_set_log).  SVC_EVENT costs one
+ * lock when no callback is installed; the cause is formatted only when
+ * one is.  prog and vers are the call's as the client sent them.
+ */
+int	svc_log_enabled(void);
+void	svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
+	    enum rpcauth_svc_event_kind kind, int auth_stat, int garbage,
+	    uint32_t major, const char *principal, const char *fmt, ...)
+	    __attribute__((format(printf, 9, 10)));
+#define SVC_EVENT(...)	do { if (svc_log_enabled()) svc_log(__VA_ARGS__); } \
+	while (0)
+/* The peer of the request being served, "addr:port" ("" if unknown). */
+void	svc_peer_text(SVCXPRT *xprt, char *buf, size_t len);
+/* Its source key for ctxcache_create_from; -1 (key zeroed) if unknown. */
+int	svc_peer_key(SVCXPRT *xprt, uint8_t key[CTXCACHE_SRC_LEN]);
 
 #endif

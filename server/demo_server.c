@@ -2,7 +2,7 @@
 /*
  * rpcauth-demo-server --listen ADDR --port P --principal SERVICE@HOST
  *     --keytab FILE [--flavor N] [--min-service none|integrity|privacy]
- *     [--window N] [--root DIR] [--mechs LIST]
+ *     [--window N] [--root DIR] [--mechs LIST] [--log-events]
  *
  * Serves DEMOFS on IPv4 ADDR:P over TCP and UDP, without rpcbind.  Prints
  * one line containing "ready" on stdout once both sockets listen, then runs
@@ -11,6 +11,9 @@
  * Without --root the file procedures answer DEMO_EACCES.  --mechs takes a
  * comma-separated list of krb5, spnego, ntlm (default krb5,spnego); NTLM
  * reads its users from the file NTLM_USER_FILE names (gss-ntlmssp).
+ * --log-events prints one line on stderr for each handshake the security
+ * layer refuses and each call it rejects or drops
+ * (rpcauth_svc_set_log), as a daemon would send them to syslog.
  *
  * The loop is our own rather than svc_run() so that a signal can end it:
  * the handler writes to a self-pipe that is polled with libtirpc's fds.
@@ -41,7 +44,7 @@
 #define USAGE		"usage: " PROG " --listen ADDR --port P " \
 	"--principal SERVICE@HOST --keytab FILE [--flavor N] " \
 	"[--min-service none|integrity|privacy] [--window N] [--root DIR] " \
-	"[--mechs krb5,spnego,ntlm]"
+	"[--mechs krb5,spnego,ntlm] [--log-events]"
 /* UDP buffers: room for the largest datagram IPv4 can carry. */
 #define UDP_BUFSZ	65536
 /* Largest --window accepted; the replay window is a bitmap per context. */
@@ -65,7 +68,32 @@ struct server_cfg {
 	/* NULL-terminated, for rpcauth_svc_opts.mechs; [0] NULL: default */
 	const char		*mechs[MECHS_MAX + 1];
 	char			 mechbuf[64];	/* the names point in here */
+	int			 log_events;
 };
+
+static const char *
+event_kind(enum rpcauth_svc_event_kind k)
+{
+	switch (k) {
+	case RPCAUTH_SVC_EV_HANDSHAKE_REFUSED:	return "handshake refused";
+	case RPCAUTH_SVC_EV_CALL_REJECTED:	return "call rejected";
+	case RPCAUTH_SVC_EV_CALL_DROPPED:	return "call dropped";
+	}
+	return "event";
+}
+
+/* One line per event, as a daemon would hand it to syslog(3). */
+static void
+log_event(const struct rpcauth_svc_event *ev, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, PROG ": %s: peer %s, program %u version %u, "
+	    "flavor %u, principal %s, auth_stat %d, gss_major 0x%x: %s\n",
+	    event_kind(ev->kind), ev->peer[0] != '\0' ? ev->peer : "?",
+	    ev->prog, ev->vers, ev->flavor,
+	    ev->principal != NULL ? ev->principal : "(unknown)",
+	    ev->auth_stat, ev->gss_major, ev->cause);
+}
 
 static int sigpipe_fd[2] = { -1, -1 };
 
@@ -170,6 +198,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ "window",	 required_argument, NULL, 'w' },
 		{ "root",	 required_argument, NULL, 'r' },
 		{ "mechs",	 required_argument, NULL, 'm' },
+		{ "log-events",	 no_argument,	    NULL, 'L' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -235,6 +264,9 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 				usage_error("--mechs: '%s' is not a comma-"
 				    "separated list of krb5, spnego, ntlm",
 				    optarg);
+			break;
+		case 'L':
+			cfg->log_events = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
@@ -394,6 +426,8 @@ main(int argc, char *argv[])
 		so.window = cfg.window;
 		if (cfg.mechs[0] != NULL)
 			so.mechs = cfg.mechs;
+		if (cfg.log_events)
+			rpcauth_svc_set_log(log_event, NULL);
 		if (rpcauth_svc_register(&so, &rerr) != 0) {
 			fprintf(stderr, PROG ": %s\n", rerr.msg);
 			rpcauth_err_clear(&rerr);

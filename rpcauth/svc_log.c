@@ -1,0 +1,143 @@
+/* rpcauth/svc_log.c - server events for the application's log */
+/*
+ * Also the peer of a request, as text for events and as the source key
+ * the context table shares half-open slots by.
+ *
+ * The server's refusals, rejections and drops, handed to the callback of
+ * rpcauth_svc_set_log() as a struct: the library never prints, a daemon
+ * decides where they go.  Like trace.c: one lock guards the callback, and
+ * the callback runs outside it.  Callers pass causes, numbers and names,
+ * never token, checksum, handle or key bytes.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svc_internal.h"
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*log_cb)(const struct rpcauth_svc_event *, void *);
+static void *log_arg;
+
+void
+rpcauth_svc_set_log(void (*cb)(const struct rpcauth_svc_event *ev, void *arg),
+    void *arg)
+{
+	pthread_mutex_lock(&log_lock);
+	log_cb = cb;
+	log_arg = arg;
+	pthread_mutex_unlock(&log_lock);
+}
+
+int
+svc_log_enabled(void)
+{
+	int on;
+
+	pthread_mutex_lock(&log_lock);
+	on = log_cb != NULL;
+	pthread_mutex_unlock(&log_lock);
+	return on;
+}
+
+int
+svc_peer_key(SVCXPRT *xprt, uint8_t key[CTXCACHE_SRC_LEN])
+{
+	const struct netbuf *nb = xprt != NULL ? svc_getrpccaller(xprt) : NULL;
+	const struct sockaddr *sa;
+
+	memset(key, 0, CTXCACHE_SRC_LEN);
+	if (nb == NULL || nb->buf == NULL || nb->len < sizeof(sa_family_t))
+		return -1;
+	sa = nb->buf;
+	if (sa->sa_family == AF_INET &&
+	    nb->len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = nb->buf;
+
+		/* ::ffff:a.b.c.d, the whole address. */
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &in->sin_addr, 4);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6 &&
+	    nb->len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = nb->buf;
+
+		/* A mapped IPv4 address counts whole, as above; a real IPv6
+		 * one by its /64, which one host may hold entirely. */
+		memcpy(key, &in6->sin6_addr, IN6_IS_ADDR_V4MAPPED(
+		    &in6->sin6_addr) ? 16 : 8);
+		return 0;
+	}
+	return -1;
+}
+
+void
+svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
+{
+	const struct netbuf *nb = xprt != NULL ? svc_getrpccaller(xprt) : NULL;
+	const struct sockaddr *sa;
+	char a[INET6_ADDRSTRLEN];
+
+	buf[0] = '\0';
+	if (nb == NULL || nb->buf == NULL || nb->len < sizeof(sa_family_t))
+		return;
+	sa = nb->buf;
+	if (sa->sa_family == AF_INET &&
+	    nb->len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = nb->buf;
+
+		if (inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a)) != NULL)
+			snprintf(buf, len, "%s:%u", a,
+			    (unsigned)ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6 &&
+	    nb->len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = nb->buf;
+
+		if (inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a)) != NULL)
+			snprintf(buf, len, "[%s]:%u", a,
+			    (unsigned)ntohs(in6->sin6_port));
+	}
+}
+
+void
+svc_log(SVCXPRT *xprt, uint32_t prog, uint32_t vers,
+    enum rpcauth_svc_event_kind kind, int auth_stat, int garbage,
+    uint32_t major, const char *principal, const char *fmt, ...)
+{
+	void (*cb)(const struct rpcauth_svc_event *, void *);
+	struct rpcauth_svc_event ev;
+	char cause[512], peer[INET6_ADDRSTRLEN + 16];
+	va_list ap;
+	void *arg;
+
+	pthread_mutex_lock(&log_lock);
+	cb = log_cb;
+	arg = log_arg;
+	pthread_mutex_unlock(&log_lock);
+	if (cb == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(cause, sizeof(cause), fmt, ap);
+	va_end(ap);
+	svc_peer_text(xprt, peer, sizeof(peer));
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.cause = cause;
+	ev.auth_stat = auth_stat;
+	ev.garbage_args = garbage;
+	ev.gss_major = major;
+	ev.principal = principal;
+	ev.peer = peer;
+	ev.flavor = svc_g.flavor;
+	ev.prog = prog;
+	ev.vers = vers;
+	cb(&ev, arg);
+}

@@ -1,0 +1,790 @@
+/* tests/check_replyforge.c - an on-path attacker between the client and real servers */
+/*
+ * A TCP proxy thread sits between rpcauth's client (the library API over
+ * a CLIENT to the proxy's port) and a real server: the demo server, or
+ * libtirpc's own RPCSEC_GSS server (gss_interop_server, flavor 6).  It
+ * forwards records both ways, logs the credential of every call (gss_proc,
+ * seq, service) and keeps the verifier of the handshake's final reply,
+ * MIC(seq_window).  Depending on its mode it answers some calls itself:
+ *
+ *	FORGE_WINDOW	the (window + 1)th DATA call of a context, the one
+ *			whose seq was the window (docs/SECURITY.md, 1): the
+ *			call is swallowed and answered with SUCCESS, the
+ *			handshake's MIC as the verifier and, at integrity, a
+ *			void body be32(seq) + that MIC;
+ *	FORGE_RENEW	the second DATA call gets AUTH_ERROR/CREDPROBLEM, and
+ *			the next INIT (the client's new context) gets
+ *			AUTH_ERROR/AUTH_REJECTEDCRED.
+ *
+ * Also here, from finding 13: the messages for a service principal that
+ * the KDC's policy refuses and for a ticket the server is not, and DESTROY
+ * answered with a bare void body by libtirpc's server.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clnt_internal.h"
+#include "cred_xdr.h"
+#include "demofs.h"
+#include "e2e.h"
+#include "init_xdr.h"
+#include "rawrpc.h"
+#include "xdrbuf.h"
+
+#define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
+#define KADMIN_LOCAL	"/usr/sbin/kadmin.local"
+#define MAX_CONN	8
+#define MAX_SEQS	4096
+#define REC_MAX		(1024 * 1024)
+#define FORGED_STATS	0x41414141u
+
+#define WIRE_AUTH_REJECTEDCRED	2u
+#define WIRE_CREDPROBLEM	13u
+
+static struct testbed *bed;
+static struct srvproc demo, interop;
+static int demo_port, interop_port;
+
+/* ---- the proxy ---------------------------------------------------------- */
+
+enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW };
+
+struct proxy {
+	int		 lfd;
+	int		 port;
+	int		 server_port;
+	enum forge_mode	 mode;
+	pthread_t	 acceptor;
+	pthread_t	 conn[MAX_CONN];
+	int		 fds[MAX_CONN][2];
+	int		 nconn;
+	int		 stop;
+	pthread_mutex_t	 mu;
+	/* What was seen, under mu. */
+	int		 have_init;
+	uint32_t	 window;
+	uint8_t		 init_verf[400];
+	size_t		 init_verf_len;
+	uint32_t	 data_calls;	/* of the current context */
+	uint32_t	 seqs[MAX_SEQS];	/* of DATA and DESTROY calls */
+	size_t		 nseqs;
+	int		 inits;
+	int		 forged;
+	int		 destroys;
+	int		 destroy_replies;
+};
+
+static int
+read_full(int fd, uint8_t *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+write_full(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = write(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* One record, fragments joined, into buf; its length or -1. */
+static ssize_t
+read_record(int fd, uint8_t *buf, size_t cap)
+{
+	uint8_t mark[4];
+	size_t len = 0, flen;
+	int last;
+
+	do {
+		if (read_full(fd, mark, 4) != 0)
+			return -1;
+		last = (mark[0] & 0x80) != 0;
+		flen = (size_t)(mark[0] & 0x7f) << 24 | (size_t)mark[1] << 16 |
+		    (size_t)mark[2] << 8 | mark[3];
+		if (flen > cap - len || read_full(fd, buf + len, flen) != 0)
+			return -1;
+		len += flen;
+	} while (!last);
+	return (ssize_t)len;
+}
+
+static int
+write_record(int fd, const uint8_t *p, size_t len)
+{
+	uint8_t mark[4] = { 0x80 | (uint8_t)(len >> 24), (uint8_t)(len >> 16),
+	    (uint8_t)(len >> 8), (uint8_t)len };
+
+	return write_full(fd, mark, 4) == 0 && write_full(fd, p, len) == 0 ?
+	    0 : -1;
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The credential of a call record; 0, or -1 if it is not RPCSEC_GSS-like. */
+static int
+call_cred(const uint8_t *p, size_t len, uint32_t *xid, uint32_t *proc,
+    uint32_t *flavor, struct rpcauth_cred *c)
+{
+	size_t clen;
+
+	if (len < 32)
+		return -1;
+	*xid = be32(p);
+	*proc = be32(p + 20);
+	*flavor = be32(p + 24);
+	clen = be32(p + 28);
+	if (clen > 400 || 32 + clen > len)
+		return -1;
+	return cred_decode(p + 32, clen, c);
+}
+
+/* SUCCESS, the handshake's MIC as verifier, and the body for `c`. */
+static size_t
+forge_success(struct proxy *px, uint32_t xid, uint32_t flavor, uint32_t proc,
+    const struct rpcauth_cred *c, uint8_t *out, size_t cap)
+{
+	struct xdr_wr w;
+	uint8_t seq[4] = { c->seq >> 24, c->seq >> 16, c->seq >> 8, c->seq };
+
+	xdr_wr_init(&w, out, cap);
+	xdr_wr_u32(&w, xid);
+	xdr_wr_u32(&w, 1);		/* REPLY */
+	xdr_wr_u32(&w, 0);		/* MSG_ACCEPTED */
+	xdr_wr_u32(&w, flavor);
+	xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);
+	xdr_wr_u32(&w, 0);		/* SUCCESS */
+	if (c->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+		/* void results: databody_integ is be32(seq) alone. */
+		xdr_wr_opaque(&w, seq, sizeof(seq));
+		xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);
+	} else if (proc == DEMOFS_STATS) {
+		xdr_wr_u32(&w, 0);
+		xdr_wr_u32(&w, FORGED_STATS);
+	}
+	ck_assert(xdr_wr_ok(&w));
+	return w.off;
+}
+
+static size_t
+forge_denied(uint32_t xid, uint32_t why, uint8_t *out, size_t cap)
+{
+	struct xdr_wr w;
+
+	xdr_wr_init(&w, out, cap);
+	xdr_wr_u32(&w, xid);
+	xdr_wr_u32(&w, 1);		/* REPLY */
+	xdr_wr_u32(&w, 1);		/* MSG_DENIED */
+	xdr_wr_u32(&w, 1);		/* AUTH_ERROR */
+	xdr_wr_u32(&w, why);
+	ck_assert(xdr_wr_ok(&w));
+	return w.off;
+}
+
+/* The final handshake reply: keep its verifier and the window. */
+static void
+note_init_reply(struct proxy *px, const uint8_t *p, size_t len)
+{
+	struct rpcauth_init_res res;
+	struct raw_reply rep;
+
+	memset(&rep, 0, sizeof(rep));
+	if (raw_parse_reply(p, len, &rep) == 0 && rep.kind == RAW_ACCEPTED &&
+	    rep.accept_stat == 0 && rep.verf_flavor != 0 &&
+	    rep.verf_len > 0 && init_res_decode(rep.body, rep.body_len,
+	    RPCAUTH_CRED_MAX_HANDLE, REC_MAX, &res) == 0 && res.major == 0) {
+		memcpy(px->init_verf, rep.verf, rep.verf_len);
+		px->init_verf_len = rep.verf_len;
+		px->window = res.window;
+		px->have_init = 1;
+		px->data_calls = 0;
+	}
+	raw_reply_free(&rep);
+}
+
+struct conn_arg {
+	struct proxy	*px;
+	int		 cfd, sfd;
+};
+
+static void *
+conn_main(void *v)
+{
+	struct conn_arg *a = v;
+	struct proxy *px = a->px;
+	struct rpcauth_cred c;
+	uint8_t *buf = malloc(REC_MAX), out[1024];
+	uint32_t xid, proc, flavor;
+	ssize_t n;
+	size_t olen;
+	int gss, forge;
+
+	while (buf != NULL && (n = read_record(a->cfd, buf, REC_MAX)) > 0) {
+		gss = call_cred(buf, (size_t)n, &xid, &proc, &flavor, &c) == 0;
+		forge = 0;
+		olen = 0;
+		pthread_mutex_lock(&px->mu);
+		if (gss && (c.gss_proc == RPCAUTH_GSS_DATA ||
+		    c.gss_proc == RPCAUTH_GSS_DESTROY) && px->nseqs < MAX_SEQS)
+			px->seqs[px->nseqs++] = c.seq;
+		if (gss && c.gss_proc == RPCAUTH_GSS_INIT)
+			px->inits++;
+		if (gss && c.gss_proc == RPCAUTH_GSS_DESTROY)
+			px->destroys++;
+		if (gss && c.gss_proc == RPCAUTH_GSS_DATA) {
+			px->data_calls++;
+			if (px->mode == FORGE_WINDOW && px->have_init &&
+			    px->data_calls == px->window + 1) {
+				olen = forge_success(px, xid, flavor, proc, &c,
+				    out, sizeof(out));
+				forge = 1;
+			} else if (px->mode == FORGE_RENEW &&
+			    px->data_calls == 2) {
+				olen = forge_denied(xid, WIRE_CREDPROBLEM, out,
+				    sizeof(out));
+				forge = 1;
+			}
+		}
+		if (gss && c.gss_proc == RPCAUTH_GSS_INIT &&
+		    px->mode == FORGE_RENEW && px->inits > 1) {
+			olen = forge_denied(xid, WIRE_AUTH_REJECTEDCRED, out,
+			    sizeof(out));
+			forge = 1;
+		}
+		if (forge)
+			px->forged++;
+		pthread_mutex_unlock(&px->mu);
+		if (forge) {
+			if (write_record(a->cfd, out, olen) != 0)
+				break;
+			continue;
+		}
+		if (write_record(a->sfd, buf, (size_t)n) != 0)
+			break;
+		if ((n = read_record(a->sfd, buf, REC_MAX)) <= 0)
+			break;
+		pthread_mutex_lock(&px->mu);
+		if (gss && (c.gss_proc == RPCAUTH_GSS_INIT ||
+		    c.gss_proc == RPCAUTH_GSS_CONTINUE_INIT))
+			note_init_reply(px, buf, (size_t)n);
+		if (gss && c.gss_proc == RPCAUTH_GSS_DESTROY)
+			px->destroy_replies++;
+		pthread_mutex_unlock(&px->mu);
+		if (write_record(a->cfd, buf, (size_t)n) != 0)
+			break;
+	}
+	free(buf);
+	free(a);
+	return NULL;
+}
+
+static int
+lo_connect(int port)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void *
+accept_main(void *v)
+{
+	struct proxy *px = v;
+	struct pollfd pf = { px->lfd, POLLIN, 0 };
+	struct conn_arg *a;
+	int cfd, sfd;
+
+	for (;;) {
+		pthread_mutex_lock(&px->mu);
+		if (px->stop) {
+			pthread_mutex_unlock(&px->mu);
+			break;
+		}
+		pthread_mutex_unlock(&px->mu);
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		if ((cfd = accept4(px->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			continue;
+		if ((sfd = lo_connect(px->server_port)) < 0 ||
+		    (a = malloc(sizeof(*a))) == NULL) {
+			close(cfd);
+			if (sfd >= 0)
+				close(sfd);
+			continue;
+		}
+		a->px = px;
+		a->cfd = cfd;
+		a->sfd = sfd;
+		pthread_mutex_lock(&px->mu);
+		if (px->nconn < MAX_CONN && pthread_create(&px->conn[px->nconn],
+		    NULL, conn_main, a) == 0) {
+			px->fds[px->nconn][0] = cfd;
+			px->fds[px->nconn][1] = sfd;
+			px->nconn++;
+		} else {
+			close(cfd);
+			close(sfd);
+			free(a);
+		}
+		pthread_mutex_unlock(&px->mu);
+	}
+	return NULL;
+}
+
+static void
+proxy_start(struct proxy *px, int server_port, enum forge_mode mode)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+
+	memset(px, 0, sizeof(*px));
+	pthread_mutex_init(&px->mu, NULL);
+	px->server_port = server_port;
+	px->mode = mode;
+	px->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(px->lfd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(px->lfd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	ck_assert_int_eq(listen(px->lfd, 8), 0);
+	ck_assert_int_eq(getsockname(px->lfd, (struct sockaddr *)&sin, &sl),
+	    0);
+	px->port = ntohs(sin.sin_port);
+	ck_assert_int_eq(pthread_create(&px->acceptor, NULL, accept_main, px),
+	    0);
+}
+
+static void
+proxy_stop(struct proxy *px)
+{
+	int i;
+
+	pthread_mutex_lock(&px->mu);
+	px->stop = 1;
+	pthread_mutex_unlock(&px->mu);
+	pthread_join(px->acceptor, NULL);
+	for (i = 0; i < px->nconn; i++) {
+		shutdown(px->fds[i][0], SHUT_RDWR);
+		shutdown(px->fds[i][1], SHUT_RDWR);
+		pthread_join(px->conn[i], NULL);
+		close(px->fds[i][0]);
+		close(px->fds[i][1]);
+	}
+	close(px->lfd);
+	pthread_mutex_destroy(&px->mu);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static CLIENT *
+via_proxy(struct proxy *px, enum rpcauth_service svc, uint32_t flavor)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	CLIENT *cl = e2e_clnt(px->port, 0);
+
+	ck_assert_msg(cl != NULL, "no CLIENT to the proxy");
+	rpcauth_client_opts_init(&o);
+	o.service = svc;
+	o.flavor = flavor;
+	o.handshake_timeout_ms = 10000;
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
+	    &err) != NULL, "handshake through the proxy: %s",
+	    err.msg != NULL ? err.msg : "?");
+	pthread_mutex_lock(&px->mu);
+	ck_assert_msg(px->have_init, "the proxy saw no final handshake reply");
+	pthread_mutex_unlock(&px->mu);
+	return cl;
+}
+
+static const char *
+autherr(CLIENT *cl)
+{
+	const char *s = rpcauth_auth_error(cl->cl_auth);
+
+	return s != NULL ? s : "(none)";
+}
+
+/* One call: STATS at service none (any results can be forged), NULLPROC
+ * otherwise (void results: the body is be32(seq) + MIC).  1 if it passed. */
+static int
+one_call(CLIENT *cl, enum rpcauth_service svc, uint64_t *stats_out)
+{
+	struct timeval tv = { 10, 0 };
+	u_quad_t *r;
+
+	if (svc == RPCAUTH_SVC_NONE) {
+		r = demofs_stats_1(NULL, cl);
+		if (r != NULL && stats_out != NULL)
+			*stats_out = *r;
+		return r != NULL;
+	}
+	return clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, tv) == RPC_SUCCESS;
+}
+
+static void
+fastpath(int on)
+{
+	if (on)
+		unsetenv("RPCAUTH_KRB5_FASTPATH");
+	else
+		setenv("RPCAUTH_KRB5_FASTPATH", "0", 1);
+}
+
+/* ---- finding 1: the handshake's MIC as a reply ---------------------------- */
+
+/*
+ * _i: bit 0 integrity (else none), bit 1 GSS path (else the fast path).
+ * The (window + 1)th call is answered by the proxy with the handshake's
+ * MIC; it must fail, and no call may carry seq == window.
+ */
+START_TEST(window_mic_forgery)
+{
+	enum rpcauth_service svc = (_i & 1) ? RPCAUTH_SVC_INTEGRITY :
+	    RPCAUTH_SVC_NONE;
+	const char *label = (_i & 2) ? "GSS path" : "fast path";
+	struct proxy px;
+	uint64_t stats = 0;
+	uint32_t k, window;
+	size_t i;
+	CLIENT *cl;
+	int ok;
+
+	fastpath(!(_i & 2));
+	proxy_start(&px, demo_port, FORGE_WINDOW);
+	cl = via_proxy(&px, svc, 0);
+	window = px.window;
+	ck_assert_uint_ge(window, 1);
+	for (k = 1; k <= window; k++)
+		ck_assert_msg(one_call(cl, svc, NULL), "%s, service %d: call "
+		    "%u failed: %s (%s)", label, (int)svc, k,
+		    clnt_sperror(cl, "call"), autherr(cl));
+	ok = one_call(cl, svc, &stats);
+	fprintf(stderr, "replyforge %s, service %d: call %u: %s (%s)\n",
+	    label, (int)svc, window + 1, ok ? "ACCEPTED" : "refused",
+	    ok ? "" : autherr(cl));
+	pthread_mutex_lock(&px.mu);
+	ck_assert_int_eq(px.forged, 1);
+	pthread_mutex_unlock(&px.mu);
+	ck_assert_msg(!ok, "%s, service %d: the client accepted the reply "
+	    "forged with the handshake's MIC (STATS said %#llx)", label,
+	    (int)svc, (unsigned long long)stats);
+	ck_assert_msg(strstr(autherr(cl), "verifier") != NULL, "%s: the "
+	    "error does not name the verifier: %s", label, autherr(cl));
+	/* The context goes on: the next calls reach the server again. */
+	for (k = 0; k < 2; k++)
+		ck_assert_msg(one_call(cl, svc, NULL), "%s: call after the "
+		    "forgery failed: %s", label, autherr(cl));
+	e2e_secure_destroy(cl);
+	pthread_mutex_lock(&px.mu);
+	ck_assert_uint_ge(px.nseqs, window + 3);
+	for (i = 0; i < px.nseqs; i++)
+		ck_assert_msg(px.seqs[i] != window, "%s: a call with seq == "
+		    "window (%u) went on the wire", label, window);
+	pthread_mutex_unlock(&px.mu);
+	proxy_stop(&px);
+}
+END_TEST
+
+/*
+ * The defence behind the skipped number, alone: the handshake's verifier
+ * offered for a call whose seq is the window (as a client without the skip
+ * would have sent) is refused, although it is a valid MIC of that seq.
+ */
+START_TEST(window_mic_refused_by_validate)
+{
+	struct proxy px;
+	struct opaque_auth oa;
+	struct clnt_state *cs;
+	uint32_t saved;
+	CLIENT *cl;
+	int ok;
+
+	fastpath(_i == 0);
+	proxy_start(&px, demo_port, FORGE_NONE);
+	cl = via_proxy(&px, RPCAUTH_SVC_INTEGRITY, 0);
+	cs = cl->cl_auth->ah_private;
+	ck_assert_uint_eq(cs->window, px.window);
+	saved = cs->seq_cur;
+	cs->seq_cur = cs->window;
+	oa.oa_flavor = (enum_t)RPCAUTH_FLAVOR;
+	oa.oa_base = (caddr_t)px.init_verf;
+	oa.oa_length = (u_int)px.init_verf_len;
+	ok = AUTH_VALIDATE(cl->cl_auth, &oa);
+	cs->seq_cur = saved;
+	ck_assert_msg(!ok, "%s: the handshake's MIC passed as the verifier "
+	    "of seq %u", _i ? "GSS path" : "fast path", cs->window);
+	ck_assert_msg(strstr(autherr(cl), "handshake") != NULL, "unclear: %s",
+	    autherr(cl));
+	ck_assert(one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
+/* ---- finding 13 ------------------------------------------------------------ */
+
+/*
+ * libtirpc's server (flavor 6) made this AUTH's first context; a
+ * CREDPROBLEM makes the client build a new one, and the INIT for it gets
+ * AUTH_REJECTEDCRED.  The server does speak flavor 6: the message must not
+ * say otherwise.
+ */
+START_TEST(renewal_rejectedcred_message)
+{
+	struct proxy px;
+	const char *msg;
+	CLIENT *cl;
+
+	proxy_start(&px, interop_port, FORGE_RENEW);
+	cl = via_proxy(&px, RPCAUTH_SVC_INTEGRITY, RPCAUTH_FLAVOR_RPCSEC_GSS);
+	ck_assert(one_call(cl, RPCAUTH_SVC_NONE, NULL));
+	ck_assert(!one_call(cl, RPCAUTH_SVC_NONE, NULL));
+	msg = autherr(cl);
+	fprintf(stderr, "replyforge renewal refused: %s\n", msg);
+	pthread_mutex_lock(&px.mu);
+	ck_assert_int_eq(px.inits, 2);
+	pthread_mutex_unlock(&px.mu);
+	ck_assert_msg(strstr(msg, "does not speak flavor") == NULL,
+	    "the message blames the flavor: %s", msg);
+	ck_assert_msg(strstr(msg, "AUTH_REJECTEDCRED") != NULL &&
+	    strstr(msg, "made one for this AUTH before") != NULL,
+	    "the message does not say what happened: %s", msg);
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
+static pthread_mutex_t trace_mu = PTHREAD_MUTEX_INITIALIZER;
+static char trace_buf[65536];
+
+static void
+trace_cb(const char *line, void *arg)
+{
+	size_t used;
+
+	(void)arg;
+	pthread_mutex_lock(&trace_mu);
+	used = strlen(trace_buf);
+	snprintf(trace_buf + used, sizeof(trace_buf) - used, "%s\n", line);
+	pthread_mutex_unlock(&trace_mu);
+}
+
+/*
+ * libtirpc answers DESTROY with a bare void body at integrity and privacy:
+ * accepted on its verifier, with no refusal in the trace.  _i: 0
+ * integrity, 1 privacy.
+ */
+START_TEST(destroy_bare_body_accepted)
+{
+	enum rpcauth_service svc = _i ? RPCAUTH_SVC_PRIVACY :
+	    RPCAUTH_SVC_INTEGRITY;
+	struct proxy px;
+	CLIENT *cl;
+
+	proxy_start(&px, interop_port, FORGE_NONE);
+	cl = via_proxy(&px, svc, RPCAUTH_FLAVOR_RPCSEC_GSS);
+	ck_assert(one_call(cl, RPCAUTH_SVC_NONE, NULL));
+	trace_buf[0] = '\0';
+	rpcauth_set_trace(trace_cb, NULL);
+	auth_destroy(cl->cl_auth);
+	cl->cl_auth = NULL;
+	rpcauth_set_trace(NULL, NULL);
+	clnt_destroy(cl);
+	fprintf(stderr, "replyforge DESTROY (service %d) trace:\n%s",
+	    (int)svc, trace_buf);
+	pthread_mutex_lock(&px.mu);
+	ck_assert_int_eq(px.destroys, 1);
+	ck_assert_int_eq(px.destroy_replies, 1);
+	pthread_mutex_unlock(&px.mu);
+	ck_assert_msg(strstr(trace_buf, "refused") == NULL,
+	    "DESTROY's reply was refused: %s", trace_buf);
+	proxy_stop(&px);
+}
+END_TEST
+
+/* rpcauth_client_create to the demo server for `service`: the message. */
+static void
+create_fails(const char *service, const char *want1, const char *want2)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	CLIENT *cl = e2e_clnt(demo_port, 0);
+
+	ck_assert_ptr_nonnull(cl);
+	rpcauth_client_opts_init(&o);
+	o.handshake_timeout_ms = 10000;
+	ck_assert_msg(rpcauth_client_create(cl, service, &o, &err) == NULL,
+	    "%s: a context was made", service);
+	fprintf(stderr, "replyforge %s: %s\n", service,
+	    err.msg != NULL ? err.msg : "(none)");
+	ck_assert_msg(err.msg != NULL && strstr(err.msg, want1) != NULL &&
+	    strstr(err.msg, want2) != NULL, "%s: message without cause or "
+	    "fix: %s", service, err.msg != NULL ? err.msg : "(none)");
+	rpcauth_err_clear(&err);
+	clnt_destroy(cl);
+}
+
+/* The server has other/localhost's key but accepts as demo/localhost. */
+START_TEST(ticket_not_for_us_message)
+{
+	create_fails("other@localhost", "another principal", "SERVICE@HOST");
+}
+END_TEST
+
+/* The KDC refuses a ticket for these principals by policy (main()). */
+START_TEST(kdc_policy_message)
+{
+	static const char *const svcs[] = { "locked@localhost",
+	    "u2u@localhost", "preauth@localhost" };
+
+	create_fails(svcs[_i], "by policy", "kadmin getprinc");
+}
+END_TEST
+
+static Suite *
+replyforge_suite(void)
+{
+	Suite *s = suite_create("replyforge");
+	TCase *tc = tcase_create("on-path");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, window_mic_forgery, 0, 4);
+	tcase_add_loop_test(tc, window_mic_refused_by_validate, 0, 2);
+	tcase_add_test(tc, renewal_rejectedcred_message);
+	tcase_add_loop_test(tc, destroy_bare_body_accepted, 0, 2);
+	tcase_add_test(tc, ticket_not_for_us_message);
+	tcase_add_loop_test(tc, kdc_policy_message, 0, 3);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static int
+kadmin_q(const char *q)
+{
+	char out[2048], err[2048];
+	const char *argv[] = { KADMIN_LOCAL, "-q", q, NULL };
+	int st = 0;
+
+	if (srvproc_run((char *const *)argv, out, sizeof(out), err,
+	    sizeof(err), 20000, &st) != 0 || st != 0) {
+		fprintf(stderr, "kadmin.local -q '%s': %s%s\n", q, out, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+interop_start(void)
+{
+	char portbuf[16], errbuf[512];
+	char *argv[6];
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((interop_port = srvproc_free_port()) < 0)
+			return -1;
+		snprintf(portbuf, sizeof(portbuf), "%d", interop_port);
+		argv[0] = INTEROP_SERVER;
+		argv[1] = "--port";
+		argv[2] = portbuf;
+		argv[3] = "--principal";
+		argv[4] = "demo@localhost";
+		argv[5] = NULL;
+		if (srvproc_start(&interop, argv, "ready", 20000, errbuf,
+		    sizeof(errbuf)) == 0)
+			return 0;
+		fprintf(stderr, "replyforge: interop server: %s\n", errbuf);
+	}
+	return -1;
+}
+
+int
+main(void)
+{
+	static const char *const extra[] = { "other/localhost",
+	    "locked/localhost", "u2u/localhost", "preauth/localhost", NULL };
+	struct testbed_opts o;
+	char errbuf[1024];
+	SRunner *sr;
+	int failed = 1, st;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&o, 0, sizeof(o));
+	o.extra_principals = extra;
+	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "test bed: %s\n", errbuf);
+		return 99;
+	}
+	if (kadmin_q("modprinc +disallow_tgt_based locked/localhost") != 0 ||
+	    kadmin_q("modprinc +disallow_svr u2u/localhost") != 0 ||
+	    kadmin_q("modprinc +requires_preauth preauth/localhost") != 0 ||
+	    e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
+	    NULL) != 0) {
+		testbed_stop(bed);
+		return 99;
+	}
+	if (interop_start() != 0) {
+		srvproc_stop(&demo, 5000, &st);
+		testbed_stop(bed);
+		return 99;
+	}
+	sr = srunner_create(replyforge_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	srvproc_stop(&interop, 5000, &st);
+	srvproc_stop(&demo, 5000, &st);
+	testbed_stop(bed);
+	return failed == 0 ? 0 : 1;
+}
