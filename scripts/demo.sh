@@ -8,4 +8,4 @@ cd "$top"
 scripts/deps.sh
 echo "== building (build/normal)"
 scripts/build.sh build/normal --enable-werror
-exec build/normal/tests/rpcauth-testbed --wrong-keytab -- scripts/demo-run.sh "$top/build/normal"
+exec build/normal/tools/rpcauth-testbed --wrong-keytab -- scripts/demo-run.sh "$top/build/normal"

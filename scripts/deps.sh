@@ -3,7 +3,8 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config rpcsvc-proto
 libtirpc-dev libkrb5-dev krb5-kdc krb5-admin-server krb5-user gss-ntlmssp
-libssl-dev check clang libclang-rt-14-dev valgrind rpcbind"
+libssl-dev check clang libclang-rt-14-dev valgrind rpcbind
+dpkg-dev debhelper lintian"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz.h - pieces shared by the libFuzzer targets and the seed generator */
 /*
  * The targets that need Kerberos start one test bed per process (the KDC
- * runs for the whole fuzzing session; tests/testbed.c removes it when the
+ * runs for the whole fuzzing session; tools/testbed.c removes it when the
  * process ends, even on a crash) and make their contexts in-process.
  * Contexts made here have fresh random keys: a MIC or wrap token saved in
  * a seed file never verifies in a later process.  That is why the targets

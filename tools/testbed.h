@@ -1,4 +1,4 @@
-/* tests/testbed.h - a private MIT KDC in a temporary directory, for tests */
+/* tools/testbed.h - a private MIT KDC in a temporary directory, for tests */
 /*
  * testbed_start() makes a fresh directory, writes krb5.conf and kdc.conf
  * there, creates the realm RPCAUTH.TEST, the user alice@RPCAUTH.TEST
@@ -12,6 +12,7 @@
  *	KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5RCACHEDIR	always;
  *	KRB5CCNAME, KRB5_KTNAME, KRB5_CLIENT_KTNAME	unless opts->no_env
  *	(krb5.conf names the same files as defaults anyway);
+ *	KRB5_CLIENT_KTNAME unset instead			if opts->no_client_keytab;
  *	NTLM_USER_FILE					if opts->ntlm_user_file.
  * With two beds alive at once, the environment is the last one started.
  *
@@ -57,6 +58,13 @@ struct testbed_opts {
 	bool		 no_ccache;
 	/* Leave KRB5CCNAME, KRB5_KTNAME, KRB5_CLIENT_KTNAME alone. */
 	bool		 no_env;
+	/* No client keytab: krb5.conf's default_client_keytab_name names a
+	 * file that never exists and KRB5_CLIENT_KTNAME is unset (unless
+	 * no_env), so that once the ccache is destroyed the client really has
+	 * no credentials (MIT would otherwise get a new ticket from
+	 * user.keytab by itself).  rpcauth-testbed sets it unless asked for
+	 * --user-keytab. */
+	bool		 no_client_keytab;
 };
 
 /*

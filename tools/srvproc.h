@@ -1,4 +1,4 @@
-/* tests/srvproc.h - start, watch and stop helper processes for the tests */
+/* tools/srvproc.h - start, watch and stop helper processes for the tests */
 #ifndef RPCAUTH_TESTS_SRVPROC_H
 #define RPCAUTH_TESTS_SRVPROC_H
 

@@ -1,4 +1,4 @@
-/* tests/srvproc.c - start, watch and stop helper processes for the tests */
+/* tools/srvproc.c - start, watch and stop helper processes for the tests */
 #include "config.h"
 
 #include <sys/prctl.h>

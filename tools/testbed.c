@@ -1,4 +1,4 @@
-/* tests/testbed.c - a private MIT KDC in a temporary directory, for tests */
+/* tools/testbed.c - a private MIT KDC in a temporary directory, for tests */
 /*
  * Invariant: while the starting process holds a struct testbed, the
  * guardian's socket is open in it (guard_fd) and the guardian knows the pid
@@ -67,6 +67,7 @@ struct testbed {
 	char		*log;		/* tools' and KDC's stdout/stderr */
 	char		*server_kt;
 	char		*user_kt;
+	char		*client_kt;	/* default_client_keytab_name's file */
 	char		*wrong_kt;	/* NULL unless asked for */
 	char		*ccache;
 	char		*ccache_name;
@@ -290,6 +291,19 @@ env_set(struct testbed *tb, int which, const char *value)
 }
 
 static void
+env_unset(struct testbed *tb, int which)
+{
+	const char *old;
+
+	if (!tb->env_set[which]) {
+		old = getenv(env_names[which]);
+		tb->env_old[which] = old != NULL ? strdup(old) : NULL;
+		tb->env_set[which] = true;
+	}
+	(void)unsetenv(env_names[which]);
+}
+
+static void
 env_restore(struct testbed *tb)
 {
 	int i;
@@ -498,7 +512,7 @@ write_configs(struct testbed *tb)
 	    "\n[domain_realm]\n"
 	    "\tlocalhost = %s\n"
 	    "\t.localhost = %s\n",
-	    TESTBED_REALM, life, skew, tb->ccache, tb->server_kt, tb->user_kt,
+	    TESTBED_REALM, life, skew, tb->ccache, tb->server_kt, tb->client_kt,
 	    TESTBED_REALM, tb->port, TESTBED_REALM, TESTBED_REALM) != 0)
 		return -1;
 	return write_file(tb, tb->kdc_conf, 0644,
@@ -845,13 +859,15 @@ out:
 }
 
 static int
-make_paths(struct testbed *tb)
+make_paths(struct testbed *tb, const struct testbed_opts *opts)
 {
 	if ((tb->krb5_conf = path_in(tb->dir, "krb5.conf")) == NULL ||
 	    (tb->kdc_conf = path_in(tb->dir, "kdc.conf")) == NULL ||
 	    (tb->log = path_in(tb->dir, "tools.log")) == NULL ||
 	    (tb->server_kt = path_in(tb->dir, "server.keytab")) == NULL ||
 	    (tb->user_kt = path_in(tb->dir, "user.keytab")) == NULL ||
+	    (tb->client_kt = path_in(tb->dir, opts->no_client_keytab ?
+	    "no-client.keytab" : "user.keytab")) == NULL ||
 	    (tb->ccache = path_in(tb->dir, "ccache")) == NULL ||
 	    (tb->ccache_name = xprintf("FILE:%s", tb->ccache)) == NULL ||
 	    (tb->user_princ = xprintf("%s@%s", USER_NAME,
@@ -859,6 +875,27 @@ make_paths(struct testbed *tb)
 	    (tb->service_princ = xprintf("%s@%s", SERVICE_NAME,
 	    TESTBED_REALM)) == NULL)
 		return seterr(tb, "out of memory");
+	return 0;
+}
+
+/*
+ * configure falls back to Debian's paths when the KDC tools were absent at
+ * build time (a package build): say which one is missing before starting.
+ */
+static int
+tools_present(struct testbed *tb)
+{
+	static const char *const paths[] = { KRB5KDC_PATH, KDB5_UTIL_PATH,
+	    KADMIN_LOCAL_PATH, KINIT_PATH };
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (paths[i][0] == '\0' || access(paths[i], X_OK) != 0)
+			return seterr(tb, "%s: %s (install krb5-kdc, "
+			    "krb5-admin-server and krb5-user)",
+			    paths[i][0] != '\0' ? paths[i] : "a KDC tool",
+			    paths[i][0] != '\0' ? strerror(errno) :
+			    "not found at configure time");
 	return 0;
 }
 
@@ -874,6 +911,8 @@ build(struct testbed *tb, const struct testbed_opts *opts)
 	const char *const *p;
 	int i, r, ret = -1;
 
+	if (tools_present(tb) != 0)
+		return -1;
 	if ((ktname = xprintf("FILE:%s", tb->server_kt)) == NULL ||
 	    (cktname = xprintf("FILE:%s", tb->user_kt)) == NULL ||
 	    (acl = path_in(tb->dir, "kadm5.acl")) == NULL)
@@ -885,7 +924,10 @@ build(struct testbed *tb, const struct testbed_opts *opts)
 	if (!opts->no_env) {
 		env_set(tb, ENV_CCNAME, tb->ccache_name);
 		env_set(tb, ENV_KTNAME, ktname);
-		env_set(tb, ENV_CLIENT_KTNAME, cktname);
+		if (opts->no_client_keytab)
+			env_unset(tb, ENV_CLIENT_KTNAME);
+		else
+			env_set(tb, ENV_CLIENT_KTNAME, cktname);
 	}
 	if (random_pw(master, sizeof(master)) != 0) {
 		seterr(tb, "getrandom: %s", strerror(errno));
@@ -986,7 +1028,7 @@ testbed_start(const struct testbed_opts *opts, struct testbed **out,
 		(void)rmtree(tb->dir);
 		goto out;
 	}
-	if (make_paths(tb) != 0 || build(tb, opts) != 0)
+	if (make_paths(tb, opts) != 0 || build(tb, opts) != 0)
 		goto out;
 	*out = tb;
 	tb = NULL;
@@ -1046,6 +1088,7 @@ testbed_stop(struct testbed *tb)
 	free(tb->log);
 	free(tb->server_kt);
 	free(tb->user_kt);
+	free(tb->client_kt);
 	free(tb->wrong_kt);
 	free(tb->ccache);
 	free(tb->ccache_name);
