@@ -8,7 +8,7 @@
  * and their ratio holds even when the absolute figures move.
  *
  * Each job runs in a fork(2)ed child: libtirpc's own RPCSEC_GSS client can
- * crash or hang on bodies its buffers cannot hold (LIBTIRPC-NOTES.md), and
+ * crash or hang on bodies its buffers cannot hold (docs/LIBTIRPC.md section 5), and
  * a failed call leaves a CLIENT in no state to reuse.  A target whose call
  * fails drops out of the job; the others go on.  Every target gets its own
  * connection and context, made outside the timed part and torn down

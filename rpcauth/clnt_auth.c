@@ -1,7 +1,7 @@
 /* rpcauth/clnt_auth.c - the client AUTH: credential, header MIC, protected bodies */
 /*
  * libtirpc calls these ops under the CLIENT's per-fd lock, one call at a
- * time (LIBTIRPC-NOTES.md), so seq_cur is the sequence number of the only
+ * time (docs/LIBTIRPC.md section 5), so seq_cur is the sequence number of the only
  * call in flight; a UDP retransmission resends the same bytes and seq.
  * ah_marshal runs once per attempt: first for a call, then again after
  * each ah_refresh that returned TRUE (in_retry tells the two apart).

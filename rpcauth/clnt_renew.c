@@ -268,7 +268,7 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	clnt_renew_schedule(st, c->lifetime);
 	clnt_ctx_clear(c);
 	/* Kerberos per-message crypto through OpenSSL from the first call on
-	 * (issue 7); names above were read first: the GSS context goes then. */
+	 * (docs/ARCHITECTURE.md, "What a context setup costs"); names above were read first: the GSS context goes then. */
 	secctx_accel_later(&st->sc);
 }
 

@@ -1,8 +1,10 @@
 /* rpcauth/idmap.c - an authenticated GSS name as a local account */
 /*
- * Runs once per context, when it is established, so that procedures read
- * a fixed answer: the account may change later, the context's identity
- * does not.  The mechanism decides the local name (krb5: auth_to_local
+ * Runs once per context, the first time the authorize callback or
+ * rpcauth_svc_caller() asks (not at establishment: a context set up and
+ * torn down without a call never pays for NSS), and the answer is kept
+ * for the context's life: the account may change later, the context's
+ * identity does not.  The mechanism decides the local name (krb5: auth_to_local
  * rules of krb5.conf), except for NTLM: gss-ntlmssp looks up the name as
  * the client typed it, so "ALICE" and "alice" would be two accounts; we
  * look up the canonical name (idmap_ntlm_canonical) instead, with the

@@ -194,7 +194,8 @@ bool_t	 rpcauth_svc_reg(SVCXPRT *xprt, rpcprog_t prog, rpcvers_t vers,
 
 /*
  * Who is calling, filled inside a procedure by rpcauth_svc_caller().  The
- * identity is fixed when the context is established: the local account
+ * principal is fixed when the context is established; the local account
+ * is looked up once, on first use, and kept for the context's life.  It
  * comes from gss_localname(3) (krb5: krb5.conf auth_to_local rules), then
  * getpwnam_r(3) and getgrouplist(3); a name without an account is nobody
  * (uid and gid RPCAUTH_NOBODY, no groups, empty localname).

@@ -11,7 +11,7 @@ struct k5ctx;
 /*
  * The lock serializes every per-message call on the context: GSS
  * contexts are not safe for concurrent use, and gss-ntlmssp needs its
- * MICs made and checked strictly in order (RFC-DIGEST.md section 10).
+ * MICs made and checked strictly in order (docs/PROTOCOL.md section 10).
  *
  * A krb5 context with an AES token key may leave the GSS library once
  * established (secctx_accel): then `fast` makes and checks the RFC 4121

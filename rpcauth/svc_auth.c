@@ -1,6 +1,6 @@
 /* rpcauth/svc_auth.c - the server's svc_auth_reg handler and its wrap/unwrap */
 /*
- * Every check of RFC-DIGEST.md section 5 runs here, before libtirpc hands
+ * Every check of docs/PROTOCOL.md section 5 runs here, before libtirpc hands
  * the request to any dispatch routine: credential bounds, context lookup,
  * MAXSEQ, the replay window (checked, not moved), the service policy, the
  * header MIC, only then the window record and the reply verifier.

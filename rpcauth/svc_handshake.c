@@ -62,7 +62,7 @@ establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
 		return GSS_S_FAILURE;
 	}
 	/* Kerberos per-message crypto through OpenSSL from the first call on
-	 * (issue 7); a context only set up and destroyed never pays for it. */
+	 * (docs/ARCHITECTURE.md, "What a context setup costs"); a context only set up and destroyed never pays for it. */
 	secctx_accel_later(&c->sc);
 	ctxcache_established(svc_g.cc, c);
 	TRACE("svc: context established for %s (%s, inner %s), %s",

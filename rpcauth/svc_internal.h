@@ -11,7 +11,7 @@
 
 /*
  * The private program that answers control messages and drops replays.
- * The handler points rq_prog at it (LIBTIRPC-NOTES.md: the only way to
+ * The handler points rq_prog at it (docs/LIBTIRPC.md section 2: the only way to
  * answer without the application's dispatch running).  Transient range.
  */
 #define SVC_PRIV_PROG	0x4F5A2203u

@@ -1,4 +1,4 @@
-/* tests/check_conformance.c - RFC-DIGEST.md section 8, byte by byte */
+/* tests/check_conformance.c - docs/PROTOCOL.md section 8, byte by byte */
 /*
  * The conformance cases an independent RPCSEC_GSS suite checks, each sent
  * as raw bytes at the real demo server (test bed KDC, server on 127.0.0.1).

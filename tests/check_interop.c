@@ -102,7 +102,7 @@ interop(enum rpcauth_service svc)
 	/*
 	 * libtirpc's server fails messages larger than its record buffer
 	 * under integrity and privacy (64 KiB with default buffers, see
-	 * LIBTIRPC-NOTES.md), so stay at or below 32 KiB here.  Measured:
+	 * docs/LIBTIRPC.md section 5), so stay at or below 32 KiB here.  Measured:
 	 * a 65536-byte ECHO comes back as an undecodable reply (the server's
 	 * wrap seeks back across an already flushed record buffer), and
 	 * passes once the server asks svc_vc_create for 1 MiB buffers, so
