@@ -36,6 +36,15 @@ const struct hint hints_client[] = {
 	/* clnt_renew.c: the side connection for a new context */
 	{ "cannot make a CLIENT to the server", "cannot connect to the server "
 	    "again", 0 },
+	/* clnt_renew.c: a new context must keep the AUTH's identity. */
+	{ "make a new AUTH for the other client, or pin one with "
+	    "rpcauth_client_opts.ccache", "run the command as the other "
+	    "client (KRB5CCNAME)", 0 },
+	{ "but this AUTH was made as", "but this command authenticated as",
+	    0 },
+	{ "this AUTH's first context", "the first context", 0 },
+	{ "for this AUTH before", "for this command before", 0 },
+	{ "make a new AUTH", "run the command again", 0 },
 	/* A new context was refused: a tool makes a new CLIENT per run. */
 	{ "make a new CLIENT and AUTH", "run the command again", 0 },
 	{ NULL, NULL, 0 }
