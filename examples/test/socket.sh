@@ -1,0 +1,8 @@
+#!/bin/sh
+# examples/test/socket.sh - KV socket-activated: a TCP and a UDP socket passed
+# as fds 3 and 4 with LISTEN_FDS/LISTEN_PID, as systemd does for
+# examples/systemd/kv.socket (test/sdlaunch.c), next to rpcauth-testbed.
+set -eu
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$BED" --principal kv/localhost -- sh "$SRC/test/kv_check.sh" socket "$work"
