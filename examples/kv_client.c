@@ -1,7 +1,7 @@
-/* examples/kv_client.c - the KV client: clnt_create, then rpcauth_client_create */
+/* examples/kv_client.c - the KV client: clnt_create, rpcauth_client_create */
 /*
- * kv-client [-u] [-p PORT] [-s integrity|privacy|none] HOST SERVICE@HOST COMMAND
- *     COMMAND: put KEY VALUE | get KEY | whoami
+ * kv-client [-u] [-p PORT] [-s integrity|privacy|none] HOST SERVICE@HOST CMD
+ *     CMD: put KEY VALUE | get KEY | whoami
  *
  * Without -p the port comes from rpcbind on HOST (clnt_create); -u: UDP.
  * The credentials are the user's (kinit) or KRB5_CLIENT_KTNAME's.  Exit

@@ -1,4 +1,4 @@
-/* examples/kv_server.c - the KV server: rpcauth in rpcgen's main, as a daemon */
+/* examples/kv_server.c - the KV server: rpcauth in rpcgen's main, a daemon */
 /*
  * kv-server [-p PORT] [-a ADDR] [-s] SERVICE@HOST
  *
@@ -59,7 +59,7 @@ say(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* rpcauth_svc_set_log(3): a line per refused handshake, rejected or dropped call. */
+/* rpcauth_svc_set_log(3): a line per refused handshake, rejected call, drop. */
 static void
 log_event(const struct rpcauth_svc_event *ev, void *arg)
 {
@@ -143,7 +143,7 @@ run_until_signal(void)
 	svc_exit();
 }
 
-/* sd_listen_fds(3) without libsystemd: the sockets systemd passed, from fd 3. */
+/* sd_listen_fds(3) without libsystemd: sockets systemd passed, from fd 3. */
 static int
 listen_fds(void)
 {
@@ -198,7 +198,7 @@ port_of(const SVCXPRT *transp)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
-/* A transport on a socket that is bound already (systemd's, or -p), not in rpcbind. */
+/* A transport on a bound socket (systemd's, or -p's), not put in rpcbind. */
 static void
 serve_fd(int fd)
 {

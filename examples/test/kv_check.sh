@@ -46,7 +46,7 @@ socket)
 	# It served the descriptors it was given, and made no socket of its own.
 	grep -q "kv-server: tcp port $tport\$" "$log" || fail "not serving the passed TCP socket"
 	grep -q "kv-server: udp port $uport\$" "$log" || fail "not serving the passed UDP socket"
-	[ "$(grep -c 'port' "$log")" = 2 ] || fail "more transports than passed sockets"
+	[ "$(grep -c ' port [0-9]*$' "$log")" = 2 ] || fail "more transports than passed sockets"
 	;;
 rpcbind)
 	"$EX/kv-server" kv@localhost 2>"$log" &

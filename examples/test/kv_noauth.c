@@ -1,4 +1,4 @@
-/* examples/test/kv_noauth.c - a KV client without rpcauth, which must be refused */
+/* examples/test/kv_noauth.c - a KV client without rpcauth: must be refused */
 /*
  * kv_noauth [-u] HOST PORT: KV_PUT "noauth" = "leaked" with AUTH_NONE, then
  * with AUTH_SYS, through the generated stubs as a plain rpcgen client would.

@@ -1,4 +1,4 @@
-/* examples/test/nsrun.c - run a command in a private network and mount namespace */
+/* examples/test/nsrun.c - run a command in private network+mount namespaces */
 /*
  * nsrun PROGRAM [ARG]...: what `unshare -n -m` does, plus loopback up and a
  * tmpfs over /run (where rpcbind keeps its socket and state), then exec

@@ -24,4 +24,8 @@ until rpcinfo -p 127.0.0.1 >/dev/null 2>&1; do
 	[ $i -lt 200 ] || { echo "FAIL: rpcbind did not answer"; exit 1; }
 	sleep 0.05; i=$((i + 1))
 done
-"$BED" --principal kv/localhost -- sh "$SRC/test/kv_check.sh" rpcbind "$work"
+st=0
+"$BED" --principal kv/localhost -- sh "$SRC/test/kv_check.sh" rpcbind "$work" || st=$?
+# 125: the bed did not start (no MIT KDC tools, as in a package build chroot).
+[ "$st" != 125 ] || { echo "SKIP: rpcauth-testbed could not start a KDC (see above)"; exit 77; }
+exit "$st"

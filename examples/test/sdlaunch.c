@@ -1,4 +1,4 @@
-/* examples/test/sdlaunch.c - start a program as systemd's socket activation would */
+/* examples/test/sdlaunch.c - start a program as socket activation does */
 /*
  * sdlaunch PORTFILE PROGRAM [ARG]...: bind a listening TCP socket and a UDP
  * socket on 127.0.0.1 (ports the system picks), write "TCPPORT UDPPORT" to
