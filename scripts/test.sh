@@ -25,6 +25,17 @@ run_suite() {
 		echo "tests: $passed passed, $((failed > 0 ? failed : 1)) failed"
 		exit 1
 	fi
+	# examples/: the copy-and-go service, run the way its README says.
+	if ! make -C "$dir/examples" -s check >"$dir/examples.out" 2>&1; then
+		cat "$dir/examples.out"
+		for log in "$dir"/examples/test/*.log; do
+			case "$log" in */test-suite.log) continue ;; esac
+			echo "---- $log"; tail -n 60 "$log"
+		done
+		summarize "$dir"
+		echo "tests: $passed passed, $((failed > 0 ? failed : 1)) failed"
+		exit 1
+	fi
 	summarize "$dir"
 }
 summarize() {
@@ -37,6 +48,15 @@ summarize() {
 		e=$(echo "$line" | sed -E 's/.*Errors: ([0-9]+).*/\1/')
 		passed=$((passed + c - f - e))
 		failed=$((failed + f + e))
+	done
+	# Script tests (README snippets, tool messages, examples): one each.
+	for trs in "$1"/tests/*.sh.trs "$1"/examples/test/*.sh.trs; do
+		[ -f "$trs" ] || continue
+		case "$(sed -n 's/^:test-result: //p' "$trs")" in
+		PASS) passed=$((passed + 1)) ;;
+		SKIP) echo "$(basename "${trs%.trs}"): SKIPPED (not counted)" ;;
+		*) failed=$((failed + 1)) ;;
+		esac
 	done
 }
 
