@@ -56,9 +56,12 @@ trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null; tr
 for try in 1 2 3 4 5; do
 	port=$(( 20000 + ($(od -An -N2 -tu2 /dev/urandom) % 40000) ))
 	# Only the key --principal added: no demo/localhost for this server.
+	# Emptied here, not by the child's redirection: the loop below must
+	# not read the "ready" of the previous mode's server.
+	: >"$work/server.log"
 	"$B/server/rpcauth-demo-server" --listen 127.0.0.1 --port "$port" \
 	    --principal kv@localhost --keytab "$KRB5_KTNAME" \
-	    >"$work/server.log" 2>&1 &
+	    >>"$work/server.log" 2>&1 &
 	spid=$!
 	i=0
 	while [ $i -lt 100 ] && ! grep -q ready "$work/server.log"; do
