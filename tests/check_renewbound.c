@@ -37,15 +37,6 @@ static struct testbed *bed;
 static struct srvproc server;	/* --mechs krb5,spnego,ntlm (finding 4) */
 static int port;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- a demo server whose trace goes to a file ---- */
 
 struct traced {
@@ -195,8 +186,8 @@ START_TEST(forged_data_rejections)
 	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_FORGE_DATA);
-	start = now_ms();
-	while ((elapsed = now_ms() - start) < 6000) {
+	start = srvproc_now_ms();
+	while ((elapsed = srvproc_now_ms() - start) < 6000) {
 		ck_assert(!stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
 		ck_assert_msg(e != NULL && strstr(e, "forging") != NULL,
@@ -282,7 +273,7 @@ START_TEST(forged_first_attempts)
 	live0 = server_live(&t);
 	px_set(&px, PX_PASS);	/* counters from here */
 	rpcauth_set_trace(alt_trace, NULL);
-	start = now_ms();
+	start = srvproc_now_ms();
 	for (i = 0; i < 40; i++) {
 		alt_count();
 		px_set(&px, PX_FORGE_DATA);
@@ -295,7 +286,7 @@ START_TEST(forged_first_attempts)
 		ck_assert_msg(e != NULL && strstr(e, "keeps rejecting new "
 		    "contexts") != NULL, "call %u: %s", i, why);
 	}
-	elapsed = now_ms() - start;
+	elapsed = srvproc_now_ms() - start;
 	alt_count();
 	rpcauth_set_trace(NULL, NULL);
 	renewals = contexts_of(cl) - 1;
