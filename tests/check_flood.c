@@ -54,6 +54,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "rawrpc.h"
+#include "cklist.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN	1
@@ -986,13 +987,8 @@ flood_suite(void)
 	TCase *fl = tcase_create("flood");
 
 	tcase_set_timeout(cc, 120);
-	tcase_add_test(cc, cc_shares);
-	tcase_add_test(cc, cc_lru);
-	tcase_add_test(cc, cc_expired_first);
-	tcase_add_test(cc, cc_half_open_ttl);
-	tcase_add_test(cc, cc_reference_outlives_eviction);
-	tcase_add_test(cc, cc_default_size);
-	tcase_add_test(cc, cc_threads);
+	CKLIST(cc, 1, cc_shares, cc_lru, cc_expired_first, cc_half_open_ttl,
+	    cc_reference_outlives_eviction, cc_default_size, cc_threads);
 	suite_add_tcase(s, cc);
 	tcase_set_timeout(fl, FLOOD_LIMIT_S + 120);
 	tcase_add_test(fl, flood);

@@ -28,6 +28,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "udpproxy.h"
+#include "cklist.h"
 
 /* What docs/SECURITY.md section 9 promises (clnt_renew.c). */
 #define BURST		3	/* renewals for rejections at once */
@@ -537,16 +538,12 @@ renewbound_suite(void)
 	TCase *tn = tcase_create("ntlm");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, forged_data_rejections);
-	tcase_add_test(tc, forged_first_attempts);
-	tcase_add_test(tc, restart_recovers);
-	tcase_add_test(tc, tcp_renewal_destroys_old);
+	CKLIST(tc, 1, forged_data_rejections, forged_first_attempts,
+	    restart_recovers, tcp_renewal_destroys_old);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tn, 60);
-	tcase_add_test(tn, ntlm_is_not_mutual);
-	tcase_add_test(tn, spnego_krb5_is_mutual);
-	tcase_add_test(tn, spnego_ntlm_needs_opt_in);
-	tcase_add_test(tn, ping_reports_ntlm);
+	CKLIST(tn, 1, ntlm_is_not_mutual, spnego_krb5_is_mutual,
+	    spnego_ntlm_needs_opt_in, ping_reports_ntlm);
 	suite_add_tcase(s, tn);
 	return s;
 }

@@ -4,6 +4,7 @@
 
 #include <check.h>
 
+#include "cklist.h"
 #include "srvproc.h"
 #include "testbed.h"
 #include "wire.h"

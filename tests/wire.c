@@ -420,6 +420,7 @@ peer_open(struct peer *p, int udp, enum rpcauth_service svc)
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 
 	memset(p, 0, sizeof(*p));
+	p->before = calls_now();
 	p->cl = e2e_secure_clnt(wire_port, 0, svc, 0, &err);
 	ck_assert_msg(p->cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
 	p->cs = p->cl->cl_auth->ah_private;
@@ -446,6 +447,14 @@ peer_close(struct peer *p)
 }
 
 /* Reconnect after the server closed a TCP connection on us. */
+void
+peer_done(struct peer *p, uint64_t ran)
+{
+	peer_close(p);
+	assert_ran(p->before, p->ran);
+	ck_assert_uint_eq(p->ran, ran);
+}
+
 void
 peer_reconnect(struct peer *p)
 {
@@ -786,6 +795,32 @@ drop_echo(struct peer *p, uint32_t seq, const char *label)
 	struct wspec s = dspec(p, seq);
 
 	spec_drop(p, &s, label);
+}
+
+void
+bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+{
+	static const char *const names[] = { "version", "gss_proc", "service" };
+	struct peer p;
+	struct wspec s;
+	char label[64];
+	size_t i;
+
+	peer_open(&p, udp, RPCAUTH_SVC_INTEGRITY);
+	for (i = 0; i < n; i++) {
+		s = dspec(&p, SEQ0);
+		if (f == FIELD_VERSION)
+			s.version = vals[i];
+		else if (f == FIELD_GSS_PROC)
+			s.gss_proc = vals[i];
+		else
+			s.service = vals[i];
+		snprintf(label, sizeof(label), "%s %" PRIu32, names[f],
+		    vals[i]);
+		spec_denied(&p, &s, WIRE_AUTH_BADCRED, label);
+	}
+	ok_echo(&p, SEQ0, "same seq, correct credential");
+	peer_done(&p, 1);
 }
 
 /* ---- handshake messages ------------------------------------------------ */

@@ -135,6 +135,7 @@ struct peer {
 	uint32_t		 xid;
 	uint32_t		 hi;	/* highest legal seq sent */
 	uint64_t		 ran;	/* procedure runs the server owes */
+	uint64_t		 before;	/* calls_now() before the handshake */
 	int			 gone;	/* destroyed by the test */
 };
 
@@ -144,6 +145,11 @@ void	peer_open(struct peer *p, int udp, enum rpcauth_service svc);
  * is answered at once; none when the test destroyed the context itself.
  */
 void	peer_close(struct peer *p);
+/*
+ * peer_close(), then: the procedure ran exactly p->ran times since
+ * peer_open() (no refused call ran), and that was `ran` times.
+ */
+void	peer_done(struct peer *p, uint64_t ran);
 /* Reconnect after the server closed a TCP connection on us. */
 void	peer_reconnect(struct peer *p);
 
@@ -218,6 +224,15 @@ void	spec_drop(struct peer *p, const struct wspec *s, const char *label);
 void	spec_garbage(struct peer *p, const struct wspec *s, const char *label);
 void	ok_echo(struct peer *p, uint32_t seq, const char *label);
 void	drop_echo(struct peer *p, uint32_t seq, const char *label);
+
+/*
+ * One credential field out of range, header MIC valid over it: each value
+ * is AUTH_BADCRED, and none uses up the seq (the same seq with a correct
+ * credential is then served).
+ */
+enum cred_field { FIELD_VERSION, FIELD_GSS_PROC, FIELD_SERVICE };
+
+void	bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n);
 
 /* ---- handshake messages ------------------------------------------------ */
 
