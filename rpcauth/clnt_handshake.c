@@ -42,15 +42,6 @@ struct clnt_hs {
 	uint8_t		 credbuf[RPCAUTH_MAX_AUTH_BYTES];
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct clnt_hs *
 hs_of(AUTH *a)
 {
@@ -365,7 +356,7 @@ hs_round(struct clnt_state *st, CLIENT *via, const gss_buffer_desc *tok,
 	struct init_arg arg;
 	struct timeval tv;
 	enum clnt_stat stat;
-	long long left = deadline - now_ms();
+	long long left = deadline - clnt_now_ms();
 
 	if (left <= 0)
 		return rpcauth_err_set(err, RPCAUTH_E_RPC,
@@ -429,7 +420,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, tok = GSS_C_EMPTY_BUFFER;
 	gss_OID actual = GSS_C_NO_OID;
 	OM_uint32 maj, min, flags = 0;
-	long long deadline = now_ms() + st->timeout_ms;
+	long long deadline = clnt_now_ms() + st->timeout_ms;
 	AUTH *saved = via->cl_auth;
 	int rounds = 0, server_done = 0, ret = -1;
 	struct ccmirror *mir = NULL;

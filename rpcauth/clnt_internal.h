@@ -162,6 +162,9 @@ const char *clnt_service_name(enum rpcauth_service s);
 
 /* clnt_renew.c */
 
+/* The monotonic clock in milliseconds, for deadlines and back-off. */
+long long clnt_now_ms(void);
+
 /* Record where clnt's server is; 0, or -1 if it cannot be known. */
 int	clnt_peer_capture(struct clnt_state *st, CLIENT *clnt);
 /* Make *c the AUTH's context (sequence numbers start again at 0). */

@@ -53,8 +53,12 @@
  * before the next attempt. */
 #define RETRY_EARLY_S		5
 
-static long long
-now_ms(void)
+/*
+ * Milliseconds on the monotonic clock: deadlines and back-off must not move
+ * when the wall clock is set.  The handshake's time limit uses it too.
+ */
+long long
+clnt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -414,7 +418,7 @@ void
 clnt_renew_init(struct clnt_state *st)
 {
 	st->reject_tokens = REJECT_BURST;
-	st->reject_refill_ms = now_ms();
+	st->reject_refill_ms = clnt_now_ms();
 }
 
 /* 0 and one token taken, or -1 with *wait_ms until the next one. */
@@ -470,7 +474,7 @@ int
 clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 {
 	enum auth_stat why;
-	long long now = now_ms(), wait;
+	long long now = clnt_now_ms(), wait;
 
 	if (msg == NULL || st->mode != CLNT_MODE_DATA)
 		return FALSE;

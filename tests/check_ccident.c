@@ -38,6 +38,7 @@
 #include "krb5_token.h"
 #include "client/termsafe.h"
 #include "trace.h"
+#include "cklist.h"
 
 static struct testbed *bed;
 static struct srvproc server;
@@ -710,11 +711,8 @@ ccident_suite(void)
 	TCase *tc = tcase_create("identity");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, thread_ccache_name, 0, 2);
-	tcase_add_loop_test(tc, thread_dir_collection, 0, 2);
-	tcase_add_loop_test(tc, env_dir_collection, 0, 2);
-	tcase_add_loop_test(tc, opts_ccache, 0, 2);
-	tcase_add_loop_test(tc, k5identity, 0, 2);
+	CKLIST(tc, 2, thread_ccache_name, thread_dir_collection,
+	    env_dir_collection, opts_ccache, k5identity);
 	tcase_add_test(tc, thread_names_default);
 	tcase_add_test(tc, renewal_keeps_identity);
 	suite_add_tcase(s, tc);
@@ -724,11 +722,8 @@ ccident_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("client_part");
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, confounder_after_fork);
-	tcase_add_test(tc, setuid_ignores_env);
-	tcase_add_test(tc, no_plain_getenv);
-	tcase_add_test(tc, termsafe_unit);
-	tcase_add_test(tc, demo_client_escapes);
+	CKLIST(tc, 1, confounder_after_fork, setuid_ignores_env,
+	    no_plain_getenv, termsafe_unit, demo_client_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,6 +39,7 @@
 #include "rpcauth/rpcauth.h"
 #include "srvproc.h"
 #include "testbed.h"
+#include "cklist.h"
 
 static struct testbed *bed;
 
@@ -876,27 +877,21 @@ demofs_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("rpc");
-	tcase_add_test(tc, null_echo_tcp);
-	tcase_add_test(tc, null_echo_udp);
-	tcase_add_test(tc, stats_count);
-	tcase_add_test(tc, whoami_flavors);
+	CKLIST(tc, 1, null_echo_tcp, null_echo_udp, stats_count,
+	    whoami_flavors);
 	suite_add_tcase(s, tc);
 
 	/* loop 0: TCP, 1: UDP */
 	tc = tcase_create("files");
-	tcase_add_loop_test(tc, lookup_getattr, 0, 2);
-	tcase_add_loop_test(tc, read_file, 0, 2);
-	tcase_add_loop_test(tc, write_then_read, 0, 2);
+	CKLIST(tc, 2, lookup_getattr, read_file, write_then_read);
 	tcase_add_test(tc, read_cap);
 	tcase_add_loop_test(tc, readdir_sorted, 0, 2);
 	tcase_add_loop_test(tc, escape_refused, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("programs");
-	tcase_add_test(tc, client_binary);
-	tcase_add_test(tc, client_binary_errors);
-	tcase_add_test(tc, server_sigterm);
-	tcase_add_test(tc, server_usage);
+	CKLIST(tc, 1, client_binary, client_binary_errors, server_sigterm,
+	    server_usage);
 	suite_add_tcase(s, tc);
 	return s;
 }

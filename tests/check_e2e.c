@@ -19,6 +19,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "rawrpc.h"
+#include "cklist.h"
 
 static struct testbed *bed;
 static struct srvproc server;
@@ -387,22 +388,10 @@ e2e_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 240);
-	tcase_add_test(tc, tcp_none);
-	tcase_add_test(tc, tcp_integrity);
-	tcase_add_test(tc, tcp_privacy);
-	tcase_add_test(tc, udp_none);
-	tcase_add_test(tc, udp_integrity);
-	tcase_add_test(tc, udp_privacy);
-	tcase_add_test(tc, big_integrity);
-	tcase_add_test(tc, big_privacy);
-	tcase_add_test(tc, auth_info);
-	tcase_add_test(tc, wrong_server_key);
-	tcase_add_test(tc, too_weak);
-	tcase_add_test(tc, destroy_then_reuse);
-	tcase_add_test(tc, many_clients);
-	tcase_add_test(tc, client_keytab);
-	tcase_add_test(tc, ping_tool);
-	tcase_add_test(tc, explicit_ccache);
+	CKLIST(tc, 1, tcp_none, tcp_integrity, tcp_privacy, udp_none,
+	    udp_integrity, udp_privacy, big_integrity, big_privacy, auth_info,
+	    wrong_server_key, too_weak, destroy_then_reuse, many_clients,
+	    client_keytab, ping_tool, explicit_ccache);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,7 @@
 
 #include "demofs.h"
 #include "e2e.h"
+#include "cklist.h"
 
 #define DEMO_PING	TOP_BUILDDIR "/client/rpcauth-ping"
 
@@ -727,24 +728,13 @@ errors_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, clock_skew);
-	tcase_add_test(tc, server_keytab_lacks_principal);
-	tcase_add_test(tc, principal_without_host);
-	tcase_add_test(tc, server_keytab_missing_or_unreadable);
-	tcase_add_test(tc, client_keytab_missing);
-	tcase_add_test(tc, service_unknown_to_kdc);
-	tcase_add_test(tc, no_credentials);
-	tcase_add_test(tc, spnego_hint_in_tools);
-	tcase_add_test(tc, ticket_expired);
-	tcase_add_test(tc, ccache_copy_follows_the_file);
-	tcase_add_test(tc, kdc_unreachable);
-	tcase_add_test(tc, ntlm_wrong_password);
-	tcase_add_test(tc, mechanism_not_installed);
-	tcase_add_test(tc, service_too_weak);
-	tcase_add_test(tc, flavor_mismatch);
-	tcase_add_test(tc, server_fails_mutual_auth);
-	tcase_add_test(tc, server_not_running);
-	tcase_add_test(tc, bad_arguments);
+	CKLIST(tc, 1, clock_skew, server_keytab_lacks_principal,
+	    principal_without_host, server_keytab_missing_or_unreadable,
+	    client_keytab_missing, service_unknown_to_kdc, no_credentials,
+	    spnego_hint_in_tools, ticket_expired, ccache_copy_follows_the_file,
+	    kdc_unreachable, ntlm_wrong_password, mechanism_not_installed,
+	    service_too_weak, flavor_mismatch, server_fails_mutual_auth,
+	    server_not_running, bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;
 }

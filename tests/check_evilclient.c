@@ -24,6 +24,7 @@
 
 #include "demofs.h"
 #include "e2e.h"
+#include "cklist.h"
 
 #define EVIL_SERVER	TOP_BUILDDIR "/tests/evil_server"
 #define ECHO_TEXT	"evilclient"
@@ -292,16 +293,11 @@ evilclient_suite(void)
 
 	/* Loop tests: _i is 0 for TCP, 1 for UDP. */
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, good_server_accepted, 0, 2);
-	tcase_add_loop_test(tc, init_bad_window_mic, 0, 2);
-	tcase_add_loop_test(tc, init_window_zero, 0, 2);
-	tcase_add_loop_test(tc, init_handle_too_long, 0, 2);
-	tcase_add_loop_test(tc, reply_verifier_forged_none, 0, 2);
-	tcase_add_loop_test(tc, reply_verifier_forged_integrity, 0, 2);
-	tcase_add_loop_test(tc, reply_verifier_forged_privacy, 0, 2);
-	tcase_add_loop_test(tc, reply_body_seq_integrity, 0, 2);
-	tcase_add_loop_test(tc, reply_body_seq_privacy, 0, 2);
-	tcase_add_loop_test(tc, reply_privacy_without_conf, 0, 2);
+	CKLIST(tc, 2, good_server_accepted, init_bad_window_mic,
+	    init_window_zero, init_handle_too_long, reply_verifier_forged_none,
+	    reply_verifier_forged_integrity, reply_verifier_forged_privacy,
+	    reply_body_seq_integrity, reply_body_seq_privacy,
+	    reply_privacy_without_conf);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -51,6 +51,7 @@
 #include "e2e.h"
 #include "kv.h"
 #include "rawrpc.h"
+#include "cklist.h"
 
 #define KV_GATE_SERVER	TOP_BUILDDIR "/tests/kv_gate_server"
 #define KV_PLAIN_SERVER	TOP_BUILDDIR "/tests/kv_plain_server"
@@ -630,9 +631,8 @@ gate_suite(void)
 	suite_add_tcase(s, t);
 	tcase_add_loop_test(d, demo_raw_refused, 0, 4);
 	suite_add_tcase(s, d);
-	tcase_add_test(r, registration_rules);
-	tcase_add_test(r, registration_other_netid);
-	tcase_add_test(r, policy_unauth_checked);
+	CKLIST(r, 1, registration_rules, registration_other_netid,
+	    policy_unauth_checked);
 	suite_add_tcase(s, r);
 	return s;
 }

@@ -54,6 +54,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "rawrpc.h"
+#include "cklist.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN	1
@@ -79,15 +80,6 @@
 static struct testbed *bed;
 static struct srvproc server;
 static int port;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the table alone ----------------------------------------------------- */
 
@@ -350,7 +342,7 @@ START_TEST(cc_default_size)
 		add_half_open(cc, NULL);
 	ck_assert_uint_eq(ctxcache_count(cc), 16384);
 	/* Check's assertions cost a system call each: count, assert once. */
-	t0 = now_ms();
+	t0 = srvproc_now_ms();
 	for (j = 0; j < 10; j++)
 		for (i = 0; i < EST; i++)
 			found += present(cc, h[i]);
@@ -359,7 +351,7 @@ START_TEST(cc_default_size)
 		memcpy(made_up, &i, sizeof(i));
 		found += present(cc, made_up);
 	}
-	ms = now_ms() - t0;
+	ms = srvproc_now_ms() - t0;
 	fprintf(stderr, "ctxcache: %d lookups in a full default table: "
 	    "%lld ms\n", 10 * EST + 100000, ms);
 	ck_assert_uint_eq(found, 10 * EST);
@@ -493,10 +485,10 @@ server_fds(void)
 static int
 server_fds_settled(int target)
 {
-	long long deadline = now_ms() + 5000;
+	long long deadline = srvproc_now_ms() + 5000;
 	int n = server_fds(), last = -1, same = 0;
 
-	while (now_ms() < deadline && n > target) {
+	while (srvproc_now_ms() < deadline && n > target) {
 		same = n == last ? same + 1 : 0;
 		if (same >= 2 && target < 0)
 			break;
@@ -691,7 +683,7 @@ flow_connect(struct flow *f)
 static void
 flows_run(struct flow *fl, size_t n, int limit_s)
 {
-	long long deadline = now_ms() + (long long)limit_s * 1000;
+	long long deadline = srvproc_now_ms() + (long long)limit_s * 1000;
 	struct pollfd pf[4];
 	size_t i, done;
 	ssize_t w;
@@ -711,7 +703,7 @@ flows_run(struct flow *fl, size_t n, int limit_s)
 		}
 		if (done == n)
 			break;
-		ck_assert_msg(now_ms() < deadline, "flood not answered in %d "
+		ck_assert_msg(srvproc_now_ms() < deadline, "flood not answered in %d "
 		    "s: %s %lu/%lu, %s %lu/%lu", limit_s, fl[0].name,
 		    fl[0].answered, fl[0].total, n > 1 ? fl[1].name : "-",
 		    n > 1 ? fl[1].answered : 0, n > 1 ? fl[1].total : 0);
@@ -864,15 +856,15 @@ legit_run(void *arg)
 {
 	struct legit *lg = arg;
 	demo_data in, *out;
-	long long t0 = now_ms(), t;
+	long long t0 = srvproc_now_ms(), t;
 	int i;
 
 	in.demo_data_len = (u_int)strlen(ECHO_TEXT);
 	in.demo_data_val = ECHO_TEXT;
 	for (i = 0; i < lg->n; i++) {
-		t = now_ms();
+		t = srvproc_now_ms();
 		out = demofs_echo_1(&in, lg->cl);
-		t = now_ms() - t;
+		t = srvproc_now_ms() - t;
 		if (t > lg->worst_ms)
 			lg->worst_ms = t;
 		if (out != NULL && out->demo_data_len == in.demo_data_len &&
@@ -889,7 +881,7 @@ legit_run(void *arg)
 		if (out != NULL)
 			xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
 	}
-	lg->ms = now_ms() - t0;
+	lg->ms = srvproc_now_ms() - t0;
 	return NULL;
 }
 
@@ -943,10 +935,10 @@ START_TEST(flood)
 
 	init_flow(&fl[0], n_init, 0x10000000);
 	data_flow(&fl[1], n_data, 0x20000000, handle, sizeof(handle));
-	t0 = now_ms();
+	t0 = srvproc_now_ms();
 	ck_assert_int_eq(pthread_create(&t, NULL, legit_run, &lg), 0);
 	flows_run(fl, 2, FLOOD_LIMIT_S);
-	flood_ms = now_ms() - t0;
+	flood_ms = srvproc_now_ms() - t0;
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 
 	fprintf(stderr, "flood: %lu INITs (%lu no-mech garbage, %lu "
@@ -995,13 +987,8 @@ flood_suite(void)
 	TCase *fl = tcase_create("flood");
 
 	tcase_set_timeout(cc, 120);
-	tcase_add_test(cc, cc_shares);
-	tcase_add_test(cc, cc_lru);
-	tcase_add_test(cc, cc_expired_first);
-	tcase_add_test(cc, cc_half_open_ttl);
-	tcase_add_test(cc, cc_reference_outlives_eviction);
-	tcase_add_test(cc, cc_default_size);
-	tcase_add_test(cc, cc_threads);
+	CKLIST(cc, 1, cc_shares, cc_lru, cc_expired_first, cc_half_open_ttl,
+	    cc_reference_outlives_eviction, cc_default_size, cc_threads);
 	suite_add_tcase(s, cc);
 	tcase_set_timeout(fl, FLOOD_LIMIT_S + 120);
 	tcase_add_test(fl, flood);

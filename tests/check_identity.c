@@ -36,6 +36,7 @@
 #include "e2e.h"
 #include "init_xdr.h"
 #include "svc_internal.h"
+#include "cklist.h"
 
 #define IDPROG		0x2000C1D0u
 #define IDPROC_IDENT	1u
@@ -612,10 +613,8 @@ identity_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, mapped_account, 0, 2);	/* tcp, udp */
 	tcase_add_loop_test(tc, nobody, 0, 2);
-	tcase_add_test(tc, demofs_whoami_uid);
-	tcase_add_test(tc, authorize_refuses);
-	tcase_add_test(tc, cookie_lifecycle);
-	tcase_add_test(tc, per_program_principal);
+	CKLIST(tc, 1, demofs_whoami_uid, authorize_refuses, cookie_lifecycle,
+	    per_program_principal);
 	tcase_add_loop_test(tc, ntlm_nullproc_unread, 0, 2);	/* tcp, udp */
 	tcase_add_test(tc, register_errors);
 	suite_add_tcase(s, tc);

@@ -22,6 +22,7 @@
 
 #include "demofs.h"
 #include "e2e.h"
+#include "cklist.h"
 
 #define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
 
@@ -230,12 +231,8 @@ interop_suite(void)
 	TCase *tc = tcase_create("libtirpc-rpcsec_gss");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, libtirpc_client);
-	tcase_add_test(tc, tcp_none);
-	tcase_add_test(tc, tcp_integrity);
-	tcase_add_test(tc, tcp_privacy);
-	tcase_add_test(tc, default_flavor_refused);
-	tcase_add_test(tc, no_gss_too_weak);
+	CKLIST(tc, 1, libtirpc_client, tcp_none, tcp_integrity, tcp_privacy,
+	    default_flavor_refused, no_gss_too_weak);
 	suite_add_tcase(s, tc);
 	return s;
 }

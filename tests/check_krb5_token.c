@@ -37,6 +37,7 @@
 #include "krb5_token.h"
 #include "lucid.h"
 #include "secctx.h"
+#include "cklist.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define SERVICE		"k5tok@localhost"
@@ -837,9 +838,7 @@ krb5_token_suite(void)
 	tcase_add_loop_test(tc, interop_mutual, 0, 2 * NELEM(enctypes));
 	tcase_add_loop_test(tc, interop_no_subkey, 0, 2);
 	tcase_add_loop_test(tc, crafted_ec_rrc, 0, NELEM(enctypes));
-	tcase_add_test(tc, export_refused);
-	tcase_add_test(tc, secctx_paths);
-	tcase_add_test(tc, secctx_disabled);
+	CKLIST(tc, 1, export_refused, secctx_paths, secctx_disabled);
 	tcase_add_loop_test(tc, e2e_client_fast, 0, 3);
 	tcase_add_loop_test(tc, bench_64k, 0, NELEM(enctypes));
 	suite_add_tcase(s, tc);

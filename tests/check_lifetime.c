@@ -27,6 +27,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "udpproxy.h"
+#include "cklist.h"
 
 #define MAXSEQ		0x80000000u
 #define LIFE_S		16	/* ticket lifetime of the expiry bed */
@@ -571,14 +572,10 @@ lifetime_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, expiry_is_transparent);
-	tcase_add_test(tc, restart_udp_is_transparent);
-	tcase_add_test(tc, restart_tcp_is_a_transport_error);
-	tcase_add_test(tc, maxseq_gets_a_new_context);
-	tcase_add_test(tc, gss_expired_gets_a_new_context);
-	tcase_add_test(tc, forged_rejections_are_bounded);
-	tcase_add_test(tc, udp_lost_request_is_resent);
-	tcase_add_test(tc, udp_lost_reply_times_out);
+	CKLIST(tc, 1, expiry_is_transparent, restart_udp_is_transparent,
+	    restart_tcp_is_a_transport_error, maxseq_gets_a_new_context,
+	    gss_expired_gets_a_new_context, forged_rejections_are_bounded,
+	    udp_lost_request_is_resent, udp_lost_reply_times_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

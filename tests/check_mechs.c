@@ -29,6 +29,7 @@
 #include "hdrmic.h"
 #include "mech.h"
 #include "rawrpc.h"
+#include "cklist.h"
 
 static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
@@ -737,13 +738,9 @@ mechs_suite(void)
 
 	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, roundtrip, 0, (int)(NCOMBOS * 6));
-	tcase_add_test(tc, ntlm_half_open);
-	tcase_add_test(tc, ntlm_nullproc_integrity);
-	tcase_add_test(tc, ntlm_not_allowed);
-	tcase_add_test(tc, krb5_not_allowed);
-	tcase_add_test(tc, spnego_downgrade);
-	tcase_add_test(tc, spnego_mechlistmic_tampered);
-	tcase_add_test(tc, mechs_option_errors);
+	CKLIST(tc, 1, ntlm_half_open, ntlm_nullproc_integrity, ntlm_not_allowed,
+	    krb5_not_allowed, spnego_downgrade, spnego_mechlistmic_tampered,
+	    mechs_option_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,7 @@
 #include "demofs.h"
 #include "e2e.h"
 #include "udpproxy.h"
+#include "cklist.h"
 
 /* What docs/SECURITY.md section 9 promises (clnt_renew.c). */
 #define BURST		3	/* renewals for rejections at once */
@@ -36,15 +37,6 @@
 static struct testbed *bed;
 static struct srvproc server;	/* --mechs krb5,spnego,ntlm (finding 4) */
 static int port;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- a demo server whose trace goes to a file ---- */
 
@@ -195,8 +187,8 @@ START_TEST(forged_data_rejections)
 	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_FORGE_DATA);
-	start = now_ms();
-	while ((elapsed = now_ms() - start) < 6000) {
+	start = srvproc_now_ms();
+	while ((elapsed = srvproc_now_ms() - start) < 6000) {
 		ck_assert(!stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
 		ck_assert_msg(e != NULL && strstr(e, "forging") != NULL,
@@ -282,7 +274,7 @@ START_TEST(forged_first_attempts)
 	live0 = server_live(&t);
 	px_set(&px, PX_PASS);	/* counters from here */
 	rpcauth_set_trace(alt_trace, NULL);
-	start = now_ms();
+	start = srvproc_now_ms();
 	for (i = 0; i < 40; i++) {
 		alt_count();
 		px_set(&px, PX_FORGE_DATA);
@@ -295,7 +287,7 @@ START_TEST(forged_first_attempts)
 		ck_assert_msg(e != NULL && strstr(e, "keeps rejecting new "
 		    "contexts") != NULL, "call %u: %s", i, why);
 	}
-	elapsed = now_ms() - start;
+	elapsed = srvproc_now_ms() - start;
 	alt_count();
 	rpcauth_set_trace(NULL, NULL);
 	renewals = contexts_of(cl) - 1;
@@ -546,16 +538,12 @@ renewbound_suite(void)
 	TCase *tn = tcase_create("ntlm");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, forged_data_rejections);
-	tcase_add_test(tc, forged_first_attempts);
-	tcase_add_test(tc, restart_recovers);
-	tcase_add_test(tc, tcp_renewal_destroys_old);
+	CKLIST(tc, 1, forged_data_rejections, forged_first_attempts,
+	    restart_recovers, tcp_renewal_destroys_old);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tn, 60);
-	tcase_add_test(tn, ntlm_is_not_mutual);
-	tcase_add_test(tn, spnego_krb5_is_mutual);
-	tcase_add_test(tn, spnego_ntlm_needs_opt_in);
-	tcase_add_test(tn, ping_reports_ntlm);
+	CKLIST(tn, 1, ntlm_is_not_mutual, spnego_krb5_is_mutual,
+	    spnego_ntlm_needs_opt_in, ping_reports_ntlm);
 	suite_add_tcase(s, tn);
 	return s;
 }

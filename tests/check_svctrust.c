@@ -47,6 +47,7 @@
 #include "mech.h"
 #include "rawrpc.h"
 #include "svc_internal.h"
+#include "cklist.h"
 
 #define TSPROG		0x2000C1D2u
 #define TSPROC_IDENT	1u
@@ -1185,17 +1186,11 @@ svctrust_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 240);
-	tcase_add_test(tc, groups_shrink);
-	tcase_add_test(tc, groups_unreadable);
-	tcase_add_test(tc, half_open_by_source);
-	tcase_add_test(tc, half_open_flood);
-	tcase_add_test(tc, authorize_other_version);
-	tcase_add_test(tc, authorize_lower_service);
+	CKLIST(tc, 1, groups_shrink, groups_unreadable, half_open_by_source,
+	    half_open_flood, authorize_other_version, authorize_lower_service);
 	tcase_add_loop_test(tc, ntlm_canonical_name, 0, 3);
-	tcase_add_test(tc, long_principal);
-	tcase_add_test(tc, event_unauthorized);
-	tcase_add_test(tc, event_forged_and_replayed);
-	tcase_add_test(tc, event_principal_escaped);
+	CKLIST(tc, 1, long_principal, event_unauthorized,
+	    event_forged_and_replayed, event_principal_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,7 @@
 #include <krb5.h>
 
 #include "testbed.h"
+#include "cklist.h"
 
 #define MAX_LEGS	8	/* krb5 with mutual auth needs 3 */
 #define SLACK_S		5
@@ -617,16 +618,11 @@ testbed_suite(void)
 	TCase *tc = tcase_create("bed");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, gss_loop_with_bed_files);
-	tcase_add_test(tc, wrong_key_keytab_is_refused);
-	tcase_add_test(tc, stop_removes_everything);
-	tcase_add_test(tc, exit_without_stop_cleans_up);
-	tcase_add_test(tc, sigkill_without_stop_cleans_up);
-	tcase_add_test(tc, forked_child_does_not_clean_up);
-	tcase_add_test(tc, short_lifetime);
-	tcase_add_test(tc, ntlm_user_file);
-	tcase_add_test(tc, extra_and_added_principals);
-	tcase_add_test(tc, no_ccache_no_env);
+	CKLIST(tc, 1, gss_loop_with_bed_files, wrong_key_keytab_is_refused,
+	    stop_removes_everything, exit_without_stop_cleans_up,
+	    sigkill_without_stop_cleans_up, forked_child_does_not_clean_up,
+	    short_lifetime, ntlm_user_file, extra_and_added_principals,
+	    no_ccache_no_env);
 	suite_add_tcase(s, tc);
 	return s;
 }

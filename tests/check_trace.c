@@ -28,6 +28,7 @@
 #include "clnt_internal.h"
 #include "demofs.h"
 #include "e2e.h"
+#include "cklist.h"
 
 #define MAXSEQ		0x80000000u
 
@@ -446,9 +447,8 @@ trace_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, trace_has_events_not_secrets);
-	tcase_add_test(tc, env_trace_goes_to_stderr);
-	tcase_add_test(tc, trace_off_prints_nothing);
+	CKLIST(tc, 1, trace_has_events_not_secrets, env_trace_goes_to_stderr,
+	    trace_off_prints_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

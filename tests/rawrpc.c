@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawrpc.h"
+#include "srvproc.h"
 #include "xdrbuf.h"
 
 size_t
@@ -69,22 +70,13 @@ raw_udp_socket(void)
 	return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read exactly n bytes before the deadline; 0, or -1 on timeout/EOF. */
 static int
 read_full(int fd, uint8_t *p, size_t n, long long deadline)
 {
 	while (n > 0) {
 		struct pollfd pf = { fd, POLLIN, 0 };
-		long long left = deadline - now_ms();
+		long long left = deadline - srvproc_now_ms();
 		ssize_t r;
 
 		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
@@ -140,7 +132,7 @@ int
 raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
     uint32_t xid, int timeout_ms, struct raw_reply *out)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = srvproc_now_ms() + timeout_ms;
 	uint8_t *buf = NULL;
 	uint8_t mark[4];
 	size_t rlen;
@@ -159,7 +151,7 @@ raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
 			return -1;
 		for (;;) {
 			struct pollfd pf = { fd, POLLIN, 0 };
-			long long left = deadline - now_ms();
+			long long left = deadline - srvproc_now_ms();
 			ssize_t n;
 
 			if (left <= 0 || poll(&pf, 1, (int)left) <= 0) {

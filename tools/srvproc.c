@@ -19,8 +19,8 @@
 
 #include "srvproc.h"
 
-static long long
-now_ms(void)
+long long
+srvproc_now_ms(void)
 {
 	struct timespec ts;
 
@@ -99,7 +99,7 @@ spawn(char *const argv[], int outfd, int errfd)
 static int
 reap(pid_t pid, int timeout_ms, int *status)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = srvproc_now_ms() + timeout_ms;
 	pid_t r;
 
 	for (;;) {
@@ -108,7 +108,7 @@ reap(pid_t pid, int timeout_ms, int *status)
 			return 1;
 		if (r < 0 && errno != EINTR)
 			return 1;
-		if (now_ms() >= end)
+		if (srvproc_now_ms() >= end)
 			return 0;
 		usleep(5000);
 	}
@@ -120,7 +120,7 @@ srvproc_start(struct srvproc *p, char *const argv[], const char *ready,
 {
 	char line[4096];
 	size_t used = 0;
-	long long end = now_ms() + timeout_ms;
+	long long end = srvproc_now_ms() + timeout_ms;
 	int pfd[2], status;
 	ssize_t n;
 
@@ -140,7 +140,7 @@ srvproc_start(struct srvproc *p, char *const argv[], const char *ready,
 	p->out_fd = pfd[0];
 	for (;;) {
 		struct pollfd pf = { p->out_fd, POLLIN, 0 };
-		long long left = end - now_ms();
+		long long left = end - srvproc_now_ms();
 
 		if (left <= 0) {
 			snprintf(errbuf, errlen, "%s: no '%s' line within %d ms",
@@ -215,7 +215,7 @@ int
 srvproc_run(char *const argv[], char *out, size_t outcap, char *err,
     size_t errcap, int timeout_ms, int *status_out)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = srvproc_now_ms() + timeout_ms;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, status = 0, ret = -1;
 	size_t oused = 0, eused = 0;
 	int open_o = 1, open_e = 1;
@@ -235,7 +235,7 @@ srvproc_run(char *const argv[], char *out, size_t outcap, char *err,
 	while (open_o || open_e) {
 		struct pollfd pf[2] = { { opipe[0], POLLIN, 0 },
 		    { epipe[0], POLLIN, 0 } };
-		long long left = end - now_ms();
+		long long left = end - srvproc_now_ms();
 
 		if (!open_o)
 			pf[0].fd = -1;
@@ -255,7 +255,7 @@ srvproc_run(char *const argv[], char *out, size_t outcap, char *err,
 		(void)reap(pid, 5000, &status);
 		goto out;
 	}
-	if (!reap(pid, (int)(end - now_ms() > 0 ? end - now_ms() : 0) + 1000,
+	if (!reap(pid, (int)(end - srvproc_now_ms() > 0 ? end - srvproc_now_ms() : 0) + 1000,
 	    &status)) {
 		(void)kill(pid, SIGKILL);
 		(void)reap(pid, 5000, &status);

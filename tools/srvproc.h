@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The monotonic clock in milliseconds: deadlines that a clock change
+ * cannot move.  Shared by the bed, the tests and the benchmarks. */
+long long srvproc_now_ms(void);
+
 /* A port on 127.0.0.1 that was free for both TCP and UDP a moment ago, or -1. */
 int	srvproc_free_port(void);
 

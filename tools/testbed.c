@@ -80,15 +80,6 @@ struct testbed {
 	char		*env_old[NENV];	/* NULL: was unset */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 seterr(struct testbed *tb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -661,13 +652,13 @@ kdc_gone(const struct testbed *tb)
 static void
 kdc_stop(struct testbed *tb)
 {
-	long long end = now_ms() + STOP_MS;
+	long long end = srvproc_now_ms() + STOP_MS;
 	siginfo_t si;
 
 	if (tb->kdc_pid <= 0)
 		return;
 	(void)kill(tb->kdc_pid, SIGTERM);
-	while (!kdc_gone(tb) && now_ms() < end)
+	while (!kdc_gone(tb) && srvproc_now_ms() < end)
 		usleep(10000);
 	if (!kdc_gone(tb)) {
 		(void)kill(tb->kdc_pid, SIGKILL);
@@ -742,7 +733,7 @@ kdc_start(struct testbed *tb)
 		seterr(tb, "out of memory");
 		goto out;
 	}
-	for (end = now_ms() + READY_MS;; usleep(50000)) {
+	for (end = srvproc_now_ms() + READY_MS;; usleep(50000)) {
 		if (kdc_gone(tb)) {
 			char tail[LOG_TAIL];
 
@@ -761,7 +752,7 @@ kdc_start(struct testbed *tb)
 			}
 			break;
 		}
-		if (now_ms() >= end) {
+		if (srvproc_now_ms() >= end) {
 			char msg[sizeof(tb->errmsg)];
 
 			memcpy(msg, tb->errmsg, sizeof(msg));
@@ -1046,7 +1037,7 @@ out:
 static void
 guardian_stop(struct testbed *tb)
 {
-	long long end = now_ms() + STOP_MS;
+	long long end = srvproc_now_ms() + STOP_MS;
 	pid_t r;
 
 	if (tb->guard_fd >= 0)
@@ -1055,7 +1046,7 @@ guardian_stop(struct testbed *tb)
 	if (tb->guard_pid <= 0)
 		return;
 	while ((r = waitpid(tb->guard_pid, NULL, WNOHANG)) == 0 &&
-	    now_ms() < end)
+	    srvproc_now_ms() < end)
 		usleep(5000);
 	if (r == 0) {
 		(void)kill(tb->guard_pid, SIGKILL);
