@@ -396,9 +396,9 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	st->service = opts->service != 0 ? opts->service :
 	    RPCAUTH_SVC_INTEGRITY;
 	st->timeout_ms = opts->handshake_timeout_ms > 0 ?
-	    opts->handshake_timeout_ms : 25000;
+	    opts->handshake_timeout_ms : RPCAUTH_DEFAULT_HANDSHAKE_MS;
 	st->max_body = opts->max_body != 0 ? opts->max_body :
-	    64u * 1024 * 1024;
+	    RPCAUTH_DEFAULT_MAX_BODY;
 	st->renew_before_s = opts->renew_before_s;
 	clnt_renew_init(st);
 	st->allow_ntlm = opts->allow_ntlm != 0;

@@ -14,6 +14,10 @@
 #include "clnt_internal.h"
 #include "mech.h"
 
+/* The handshake message below names the client's token bound in words. */
+_Static_assert(RPCAUTH_CLNT_MAX_TOKEN == 1024 * 1024,
+    "clnt_rpc_error says a token over 1 MiB");
+
 const char *
 clnt_auth_stat_name(enum auth_stat why)
 {
@@ -67,7 +71,7 @@ clnt_rpc_error(struct clnt_state *st, CLIENT *via, enum clnt_stat stat,
 			    "context handle longer than %d bytes (it must fit "
 			    "the 400-byte credential), a token over 1 MiB, or "
 			    "a truncated reply", what, clnt_sperrno(stat),
-			    INIT_MAX_HANDLE);
+			    RPCAUTH_CRED_MAX_HANDLE);
 		return rpcauth_err_set(err, RPCAUTH_E_RPC, "%s: %s", what,
 		    clnt_sperrno(stat));
 	case RPC_PROGUNAVAIL:

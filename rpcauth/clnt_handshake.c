@@ -365,7 +365,7 @@ hs_round(struct clnt_state *st, CLIENT *via, const gss_buffer_desc *tok,
 	arg.token = tok->value;
 	arg.token_len = tok->length;
 	memset(res, 0, sizeof(*res));
-	res->max_token = 1024 * 1024;
+	res->max_token = RPCAUTH_CLNT_MAX_TOKEN;
 	tv.tv_sec = left / 1000;
 	tv.tv_usec = (left % 1000) * 1000;
 	stat = clnt_call(via, NULLPROC, (xdrproc_t)xdr_init_arg, (caddr_t)&arg,

@@ -58,7 +58,7 @@ struct clnt_state {
 	char		*client_keytab;
 	struct secctx	 sc;
 	enum clnt_mode	 mode;
-	uint8_t		 handle[INIT_MAX_HANDLE];
+	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;	/* written under sc.lock (auth_info) */
 	uint32_t	 seq_next;
@@ -105,7 +105,7 @@ struct clnt_state {
 struct clnt_ctx {
 	gss_ctx_id_t	 gctx;
 	gss_OID		 mech;
-	uint8_t		 handle[INIT_MAX_HANDLE];
+	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;
 	uint8_t		 init_verf[RPCAUTH_MAX_AUTH_BYTES];	/* MIC(window) */

@@ -11,9 +11,6 @@
 #define HDR_CALL	0
 #define HDR_RPCVERS	2
 
-_Static_assert(HDRMIC_MAX_LEN == 8 * 4 + RPCAUTH_MAX_AUTH_BYTES,
-    "hdrmic.h and internal.h disagree on MAX_AUTH_BYTES");
-
 int
 hdrmic_build(const struct hdrmic_call *c, uint8_t *buf, size_t cap)
 {

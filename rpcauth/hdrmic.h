@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
+
 struct hdrmic_call {
 	uint32_t	 xid;
 	uint32_t	 prog;
@@ -23,7 +25,7 @@ struct hdrmic_call {
 };
 
 /* Eight 32-bit units, then the padded body of a credential of <= 400 bytes. */
-#define HDRMIC_MAX_LEN	(8 * 4 + 400)
+#define HDRMIC_MAX_LEN	(8 * 4 + RPCAUTH_MAX_AUTH_BYTES)
 
 /*
  * Write the covered bytes into buf; cap >= HDRMIC_MAX_LEN always suffices.

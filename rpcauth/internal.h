@@ -6,12 +6,7 @@
 #include <stdint.h>
 #include "rpcauth.h"
 
-/* RFC 5531: credential and verifier bodies are at most 400 bytes. */
-#define RPCAUTH_MAX_AUTH_BYTES	400
-/* RFC 2203 5.3.3.1: the largest legal sequence number. */
-#define RPCAUTH_MAXSEQ		0x80000000u
-/* Our handles: random bytes, compared in constant time. */
-#define RPCAUTH_HANDLE_LEN	16
+#include "bounds.h"	/* wire limits and defaults */
 
 /*
  * The one error setter.  Returns -1 so that code can fail in one statement.

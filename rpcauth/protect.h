@@ -38,8 +38,4 @@ enum protect_result protect_decode(struct secctx *sc, uint32_t service,
 
 const char	*protect_strerror(enum protect_result r);
 
-/* Read opaque<max> from a stream without trusting the length field. */
-int	protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out,
-	    size_t *len_out);
-
 #endif

@@ -29,6 +29,7 @@ leg_name(const struct svc_reqstate *rs)
 static void
 reply_failure(SVCXPRT *xprt, struct init_res *res)
 {
+	res->handle = NULL;
 	res->handle_len = 0;
 	res->window = 0;
 	xprt->xp_verf = _null_auth;
@@ -159,7 +160,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	TRACE("svc: %s (%s): token %zu bytes in, %zu out, major 0x%x",
 	    leg_name(rs), mech_name(c->wire_mech), in.length, out.length, maj);
 
-	memcpy(res.handle, c->handle, sizeof(c->handle));
+	res.handle = c->handle;		/* c outlives the reply */
 	res.handle_len = sizeof(c->handle);
 	res.major = maj;
 	res.minor = min;
@@ -206,7 +207,7 @@ out:
 	(void)gss_release_buffer(&min, &out);
 	if (src != GSS_C_NO_NAME)
 		(void)gss_release_name(&min, &src);
-	free(arg.token);
+	xdr_free((xdrproc_t)xdr_init_arg, (char *)&arg);
 }
 
 void

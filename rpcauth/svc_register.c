@@ -455,7 +455,7 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	if (svc_acceptors_acquire(opts, mechs, inner, err) != 0)
 		goto out;
 	svc_g.cc = ctxcache_new(opts->max_contexts != 0 ? opts->max_contexts :
-	    16384, 30);
+	    RPCAUTH_DEFAULT_MAX_CONTEXTS, RPCAUTH_HALF_OPEN_TTL_S);
 	if (svc_g.cc == NULL) {
 		rpcauth_err_set(err, RPCAUTH_E_NOMEM,
 		    "no memory for the context table");
@@ -466,9 +466,10 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	svc_g.inner_mechs = inner;
 	svc_g.window = opts->window != 0 ? opts->window : SEQWIN_DEFAULT;
 	svc_g.min_service = opts->min_service;
-	svc_g.max_token = opts->max_token != 0 ? opts->max_token : 65536;
+	svc_g.max_token = opts->max_token != 0 ? opts->max_token :
+	    RPCAUTH_DEFAULT_MAX_TOKEN;
 	svc_g.max_body = opts->max_body != 0 ? opts->max_body :
-	    64u * 1024 * 1024;
+	    RPCAUTH_DEFAULT_MAX_BODY;
 	svc_g.authorize = opts->authorize;
 	svc_g.authorize_arg = opts->authorize_arg;
 	svc_g.cookie_free = opts->cookie_free;

@@ -244,7 +244,7 @@ START_TEST(destroy_then_reuse)
 	CLIENT *cl = e2e_secure_clnt(port, 0, RPCAUTH_SVC_NONE, 0, &err);
 	struct clnt_state *cs;
 	struct raw_reply rep;
-	uint8_t handle[INIT_MAX_HANDLE];
+	uint8_t handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t hlen;
 
 	ck_assert_ptr_nonnull(cl);

@@ -820,7 +820,7 @@ data_flow(struct flow *f, unsigned long total, uint32_t xid0,
 {
 	uint8_t cred[128], junk[32], args[32];
 	struct rpcauth_cred c = { 1, RPCAUTH_GSS_DATA, 0,
-	    RPCAUTH_GSS_SVC_NONE, handle, hlen };
+	    RPCAUTH_SVC_NONE, handle, hlen };
 	struct raw_call rc;
 	struct xdr_wr w;
 	size_t clen;

@@ -393,14 +393,14 @@ build(struct rawclnt *rc, uint32_t seq, int tamper, struct built *b)
 	if (tamper)
 		((uint8_t *)htok.value)[htok.length - 1] ^= 1;
 	xdr_wr_init(&pw, plain, sizeof(plain));
-	if (rc->service != RPCAUTH_GSS_SVC_NONE)
+	if (rc->service != RPCAUTH_SVC_NONE)
 		xdr_wr_u32(&pw, seq);
 	xdr_wr_opaque(&pw, "gssflags", 8);
 	ck_assert(xdr_wr_ok(&pw));
 	xdr_wr_init(&w, body, sizeof(body));
-	if (rc->service == RPCAUTH_GSS_SVC_NONE)
+	if (rc->service == RPCAUTH_SVC_NONE)
 		xdr_wr_fixed(&w, plain, pw.off);
-	else if (rc->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	else if (rc->service == RPCAUTH_SVC_INTEGRITY) {
 		ck_assert_int_eq(secctx_get_mic(&rc->sc, plain, pw.off, &btok,
 		    &st), 0);
 		xdr_wr_opaque(&w, plain, pw.off);

@@ -292,7 +292,7 @@ START_TEST(restart_udp_is_transparent)
 {
 	struct srvproc srv;
 	struct clnt_state *cs;
-	uint8_t old[INIT_MAX_HANDLE];
+	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
 	char why[1024];
 	size_t mark;
 	CLIENT *cl;
@@ -363,7 +363,7 @@ START_TEST(maxseq_gets_a_new_context)
 {
 	struct srvproc srv;
 	struct clnt_state *cs;
-	uint8_t old[INIT_MAX_HANDLE];
+	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
 	char why[1024];
 	size_t mark;
 	CLIENT *cl;

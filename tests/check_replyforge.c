@@ -192,7 +192,7 @@ forge_success(struct proxy *px, uint32_t xid, uint32_t flavor, uint32_t proc,
 	xdr_wr_u32(&w, flavor);
 	xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);
 	xdr_wr_u32(&w, 0);		/* SUCCESS */
-	if (c->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (c->service == RPCAUTH_SVC_INTEGRITY) {
 		/* void results: databody_integ is be32(seq) alone. */
 		xdr_wr_opaque(&w, seq, sizeof(seq));
 		xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);

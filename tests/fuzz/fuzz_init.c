@@ -122,7 +122,7 @@ check_res(const uint8_t *data, size_t size)
 	pos = XDR_GETPOS(&x);
 	XDR_DESTROY(&x);
 	if (str_ok) {
-		FUZZ_CHECK(r.handle_len <= INIT_MAX_HANDLE);
+		FUZZ_CHECK(r.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
 		FUZZ_CHECK(r.token != NULL && r.token_len <= RES_MAX_TOKEN);
 		FUZZ_CHECK(pos <= size);
 	}

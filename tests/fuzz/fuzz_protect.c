@@ -133,7 +133,7 @@ parse_framing(const uint8_t *body, size_t blen)
 
 	if (integ_body_parse(body, blen, MAX_BODY, &db, &dblen, &ck,
 	    &cklen) == 0) {
-		FUZZ_CHECK(cklen >= 1 && cklen <= INTEG_MAX_CHECKSUM);
+		FUZZ_CHECK(cklen >= 1 && cklen <= RPCAUTH_MAX_CHECKSUM);
 		if (databody_split(db, dblen, &seq, &args, &argslen) == 0)
 			FUZZ_CHECK(args != NULL && argslen + 4 == dblen);
 	}
