@@ -388,6 +388,7 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
     const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
 {
 	const char *mname = opts->mech != NULL ? opts->mech : "krb5";
+	char known[MECH_NAMES_LEN];
 	gss_buffer_desc nbuf;
 	OM_uint32 maj, min;
 
@@ -405,8 +406,8 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	st->req_mech = mech_by_name(mname);
 	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "
-		    "mechanism \"%s\": use krb5, spnego, ntlm or a dotted "
-		    "OID", mname);
+		    "mechanism \"%s\": use %s", mname, mech_names(known,
+		    sizeof(known), "a dotted OID"));
 	if (clnt_mech_check(mname, st->req_mech, err) != 0)
 		return -1;
 	if ((st->target_str = strdup(service)) == NULL ||

@@ -180,6 +180,8 @@ clnt_mech_check(const char *name, gss_OID oid, struct rpcauth_err *err)
 	gss_OID_set have = GSS_C_NO_OID_SET;
 	gss_buffer_desc s;
 	OM_uint32 maj, min;
+	const char *pkg, *title;
+	char known[MECH_NAMES_LEN];
 	size_t i;
 	int found = 0, ret = -1;
 
@@ -201,20 +203,23 @@ clnt_mech_check(const char *name, gss_OID oid, struct rpcauth_err *err)
 			(void)gss_release_buffer(&min, &s);
 		}
 	}
+	pkg = mech_package(oid, &title);
 	if (oid != GSS_C_NO_OID && !found)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is not "
 		    "installed: no GSS-API module provides it (see "
-		    "/etc/gss/mech.d%s), or use another mechanism", name,
-		    strcmp(mech_name(oid), "ntlm") == 0 ?
-		    "; NTLM comes with the gss-ntlmssp package" : "");
+		    "/etc/gss/mech.d%s%s%s%s%s), or use another mechanism",
+		    name, pkg != NULL ? "; " : "", pkg != NULL ? title : "",
+		    pkg != NULL ? " comes with the " : "",
+		    pkg != NULL ? pkg : "", pkg != NULL ? " package" : "");
 	else if (oid == GSS_C_NO_OID && found)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is "
-		    "installed but rpcauth does not support it: use krb5, "
-		    "spnego or ntlm", name);
+		    "installed but rpcauth does not support it: use %s", name,
+		    mech_names(known, sizeof(known), NULL));
 	else if (oid == GSS_C_NO_OID)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is not "
 		    "installed (no GSS-API module provides it) and rpcauth "
-		    "does not know it: use krb5, spnego or ntlm", name);
+		    "does not know it: use %s", name,
+		    mech_names(known, sizeof(known), NULL));
 	else
 		ret = 0;
 out:

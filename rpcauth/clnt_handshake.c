@@ -241,7 +241,7 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 		    "ask for one it accepts, or allow this one on the server "
 		    "(GSS-API: %s)", what, mech_name(mech), text);
 	else if (cause == GSSERR_UNKNOWN &&
-	    strcmp(mech_name(mech), "ntlm") == 0)
+	    mech_bit(mech) == MECH_NTLM)
 		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
 		    "the security context: it did not accept our NTLM "
 		    "credentials: wrong NTLM password, or a user it does not "
@@ -269,8 +269,7 @@ restrict_spnego(struct clnt_state *st, struct rpcauth_err *err)
 	gss_OID_set_desc neg;
 	OM_uint32 maj, min;
 
-	mech_set_oids(st->allow_ntlm ? MECH_KRB5 | MECH_NTLM : MECH_KRB5,
-	    &neg, el);
+	mech_set_oids(mech_spnego_inner(st->allow_ntlm), &neg, el);
 	maj = gss_set_neg_mechs(&min, st->cred, &neg);
 	if (GSS_ERROR(maj))
 		return gsserr_set(err, "cannot restrict what SPNEGO may "
@@ -288,7 +287,7 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 	gss_key_value_element_desc el[2];
 	gss_key_value_set_desc store = { 0, el };
 	gss_OID_set_desc mechs = { 1, st->req_mech };
-	int spnego = strcmp(mech_name(st->req_mech), "spnego") == 0;
+	int spnego = mech_bit(st->req_mech) == MECH_SPNEGO;
 	OM_uint32 maj, min;
 	char what[1200];
 
@@ -338,7 +337,7 @@ spnego_hint(struct clnt_state *st, int rounds, struct rpcauth_err *err)
 	char *was;
 
 	if (rounds != 1 || st->allow_ntlm || err->msg == NULL ||
-	    strcmp(mech_name(st->req_mech), "spnego") != 0 ||
+	    mech_bit(st->req_mech) != MECH_SPNEGO ||
 	    (was = strdup(err->msg)) == NULL)
 		return;
 	rpcauth_err_set(err, err->code, "%s; SPNEGO negotiates Kerberos only "
@@ -450,7 +449,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	 * unchanged (ccmirror.c). */
 	cred = st->cred;
 	if (cred == GSS_C_NO_CREDENTIAL &&
-	    strcmp(mech_name(st->req_mech), "krb5") == 0 &&
+	    mech_bit(st->req_mech) == MECH_KRB5 &&
 	    (mir = ccmirror_get()) != NULL)
 		cred = ccmirror_cred(mir);
 	for (;;) {

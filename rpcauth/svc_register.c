@@ -423,7 +423,7 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	    mech_set_parse(opts->mechs, &mechs, err) != 0)
 		return -1;
 	/* SPNEGO negotiates the listed mechanisms, krb5 if none is listed. */
-	inner = mechs & (MECH_KRB5 | MECH_NTLM);
+	inner = mechs & mech_spnego_inner(1);
 	if ((mechs & MECH_SPNEGO) != 0 && inner == 0)
 		inner = MECH_KRB5;
 	if (mech_set_installed(mechs | inner, err) != 0)
