@@ -174,7 +174,7 @@ init_seeds(void)
 	FUZZ_SETUP(r.why == AUTH_OK && r.redirected && r.replies == 1);
 	FUZZ_SETUP(svcpipe_reply_results(&results, &rlen) == 0);
 	FUZZ_SETUP(init_res_decode(results, rlen, RPCAUTH_CRED_MAX_HANDLE,
-	    1024 * 1024, &res) == 0 && res.major == GSS_S_COMPLETE &&
+	    RPCAUTH_CLNT_MAX_TOKEN, &res) == 0 && res.major == GSS_S_COMPLETE &&
 	    res.token_len > 0);
 	seed("fuzz_init", "res_complete", results, rlen);
 
