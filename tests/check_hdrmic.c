@@ -9,6 +9,7 @@
 #include <check.h>
 
 #include "hdrmic.h"
+#include "fuzz/hdrparse.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -16,6 +16,7 @@
 #include "cred_xdr.h"
 #include "fuzz.h"
 #include "hdrmic.h"
+#include "hdrparse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
