@@ -313,6 +313,8 @@ state_free(struct clnt_state *st)
 	secctx_clear(&st->sc);
 	if (st->target != GSS_C_NO_NAME)
 		(void)gss_release_name(&min, &st->target);
+	if (st->pin_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->pin_name);
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
 	free(st->target_str);
@@ -463,6 +465,15 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "service name \"%s\" is "
 		    "not of the form service@host (for example "
 		    "\"nfs@server.example.org\")", service);
+		return NULL;
+	}
+	/* "kv/host@REALM" would be read as service "kv/host" on host
+	 * "REALM": a Kerberos principal name, not a GSS host-based one. */
+	if (memchr(service, '/', (size_t)(at - service)) != NULL) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "service name \"%s\" is "
+		    "a Kerberos principal name: write it as service@host (the "
+		    "principal kv/fs.example.org@REALM is \"kv@fs.example.org\")",
+		    service);
 		return NULL;
 	}
 	if (opts->service > RPCAUTH_SVC_PRIVACY) {

@@ -291,7 +291,8 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 	OM_uint32 maj, min;
 	char what[1200];
 
-	if (st->ccache == NULL && st->client_keytab == NULL && !spnego)
+	if (st->ccache == NULL && st->client_keytab == NULL && !spnego &&
+	    st->pin_name == GSS_C_NO_NAME)
 		return 0;	/* the default ccache, or KRB5_CLIENT_KTNAME */
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
@@ -303,11 +304,23 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 		el[store.count].key = "client_keytab";
 		el[store.count++].value = st->client_keytab;
 	}
-	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
+	maj = gss_acquire_cred_from(&min, st->pin_name, GSS_C_INDEFINITE,
 	    &mechs, GSS_C_INITIATE, store.count > 0 ? &store : NULL,
 	    &st->cred, NULL, NULL);
 	if (!GSS_ERROR(maj))
 		return spnego ? restrict_spnego(st, err) : 0;
+	if (st->pin_name != GSS_C_NO_NAME) {
+		char *who = clnt_name_string(st->pin_name);
+
+		snprintf(what, sizeof(what), "the credentials this call can "
+		    "use (this thread's ccache, %s) hold none for %s, the "
+		    "client this AUTH was made as: refusing to make its new "
+		    "context as anyone else; pin the AUTH to a ccache with "
+		    "rpcauth_client_opts.ccache", st->ccache != NULL ?
+		    st->ccache : "the default", who != NULL ? who : "?");
+		free(who);
+		return gsserr_set(err, what, maj, min, st->req_mech);
+	}
 	snprintf(what, sizeof(what), "cannot get client credentials (ccache "
 	    "%s, client keytab %s)%s", st->ccache != NULL ? st->ccache :
 	    "default", st->client_keytab != NULL ? st->client_keytab :

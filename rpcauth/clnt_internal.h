@@ -55,6 +55,9 @@ struct clnt_state {
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
+	/* Set by a renewal: credentials are acquired for this initiator
+	 * only, so a new context cannot be someone else's (clnt_renew.c). */
+	gss_name_t	 pin_name;
 	char		*client_keytab;
 	struct secctx	 sc;
 	enum clnt_mode	 mode;

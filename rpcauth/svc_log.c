@@ -108,8 +108,9 @@ svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
 }
 
 /*
- * Copy src to dst (cap bytes) with every byte outside printable ASCII
- * as \xHH and the backslash doubled: names come from the peer's realm
+ * Copy src to dst (cap bytes) with every byte outside printable ASCII,
+ * and the double quote, as \xHH and the backslash doubled (a log line
+ * may quote a field, and a quote inside it must not end it): names come from the peer's realm
  * (or an NTLM client), and a daemon writes events to logs and terminals
  * where CR or ESC would forge or hide lines.  Always NUL-terminated.
  */
@@ -125,7 +126,7 @@ printable(char *dst, size_t cap, const char *src)
 		if (c == '\\') {
 			dst[o++] = '\\';
 			dst[o++] = '\\';
-		} else if (c >= 0x20 && c < 0x7f)
+		} else if (c >= 0x20 && c < 0x7f && c != '"')
 			dst[o++] = (char)c;
 		else {
 			dst[o++] = '\\';

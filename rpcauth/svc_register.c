@@ -351,8 +351,13 @@ check_principal(const char *what, const char *p, struct rpcauth_err *err)
 	const char *at;
 
 	if (p == NULL || ((at = strchr(p, '@')) != NULL && at != p &&
-	    at[1] != '\0'))
+	    at[1] != '\0' && memchr(p, '/', (size_t)(at - p)) == NULL))
 		return 0;
+	if (at != NULL && at != p && memchr(p, '/', (size_t)(at - p)) != NULL)
+		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "%sprincipal "
+		    "\"%s\" is a Kerberos principal name: write it as "
+		    "service@host (the principal kv/fs.example.org@REALM is "
+		    "\"kv@fs.example.org\")", what, p);
 	return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 	    "%sprincipal \"%s\" is not of the form service@host", what, p);
 }

@@ -427,13 +427,18 @@ START_TEST(renewal_keeps_identity)
 	/* Bob's thread, no renewal: the context is alice's. */
 	drift_run(&d, cl);
 	ck_assert_str_eq(d.who, "alice@RPCAUTH.TEST");
-	/* Bob's thread when a forged rejection forces a new context. */
+	/* Bob's thread when a forged rejection forces a new context: its
+	 * credentials are acquired for alice only, so no handshake starts
+	 * (the proxy sees no control call) and bob never authenticates. */
 	px_set(&px, PX_FORGE_ONCE);
 	drift_run(&d, cl);
 	ck_assert_msg(d.who[0] == '\0', "after one forged CREDPROBLEM in a "
 	    "thread named for bob the server saw %s", d.who);
-	ck_assert_msg(strstr(d.why, "refusing to change identity") != NULL &&
-	    strstr(d.why, "bob@RPCAUTH.TEST") != NULL, "error: %s", d.why);
+	ck_assert_msg(strstr(d.why, "refusing to make its new context as "
+	    "anyone else") != NULL && strstr(d.why, "alice@RPCAUTH.TEST") !=
+	    NULL, "error: %s", d.why);
+	ck_assert_msg(px_get(&px).ctl == 0, "%u control calls (a handshake "
+	    "as bob started)", px_get(&px).ctl);
 	ck_assert_str_eq(d.info, "alice@RPCAUTH.TEST");
 	ck_assert_uint_eq(d.ctx, 1);
 	/* Every thread still calls as alice on the old context. */

@@ -695,6 +695,24 @@ START_TEST(bad_arguments)
 	err = create_fails(port, 0, "@localhost", NULL);
 	has(err.msg, "service name \"@localhost\" is not of the form");
 	rpcauth_err_clear(&err);
+	/* A Kerberos principal name is not read as service "kv/localhost"
+	 * on host "RPCAUTH.TEST". */
+	err = create_fails(port, 0, "kv/localhost@RPCAUTH.TEST", NULL);
+	has(err.msg, "service name \"kv/localhost@RPCAUTH.TEST\" is a "
+	    "Kerberos principal name: write it as service@host");
+	rpcauth_err_clear(&err);
+	{
+		struct rpcauth_svc_opts so;
+
+		rpcauth_svc_opts_init(&so);
+		so.principal = "demo/localhost@RPCAUTH.TEST";
+		so.keytab = testbed_server_keytab(bed);
+		ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+		ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+		has(err.msg, "principal \"demo/localhost@RPCAUTH.TEST\" is a "
+		    "Kerberos principal name: write it as service@host");
+		rpcauth_err_clear(&err);
+	}
 	ck_assert_ptr_null(rpcauth_client_create(NULL, "demo@localhost", NULL,
 	    &err));
 	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);

@@ -485,7 +485,7 @@ START_TEST(demo_raw_refused)
 		    "\"%s\" in %s", want, demo_trace);
 		/* And an event for the daemon's log, naming that flavor. */
 		snprintf(want, sizeof(want), "program %u version 1, flavor "
-		    "%d, principal (unknown), auth_stat %d", (unsigned)
+		    "%d, principal \"(unknown)\", auth_stat %d", (unsigned)
 		    DEMOFS_PROG, sys ? AUTH_SYS : AUTH_NONE, AUTH_TOOWEAK);
 		ck_assert_msg(file_has(demo_trace, want), "no event "
 		    "\"%s\" in %s", want, demo_trace);
