@@ -1,0 +1,90 @@
+#!/bin/sh
+# tests/exports.sh - the library exposes its public API and nothing else
+# (docs/ABI.md): the shared library's dynamic symbols are exactly the names
+# in rpcauth/rpcauth.sym; the static archive's global symbols are those
+# names plus internal ones carrying the private prefix rpcauthint_
+# (rpcauth/rename.h); the header's RPCAUTH_API declarations and the Debian
+# symbols file list the same names; the version macros agree with each other
+# and with the package version.  Each failure names the symbol and the fix.
+set -eu
+srcdir=${srcdir:-.}
+top_srcdir=${top_srcdir:-$srcdir/..}
+top_builddir=${top_builddir:-..}
+libs=$top_builddir/rpcauth/.libs
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+so=$libs/librpcauth.so
+ar=$libs/librpcauth.a
+for f in "$so" "$ar"; do
+	[ -e "$f" ] || { echo "FAIL: $f is missing (build the library first)"; exit 1; }
+done
+command -v nm >/dev/null || { echo "FAIL: nm not found (binutils)"; exit 1; }
+
+grep -v '^#' "$top_srcdir/rpcauth/rpcauth.sym" | sort >"$out/want"
+[ -s "$out/want" ] || { echo "FAIL: rpcauth/rpcauth.sym is empty"; exit 1; }
+
+# 1. Dynamic symbols: exactly the export list.
+nm -D --defined-only "$so" | awk 'NF >= 3 { print $3 }' | sed 's/@.*//' |
+    sort >"$out/dyn"
+comm -13 "$out/want" "$out/dyn" >"$out/extra"
+comm -23 "$out/want" "$out/dyn" >"$out/missing"
+while read -r s; do
+	bad "librpcauth.so exports $s, which rpcauth/rpcauth.sym does not list"
+done <"$out/extra"
+while read -r s; do
+	bad "librpcauth.so does not export $s (in rpcauth/rpcauth.sym): is it declared with RPCAUTH_API and defined?"
+done <"$out/missing"
+echo "nm -D librpcauth.so: $(wc -l <"$out/dyn") symbols"
+
+# 2. The static archive: public names, or the private prefix.  Anything
+# else could clash with the program's or another library's names.
+nm -g --defined-only "$ar" | awk 'NF >= 3 { print $3 }' | sort -u >"$out/st"
+grep -v '^rpcauthint_' "$out/st" >"$out/st_pub" || true
+comm -13 "$out/want" "$out/st_pub" >"$out/extra"
+comm -23 "$out/want" "$out/st_pub" >"$out/missing"
+while read -r s; do
+	bad "librpcauth.a defines global $s: add it to rpcauth/rename.h, or make it static when one file uses it"
+done <"$out/extra"
+while read -r s; do
+	bad "librpcauth.a does not define $s (in rpcauth/rpcauth.sym)"
+done <"$out/missing"
+echo "nm -g librpcauth.a: $(wc -l <"$out/st") symbols, $(grep -c '^rpcauthint_' "$out/st") of them rpcauthint_*"
+
+# 3. The header declares with RPCAUTH_API exactly what is exported.
+sed -n 's/^RPCAUTH_API .*\(rpcauth_[a-z0-9_]*\)(.*/\1/p' \
+    "$top_srcdir/rpcauth/rpcauth.h" | sort >"$out/hdr"
+if ! cmp -s "$out/want" "$out/hdr"; then
+	bad "rpcauth.h's RPCAUTH_API declarations and rpcauth/rpcauth.sym differ:"
+	diff "$out/want" "$out/hdr" | sed -n 's/^[<>]/  &/p'
+fi
+
+# 4. The Debian symbols file lists the same names (dpkg-gensymbols checks
+# it against the built package; this catches it in every build).
+sed -n 's/^ \([a-z0-9_]*\)@Base .*/\1/p' \
+    "$top_srcdir/debian/librpcauth0.symbols" | sort >"$out/deb"
+if ! cmp -s "$out/want" "$out/deb"; then
+	bad "debian/librpcauth0.symbols and rpcauth/rpcauth.sym differ:"
+	diff "$out/want" "$out/deb" | sed -n 's/^[<>]/  &/p'
+fi
+
+# 5. The soname the packages are named after.
+if command -v readelf >/dev/null; then
+	soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+	[ "$soname" = librpcauth.so.0 ] ||
+	    bad "soname is '$soname', not librpcauth.so.0 (docs/ABI.md: a new soname renames debian/librpcauth0)"
+fi
+
+# 6. Version macros: the numbers, the string and PACKAGE_VERSION agree.
+v=$(awk '$1 == "#define" && $2 ~ /^RPCAUTH_VERSION_(MAJOR|MINOR|PATCH)$/ {
+	printf "%s%s", sep, $3; sep = "." }' "$top_srcdir/rpcauth/rpcauth.h")
+s=$(sed -n 's/^#define RPCAUTH_VERSION_STRING[^"]*"\(.*\)"/\1/p' \
+    "$top_srcdir/rpcauth/rpcauth.h")
+[ "$v" = "$s" ] || bad "RPCAUTH_VERSION_STRING \"$s\" is not MAJOR.MINOR.PATCH ($v)"
+[ -z "${PACKAGE_VERSION:-}" ] || [ "$PACKAGE_VERSION" = "$v" ] ||
+    bad "PACKAGE_VERSION $PACKAGE_VERSION is not the header's $v: rerun autoreconf"
+
+[ $fail -eq 0 ] || exit 1
+echo "exports: only the public API and rpcauthint_*: ok"
