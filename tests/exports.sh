@@ -26,32 +26,31 @@ command -v nm >/dev/null || { echo "FAIL: nm not found (binutils)"; exit 1; }
 grep -v '^#' "$top_srcdir/rpcauth/rpcauth.sym" | sort >"$out/want"
 [ -s "$out/want" ] || { echo "FAIL: rpcauth/rpcauth.sym is empty"; exit 1; }
 
+# Names in $out/want but not in FILE, and in FILE but not in want: one
+# line each, with the fix.  against FILE EXTRA-TEXT MISSING-TEXT
+against() {
+	comm -13 "$out/want" "$1" | while read -r s; do
+		echo "FAIL: $s: $2"; done >>"$out/fails"
+	comm -23 "$out/want" "$1" | while read -r s; do
+		echo "FAIL: $s: $3"; done >>"$out/fails"
+}
+: >"$out/fails"
+
 # 1. Dynamic symbols: exactly the export list.
 nm -D --defined-only "$so" | awk 'NF >= 3 { print $3 }' | sed 's/@.*//' |
     sort >"$out/dyn"
-comm -13 "$out/want" "$out/dyn" >"$out/extra"
-comm -23 "$out/want" "$out/dyn" >"$out/missing"
-while read -r s; do
-	bad "librpcauth.so exports $s, which rpcauth/rpcauth.sym does not list"
-done <"$out/extra"
-while read -r s; do
-	bad "librpcauth.so does not export $s (in rpcauth/rpcauth.sym): is it declared with RPCAUTH_API and defined?"
-done <"$out/missing"
+against "$out/dyn" "exported by librpcauth.so but not listed in rpcauth/rpcauth.sym" \
+    "listed in rpcauth/rpcauth.sym but not exported by librpcauth.so: declare it with RPCAUTH_API and define it"
 echo "nm -D librpcauth.so: $(wc -l <"$out/dyn") symbols"
 
 # 2. The static archive: public names, or the private prefix.  Anything
 # else could clash with the program's or another library's names.
 nm -g --defined-only "$ar" | awk 'NF >= 3 { print $3 }' | sort -u >"$out/st"
 grep -v '^rpcauthint_' "$out/st" >"$out/st_pub" || true
-comm -13 "$out/want" "$out/st_pub" >"$out/extra"
-comm -23 "$out/want" "$out/st_pub" >"$out/missing"
-while read -r s; do
-	bad "librpcauth.a defines global $s: add it to rpcauth/rename.h, or make it static when one file uses it"
-done <"$out/extra"
-while read -r s; do
-	bad "librpcauth.a does not define $s (in rpcauth/rpcauth.sym)"
-done <"$out/missing"
+against "$out/st_pub" "a global of librpcauth.a without the private prefix: add it to rpcauth/rename.h, or make it static when one file uses it" \
+    "listed in rpcauth/rpcauth.sym but not defined in librpcauth.a"
 echo "nm -g librpcauth.a: $(wc -l <"$out/st") symbols, $(grep -c '^rpcauthint_' "$out/st") of them rpcauthint_*"
+if [ -s "$out/fails" ]; then cat "$out/fails"; fail=1; fi
 
 # 3. The header declares with RPCAUTH_API exactly what is exported.
 sed -n 's/^RPCAUTH_API .*\(rpcauth_[a-z0-9_]*\)(.*/\1/p' \
