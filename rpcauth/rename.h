@@ -33,6 +33,7 @@
 #define clnt_name_string		rpcauthint_clnt_name_string
 #define clnt_names_drop			rpcauthint_clnt_names_drop
 #define clnt_names_keep			rpcauthint_clnt_names_keep
+#define clnt_now_ms			rpcauthint_clnt_now_ms
 #define clnt_peer_capture		rpcauthint_clnt_peer_capture
 #define clnt_refresh			rpcauthint_clnt_refresh
 #define clnt_renew			rpcauthint_clnt_renew
