@@ -11,6 +11,8 @@
 #ifndef RPCAUTH_BODY_XDR_H
 #define RPCAUTH_BODY_XDR_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

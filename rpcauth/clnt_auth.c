@@ -361,12 +361,6 @@ static struct auth_ops cl_ops = {
 	cl_wrap, cl_unwrap
 };
 
-void
-rpcauth_client_opts_init(struct rpcauth_client_opts *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-}
-
 /* "1.2.3.4": digits and single dots, so a mechanism given by OID. */
 static int
 looks_dotted(const char *s)
@@ -436,17 +430,18 @@ AUTH *
 rpcauth_client_create(CLIENT *clnt, const char *service,
     const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
 {
-	struct rpcauth_client_opts defaults;
+	struct rpcauth_client_opts o;
 	struct clnt_state *st = NULL;
 	struct clnt_ctx c;
 	const char *at;
 	AUTH *ret = NULL;
 
 	krb5conf_pin();
-	if (opts == NULL) {
-		rpcauth_client_opts_init(&defaults);
-		opts = &defaults;
-	}
+	/* Read once, in this library's layout, whatever header the caller
+	 * was built with (docs/ABI.md). */
+	if (abi_client_opts_import(opts, &o, err) != 0)
+		return NULL;
+	opts = &o;
 	/* Name what is missing: a caller that passed one of them must not be
 	 * told it lacks it. */
 	if (clnt == NULL) {
@@ -516,12 +511,13 @@ rpcauth_auth_error(AUTH *auth)
 	return state_of(auth)->lasterr.msg;
 }
 
-int
-rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
+static int
+auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 {
 	struct clnt_state *st;
 
 	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
@@ -549,4 +545,17 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	out->service = st->service;	/* fixed at creation */
 	out->flavor = st->flavor;
 	return 0;
+}
+
+int
+rpcauth_auth_info_sized(AUTH *auth, struct rpcauth_auth_info *out,
+    size_t size)
+{
+	struct rpcauth_auth_info info;
+	int ret = auth_info(auth, &info);
+
+	if (abi_copy_out(out, size, &info, sizeof(info), AUTH_INFO_SIZE0,
+	    ret == 0) != 0)
+		return -1;
+	return ret;
 }

@@ -185,8 +185,6 @@ int	clnt_refresh(struct clnt_state *st, struct rpc_msg *msg);
 void	clnt_renew_confirmed(struct clnt_state *st);
 /* Fill the rejection bucket (at creation). */
 void	clnt_renew_init(struct clnt_state *st);
-/* When to renew early, given the context's lifetime. */
-void	clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime);
 /* An early renewal failed but the context still works: try again soon. */
 void	clnt_renew_later(struct clnt_state *st);
 

@@ -204,7 +204,8 @@ why_text(enum clnt_renew_why why)
 	}
 }
 
-void
+/* When to renew early, given the context's lifetime. */
+static void
 clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime)
 {
 	time_t margin;

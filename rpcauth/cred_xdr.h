@@ -8,6 +8,8 @@
 #ifndef RPCAUTH_CRED_XDR_H
 #define RPCAUTH_CRED_XDR_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

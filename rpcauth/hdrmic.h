@@ -9,6 +9,8 @@
 #ifndef RPCAUTH_HDRMIC_H
 #define RPCAUTH_HDRMIC_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

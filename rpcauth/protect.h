@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_PROTECT_H
 #define RPCAUTH_PROTECT_H
 
+#include "rename.h"
+
 #include <rpc/rpc.h>
 #include "secctx.h"
 

@@ -79,7 +79,8 @@ svc_peer_key(SVCXPRT *xprt, uint8_t key[CTXCACHE_SRC_LEN])
 	return -1;
 }
 
-void
+/* The peer of the request being served, "addr:port" ("" if unknown). */
+static void
 svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
 {
 	const struct netbuf *nb = xprt != NULL ? svc_getrpccaller(xprt) : NULL;
@@ -161,6 +162,7 @@ vlog(SVCXPRT *xprt, uint32_t flavor, uint32_t prog, uint32_t vers,
 		printable(name, sizeof(name), principal);
 	svc_peer_text(xprt, peer, sizeof(peer));
 	memset(&ev, 0, sizeof(ev));
+	ev.size = sizeof(ev);
 	ev.kind = kind;
 	ev.cause = cause;
 	ev.auth_stat = auth_stat;

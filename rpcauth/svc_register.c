@@ -335,12 +335,6 @@ svc_acceptors_release(void)
 	svc_g.nacceptors = 0;
 }
 
-void
-rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-}
-
 /*
  * GSS would read "demo" as demo@<this host's name>, a guess about DNS that
  * fails later and elsewhere: the documented form is required instead.
@@ -407,22 +401,16 @@ reset_globals(void)
 	svc_g.npolicies = 0;
 }
 
-int
-rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
-    struct rpcauth_err *err)
+/* opts: imported by abi_svc_opts_import, in this library's layout. */
+static int
+register_opts(const struct rpcauth_svc_opts *opts, struct rpcauth_err *err)
 {
-	struct rpcauth_svc_opts defaults;
 	const struct rpcauth_svc_policy *p;
 	unsigned mechs, inner;
 	uint32_t flavor;
 	size_t i;
 	int ret = -1, r;
 
-	krb5conf_pin();
-	if (opts == NULL) {
-		rpcauth_svc_opts_init(&defaults);
-		opts = &defaults;
-	}
 	flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
 	if (check_opts(opts, err) != 0 ||
 	    mech_set_parse(opts->mechs, &mechs, err) != 0)
@@ -494,5 +482,23 @@ out:
 	if (ret != 0)
 		reset_globals();
 	pthread_mutex_unlock(&svc_g.lock);
+	return ret;
+}
+
+int
+rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
+    struct rpcauth_err *err)
+{
+	struct rpcauth_svc_opts o;
+	struct rpcauth_svc_policy *policies = NULL;
+	int ret;
+
+	krb5conf_pin();
+	/* Read once, in this library's layout, whatever header the caller
+	 * was built with (docs/ABI.md). */
+	if (abi_svc_opts_import(opts, &o, &policies, err) != 0)
+		return -1;
+	ret = register_opts(&o, err);
+	free(policies);		/* register_opts copied what it keeps */
 	return ret;
 }

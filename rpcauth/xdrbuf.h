@@ -11,6 +11,8 @@
 #ifndef RPCAUTH_XDRBUF_H
 #define RPCAUTH_XDRBUF_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
