@@ -107,13 +107,17 @@
 #define lucid_export			rpcauthint_lucid_export
 #define mech_bit			rpcauthint_mech_bit
 #define mech_by_name			rpcauthint_mech_by_name
+#define mech_fastpath		rpcauthint_mech_fastpath
 #define mech_has_mutual			rpcauthint_mech_has_mutual
 #define mech_name			rpcauthint_mech_name
+#define mech_names		rpcauthint_mech_names
 #define mech_of_bit			rpcauthint_mech_of_bit
 #define mech_of_token			rpcauthint_mech_of_token
+#define mech_package		rpcauthint_mech_package
 #define mech_set_installed		rpcauthint_mech_set_installed
 #define mech_set_oids			rpcauthint_mech_set_oids
 #define mech_set_parse			rpcauthint_mech_set_parse
+#define mech_spnego_inner	rpcauthint_mech_spnego_inner
 #define priv_body_encode		rpcauthint_priv_body_encode
 #define priv_body_parse			rpcauthint_priv_body_parse
 #define priv_body_size			rpcauthint_priv_body_size
@@ -121,6 +125,8 @@
 #define protect_encode			rpcauthint_protect_encode
 #define protect_read_opaque		rpcauthint_protect_read_opaque
 #define protect_strerror		rpcauthint_protect_strerror
+#define rpcauth_err_set			rpcauthint_err_set
+#define rpcauth_zfree			rpcauthint_zfree
 #define scratch_discard			rpcauthint_scratch_discard
 #define scratch_get			rpcauthint_scratch_get
 #define scratch_release			rpcauthint_scratch_release
@@ -172,8 +178,9 @@
 #define xdr_wr_opaque			rpcauthint_xdr_wr_opaque
 #define xdr_wr_result			rpcauthint_xdr_wr_result
 #define xdr_wr_u32			rpcauthint_xdr_wr_u32
-/* Internal, though they once carried the public prefix. */
-#define rpcauth_err_set			rpcauthint_err_set
-#define rpcauth_zfree			rpcauthint_zfree
+#define xdrstream_put		rpcauthint_xdrstream_put
+#define xdrstream_put_opaque	rpcauthint_xdrstream_put_opaque
+#define xdrstream_read_opaque	rpcauthint_xdrstream_read_opaque
+#define xdrstream_read_u32	rpcauthint_xdrstream_read_u32
 
 #endif /* RPCAUTH_RENAME_H */
