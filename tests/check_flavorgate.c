@@ -322,10 +322,12 @@ START_TEST(v1_rpcauth)
 	ck_assert_msg((v = kv_get_1(&key, cl)) != NULL, "GET: %s",
 	    clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "one");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	ck_assert((k = kv_list_1(NULL, cl)) != NULL);
 	ck_assert_uint_eq(k->kv_keys_len, 2);
 	ck_assert_str_eq(k->kv_keys_val[0], "alpha");
 	ck_assert_str_eq(k->kv_keys_val[1], "beta");
+	xdr_free((xdrproc_t)xdr_kv_keys, (char *)k);
 	ck_assert_int_eq(kv_null(cl), RPC_SUCCESS);
 	kv_done(cl);
 
@@ -370,13 +372,16 @@ START_TEST(v3_open)
 	ck_assert_msg((v = kv3_get_3(&key, cl)) != NULL, "%s GET: %s",
 	    LOOP_NAME(_i), clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "two");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	ck_assert((k = kv3_list_3(NULL, cl)) != NULL);
 	ck_assert_uint_eq(k->kv_keys_len, 2);
+	xdr_free((xdrproc_t)xdr_kv_keys, (char *)k);
 	ck_assert_int_eq(kv_null(cl), RPC_SUCCESS);
 	kv_done(cl);
 	cl = kv_client(KV_V3, LOOP_UDP(_i), WHO_RPCAUTH);
 	ck_assert((v = kv3_get_3(&key, cl)) != NULL);
 	ck_assert_str_eq(*v, "two");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	kv_done(cl);
 	after = kv_runs();
 	ck_assert_uint_eq(after - before, 3);
@@ -395,6 +400,7 @@ START_TEST(plain_register_is_open)
 	ck_assert_msg((v = kv_get_1(&key, cl)) != NULL, "GET: %s",
 	    clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "one");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	kv_done(cl);
 }
 END_TEST
