@@ -306,6 +306,8 @@ rpcauth_svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 	struct svcctx *c;
 	void *cookie;
 
+	if (out == NULL)
+		return -1;
 	memset(out, 0, sizeof(*out));
 	if ((c = context_of(req, &rs)) == NULL)
 		return -1;

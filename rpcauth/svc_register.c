@@ -227,9 +227,9 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
 		    &name);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "bad service principal name", maj, min,
+			gsserr_set(err, RPCAUTH_E_CONFIG,
+			    "bad service principal name", maj, min,
 			    GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
 			goto out;
 		}
 	}
@@ -241,17 +241,17 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		    "credential for %s (keytab %s)", principal != NULL ?
 		    principal : "any service", keytab != NULL ? keytab :
 		    "the default");
-		gsserr_set(err, what, maj, min, GSS_C_NO_OID);
-		err->code = RPCAUTH_E_CONFIG;
+		gsserr_set(err, RPCAUTH_E_CONFIG, what, maj, min,
+		    GSS_C_NO_OID);
 		goto out;
 	}
 	if ((mechs & MECH_SPNEGO) != 0) {
 		mech_set_oids(inner, &neg, inner_el);
 		maj = gss_set_neg_mechs(&min, *out, &neg);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "cannot restrict what SPNEGO may "
-			    "negotiate", maj, min, GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
+			gsserr_set(err, RPCAUTH_E_CONFIG, "cannot restrict "
+			    "what SPNEGO may negotiate", maj, min,
+			    GSS_C_NO_OID);
 			goto out;
 		}
 	}
@@ -338,7 +338,8 @@ svc_acceptors_release(void)
 void
 rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts)
 {
-	memset(opts, 0, sizeof(*opts));
+	if (opts != NULL)
+		memset(opts, 0, sizeof(*opts));
 }
 
 /*
@@ -402,22 +403,17 @@ reset_globals(void)
 	svc_g.npolicies = 0;
 }
 
-int
-rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
+/* The registration proper; err is never NULL here. */
+static int
+svc_register_once(const struct rpcauth_svc_opts *opts,
     struct rpcauth_err *err)
 {
-	struct rpcauth_svc_opts defaults;
 	const struct rpcauth_svc_policy *p;
 	unsigned mechs, inner;
 	uint32_t flavor;
 	size_t i;
 	int ret = -1, r;
 
-	krb5conf_pin();
-	if (opts == NULL) {
-		rpcauth_svc_opts_init(&defaults);
-		opts = &defaults;
-	}
 	flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
 	if (check_opts(opts, err) != 0 ||
 	    mech_set_parse(opts->mechs, &mechs, err) != 0)
@@ -489,5 +485,28 @@ out:
 	if (ret != 0)
 		reset_globals();
 	pthread_mutex_unlock(&svc_g.lock);
+	return ret;
+}
+
+int
+rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
+    struct rpcauth_err *err)
+{
+	struct rpcauth_svc_opts defaults;
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	int ret;
+
+	krb5conf_pin();
+	if (opts == NULL) {
+		rpcauth_svc_opts_init(&defaults);
+		opts = &defaults;
+	}
+	/* Inside the library err is never NULL (docs/ARCHITECTURE.md,
+	 * "Errors"): the trace still gets the message the caller declined. */
+	ret = svc_register_once(opts, err != NULL ? err : &local);
+	if (ret != 0)
+		TRACE("svc: registration failed: %s", err != NULL ?
+		    err->msg : local.msg);
+	rpcauth_err_clear(&local);
 	return ret;
 }
