@@ -97,7 +97,8 @@ clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
 	    &sst) != 0) {
 		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
 			return 1;
-		gsserr_set(err, "cannot make the header checksum",
+		gsserr_set(err, RPCAUTH_E_GSS,
+		    "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
@@ -259,14 +260,9 @@ cl_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 
 	r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, &sst);
-	if (r == PROTECT_E_GSS) {
-		gsserr_set(&st->lasterr, "cannot protect the arguments",
-		    sst.major, sst.minor, st->mech);
-		return FALSE;
-	}
 	if (r != PROTECT_OK) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
-		    "cannot protect the arguments: %s", protect_strerror(r));
+		protect_err_set(&st->lasterr, r, &sst, st->mech,
+		    "cannot protect the arguments");
 		return FALSE;
 	}
 	return TRUE;
@@ -296,8 +292,8 @@ cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	if (r != PROTECT_OK) {
 		TRACE("client: reply to seq %u refused: %s",
 		    (unsigned)st->seq_cur, protect_strerror(r));
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
-		    "reply refused: %s", protect_strerror(r));
+		protect_err_set(&st->lasterr, r, &sst, st->mech,
+		    "reply refused");
 		return FALSE;
 	}
 	return TRUE;
@@ -417,8 +413,8 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
 	    &st->target);
 	if (GSS_ERROR(maj))
-		return gsserr_set(err, "bad service name", maj, min,
-		    GSS_C_NO_OID);
+		return gsserr_set(err, RPCAUTH_E_GSS, "bad service name",
+		    maj, min, GSS_C_NO_OID);
 	/* Not fatal: the AUTH works, it just cannot make a new context. */
 	if (clnt_peer_capture(st, clnt) != 0)
 		TRACE("client: server address of the CLIENT unknown: no "
@@ -426,8 +422,9 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	return 0;
 }
 
-AUTH *
-rpcauth_client_create(CLIENT *clnt, const char *service,
+/* The work of rpcauth_client_create; err is never NULL here. */
+static AUTH *
+client_create(CLIENT *clnt, const char *service,
     const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
 {
 	struct rpcauth_client_opts o;
@@ -436,9 +433,8 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 	const char *at;
 	AUTH *ret = NULL;
 
-	krb5conf_pin();
 	/* Read once, in this library's layout, whatever header the caller
-	 * was built with (docs/ABI.md). */
+	 * was built with (docs/ABI.md); NULL gives the defaults. */
 	if (abi_client_opts_import(opts, &o, err) != 0)
 		return NULL;
 	opts = &o;
@@ -503,6 +499,22 @@ out:
 	return ret;
 }
 
+AUTH *
+rpcauth_client_create(CLIENT *clnt, const char *service,
+    const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
+{
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	AUTH *ret;
+
+	krb5conf_pin();
+	/* Inside the library err is never NULL (docs/ARCHITECTURE.md,
+	 * "Errors"), so a caller that declines the message declines only
+	 * the message. */
+	ret = client_create(clnt, service, opts, err != NULL ? err : &local);
+	rpcauth_err_clear(&local);
+	return ret;
+}
+
 const char *
 rpcauth_auth_error(AUTH *auth)
 {
@@ -516,6 +528,8 @@ auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 {
 	struct clnt_state *st;
 
+	if (out == NULL)
+		return -1;
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
 	if (auth == NULL || auth->ah_ops != &cl_ops)

@@ -1,8 +1,9 @@
 /* rpcauth/clnt_errors.c - what the client tells the user when something fails */
 /*
- * Messages that are not GSS status text (gsserr.c has those): failed RPC
- * calls, rejections a new context cannot cure, mechanisms that are not
- * there.  Each names the cause and what to do about it.
+ * Messages that gsserr_set alone cannot make (gsserr.c has the GSS text
+ * and the causes): failed RPC calls, a server that refused the context,
+ * rejections a new context cannot cure, mechanisms that are not there.
+ * Each names the cause and what to do about it.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "clnt_internal.h"
+#include "gsserr.h"
 #include "mech.h"
 
 /* The handshake message below names the client's token bound in words. */
@@ -151,6 +153,41 @@ clnt_explain_rejection(struct clnt_state *st, enum auth_stat why)
 		    "refused the call (%s)", name);
 		break;
 	}
+}
+
+int
+clnt_refusal_error(struct rpcauth_err *err, const char *what,
+    const char *target, OM_uint32 maj, OM_uint32 min, gss_OID mech)
+{
+	char text[512];
+	enum gsserr_cause cause;
+
+	gsserr_text(maj, min, mech, text, sizeof(text));
+	cause = gsserr_cause(maj, min, text);
+	if (cause == GSSERR_WRONG_KEY)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: server failed mutual "
+		    "authentication: it cannot read the ticket for %s, so it "
+		    "does not hold that service's current key: put the "
+		    "current key in the server's keytab, or check that this "
+		    "is the right server (GSS-API: %s)", what, target, text);
+	if (cause == GSSERR_BAD_MECH)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: it does not accept "
+		    "mechanism %s: ask for one it accepts, or allow this one "
+		    "on the server (GSS-API: %s)", what, mech_name(mech), text);
+	if (cause == GSSERR_UNKNOWN && mech_bit(mech) == MECH_NTLM)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: it did not accept our NTLM "
+		    "credentials: wrong NTLM password, or a user it does not "
+		    "know: check the password in NTLM_USER_FILE (GSS-API: %s)",
+		    what, text);
+	if (cause != GSSERR_UNKNOWN)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: %s (GSS-API: %s)", what,
+		    gsserr_fix(cause), text);
+	return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+	    "the security context: %s", what, text);
 }
 
 /* "{ 1 2 840 113554 1 2 2 }" (gss_oid_to_str) against "1.2.840...". */

@@ -212,8 +212,6 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	gss_OID mech = actual != GSS_C_NO_OID ? actual : st->req_mech;
 	OM_uint32 maj = res->major, min = 0, tmin;
-	char text[512];
-	enum gsserr_cause cause;
 
 	if (res->token_len > 0) {
 		maj = gss_init_sec_context(&min, cred, &c->gctx,
@@ -225,35 +223,7 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 			min = 0;
 		}
 	}
-	gsserr_text(maj, min, mech, text, sizeof(text));
-	cause = gsserr_cause(maj, min, text);
-	if (cause == GSSERR_WRONG_KEY)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: server failed mutual "
-		    "authentication: it cannot read the ticket for %s, so it "
-		    "does not hold that service's current key: put the "
-		    "current key in the server's keytab, or check that this "
-		    "is the right server (GSS-API: %s)", what, st->target_str,
-		    text);
-	else if (cause == GSSERR_BAD_MECH)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: it does not accept mechanism %s: "
-		    "ask for one it accepts, or allow this one on the server "
-		    "(GSS-API: %s)", what, mech_name(mech), text);
-	else if (cause == GSSERR_UNKNOWN &&
-	    mech_bit(mech) == MECH_NTLM)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: it did not accept our NTLM "
-		    "credentials: wrong NTLM password, or a user it does not "
-		    "know: check the password in NTLM_USER_FILE (GSS-API: %s)",
-		    what, text);
-	else if (cause != GSSERR_UNKNOWN)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: %s (GSS-API: %s)", what,
-		    gsserr_fix(cause), text);
-	else
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: %s", what, text);
+	clnt_refusal_error(err, what, st->target_str, maj, min, mech);
 }
 
 /*
@@ -272,8 +242,8 @@ restrict_spnego(struct clnt_state *st, struct rpcauth_err *err)
 	mech_set_oids(mech_spnego_inner(st->allow_ntlm), &neg, el);
 	maj = gss_set_neg_mechs(&min, st->cred, &neg);
 	if (GSS_ERROR(maj))
-		return gsserr_set(err, "cannot restrict what SPNEGO may "
-		    "negotiate", maj, min, st->req_mech);
+		return gsserr_set(err, RPCAUTH_E_GSS, "cannot restrict what "
+		    "SPNEGO may negotiate", maj, min, st->req_mech);
 	return 0;
 }
 
@@ -326,7 +296,7 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 	    "default", st->client_keytab != NULL ? st->client_keytab :
 	    "default", spnego && !st->allow_ntlm ? "; SPNEGO uses Kerberos "
 	    "only unless NTLM is allowed (allow_ntlm)" : "");
-	return gsserr_set(err, what, maj, min, st->req_mech);
+	return gsserr_set(err, RPCAUTH_E_GSS, what, maj, min, st->req_mech);
 }
 
 void
@@ -483,8 +453,8 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 		in.value = NULL;
 		in.length = 0;
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, what, maj, min, actual != GSS_C_NO_OID ?
-			    actual : st->req_mech);
+			gsserr_set(err, RPCAUTH_E_GSS, what, maj, min,
+			    actual != GSS_C_NO_OID ? actual : st->req_mech);
 			spnego_hint(st, rounds, err);
 			goto out;
 		}
@@ -553,7 +523,7 @@ out:
 	(void)gss_release_buffer(&min, &tok);
 	if (ret != 0) {
 		TRACE("client: handshake with %s failed: %s", st->target_str,
-		    err != NULL && err->msg != NULL ? err->msg : "?");
+		    err->msg != NULL ? err->msg : "?");
 		clnt_ctx_clear(out);
 	}
 	OPENSSL_cleanse(&hs, sizeof(hs));

@@ -157,6 +157,13 @@ int	clnt_rpc_error(struct clnt_state *st, CLIENT *via,
 	    struct rpcauth_err *err);
 /* An AUTH_ERROR a new context cannot cure: st->lasterr says what to do. */
 void	clnt_explain_rejection(struct clnt_state *st, enum auth_stat why);
+/*
+ * The server refused the context with GSS status maj/min (from its reply,
+ * or from feeding its error token to the mechanism): the cause and fix for
+ * that, naming `target`.  Returns -1.
+ */
+int	clnt_refusal_error(struct rpcauth_err *err, const char *what,
+	    const char *target, OM_uint32 maj, OM_uint32 min, gss_OID mech);
 /* 0 if the requested mechanism has a GSS module here, else -1 and *err. */
 int	clnt_mech_check(const char *name, gss_OID oid,
 	    struct rpcauth_err *err);

@@ -16,6 +16,7 @@
 #include <rpc/xdr.h>
 
 #include "body_xdr.h"
+#include "gsserr.h"
 #include "internal.h"
 #include "protect.h"
 #include "scratch.h"
@@ -236,4 +237,15 @@ protect_strerror(enum protect_result r)
 		return "out of memory";
 	}
 	return "unknown error";
+}
+
+int
+protect_err_set(struct rpcauth_err *err, enum protect_result r,
+    const struct secctx_status *st, gss_OID mech, const char *what)
+{
+	if (r == PROTECT_E_GSS && st != NULL)
+		return gsserr_set(err, RPCAUTH_E_GSS, what, st->major,
+		    st->minor, mech);
+	return rpcauth_err_set(err, r == PROTECT_E_NOMEM ? RPCAUTH_E_NOMEM :
+	    RPCAUTH_E_PROTO, "%s: %s", what, protect_strerror(r));
 }

@@ -310,6 +310,8 @@ svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 	struct svcctx *c;
 	void *cookie;
 
+	if (out == NULL)
+		return -1;
 	memset(out, 0, sizeof(*out));
 	if ((c = context_of(req, &rs)) == NULL)
 		return -1;

@@ -84,6 +84,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	gss_cred_id_t acceptor;
 	OM_uint32 maj, min, flags = 0, lifetime = 0;
 	char why[400], gtext[256];
+	struct rpcauth_err cerr = RPCAUTH_ERR_INIT;
 	uint8_t src_key[CTXCACHE_SRC_LEN];
 	int est;
 
@@ -122,12 +123,11 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 		/* Half-open slots are shared out by source (ctxcache.h). */
 		if ((c = ctxcache_create_from(svc_g.cc,
 		    svc_peer_key(xprt, src_key) == 0 ? src_key : NULL,
-		    NULL)) == NULL) {
-			TRACE("svc: INIT refused (SYSTEM_ERR): no context");
+		    &cerr)) == NULL) {
+			TRACE("svc: INIT refused (SYSTEM_ERR): %s", cerr.msg);
 			SVC_EVENT(xprt, rs->prog, rs->vers,
 			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0, 0, NULL,
-			    "INIT refused (SYSTEM_ERR): no memory for a "
-			    "context");
+			    "INIT refused (SYSTEM_ERR): %s", cerr.msg);
 			svcerr_systemerr(xprt);
 			goto out;
 		}
@@ -203,6 +203,7 @@ failed:
 	ctxcache_remove(svc_g.cc, c);
 	reply_failure(xprt, &res);
 out:
+	rpcauth_err_clear(&cerr);
 	ctxcache_put(svc_g.cc, c);
 	(void)gss_release_buffer(&min, &out);
 	if (src != GSS_C_NO_NAME)

@@ -227,9 +227,9 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
 		    &name);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "bad service principal name", maj, min,
+			gsserr_set(err, RPCAUTH_E_CONFIG,
+			    "bad service principal name", maj, min,
 			    GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
 			goto out;
 		}
 	}
@@ -241,17 +241,17 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		    "credential for %s (keytab %s)", principal != NULL ?
 		    principal : "any service", keytab != NULL ? keytab :
 		    "the default");
-		gsserr_set(err, what, maj, min, GSS_C_NO_OID);
-		err->code = RPCAUTH_E_CONFIG;
+		gsserr_set(err, RPCAUTH_E_CONFIG, what, maj, min,
+		    GSS_C_NO_OID);
 		goto out;
 	}
 	if ((mechs & MECH_SPNEGO) != 0) {
 		mech_set_oids(inner, &neg, inner_el);
 		maj = gss_set_neg_mechs(&min, *out, &neg);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "cannot restrict what SPNEGO may "
-			    "negotiate", maj, min, GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
+			gsserr_set(err, RPCAUTH_E_CONFIG, "cannot restrict "
+			    "what SPNEGO may negotiate", maj, min,
+			    GSS_C_NO_OID);
 			goto out;
 		}
 	}
@@ -401,7 +401,10 @@ reset_globals(void)
 	svc_g.npolicies = 0;
 }
 
-/* opts: imported by abi_svc_opts_import, in this library's layout. */
+/*
+ * The registration proper.  opts: imported by abi_svc_opts_import, in this
+ * library's layout; err is never NULL here.
+ */
 static int
 register_opts(const struct rpcauth_svc_opts *opts, struct rpcauth_err *err)
 {
@@ -491,14 +494,21 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 {
 	struct rpcauth_svc_opts o;
 	struct rpcauth_svc_policy *policies = NULL;
-	int ret;
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	struct rpcauth_err *e = err != NULL ? err : &local;
+	int ret = -1;
 
 	krb5conf_pin();
 	/* Read once, in this library's layout, whatever header the caller
-	 * was built with (docs/ABI.md). */
-	if (abi_svc_opts_import(opts, &o, &policies, err) != 0)
-		return -1;
-	ret = register_opts(&o, err);
-	free(policies);		/* register_opts copied what it keeps */
+	 * was built with (docs/ABI.md).  Inside the library err is never
+	 * NULL (docs/ARCHITECTURE.md, "Errors"): the trace still gets the
+	 * message the caller declined. */
+	if (abi_svc_opts_import(opts, &o, &policies, e) == 0) {
+		ret = register_opts(&o, e);
+		free(policies);		/* register_opts copied what it keeps */
+	}
+	if (ret != 0)
+		TRACE("svc: registration failed: %s", e->msg);
+	rpcauth_err_clear(&local);
 	return ret;
 }
