@@ -289,7 +289,8 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 		    "rpcauth_client_opts.ccache", st->ccache != NULL ?
 		    st->ccache : "the default", who != NULL ? who : "?");
 		free(who);
-		return gsserr_set(err, what, maj, min, st->req_mech);
+		return gsserr_set(err, RPCAUTH_E_AUTH, what, maj, min,
+		    st->req_mech);
 	}
 	snprintf(what, sizeof(what), "cannot get client credentials (ccache "
 	    "%s, client keytab %s)%s", st->ccache != NULL ? st->ccache :

@@ -165,7 +165,8 @@ START_TEST(svc_calls_without_err)
 	struct svc_req rq;
 	SVCXPRT *x;
 
-	rpcauth_svc_opts_init(NULL);
+	rpcauth_svc_opts_init_sized(NULL, sizeof(struct rpcauth_svc_opts),
+	    sizeof(struct rpcauth_svc_policy));
 	ck_assert(!rpcauth_svc_register_prog(NULL, 0x20000C0F, 1,
 	    dispatch_never, IPPROTO_TCP));
 	ck_assert(!rpcauth_svc_reg(NULL, 0x20000C0F, 1, dispatch_never, NULL));
@@ -182,11 +183,13 @@ START_TEST(svc_calls_without_err)
 	memset(&who, 0xA5, sizeof(who));
 	ck_assert_int_eq(rpcauth_svc_caller(NULL, &who), -1);
 	ck_assert_int_eq(who.principal[0], '\0');
-	ck_assert_int_eq(rpcauth_svc_caller(NULL, NULL), -1);
+	ck_assert_int_eq(rpcauth_svc_caller_sized(NULL, NULL,
+	    sizeof(struct rpcauth_caller)), -1);
 	/* A request rpcauth did not authenticate (and before registration). */
 	memset(&rq, 0, sizeof(rq));
 	ck_assert_int_eq(rpcauth_svc_caller(&rq, &who), -1);
-	ck_assert_int_eq(rpcauth_svc_caller(&rq, NULL), -1);
+	ck_assert_int_eq(rpcauth_svc_caller_sized(&rq, NULL,
+	    sizeof(struct rpcauth_caller)), -1);
 	ck_assert_ptr_null(rpcauth_svc_cookie(NULL));
 	ck_assert_ptr_null(rpcauth_svc_cookie(&rq));
 	rpcauth_svc_set_log(NULL, NULL);
@@ -288,7 +291,8 @@ START_TEST(client_calls_without_err)
 	struct rpcauth_auth_info info;
 	AUTH *none = authnone_create();
 
-	rpcauth_client_opts_init(NULL);
+	rpcauth_client_opts_init_sized(NULL,
+	    sizeof(struct rpcauth_client_opts));
 	ck_assert_ptr_null(rpcauth_auth_error(NULL));
 	ck_assert_ptr_null(rpcauth_auth_error(none));
 	memset(&info, 0xA5, sizeof(info));
@@ -296,8 +300,10 @@ START_TEST(client_calls_without_err)
 	ck_assert_int_eq(info.client_principal[0], '\0');
 	ck_assert_int_eq(info.contexts, 0);
 	ck_assert_int_eq(rpcauth_auth_info(none, &info), -1);
-	ck_assert_int_eq(rpcauth_auth_info(none, NULL), -1);
-	ck_assert_int_eq(rpcauth_auth_info(NULL, NULL), -1);
+	ck_assert_int_eq(rpcauth_auth_info_sized(none, NULL,
+	    sizeof(struct rpcauth_auth_info)), -1);
+	ck_assert_int_eq(rpcauth_auth_info_sized(NULL, NULL,
+	    sizeof(struct rpcauth_auth_info)), -1);
 }
 END_TEST
 
@@ -311,7 +317,8 @@ START_TEST(client_good_auth_null_out)
 	ck_assert_ptr_nonnull(cl);
 	a = rpcauth_client_create(cl, "demo@localhost", NULL, NULL);
 	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(rpcauth_auth_info(a, NULL), -1);
+	ck_assert_int_eq(rpcauth_auth_info_sized(a, NULL,
+	    sizeof(struct rpcauth_auth_info)), -1);
 	ck_assert_int_eq(rpcauth_auth_info(a, &info), 0);
 	ck_assert_uint_eq(info.contexts, 1);
 	ck_assert_ptr_null(rpcauth_auth_error(a));
