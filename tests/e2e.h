@@ -2,8 +2,11 @@
 #ifndef RPCAUTH_TESTS_E2E_H
 #define RPCAUTH_TESTS_E2E_H
 
+#include <sys/types.h>
+
 #include <check.h>
 #include <rpc/rpc.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rpcauth/rpcauth.h"
@@ -13,12 +16,62 @@
 #define DEMO_SERVER	TOP_BUILDDIR "/server/rpcauth-demo-server"
 #define DEMO_CLIENT	TOP_BUILDDIR "/client/rpcauth-demo-client"
 
+/* ---- servers ------------------------------------------------------------ */
+
+/* The argument e2e_start_port replaces with the port's number. */
+#define E2E_PORT	"@PORT@"
+
+/*
+ * Start argv (NULL-terminated, at most 31 entries; argv[0] a path) on a
+ * free port of 127.0.0.1, each E2E_PORT argument becoming its number, and
+ * wait for its "ready" line.  A port taken in the meantime gets another
+ * try (three in all).  0 with *port_out set, or -1 (reasons on stderr,
+ * after `label`).
+ */
+int	e2e_start_port(struct srvproc *p, int *port_out,
+	    const char *const *argv, const char *label);
+
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
 
+/* srvproc_stop(p, 5000) if p runs; a srvproc never started is left be. */
+void	e2e_server_stop(struct srvproc *p);
+
+/* A socket bound to 127.0.0.1:port (SO_REUSEADDR), listening if it is
+ * SOCK_STREAM; -1 on failure. */
+int	e2e_listen(int type, int port);
+
+/*
+ * A server of the test's own inside a child process, on a free port: the
+ * child runs setup(port, arg) (no Check calls in there: it registers and
+ * makes its transports), then svc_run(); it dies with the parent
+ * (PR_SET_PDEATHSIG).  The parent returns once setup has succeeded, with
+ * *pid_out and *port_out set, or -1 after three tries.
+ */
+int	e2e_fork_server(int (*setup)(int port, void *arg), void *arg,
+	    pid_t *pid_out, int *port_out);
+/* SIGKILL and reap a server from e2e_fork_server, if *pid > 0; *pid = -1. */
+void	e2e_fork_stop(pid_t *pid);
+
+/* ---- clients ------------------------------------------------------------ */
+
+/* A CLIENT (AUTH_NONE) for prog/vers over fd, a socket already connected
+ * to (TCP) or meant for (UDP) 127.0.0.1:port; it closes fd when
+ * destroyed.  NULL on failure, fd then left open. */
+CLIENT	*e2e_clnt_fd(int fd, int port, int udp, rpcprog_t prog,
+	    rpcvers_t vers);
+
+/* A CLIENT for prog/vers on 127.0.0.1:port, TCP or UDP, with AUTH_NONE. */
+CLIENT	*e2e_clnt_prog(int port, int udp, rpcprog_t prog, rpcvers_t vers);
+
 /* A CLIENT for DEMOFS on 127.0.0.1:port, TCP or UDP, with AUTH_NONE. */
 CLIENT	*e2e_clnt(int port, int udp);
+
+/* The handshake over cl as a client of `target` with options o (NULL:
+ * the defaults): cl, or NULL with cl destroyed and *err filled in. */
+CLIENT	*e2e_auth(CLIENT *cl, const char *target,
+	    const struct rpcauth_client_opts *o, struct rpcauth_err *err);
 
 /* A CLIENT with an rpcauth AUTH at `service`; NULL with msg in *err. */
 CLIENT	*e2e_secure_clnt(int port, int udp, enum rpcauth_service service,
@@ -27,6 +80,36 @@ void	 e2e_secure_destroy(CLIENT *cl);
 
 /* DEMOFS STATS through a fresh authenticated client; UINT64_MAX on failure. */
 uint64_t e2e_stats(int port);
+
+/* DEMOFS ECHO of n patterned bytes over cl comes back the same (Check
+ * assertions; `label` names the case in their messages). */
+void	 e2e_echo_check(CLIENT *cl, size_t n, const char *label);
+
+/* "none", "integrity" or "privacy". */
+const char *e2e_svcname(enum rpcauth_service s);
+
+/* ---- principals --------------------------------------------------------- */
+
+/* `princ` added to the bed with its key in <bed dir>/<ktname>.keytab, and
+ * a ticket for it from that keytab in ccache `cc`.  0, or -1 (on stderr). */
+int	 e2e_kinit(struct testbed *bed, const char *princ, const char *cc,
+	    const char *ktname);
+
+/* ---- main() ------------------------------------------------------------- */
+
+/* Run suite s (CK_NORMAL) and free it: the number of failed tests. */
+int	 e2e_suite_run(Suite *s);
+
+/*
+ * The whole main() of a test program with servers of its own: start the
+ * bed (o may be NULL) into *bed, then setup() (may be NULL; non-zero means
+ * set-up failed), run suite s, then teardown() (may be NULL; called
+ * whenever the bed started, even after a failed set-up; non-zero counts as
+ * a failure), stop the bed.  Returns the exit status: 0, 1 (a test or the
+ * teardown failed) or 99 (set-up failed).
+ */
+int	 e2e_main(Suite *s, const struct testbed_opts *o, struct testbed **bed,
+	    int (*setup)(void), int (*teardown)(void));
 
 /*
  * The whole main() of most end-to-end programs (e2e_main.c): start the bed
