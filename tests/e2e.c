@@ -66,6 +66,15 @@ e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	return e2e_start_port(p, port_out, argv, "e2e: server start");
 }
 
+int
+e2e_interop_start(struct srvproc *p, int *port_out, const char *label)
+{
+	static const char *const argv[] = { INTEROP_SERVER, "--port",
+	    E2E_PORT, "--principal", "demo@localhost", NULL };
+
+	return e2e_start_port(p, port_out, argv, label);
+}
+
 void
 e2e_server_stop(struct srvproc *p)
 {

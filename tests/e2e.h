@@ -15,6 +15,7 @@
 
 #define DEMO_SERVER	TOP_BUILDDIR "/server/rpcauth-demo-server"
 #define DEMO_CLIENT	TOP_BUILDDIR "/client/rpcauth-demo-client"
+#define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
 
 /* ---- servers ------------------------------------------------------------ */
 
@@ -34,6 +35,10 @@ int	e2e_start_port(struct srvproc *p, int *port_out,
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
+
+/* Start gss_interop_server (libtirpc's RPCSEC_GSS, demo@localhost, keytab
+ * from KRB5_KTNAME) on a free port. */
+int	e2e_interop_start(struct srvproc *p, int *port_out, const char *label);
 
 /* srvproc_stop(p, 5000) if p runs; a srvproc never started is left be. */
 void	e2e_server_stop(struct srvproc *p);
