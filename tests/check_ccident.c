@@ -728,32 +728,25 @@ ccident_suite(void)
 	return s;
 }
 
+static int
+setup(void)
+{
+	return bob_setup() != 0 || e2e_server_start(&server, &port,
+	    testbed_server_keytab(bed), NULL) != 0 ? -1 : 0;
+}
+
+static int
+teardown(void)
+{
+	e2e_server_stop(&server);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed = 1, st;
-
 	/* setuid_ignores_env runs a copy of this program as its probe. */
 	if (argc == 2 && strcmp(argv[1], "--secure-probe") == 0)
 		return secure_probe();
-
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (bob_setup() != 0 || e2e_server_start(&server, &port,
-	    testbed_server_keytab(bed), NULL) != 0) {
-		fprintf(stderr, "set-up failed\n");
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(ccident_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(ccident_suite(), NULL, &bed, setup, teardown);
 }

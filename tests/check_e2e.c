@@ -25,36 +25,6 @@ static struct testbed *bed;
 static struct srvproc server;
 static int port;
 
-static const char *
-svcname(enum rpcauth_service s)
-{
-	return s == RPCAUTH_SVC_NONE ? "none" :
-	    s == RPCAUTH_SVC_INTEGRITY ? "integrity" : "privacy";
-}
-
-static void
-echo_check(CLIENT *cl, size_t n, const char *label)
-{
-	demo_data in, *out;
-	size_t i;
-	char *buf = malloc(n + 1);
-
-	ck_assert_ptr_nonnull(buf);
-	for (i = 0; i < n; i++)
-		buf[i] = (char)(i * 131 + n);
-	in.demo_data_len = (u_int)n;
-	in.demo_data_val = buf;
-	out = demofs_echo_1(&in, cl);
-	ck_assert_msg(out != NULL, "%s: echo %zu bytes failed: %s (%s)", label,
-	    n, clnt_sperror(cl, "echo"),
-	    rpcauth_auth_error(cl->cl_auth) ? rpcauth_auth_error(cl->cl_auth) : "");
-	ck_assert_uint_eq(out->demo_data_len, n);
-	ck_assert_msg(n == 0 || memcmp(out->demo_data_val, buf, n) == 0,
-	    "%s: echo of %zu bytes came back different", label, n);
-	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	free(buf);
-}
-
 static void
 matrix(int udp, enum rpcauth_service svc)
 {
@@ -68,12 +38,12 @@ matrix(int udp, enum rpcauth_service svc)
 	size_t i;
 
 	snprintf(label, sizeof(label), "%s/%s", udp ? "udp" : "tcp",
-	    svcname(svc));
+	    e2e_svcname(svc));
 	cl = e2e_secure_clnt(port, udp, svc, 0, &err);
 	ck_assert_msg(cl != NULL, "%s: handshake: %s", label,
 	    err.msg ? err.msg : "?");
 	for (i = 0; i < 4; i++)
-		echo_check(cl, udp ? udp_sizes[i] : tcp_sizes[i], label);
+		e2e_echo_check(cl, udp ? udp_sizes[i] : tcp_sizes[i], label);
 	w = demofs_whoami_1(NULL, cl);
 	ck_assert_ptr_nonnull(w);
 	ck_assert_str_eq(w->principal, "alice@" TESTBED_REALM);
@@ -98,8 +68,8 @@ big(enum rpcauth_service svc)
 
 	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
 	(void)clnt_control(cl, CLSET_TIMEOUT, (char *)&tv);
-	echo_check(cl, 1024 * 1024, svcname(svc));
-	echo_check(cl, 16 * 1024 * 1024, svcname(svc));
+	e2e_echo_check(cl, 1024 * 1024, e2e_svcname(svc));
+	e2e_echo_check(cl, 16 * 1024 * 1024, e2e_svcname(svc));
 	e2e_secure_destroy(cl);
 }
 

@@ -688,18 +688,6 @@ kv_start(struct srvproc *p, const char *path)
 	return 0;
 }
 
-static int
-run(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
 int
 main(void)
 {
@@ -729,12 +717,12 @@ main(void)
 	}
 	if (demo_start() != 0 || kv_start(&kv, KV_GATE_SERVER) != 0)
 		goto out;
-	failed += run(gate_suite());
+	failed += e2e_suite_run(gate_suite());
 	srvproc_stop(&kv, 5000, NULL);
 	/* The control registers the same program with rpcbind. */
 	if (kv_start(&kv, KV_PLAIN_SERVER) != 0)
 		goto out;
-	failed += run(control_suite());
+	failed += e2e_suite_run(control_suite());
 	ret = failed == 0 ? 0 : 1;
 out:
 	srvproc_stop(&kv, 5000, NULL);

@@ -497,18 +497,11 @@ gssflags_suite(void)
 	return s;
 }
 
-int
-main(void)
+static int
+setup(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st, r;
+	int r;
 
-	signal(SIGPIPE, SIG_IGN);
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
 	r = e2e_server_start(&srv_fast, &port_fast,
 	    testbed_server_keytab(bed), NULL);
 	/* The server's per-message calls on GSS-API, as for any context the
@@ -518,17 +511,20 @@ main(void)
 		r = e2e_server_start(&srv_gss, &port_gss,
 		    testbed_server_keytab(bed), NULL);
 	unsetenv("RPCAUTH_KRB5_FASTPATH");
-	if (r != 0) {
-		srvproc_stop(&srv_fast, 5000, &st);
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(gssflags_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&srv_gss, 5000, &st);
-	srvproc_stop(&srv_fast, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return r;
+}
+
+static int
+teardown(void)
+{
+	e2e_server_stop(&srv_gss);
+	e2e_server_stop(&srv_fast);
+	return 0;
+}
+
+int
+main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return e2e_main(gssflags_suite(), NULL, &bed, setup, teardown);
 }

@@ -583,18 +583,5 @@ lifetime_suite(void)
 int
 main(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed;
-
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	sr = srunner_create(lifetime_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(lifetime_suite(), NULL, &bed, NULL, NULL);
 }

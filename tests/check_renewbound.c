@@ -400,18 +400,6 @@ END_TEST
 
 /* ---- finding 4: what NTLM proves ---- */
 
-/* No Kerberos credentials in this (forked) test process. */
-static void
-no_krb5_creds(void)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "FILE:%s/none.ccache", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5CCNAME", buf, 1), 0);
-	snprintf(buf, sizeof(buf), "FILE:%s/none.keytab", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME", buf, 1), 0);
-}
-
 static CLIENT *
 mech_clnt(const char *mech, int allow_ntlm, struct rpcauth_err *err)
 {
@@ -422,11 +410,7 @@ mech_clnt(const char *mech, int allow_ntlm, struct rpcauth_err *err)
 	rpcauth_client_opts_init(&o);
 	o.mech = mech;
 	o.allow_ntlm = allow_ntlm;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 static void
@@ -479,7 +463,7 @@ START_TEST(spnego_ntlm_needs_opt_in)
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	CLIENT *cl;
 
-	no_krb5_creds();
+	e2e_no_krb5_creds(bed);
 	cl = mech_clnt("spnego", 0, &err);
 	ck_assert_msg(cl == NULL, "SPNEGO fell back to NTLM without opt-in");
 	fprintf(stderr, "spnego_ntlm_needs_opt_in: %s\n", err.msg);
@@ -517,7 +501,7 @@ START_TEST(ping_reports_ntlm)
 	    strstr(out, "no mutual authentication") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "mechanism:  ntlm (no mutual "
 	    "authentication") != NULL, "%s", out);
-	no_krb5_creds();
+	e2e_no_krb5_creds(bed);
 	ck_assert_int_eq(srvproc_run((char *const *)spnego, out, sizeof(out),
 	    errtext, sizeof(errtext), 30000, &st), 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s", out);

@@ -301,3 +301,14 @@ e2e_kinit(struct testbed *bed, const char *princ, const char *cc,
 	}
 	return 0;
 }
+
+void
+e2e_no_krb5_creds(struct testbed *bed)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "FILE:%s/none.ccache", testbed_dir(bed));
+	ck_assert_int_eq(setenv("KRB5CCNAME", buf, 1), 0);
+	snprintf(buf, sizeof(buf), "FILE:%s/none.keytab", testbed_dir(bed));
+	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME", buf, 1), 0);
+}

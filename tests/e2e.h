@@ -100,6 +100,11 @@ const char *e2e_svcname(enum rpcauth_service s);
 int	 e2e_kinit(struct testbed *bed, const char *princ, const char *cc,
 	    const char *ktname);
 
+/* No Kerberos credentials for this (forked) test process: KRB5CCNAME and
+ * KRB5_CLIENT_KTNAME name files of the bed that do not exist, or MIT gets
+ * a ticket from the client keytab on its own (Check assertions). */
+void	 e2e_no_krb5_creds(struct testbed *bed);
+
 /* ---- main() ------------------------------------------------------------- */
 
 /* Run suite s (CK_NORMAL) and free it: the number of failed tests. */
