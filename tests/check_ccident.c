@@ -708,23 +708,15 @@ static Suite *
 ccident_suite(void)
 {
 	Suite *s = suite_create("ccident");
-	TCase *tc = tcase_create("identity");
+	TCase *tc = cklist_tcase(s, "identity", 120);
 
-	tcase_set_timeout(tc, 120);
 	CKLIST(tc, 2, thread_ccache_name, thread_dir_collection,
 	    env_dir_collection, opts_ccache, k5identity);
-	tcase_add_test(tc, thread_names_default);
-	tcase_add_test(tc, renewal_keeps_identity);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("auth_info");
-	tcase_set_timeout(tc, 180);
-	tcase_add_test(tc, auth_info_during_renewals);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("client_part");
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, confounder_after_fork, setuid_ignores_env,
-	    no_plain_getenv, termsafe_unit, demo_client_escapes);
-	suite_add_tcase(s, tc);
+	CKLIST(tc, 1, thread_names_default, renewal_keeps_identity);
+	CKLIST(cklist_tcase(s, "auth_info", 180), 1, auth_info_during_renewals);
+	CKLIST(cklist_tcase(s, "client_part", 120), 1, confounder_after_fork,
+	    setuid_ignores_env, no_plain_getenv, termsafe_unit,
+	    demo_client_escapes);
 	return s;
 }
 

@@ -355,14 +355,12 @@ static Suite *
 e2e_suite(void)
 {
 	Suite *s = suite_create("e2e");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 240);
-	CKLIST(tc, 1, tcp_none, tcp_integrity, tcp_privacy, udp_none,
-	    udp_integrity, udp_privacy, big_integrity, big_privacy, auth_info,
-	    wrong_server_key, too_weak, destroy_then_reuse, many_clients,
-	    client_keytab, ping_tool, explicit_ccache);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 240), 1, tcp_none, tcp_integrity,
+	    tcp_privacy, udp_none, udp_integrity, udp_privacy, big_integrity,
+	    big_privacy, auth_info, wrong_server_key, too_weak,
+	    destroy_then_reuse, many_clients, client_keytab, ping_tool,
+	    explicit_ccache);
 	return s;
 }
 

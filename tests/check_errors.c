@@ -725,17 +725,15 @@ static Suite *
 errors_suite(void)
 {
 	Suite *s = suite_create("errors");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, clock_skew, server_keytab_lacks_principal,
-	    principal_without_host, server_keytab_missing_or_unreadable,
-	    client_keytab_missing, service_unknown_to_kdc, no_credentials,
-	    spnego_hint_in_tools, ticket_expired, ccache_copy_follows_the_file,
-	    kdc_unreachable, ntlm_wrong_password, mechanism_not_installed,
-	    service_too_weak, flavor_mismatch, server_fails_mutual_auth,
-	    server_not_running, bad_arguments);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 60), 1, clock_skew,
+	    server_keytab_lacks_principal, principal_without_host,
+	    server_keytab_missing_or_unreadable, client_keytab_missing,
+	    service_unknown_to_kdc, no_credentials, spnego_hint_in_tools,
+	    ticket_expired, ccache_copy_follows_the_file, kdc_unreachable,
+	    ntlm_wrong_password, mechanism_not_installed, service_too_weak,
+	    flavor_mismatch, server_fails_mutual_auth, server_not_running,
+	    bad_arguments);
 	return s;
 }
 

@@ -42,6 +42,7 @@
 #include "rawrpc.h"
 #include "secctx.h"
 #include "xdrbuf.h"
+#include "cklist.h"
 
 #define SEQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | \
 	GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG)
@@ -486,14 +487,12 @@ static Suite *
 gssflags_suite(void)
 {
 	Suite *s = suite_create("gssflags");
-	TCase *tc = tcase_create("sequencing");
+	TCase *tc = cklist_tcase(s, "sequencing", 120);
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, pair_sequencing, 0, 2);
 	tcase_add_test(tc, k5tok_empty_token);
 	tcase_add_loop_test(tc, protect_empty_body, 0, 4);
 	tcase_add_loop_test(tc, server_tolerates_sequencing, 0, 6);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -534,16 +534,14 @@ static Suite *
 identity_suite(void)
 {
 	Suite *s = suite_create("identity");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, mapped_account, 0, 2);	/* tcp, udp */
 	tcase_add_loop_test(tc, nobody, 0, 2);
 	CKLIST(tc, 1, demofs_whoami_uid, authorize_refuses, cookie_lifecycle,
 	    per_program_principal);
 	tcase_add_loop_test(tc, ntlm_nullproc_unread, 0, 2);	/* tcp, udp */
 	tcase_add_test(tc, register_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

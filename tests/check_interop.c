@@ -193,12 +193,10 @@ static Suite *
 interop_suite(void)
 {
 	Suite *s = suite_create("interop");
-	TCase *tc = tcase_create("libtirpc-rpcsec_gss");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, libtirpc_client, tcp_none, tcp_integrity, tcp_privacy,
-	    default_flavor_refused, no_gss_too_weak);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "libtirpc-rpcsec_gss", 120), 1, libtirpc_client,
+	    tcp_none, tcp_integrity, tcp_privacy, default_flavor_refused,
+	    no_gss_too_weak);
 	return s;
 }
 

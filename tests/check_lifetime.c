@@ -569,14 +569,12 @@ static Suite *
 lifetime_suite(void)
 {
 	Suite *s = suite_create("lifetime");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, expiry_is_transparent, restart_udp_is_transparent,
-	    restart_tcp_is_a_transport_error, maxseq_gets_a_new_context,
-	    gss_expired_gets_a_new_context, forged_rejections_are_bounded,
-	    udp_lost_request_is_resent, udp_lost_reply_times_out);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 120), 1, expiry_is_transparent,
+	    restart_udp_is_transparent, restart_tcp_is_a_transport_error,
+	    maxseq_gets_a_new_context, gss_expired_gets_a_new_context,
+	    forged_rejections_are_bounded, udp_lost_request_is_resent,
+	    udp_lost_reply_times_out);
 	return s;
 }
 

@@ -691,14 +691,12 @@ static Suite *
 mechs_suite(void)
 {
 	Suite *s = suite_create("mechs");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, roundtrip, 0, (int)(NCOMBOS * 6));
 	CKLIST(tc, 1, ntlm_half_open, ntlm_nullproc_integrity, ntlm_not_allowed,
 	    krb5_not_allowed, spnego_downgrade, spnego_mechlistmic_tampered,
 	    mechs_option_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -518,17 +518,11 @@ static Suite *
 renewbound_suite(void)
 {
 	Suite *s = suite_create("renewbound");
-	TCase *tc = tcase_create("renewals");
-	TCase *tn = tcase_create("ntlm");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, forged_data_rejections, forged_first_attempts,
-	    restart_recovers, tcp_renewal_destroys_old);
-	suite_add_tcase(s, tc);
-	tcase_set_timeout(tn, 60);
-	CKLIST(tn, 1, ntlm_is_not_mutual, spnego_krb5_is_mutual,
-	    spnego_ntlm_needs_opt_in, ping_reports_ntlm);
-	suite_add_tcase(s, tn);
+	CKLIST(cklist_tcase(s, "renewals", 120), 1, forged_data_rejections,
+	    forged_first_attempts, restart_recovers, tcp_renewal_destroys_old);
+	CKLIST(cklist_tcase(s, "ntlm", 60), 1, ntlm_is_not_mutual,
+	    spnego_krb5_is_mutual, spnego_ntlm_needs_opt_in, ping_reports_ntlm);
 	return s;
 }
 

@@ -1130,15 +1130,13 @@ static Suite *
 svctrust_suite(void)
 {
 	Suite *s = suite_create("svctrust");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	CKLIST(tc, 1, groups_shrink, groups_unreadable, half_open_by_source,
 	    half_open_flood, authorize_other_version, authorize_lower_service);
 	tcase_add_loop_test(tc, ntlm_canonical_name, 0, 3);
 	CKLIST(tc, 1, long_principal, event_unauthorized,
 	    event_forged_and_replayed, event_principal_escaped);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -444,12 +444,9 @@ static Suite *
 trace_suite(void)
 {
 	Suite *s = suite_create("trace");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, trace_has_events_not_secrets, env_trace_goes_to_stderr,
-	    trace_off_prints_nothing);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 60), 1, trace_has_events_not_secrets,
+	    env_trace_goes_to_stderr, trace_off_prints_nothing);
 	return s;
 }
 
