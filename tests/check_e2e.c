@@ -130,22 +130,12 @@ END_TEST
 /* A server that requires privacy answers AUTH_TOOWEAK to integrity. */
 START_TEST(too_weak)
 {
-	static const char *const extra[] = { "--min-service", "privacy", NULL };
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc strict;
-	struct rpc_err re;
 	int sport, st;
 	CLIENT *cl;
 
-	ck_assert_int_eq(e2e_server_start(&strict, &sport,
-	    testbed_server_keytab(bed), extra), 0);
-	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
-	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
-	clnt_geterr(cl, &re);
-	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
-	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
-	e2e_secure_destroy(cl);
+	e2e_secure_destroy(e2e_too_weak(bed, &strict, &sport));
 	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_PRIVACY, 0, &err);
 	ck_assert_ptr_nonnull(cl);
 	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));

@@ -601,21 +601,10 @@ tools_say_options(int sport)
 
 START_TEST(service_too_weak)
 {
-	static const char *const extra[] = { "--min-service", "privacy", NULL };
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc strict;
-	struct rpc_err re;
 	int sport, st;
-	CLIENT *cl;
+	CLIENT *cl = e2e_too_weak(bed, &strict, &sport);
 
-	ck_assert_int_eq(e2e_server_start(&strict, &sport,
-	    testbed_server_keytab(bed), extra), 0);
-	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
-	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
-	clnt_geterr(cl, &re);
-	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
-	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
 	has(rpcauth_auth_error(cl->cl_auth), "requires a stronger service "
 	    "than integrity for this program (AUTH_TOOWEAK)");
 	has(rpcauth_auth_error(cl->cl_auth), "RPCAUTH_SVC_PRIVACY");

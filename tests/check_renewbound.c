@@ -141,19 +141,6 @@ contexts_of(CLIENT *cl)
 	return info.contexts;
 }
 
-static int
-stats_ok(CLIENT *cl, char *why, size_t len)
-{
-	const char *e;
-
-	if (demofs_stats_1(NULL, cl) != NULL)
-		return 1;
-	e = rpcauth_auth_error(cl->cl_auth);
-	snprintf(why, len, "%s | %s", clnt_sperror(cl, "stats"),
-	    e != NULL ? e : "(no rpcauth error)");
-	return 0;
-}
-
 /* Renewals for rejections allowed in `ms` (docs/SECURITY.md section 9). */
 static uint32_t
 bound_for(long long ms)
@@ -184,12 +171,12 @@ START_TEST(forged_data_rejections)
 	traced_start(&t);
 	px_start(&px, t.port);
 	cl = secure_udp(px.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_FORGE_DATA);
 	start = srvproc_now_ms();
 	while ((elapsed = srvproc_now_ms() - start) < 6000) {
-		ck_assert(!stats_ok(cl, why, sizeof(why)));
+		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
 		ck_assert_msg(e != NULL && strstr(e, "forging") != NULL,
 		    "call %u: %s", calls, why);
@@ -213,7 +200,7 @@ START_TEST(forged_data_rejections)
 	    "before the forged rejections: replaced contexts not destroyed",
 	    live1, live0);
 	px_set(&px, PX_PASS);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after: %s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after: %s", why);
 	ck_assert_uint_eq(contexts_of(cl), renewals + 1);
 	e2e_secure_destroy(cl);
 	px_stop(&px);
@@ -270,7 +257,7 @@ START_TEST(forged_first_attempts)
 	px_start(&px, t.port);
 	alt_px = &px;
 	cl = secure_udp(px.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_PASS);	/* counters from here */
 	rpcauth_set_trace(alt_trace, NULL);
@@ -278,7 +265,7 @@ START_TEST(forged_first_attempts)
 	for (i = 0; i < 40; i++) {
 		alt_count();
 		px_set(&px, PX_FORGE_DATA);
-		if (stats_ok(cl, why, sizeof(why))) {
+		if (e2e_stats_ok(cl, why, sizeof(why))) {
 			ok++;
 			continue;
 		}
@@ -304,7 +291,7 @@ START_TEST(forged_first_attempts)
 	    "before the forged rejections: replaced contexts not destroyed",
 	    live1, live0);
 	px_set(&px, PX_PASS);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after: %s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after: %s", why);
 	ck_assert_uint_eq(contexts_of(cl), renewals + 1);
 	e2e_secure_destroy(cl);
 	px_stop(&px);
@@ -329,15 +316,15 @@ START_TEST(restart_recovers)
 
 	traced_start(&t);
 	cl = secure_udp(t.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	srvproc_stop(&t.p, 5000, &st);
 	snprintf(portbuf, sizeof(portbuf), "%d", t.port);
 	ck_assert_msg(srvproc_start(&t.p, (char *const *)argv, "ready", 20000,
 	    errbuf, sizeof(errbuf)) == 0, "restart: %s", errbuf);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after restart: %s",
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after restart: %s",
 	    why);
 	ck_assert_uint_eq(contexts_of(cl), 2);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(contexts_of(cl), 2);
 	e2e_secure_destroy(cl);
 	srvproc_stop(&t.p, 5000, &st);
@@ -380,18 +367,18 @@ START_TEST(tcp_renewal_destroys_old)
 	o.service = RPCAUTH_SVC_PRIVACY;
 	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o, &err) !=
 	    NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	cs = cl->cl_auth->ah_private;
 	cs->renew_at = time(NULL) - 1;	/* due for an early renewal */
 	rpcauth_set_trace(ctrace_cb, NULL);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	rpcauth_set_trace(NULL, NULL);
 	ck_assert_uint_eq(contexts_of(cl), 2);
 	ck_assert_msg(strstr(ctrace, "DESTROY of the replaced context (seq "
 	    "1): answered") != NULL, "%s", ctrace);
 	ck_assert_uint_eq(server_live(&t), live0);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	e2e_secure_destroy(cl);
 	ck_assert_uint_eq(server_live(&t), live0 - 1);
 	traced_stop(&t);
@@ -419,7 +406,7 @@ info_is(CLIENT *cl, const char *mech, int mutual)
 	struct rpcauth_auth_info info;
 	char why[1024];
 
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
 	ck_assert_str_eq(info.mech, mech);
 	ck_assert_int_eq(info.mutual, mutual);

@@ -273,6 +273,54 @@ e2e_echo_check(CLIENT *cl, size_t n, const char *label)
 	free(buf);
 }
 
+int
+e2e_stats_ok(CLIENT *cl, char *why, size_t len)
+{
+	const char *e;
+
+	if (demofs_stats_1(NULL, cl) != NULL)
+		return 1;
+	e = rpcauth_auth_error(cl->cl_auth);
+	snprintf(why, len, "%s | %s", clnt_sperror(cl, "stats"),
+	    e != NULL ? e : "(no rpcauth error)");
+	return 0;
+}
+
+CLIENT *
+e2e_too_weak(struct testbed *bed, struct srvproc *strict, int *port_out)
+{
+	static const char *const extra[] = { "--min-service", "privacy", NULL };
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpc_err re;
+	CLIENT *cl;
+
+	ck_assert_int_eq(e2e_server_start(strict, port_out,
+	    testbed_server_keytab(bed), extra), 0);
+	cl = e2e_secure_clnt(*port_out, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
+	clnt_geterr(cl, &re);
+	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
+	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
+	return cl;
+}
+
+void
+e2e_text_add(struct e2e_text *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (t->len + n + 2 > t->cap) {
+		t->cap = (t->len + n + 2) * 2;
+		t->buf = realloc(t->buf, t->cap);
+		ck_assert_ptr_nonnull(t->buf);
+	}
+	memcpy(t->buf + t->len, line, n);
+	t->len += n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+}
+
 const char *
 e2e_svcname(enum rpcauth_service s)
 {

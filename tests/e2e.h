@@ -90,6 +90,26 @@ uint64_t e2e_stats(int port);
  * assertions; `label` names the case in their messages). */
 void	 e2e_echo_check(CLIENT *cl, size_t n, const char *label);
 
+/* A DEMOFS STATS call; on failure *why says what the application would
+ * see (clnt_sperror and the AUTH's error). */
+int	 e2e_stats_ok(CLIENT *cl, char *why, size_t len);
+
+/*
+ * A demo server that requires privacy started into *strict, *port_out, and
+ * an integrity client of it whose STATS was refused AUTH_TOOWEAK (Check
+ * assertions); the client is returned for more checks.
+ */
+CLIENT	*e2e_too_weak(struct testbed *bed, struct srvproc *strict,
+	    int *port_out);
+
+/* Lines collected from a callback (the trace): buf holds them, each
+ * ending in '\n', NUL-terminated; NULL until the first. */
+struct e2e_text {
+	char		*buf;
+	size_t		 len, cap;
+};
+void	 e2e_text_add(struct e2e_text *t, const char *line);
+
 /* "none", "integrity" or "privacy". */
 const char *e2e_svcname(enum rpcauth_service s);
 
