@@ -357,9 +357,7 @@ e2e_suite(void)
 int
 main(void)
 {
-	struct testbed_opts o;
+	struct testbed_opts o = { .wrong_key_keytab = true };
 
-	memset(&o, 0, sizeof(o));
-	o.wrong_key_keytab = true;
 	return e2e_run(e2e_suite(), &o, NULL, &bed, &server, &port);
 }

@@ -714,12 +714,9 @@ errors_suite(void)
 int
 main(void)
 {
-	static const char *const mechs[] = { "--mechs", "krb5,spnego,ntlm",
-	    NULL };
-	struct testbed_opts o;
+	struct testbed_opts o = { .wrong_key_keytab = true,
+	    .ntlm_user_file = true };
 
-	memset(&o, 0, sizeof(o));
-	o.wrong_key_keytab = true;
-	o.ntlm_user_file = true;
-	return e2e_run(errors_suite(), &o, mechs, &bed, &server, &port);
+	return e2e_run(errors_suite(), &o, e2e_all_mechs, &bed, &server,
+	    &port);
 }

@@ -35,8 +35,6 @@ static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
 static int port;
 
-static const char *const all_mechs[] = { "--mechs", "krb5,spnego,ntlm", NULL };
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static CLIENT *
@@ -703,9 +701,7 @@ mechs_suite(void)
 int
 main(void)
 {
-	struct testbed_opts o;
+	struct testbed_opts o = { .ntlm_user_file = true };
 
-	memset(&o, 0, sizeof(o));
-	o.ntlm_user_file = true;
-	return e2e_run(mechs_suite(), &o, all_mechs, &bed, &server, &port);
+	return e2e_run(mechs_suite(), &o, e2e_all_mechs, &bed, &server, &port);
 }

@@ -51,6 +51,9 @@ e2e_start_port(struct srvproc *p, int *port_out, const char *const *argv,
 	return -1;
 }
 
+const char *const e2e_all_mechs[] = { "--mechs", "krb5,spnego,ntlm",
+    NULL };
+
 int
 e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
     const char *const *extra)

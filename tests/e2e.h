@@ -32,6 +32,9 @@
 int	e2e_start_port(struct srvproc *p, int *port_out,
 	    const char *const *argv, const char *label);
 
+/* Demo server arguments allowing every mechanism: krb5, spnego, ntlm. */
+extern const char *const e2e_all_mechs[];
+
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
