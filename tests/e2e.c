@@ -19,10 +19,9 @@
 static void
 loopback(struct sockaddr_in *sin, int port)
 {
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
 }
 
 int
