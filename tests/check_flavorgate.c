@@ -626,20 +626,15 @@ static Suite *
 gate_suite(void)
 {
 	Suite *s = suite_create("flavorgate");
-	TCase *t = tcase_create("kv");
-	TCase *d = tcase_create("demo");
-	TCase *r = tcase_create("register");
+	TCase *t = cklist_tcase(s, "kv", 0);
 
 	tcase_add_loop_test(t, v1_closed, 0, 4);
 	tcase_add_loop_test(t, v1_rpcauth, 0, 2);
 	tcase_add_loop_test(t, v2_nullproc_only, 0, 4);
 	tcase_add_loop_test(t, v3_open, 0, 4);
-	suite_add_tcase(s, t);
-	tcase_add_loop_test(d, demo_raw_refused, 0, 4);
-	suite_add_tcase(s, d);
-	CKLIST(r, 1, registration_rules, registration_other_netid,
-	    policy_unauth_checked);
-	suite_add_tcase(s, r);
+	tcase_add_loop_test(cklist_tcase(s, "demo", 0), demo_raw_refused, 0, 4);
+	CKLIST(cklist_tcase(s, "register", 0), 1, registration_rules,
+	    registration_other_netid, policy_unauth_checked);
 	return s;
 }
 
@@ -647,10 +642,9 @@ static Suite *
 control_suite(void)
 {
 	Suite *s = suite_create("control");
-	TCase *t = tcase_create("plain svc_register");
 
-	tcase_add_loop_test(t, plain_register_is_open, 0, 2);
-	suite_add_tcase(s, t);
+	tcase_add_loop_test(cklist_tcase(s, "plain svc_register", 0),
+	    plain_register_is_open, 0, 2);
 	return s;
 }
 
@@ -694,18 +688,6 @@ kv_start(struct srvproc *p, const char *path)
 	return 0;
 }
 
-static int
-run(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
 int
 main(void)
 {
@@ -735,12 +717,12 @@ main(void)
 	}
 	if (demo_start() != 0 || kv_start(&kv, KV_GATE_SERVER) != 0)
 		goto out;
-	failed += run(gate_suite());
+	failed += e2e_suite_run(gate_suite());
 	srvproc_stop(&kv, 5000, NULL);
 	/* The control registers the same program with rpcbind. */
 	if (kv_start(&kv, KV_PLAIN_SERVER) != 0)
 		goto out;
-	failed += run(control_suite());
+	failed += e2e_suite_run(control_suite());
 	ret = failed == 0 ? 0 : 1;
 out:
 	srvproc_stop(&kv, 5000, NULL);

@@ -24,4 +24,17 @@ cklist_add(TCase *tc, int loops, const TTest *const *t, size_t n)
 	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /			\
 	    sizeof(const TTest *))
 
+/* A test case `name` of suite s, with a timeout of `timeout` seconds (0:
+ * Check's default); tests may be added to it afterwards. */
+static inline TCase *
+cklist_tcase(Suite *s, const char *name, double timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 #endif
