@@ -36,6 +36,7 @@
 #define clnt_now_ms			rpcauthint_clnt_now_ms
 #define clnt_peer_capture		rpcauthint_clnt_peer_capture
 #define clnt_refresh			rpcauthint_clnt_refresh
+#define clnt_refusal_error	rpcauthint_clnt_refusal_error
 #define clnt_renew			rpcauthint_clnt_renew
 #define clnt_renew_confirmed		rpcauthint_clnt_renew_confirmed
 #define clnt_renew_due			rpcauthint_clnt_renew_due
@@ -123,6 +124,7 @@
 #define priv_body_size			rpcauthint_priv_body_size
 #define protect_decode			rpcauthint_protect_decode
 #define protect_encode			rpcauthint_protect_encode
+#define protect_err_set	rpcauthint_protect_err_set
 #define protect_read_opaque		rpcauthint_protect_read_opaque
 #define protect_strerror		rpcauthint_protect_strerror
 #define rpcauth_err_set			rpcauthint_err_set
