@@ -341,9 +341,7 @@ cl_destroy(AUTH *a)
 		st->clnt->cl_auth = a;
 		st->mode = CLNT_MODE_DESTROY;
 		/* Its last token: not worth the move to the fast path. */
-		pthread_mutex_lock(&st->sc.lock);
-		st->sc.accel_pending = 0;
-		pthread_mutex_unlock(&st->sc.lock);
+		secctx_accel_cancel(&st->sc);
 		(void)clnt_call(st->clnt, NULLPROC, (xdrproc_t)xdr_nothing,
 		    NULL, (xdrproc_t)xdr_nothing, NULL, tv);
 		st->clnt->cl_auth = saved == a ? authnone_create() : saved;
@@ -523,25 +521,25 @@ rpcauth_auth_error(AUTH *auth)
 	return state_of(auth)->lasterr.msg;
 }
 
-static int
-auth_info(AUTH *auth, struct rpcauth_auth_info *out)
-{
+/* What auth_info_locked copies out, and from where. */
+struct info_op {
 	struct clnt_state *st;
+	struct rpcauth_auth_info *out;
+};
 
-	if (out == NULL)
-		return -1;
-	memset(out, 0, sizeof(*out));
-	out->size = sizeof(*out);
-	if (auth == NULL || auth->ah_ops != &cl_ops)
-		return -1;
-	st = state_of(auth);
-	/*
-	 * A renewal in another thread's call replaces the context and frees
-	 * these strings (clnt_install, under the same lock): everything that
-	 * describes the context is copied out before the lock is let go.
-	 */
-	pthread_mutex_lock(&st->sc.lock);
-	clnt_names_keep(st, st->sc.gctx);	/* unless exported already */
+/*
+ * A renewal in another thread's call replaces the context and frees
+ * these strings (clnt_install, in the same lock's section): everything
+ * that describes the context is copied out in one section.
+ */
+static void
+auth_info_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct info_op *op = arg;
+	struct clnt_state *st = op->st;
+	struct rpcauth_auth_info *out = op->out;
+
+	clnt_names_keep(st, gctx);	/* unless exported already */
 	if (st->client_principal == NULL)
 		st->client_principal = clnt_name_string(st->client_name);
 	if (st->server_principal == NULL)
@@ -555,9 +553,24 @@ auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	out->expiry = st->expiry;
 	out->mutual = st->mutual;
 	out->contexts = st->contexts;
-	pthread_mutex_unlock(&st->sc.lock);
-	out->service = st->service;	/* fixed at creation */
-	out->flavor = st->flavor;
+}
+
+static int
+auth_info(AUTH *auth, struct rpcauth_auth_info *out)
+{
+	struct info_op op;
+
+	if (out == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	if (auth == NULL || auth->ah_ops != &cl_ops)
+		return -1;
+	op.st = state_of(auth);
+	op.out = out;
+	secctx_with_lock(&op.st->sc, auth_info_locked, &op);
+	out->service = op.st->service;	/* fixed at creation */
+	out->flavor = op.st->flavor;
 	return 0;
 }
 

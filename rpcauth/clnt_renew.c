@@ -238,18 +238,22 @@ clnt_renew_due(const struct clnt_state *st)
 	return RENEW_NONE;
 }
 
-void
-clnt_install(struct clnt_state *st, struct clnt_ctx *c)
-{
-	gss_ctx_id_t old;
-	OM_uint32 min;
+/* What clnt_install moves in with the GSS context. */
+struct install_op {
+	struct clnt_state *st;
+	const struct clnt_ctx *c;
+};
 
-	/* Swap under the context's lock: nobody may use a deleted context;
-	 * what rpcauth_auth_info reports changes under it too. */
-	pthread_mutex_lock(&st->sc.lock);
-	old = st->sc.gctx;
-	st->sc.gctx = c->gctx;
-	st->sc.mech = c->mech;
+/* In the section that swaps the GSS context: what rpcauth_auth_info
+ * reports of it changes with it. */
+static void
+install_locked(void *arg, gss_ctx_id_t gctx)
+{
+	const struct install_op *op = arg;
+	struct clnt_state *st = op->st;
+	const struct clnt_ctx *c = op->c;
+
+	(void)gctx;
 	clnt_names_drop(st);	/* the old context's */
 	st->mech = c->mech;
 	st->window = c->window;
@@ -259,7 +263,18 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	st->expiry = c->expiry;
 	st->mutual = c->mutual;
 	st->contexts++;
-	pthread_mutex_unlock(&st->sc.lock);
+}
+
+void
+clnt_install(struct clnt_state *st, struct clnt_ctx *c)
+{
+	struct install_op op = { st, c };
+	gss_ctx_id_t old;
+	OM_uint32 min;
+
+	/* One section of the context's lock: nobody may use a deleted
+	 * context. */
+	old = secctx_replace(&st->sc, c->gctx, c->mech, install_locked, &op);
 	c->gctx = GSS_C_NO_CONTEXT;
 	if (old != GSS_C_NO_CONTEXT)
 		(void)gss_delete_sec_context(&min, &old, GSS_C_NO_BUFFER);
@@ -277,6 +292,29 @@ clnt_install(struct clnt_state *st, struct clnt_ctx *c)
 	secctx_accel_later(&st->sc);
 }
 
+/* Copies of the current context's names (none where there is none). */
+struct name_op {
+	struct clnt_state *st;
+	gss_name_t	 client, server;
+};
+
+/* On the GSS path the names are taken on demand; the fast path's export
+ * hook kept them before the GSS context went. */
+static void
+names_copy_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct name_op *op = arg;
+	OM_uint32 min;
+
+	clnt_names_keep(op->st, gctx);
+	if (op->st->client_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, op->st->client_name,
+		    &op->client);
+	if (op->st->server_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, op->st->server_name,
+		    &op->server);
+}
+
 /*
  * A new context must be the same client, the same mechanism and, when the
  * first one authenticated the server, authenticate it too.  A renewal runs
@@ -292,21 +330,16 @@ static int
 same_identity(struct clnt_state *st, const struct clnt_ctx *c,
     struct rpcauth_err *err)
 {
-	gss_name_t old = GSS_C_NO_NAME, now = GSS_C_NO_NAME;
-	gss_name_t old_target = GSS_C_NO_NAME, target = GSS_C_NO_NAME;
+	struct name_op op = { st, GSS_C_NO_NAME, GSS_C_NO_NAME };
+	gss_name_t old, old_target, now = GSS_C_NO_NAME;
+	gss_name_t target = GSS_C_NO_NAME;
 	char *olds = NULL, *nows = NULL;
 	OM_uint32 maj, min;
 	int equal = 0, ret = -1;
 
-	pthread_mutex_lock(&st->sc.lock);
-	/* On the GSS path the names are taken on demand; the fast path's
-	 * export hook kept them before the GSS context went. */
-	clnt_names_keep(st, st->sc.gctx);
-	if (st->client_name != GSS_C_NO_NAME)
-		(void)gss_duplicate_name(&min, st->client_name, &old);
-	if (st->server_name != GSS_C_NO_NAME)
-		(void)gss_duplicate_name(&min, st->server_name, &old_target);
-	pthread_mutex_unlock(&st->sc.lock);
+	secctx_with_lock(&st->sc, names_copy_locked, &op);
+	old = op.client;
+	old_target = op.server;
 	if (old == GSS_C_NO_NAME) {
 		rpcauth_err_set(err, RPCAUTH_E_GSS, "the current context's "
 		    "client name cannot be read, so a new context cannot be "
@@ -378,15 +411,20 @@ out:
  * even for a context that would then be refused.
  */
 static void
-pin_initiator(struct clnt_state *st)
+pin_initiator_locked(void *arg, gss_ctx_id_t gctx)
 {
+	struct clnt_state *st = arg;
 	OM_uint32 min;
 
-	pthread_mutex_lock(&st->sc.lock);
-	clnt_names_keep(st, st->sc.gctx);
+	clnt_names_keep(st, gctx);
 	if (st->pin_name == GSS_C_NO_NAME && st->client_name != GSS_C_NO_NAME)
 		(void)gss_duplicate_name(&min, st->client_name, &st->pin_name);
-	pthread_mutex_unlock(&st->sc.lock);
+}
+
+static void
+pin_initiator(struct clnt_state *st)
+{
+	secctx_with_lock(&st->sc, pin_initiator_locked, st);
 }
 
 int

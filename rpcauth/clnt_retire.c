@@ -127,9 +127,7 @@ clnt_retire(struct clnt_state *st, CLIENT *side)
 	rt.auth.ah_verf = _null_auth;
 	rt.st = st;
 	/* Its last token: not worth the move to the fast path. */
-	pthread_mutex_lock(&st->sc.lock);
-	st->sc.accel_pending = 0;
-	pthread_mutex_unlock(&st->sc.lock);
+	secctx_accel_cancel(&st->sc);
 	tv.tv_sec = RETIRE_WAIT_MS / 1000;
 	tv.tv_usec = (RETIRE_WAIT_MS % 1000) * 1000;
 	side->cl_auth = &rt.auth;

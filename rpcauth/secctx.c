@@ -6,6 +6,10 @@
  * exactly when `fast` is set and gctx is GSS_C_NO_CONTEXT.  Token buffers
  * of either path come from malloc, which is what gss_release_buffer()
  * frees in MIT's mechglue.
+ *
+ * Every function here takes the lock once and lets it go before it
+ * returns; the static *_locked helpers run inside such a section.  The
+ * field notes in secctx.h say what the lock guards.
  */
 #include "config.h"
 
@@ -19,6 +23,7 @@
 #include "mech.h"
 #include "scratch.h"
 #include "secctx.h"
+#include "seqwin.h"
 #include "trace.h"
 
 void
@@ -103,16 +108,68 @@ secctx_accel(struct secctx *sc)
 	return r;
 }
 
-void
-secctx_accel_later(struct secctx *sc)
+static void
+set_pending(struct secctx *sc, int pending)
 {
 	pthread_mutex_lock(&sc->lock);
-	sc->accel_pending = 1;
+	sc->accel_pending = pending;
 	pthread_mutex_unlock(&sc->lock);
 }
 
-int
-secctx_verify_mic_locked(struct secctx *sc, const void *msg, size_t len,
+void
+secctx_accel_later(struct secctx *sc)
+{
+	set_pending(sc, 1);
+}
+
+void
+secctx_accel_cancel(struct secctx *sc)
+{
+	set_pending(sc, 0);
+}
+
+void
+secctx_with_lock(struct secctx *sc, secctx_locked_fn *fn, void *arg)
+{
+	pthread_mutex_lock(&sc->lock);
+	fn(arg, sc->gctx);
+	pthread_mutex_unlock(&sc->lock);
+}
+
+OM_uint32
+secctx_accept(struct secctx *sc, gss_cred_id_t acceptor, gss_buffer_t in,
+    gss_name_t *src, gss_OID *mech, gss_buffer_t out, OM_uint32 *flags,
+    OM_uint32 *lifetime, OM_uint32 *minor)
+{
+	OM_uint32 maj;
+
+	pthread_mutex_lock(&sc->lock);
+	maj = gss_accept_sec_context(minor, &sc->gctx, acceptor, in,
+	    GSS_C_NO_CHANNEL_BINDINGS, src, mech, out, flags, lifetime, NULL);
+	pthread_mutex_unlock(&sc->lock);
+	return maj;
+}
+
+gss_ctx_id_t
+secctx_replace(struct secctx *sc, gss_ctx_id_t gctx, gss_OID mech,
+    secctx_locked_fn *fn, void *arg)
+{
+	gss_ctx_id_t old;
+
+	pthread_mutex_lock(&sc->lock);
+	old = sc->gctx;
+	sc->gctx = gctx;
+	sc->mech = mech;
+	k5ctx_free(sc->fast);	/* the old context's keys, wiped */
+	sc->fast = NULL;
+	if (fn != NULL)
+		fn(arg, gctx);
+	pthread_mutex_unlock(&sc->lock);
+	return old;
+}
+
+static int
+verify_mic_locked(struct secctx *sc, const void *msg, size_t len,
     const void *mic, size_t miclen, struct secctx_status *st)
 {
 	gss_buffer_desc in = { len, (void *)(uintptr_t)msg };
@@ -150,9 +207,59 @@ secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
 	int r;
 
 	pthread_mutex_lock(&sc->lock);
-	r = secctx_verify_mic_locked(sc, msg, len, mic, miclen, st);
+	r = verify_mic_locked(sc, msg, len, mic, miclen, st);
 	pthread_mutex_unlock(&sc->lock);
 	return r;
+}
+
+/* Under the lock: the header MIC of a call the window admitted. */
+static enum secctx_verdict
+verify_call_locked(struct secctx *sc, const struct secctx_call *call,
+    struct secctx_status *st)
+{
+	int pending = sc->accel_pending;
+
+	/* A context about to be destroyed is not worth moving to the fast
+	 * path; a forged DESTROY must not keep it off that path either. */
+	if (call->last)
+		sc->accel_pending = 0;
+	if (verify_mic_locked(sc, call->hdr, call->hdrlen, call->mic,
+	    call->miclen, st) == 0)
+		return SECCTX_CALL_OK;
+	if (sc->gctx != GSS_C_NO_CONTEXT)
+		sc->accel_pending = pending;
+	return SECCTX_CALL_BAD_MIC;
+}
+
+enum secctx_verdict
+secctx_check_call(struct secctx *sc, struct seqwin *win,
+    const struct secctx_call *call, struct secctx_status *st)
+{
+	enum secctx_verdict v;
+
+	st->major = st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	/* RFC 2203 5.3.3.1: a drop verifies nothing (NTLM would count it). */
+	switch (seqwin_check(win, call->seq)) {
+	case SEQWIN_TOO_OLD:
+		v = SECCTX_CALL_TOO_OLD;
+		break;
+	case SEQWIN_REPLAY:
+		v = SECCTX_CALL_REPLAY;
+		break;
+	case SEQWIN_BEYOND_MAXSEQ:
+		v = SECCTX_CALL_BEYOND_MAXSEQ;
+		break;
+	default:
+		v = !call->admit ? SECCTX_CALL_REFUSED :
+		    verify_call_locked(sc, call, st);
+		/* Only now: a forged header must not slide the window. */
+		if (v == SECCTX_CALL_OK)
+			seqwin_record(win, call->seq);
+		break;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return v;
 }
 
 int
@@ -288,7 +395,7 @@ secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 		}
 	}
 	pthread_mutex_unlock(&sc->lock);
-	/* Supplementary bits are no failure (see secctx_verify_mic_locked). */
+	/* Supplementary bits are no failure (see verify_mic_locked). */
 	if (f == NULL && !GSS_ERROR(st->major) && conf &&
 	    qop == GSS_C_QOP_DEFAULT) {
 		if (take_gss_buffer(&out, s, outlen, 1) != 0)
@@ -332,9 +439,14 @@ secctx_get_mic(struct secctx *sc, const void *msg, size_t len,
 	return 0;
 }
 
-int
-secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
-    struct secctx_status *st)
+/* The output of a *_into call as a gss_buffer of its own (secret: wipe
+ * it on failure). */
+typedef int	into_fn(struct secctx *, const void *, size_t, struct scratch *,
+		    size_t *, struct secctx_status *);
+
+static int
+into_buffer(into_fn *fn, int secret, struct secctx *sc, const void *in,
+    size_t len, gss_buffer_t out, struct secctx_status *st)
 {
 	struct scratch s;
 	size_t n;
@@ -342,8 +454,8 @@ secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
 	memset(&s, 0, sizeof(s));
 	out->value = NULL;
 	out->length = 0;
-	if (secctx_wrap_into(sc, msg, len, &s, &n, st) != 0) {
-		scratch_discard(&s, 0);
+	if (fn(sc, in, len, &s, &n, st) != 0) {
+		scratch_discard(&s, secret);
 		return -1;
 	}
 	out->value = scratch_take(&s);
@@ -352,20 +464,15 @@ secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
 }
 
 int
+secctx_wrap(struct secctx *sc, const void *msg, size_t len, gss_buffer_t out,
+    struct secctx_status *st)
+{
+	return into_buffer(secctx_wrap_into, 0, sc, msg, len, out, st);
+}
+
+int
 secctx_unwrap(struct secctx *sc, const void *tok, size_t len,
     gss_buffer_t out, struct secctx_status *st)
 {
-	struct scratch s;
-	size_t n;
-
-	memset(&s, 0, sizeof(s));
-	out->value = NULL;
-	out->length = 0;
-	if (secctx_unwrap_into(sc, tok, len, &s, &n, st) != 0) {
-		scratch_discard(&s, 1);
-		return -1;
-	}
-	out->value = scratch_take(&s);
-	out->length = n;
-	return 0;
+	return into_buffer(secctx_unwrap_into, 1, sc, tok, len, out, st);
 }

@@ -9,26 +9,47 @@
 #include <gssapi/gssapi.h>
 
 struct k5ctx;
+struct seqwin;
 
 /*
  * The lock serializes every per-message call on the context: GSS
  * contexts are not safe for concurrent use, and gss-ntlmssp needs its
  * MICs made and checked strictly in order (docs/PROTOCOL.md section 10).
+ * It is this file's: callers never take it.  They reach what it guards
+ * through the calls below, each one lock round trip, and run their own
+ * critical sections on state they keep in step with the context through
+ * secctx_with_lock() (struct svcctx and struct clnt_state name theirs).
  *
  * A krb5 context with an AES token key may leave the GSS library once
  * established (secctx_accel): then `fast` makes and checks the RFC 4121
  * tokens with OpenSSL, byte-compatible with MIT's, and gctx is
- * GSS_C_NO_CONTEXT.  Callers see no difference but speed.  Whoever
- * installs a new GSS context in gctx (re-establishment) thereby retires
- * the fast state of the old one: it is freed at the next call.
+ * GSS_C_NO_CONTEXT.  Callers see no difference but speed.  Installing a
+ * new GSS context (secctx_replace) retires the fast state of the old one.
+ *
+ * Fields, who writes them, and what holds between calls:
  */
 struct secctx {
+	/* Under lock.  Written by secctx_accept (the server's handshake),
+	 * secctx_replace (the client's install) and the export, which sets
+	 * it to GSS_C_NO_CONTEXT.  Before the context is shared (the client's
+	 * handshake, tests) its owner may set it directly. */
 	gss_ctx_id_t	 gctx;
-	gss_OID		 mech;		/* static, from mech.c */
-	struct k5ctx	*fast;		/* in use if gctx is NONE */
-	int		 accel_pending;	/* secctx_accel_later() was called */
-	/* Called under the lock just before the export consumes gctx, for
-	 * what only the GSS context can still tell (the client's names). */
+	/* The negotiated mechanism, static (mech.c).  Set by the owner before
+	 * the context is established or by secctx_replace; read by the
+	 * export. */
+	gss_OID		 mech;
+	/* Under lock.  In use exactly when gctx is GSS_C_NO_CONTEXT; a fast
+	 * state beside a GSS context is stale (a context replaced it) and is
+	 * freed by the next call. */
+	struct k5ctx	*fast;
+	/* Under lock.  Set by secctx_accel_later, cleared by the export that
+	 * the next per-message call runs, or by secctx_accel_cancel for a
+	 * context whose next token is its last.  A header that does not
+	 * verify leaves it as it was (secctx_check_call). */
+	int		 accel_pending;
+	/* Set once by the owner before the context is shared; called under
+	 * the lock just before the export consumes gctx, for what only the
+	 * GSS context can still tell (the client's names). */
 	void		(*pre_export)(void *arg, gss_ctx_id_t gctx);
 	void		*pre_export_arg;
 	pthread_mutex_t	 lock;
@@ -62,6 +83,71 @@ int	secctx_accel(struct secctx *sc);
  * that call and every later one fail with GSS_S_NO_CONTEXT.
  */
 void	secctx_accel_later(struct secctx *sc);
+/* The next token is the context's last (DESTROY): not worth the export. */
+void	secctx_accel_cancel(struct secctx *sc);
+
+/*
+ * Run fn(arg, gctx) under the context's lock, in one critical section with
+ * nothing else on the context: for state that its owner keeps in step
+ * with the context (the fields notes of struct svcctx and struct
+ * clnt_state say which).  gctx is the current GSS context, or
+ * GSS_C_NO_CONTEXT once the fast path took it; fn may inquire it but not
+ * replace it, and must not call secctx_* on sc (the lock is not
+ * recursive).
+ */
+typedef void	secctx_locked_fn(void *arg, gss_ctx_id_t gctx);
+void	secctx_with_lock(struct secctx *sc, secctx_locked_fn *fn, void *arg);
+
+/*
+ * The server's gss_accept_sec_context on sc->gctx, under the lock.  The
+ * arguments after `in` are gss_accept_sec_context's outputs (any may be
+ * NULL but minor); the return value is its major status.
+ */
+OM_uint32 secctx_accept(struct secctx *sc, gss_cred_id_t acceptor,
+	    gss_buffer_t in, gss_name_t *src, gss_OID *mech, gss_buffer_t out,
+	    OM_uint32 *flags, OM_uint32 *lifetime, OM_uint32 *minor);
+
+/*
+ * Make gctx (established, of `mech`) the context, and in the same
+ * critical section run fn(arg, gctx) (may be NULL) for the owner's state
+ * that describes it.  The old fast state is wiped; the old GSS context is
+ * returned for the caller to delete outside the lock.
+ */
+gss_ctx_id_t secctx_replace(struct secctx *sc, gss_ctx_id_t gctx,
+	    gss_OID mech, secctx_locked_fn *fn, void *arg);
+
+/*
+ * The server's check of a DATA or DESTROY call header against the
+ * context's replay window `win` (guarded by the same lock), as one
+ * critical section in the order of docs/PROTOCOL.md section 5: the window
+ * check, which changes nothing; a seq that is too old or seen is dropped
+ * with nothing verified; then the caller's own refusal (`admit` 0: the
+ * service policy), before any GSS call; then the header MIC; only when it
+ * verified is the seq recorded.  A header that does not verify changes
+ * nothing, the pending export included (a forged DESTROY must not keep
+ * the context off the fast path).  One lock round trip, no allocation.
+ */
+struct secctx_call {
+	uint32_t	 seq;
+	const void	*hdr;		/* the bytes the MIC covers (hdrmic.c) */
+	size_t		 hdrlen;
+	const void	*mic;		/* the call's verifier */
+	size_t		 miclen;
+	int		 admit;		/* 0: refuse a fresh seq unverified */
+	int		 last;		/* DESTROY: no export for this token */
+};
+
+enum secctx_verdict {
+	SECCTX_CALL_OK,			/* MIC verified, seq recorded */
+	SECCTX_CALL_TOO_OLD,		/* below the window: drop */
+	SECCTX_CALL_REPLAY,		/* seen inside the window: drop */
+	SECCTX_CALL_BEYOND_MAXSEQ,	/* RPCSEC_GSS_CTXPROBLEM */
+	SECCTX_CALL_REFUSED,		/* admit was 0: nothing verified */
+	SECCTX_CALL_BAD_MIC		/* *st says why; nothing recorded */
+};
+
+enum secctx_verdict secctx_check_call(struct secctx *sc, struct seqwin *win,
+	    const struct secctx_call *call, struct secctx_status *st);
 
 /* Each returns 0, or -1 with *st holding the GSS status.  Buffers that
  * come back are released with gss_release_buffer(), whichever path. */
@@ -69,10 +155,6 @@ int	secctx_get_mic(struct secctx *sc, const void *msg, size_t len,
 	    gss_buffer_t mic_out, struct secctx_status *st);
 int	secctx_verify_mic(struct secctx *sc, const void *msg, size_t len,
 	    const void *mic, size_t miclen, struct secctx_status *st);
-/* The same, for a caller that holds sc->lock already. */
-int	secctx_verify_mic_locked(struct secctx *sc, const void *msg,
-	    size_t len, const void *mic, size_t miclen,
-	    struct secctx_status *st);
 /* Confidentiality is required both ways: a wrap without it is an error. */
 int	secctx_wrap(struct secctx *sc, const void *msg, size_t len,
 	    gss_buffer_t out, struct secctx_status *st);

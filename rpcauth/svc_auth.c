@@ -7,11 +7,12 @@
  * Control messages and drops are redirected to a private program.
  *
  * Checks that need no GSS call come first, and the window check, the
- * header MIC and the window record form one critical section under the
- * context's lock: a request that is dropped or refused never reaches the
- * mechanism, and the per-message calls of a context run one at a time, in
- * the order the requests passed the window.  NTLM needs both: it verifies
- * strictly in sequence and a failed check consumes a number (section 10).
+ * service policy, the header MIC and the window record form one critical
+ * section of the context (secctx_check_call): a request that is dropped
+ * or refused never reaches the mechanism, and the per-message calls of a
+ * context run one at a time, in the order the requests passed the window.
+ * NTLM needs both: it verifies strictly in sequence and a failed check
+ * consumes a number (docs/PROTOCOL.md section 10).
  */
 #include "config.h"
 
@@ -258,20 +259,11 @@ hdr_of(const struct rpc_msg *msg, struct hdrmic_call *hc)
 	hc->cred_len = msg->rm_call.cb_cred.oa_length;
 }
 
-/* DATA and DESTROY: everything up to and including the reply verifier. */
+/* The verifier: our flavor, and a size a MIC can have. */
 static enum auth_stat
-check_data(struct svc_req *rq, struct rpc_msg *msg,
-    const struct rpcauth_cred *cred, struct svc_reqstate *rs)
+check_verf(struct svc_req *rq, struct rpc_msg *msg)
 {
 	const struct opaque_auth *verf = &msg->rm_call.cb_verf;
-	uint8_t hdr[HDRMIC_MAX_LEN];
-	struct hdrmic_call hc;
-	struct secctx_status st;
-	struct svcctx *c = NULL;
-	enum seqwin_verdict v;
-	enum rpcauth_service need;
-	enum auth_stat why;
-	int hlen, pending, est;
 
 	if (verf->oa_flavor != (enum_t)svc_g.flavor || verf->oa_length < 4 ||
 	    verf->oa_length > RPCAUTH_MAX_AUTH_BYTES) {
@@ -282,8 +274,25 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    (int)verf->oa_flavor, verf->oa_length);
 		return AUTH_BADVERF;
 	}
-	hdr_of(msg, &hc);
-	c = ctxcache_find_est(svc_g.cc, cred->handle, cred->handle_len, &est);
+	return AUTH_OK;
+}
+
+/*
+ * The context the call names, if it may carry the call: established, made
+ * for a program of the same principal, seq not above MAXSEQ, not expired.
+ * Checks that need no lock and no GSS call.  *c_out gets the reference
+ * (NULL if there is none) even when the answer is a refusal.
+ */
+static enum auth_stat
+find_context(struct svc_req *rq, struct rpc_msg *msg,
+    const struct rpcauth_cred *cred, const struct hdrmic_call *hc,
+    struct svcctx **c_out)
+{
+	struct svcctx *c;
+	int est;
+
+	c = *c_out = ctxcache_find_est(svc_g.cc, cred->handle,
+	    cred->handle_len, &est);
 	if (c == NULL || !est) {
 		TRACE("svc: call refused (CREDPROBLEM): %s", c == NULL ?
 		    "no context with that handle" :
@@ -292,11 +301,10 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    "refused (CREDPROBLEM): %s", c == NULL ?
 		    "no context with that handle" :
 		    "the context's handshake is not finished");
-		why = RPCSEC_GSS_CREDPROBLEM;
-		goto out;
+		return RPCSEC_GSS_CREDPROBLEM;
 	}
 	/* The client authenticated to the INIT program's principal only. */
-	if (svc_acceptor_for(hc.prog, hc.vers) !=
+	if (svc_acceptor_for(hc->prog, hc->vers) !=
 	    svc_acceptor_for(c->prog, c->vers)) {
 		TRACE("svc: call refused (CREDPROBLEM): context made for "
 		    "program %u version %u, which has another principal",
@@ -305,8 +313,7 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		    "call refused (CREDPROBLEM): context made for program %u "
 		    "version %u, which has another principal", c->prog,
 		    c->vers);
-		why = RPCSEC_GSS_CREDPROBLEM;
-		goto out;
+		return RPCSEC_GSS_CREDPROBLEM;
 	}
 	if (cred->seq > RPCAUTH_MAXSEQ) {
 		TRACE("svc: call refused (CTXPROBLEM): seq %u above MAXSEQ",
@@ -314,99 +321,131 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
 		    "call refused (CTXPROBLEM): seq %u above MAXSEQ",
 		    cred->seq);
-		why = RPCSEC_GSS_CTXPROBLEM;
-		goto out;
+		return RPCSEC_GSS_CTXPROBLEM;
 	}
 	if (c->expiry != 0 && time(NULL) >= c->expiry) {
 		TRACE("svc: call refused (CTXPROBLEM): context expired");
 		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
 		    "call refused (CTXPROBLEM): context expired");
 		ctxcache_remove(svc_g.cc, c);
-		why = RPCSEC_GSS_CTXPROBLEM;
-		goto out;
+		return RPCSEC_GSS_CTXPROBLEM;
 	}
-	if ((hlen = hdrmic_build(&hc, hdr, sizeof(hdr))) < 0) {
+	return AUTH_OK;
+}
+
+/* What check_header decided. */
+enum hdr_outcome { HDR_VERIFIED, HDR_DROP, HDR_REFUSED };
+
+/*
+ * Window, service policy, header MIC and window record, in that order and
+ * as one step of the context (secctx_check_call, see the top).  On
+ * HDR_REFUSED *why is the answer; HDR_DROP means no answer at all.
+ */
+static enum hdr_outcome
+check_header(struct svc_req *rq, struct rpc_msg *msg,
+    const struct rpcauth_cred *cred, const struct hdrmic_call *hc,
+    struct svcctx *c, enum auth_stat *why)
+{
+	const struct opaque_auth *verf = &msg->rm_call.cb_verf;
+	uint8_t hdr[HDRMIC_MAX_LEN];
+	struct secctx_call call;
+	struct secctx_status st;
+	enum secctx_verdict v;
+	enum rpcauth_service need;
+	int hlen;
+
+	if ((hlen = hdrmic_build(hc, hdr, sizeof(hdr))) < 0) {
 		TRACE("svc: call refused (AUTH_BADCRED): header too long");
 		CALL_EVENT(rq, msg, AUTH_BADCRED, c->principal,
 		    "call refused (AUTH_BADCRED): header too long");
-		why = AUTH_BADCRED;
-		goto out;
+		*why = AUTH_BADCRED;
+		return HDR_REFUSED;
 	}
 	need = cred->gss_proc == RPCAUTH_GSS_DATA ?
-	    min_service_for(hc.prog, hc.vers) : RPCAUTH_SVC_NONE;
-	/* Check, verify, record: one critical section (see the top). */
-	pthread_mutex_lock(&c->sc.lock);
-	v = seqwin_check(&c->win, cred->seq);
-	if (v == SEQWIN_TOO_OLD || v == SEQWIN_REPLAY) {
-		pthread_mutex_unlock(&c->sc.lock);
+	    min_service_for(hc->prog, hc->vers) : RPCAUTH_SVC_NONE;
+	memset(&call, 0, sizeof(call));
+	call.seq = cred->seq;
+	call.hdr = hdr;
+	call.hdrlen = (size_t)hlen;
+	call.mic = verf->oa_base;
+	call.miclen = verf->oa_length;
+	call.admit = cred->service >= (uint32_t)need;
+	call.last = cred->gss_proc == RPCAUTH_GSS_DESTROY;
+	v = secctx_check_call(&c->sc, &c->win, &call, &st);
+	switch (v) {
+	case SECCTX_CALL_OK:
+		return HDR_VERIFIED;
+	case SECCTX_CALL_TOO_OLD:
+	case SECCTX_CALL_REPLAY:
 		/* RFC 2203 5.3.3.1: silently discard, and verify nothing. */
 		TRACE("svc: seq %u dropped without reply: %s", cred->seq,
-		    v == SEQWIN_REPLAY ? "already seen" : "below the window");
-		SVC_EVENT(rq->rq_xprt, hc.prog, hc.vers,
+		    v == SECCTX_CALL_REPLAY ? "already seen" :
+		    "below the window");
+		SVC_EVENT(rq->rq_xprt, hc->prog, hc->vers,
 		    RPCAUTH_SVC_EV_CALL_DROPPED, 0, 0, 0, c->principal,
 		    "seq %u dropped without reply: %s", cred->seq,
-		    v == SEQWIN_REPLAY ? "already seen" : "below the window");
-		rs->action = SVC_ACT_DROP;
-		ctxcache_put(svc_g.cc, c);
-		return redirect(rq, rs);
-	}
-	if (v == SEQWIN_BEYOND_MAXSEQ || cred->service < (uint32_t)need) {
-		pthread_mutex_unlock(&c->sc.lock);
+		    v == SECCTX_CALL_REPLAY ? "already seen" :
+		    "below the window");
+		return HDR_DROP;
+	case SECCTX_CALL_BEYOND_MAXSEQ:
+	case SECCTX_CALL_REFUSED:
 		TRACE("svc: call refused (%s): seq %u, service %u, minimum %u",
-		    v == SEQWIN_BEYOND_MAXSEQ ? "CTXPROBLEM" : "AUTH_TOOWEAK",
-		    cred->seq, cred->service, (unsigned)need);
-		why = v == SEQWIN_BEYOND_MAXSEQ ? RPCSEC_GSS_CTXPROBLEM :
+		    v == SECCTX_CALL_BEYOND_MAXSEQ ? "CTXPROBLEM" :
+		    "AUTH_TOOWEAK", cred->seq, cred->service, (unsigned)need);
+		*why = v == SECCTX_CALL_BEYOND_MAXSEQ ? RPCSEC_GSS_CTXPROBLEM :
 		    AUTH_TOOWEAK;
-		CALL_EVENT(rq, msg, why, c->principal, "call refused (%s): "
+		CALL_EVENT(rq, msg, *why, c->principal, "call refused (%s): "
 		    "seq %u, service %u, minimum %u",
-		    v == SEQWIN_BEYOND_MAXSEQ ? "CTXPROBLEM" : "AUTH_TOOWEAK",
-		    cred->seq, cred->service, (unsigned)need);
-		goto out;
+		    v == SECCTX_CALL_BEYOND_MAXSEQ ? "CTXPROBLEM" :
+		    "AUTH_TOOWEAK", cred->seq, cred->service, (unsigned)need);
+		return HDR_REFUSED;
+	case SECCTX_CALL_BAD_MIC:
+		break;
 	}
-	/* A context about to be destroyed is not worth moving to the fast
-	 * path; a forged DESTROY must not keep it off that path either. */
-	pending = c->sc.accel_pending;
-	if (cred->gss_proc == RPCAUTH_GSS_DESTROY)
-		c->sc.accel_pending = 0;
-	if (secctx_verify_mic_locked(&c->sc, hdr, (size_t)hlen, verf->oa_base,
-	    verf->oa_length, &st) != 0) {
-		if (c->sc.gctx != GSS_C_NO_CONTEXT)
-			c->sc.accel_pending = pending;
-		pthread_mutex_unlock(&c->sc.lock);
-		why = st.major == GSS_S_CONTEXT_EXPIRED ?
-		    RPCSEC_GSS_CTXPROBLEM : RPCSEC_GSS_CREDPROBLEM;
-		TRACE("svc: call refused (%s): header checksum of seq %u "
-		    "does not verify (major 0x%x)",
-		    why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
-		    cred->seq, st.major);
-		CALL_EVENT(rq, msg, why, c->principal, "call refused (%s): "
-		    "header checksum of seq %u does not verify (major 0x%x)",
-		    why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
-		    cred->seq, st.major);
-		goto out;
-	}
-	seqwin_record(&c->win, cred->seq);
-	pthread_mutex_unlock(&c->sc.lock);
-	/*
-	 * The authorize callback judged the INIT's program, version and
-	 * service, which nothing authenticates; this call's are under the
-	 * header MIC just verified.  Values it has not approved are shown
-	 * to it now (docs/SECURITY.md 10).  The number stays used: the call
-	 * was authentic.
-	 */
-	if (cred->gss_proc == RPCAUTH_GSS_DATA &&
-	    svc_caller_authorize_call(c, hc.prog, hc.vers, cred->service) !=
-	    0) {
-		TRACE("svc: call refused (AUTH_TOOWEAK): the authorize "
-		    "callback refused %s for program %u version %u service %u",
-		    c->principal, hc.prog, hc.vers, cred->service);
-		CALL_EVENT(rq, msg, AUTH_TOOWEAK, c->principal, "call refused "
-		    "(AUTH_TOOWEAK): the authorize callback refused program "
-		    "%u version %u service %u", hc.prog, hc.vers,
-		    cred->service);
-		why = AUTH_TOOWEAK;
-		goto out;
-	}
+	*why = st.major == GSS_S_CONTEXT_EXPIRED ?
+	    RPCSEC_GSS_CTXPROBLEM : RPCSEC_GSS_CREDPROBLEM;
+	TRACE("svc: call refused (%s): header checksum of seq %u "
+	    "does not verify (major 0x%x)",
+	    *why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
+	    cred->seq, st.major);
+	CALL_EVENT(rq, msg, *why, c->principal, "call refused (%s): "
+	    "header checksum of seq %u does not verify (major 0x%x)",
+	    *why == RPCSEC_GSS_CTXPROBLEM ? "CTXPROBLEM" : "CREDPROBLEM",
+	    cred->seq, st.major);
+	return HDR_REFUSED;
+}
+
+/*
+ * The authorize callback judged the INIT's program, version and service,
+ * which nothing authenticates; this call's are under the header MIC just
+ * verified.  Values it has not approved are shown to it now
+ * (docs/SECURITY.md 10).  The number stays used: the call was authentic.
+ */
+static enum auth_stat
+authorize(struct svc_req *rq, struct rpc_msg *msg,
+    const struct rpcauth_cred *cred, const struct hdrmic_call *hc,
+    struct svcctx *c)
+{
+	if (cred->gss_proc != RPCAUTH_GSS_DATA ||
+	    svc_caller_authorize_call(c, hc->prog, hc->vers, cred->service) ==
+	    0)
+		return AUTH_OK;
+	TRACE("svc: call refused (AUTH_TOOWEAK): the authorize "
+	    "callback refused %s for program %u version %u service %u",
+	    c->principal, hc->prog, hc->vers, cred->service);
+	CALL_EVENT(rq, msg, AUTH_TOOWEAK, c->principal, "call refused "
+	    "(AUTH_TOOWEAK): the authorize callback refused program "
+	    "%u version %u service %u", hc->prog, hc->vers,
+	    cred->service);
+	return AUTH_TOOWEAK;
+}
+
+/* The reply verifier MIC(seq) and the per-request SVCAUTH ops. */
+static enum auth_stat
+set_reply_auth(struct svc_req *rq, struct rpc_msg *msg,
+    const struct rpcauth_cred *cred, struct svcctx *c,
+    struct svc_reqstate *rs)
+{
 	rs->seq = cred->seq;
 	rs->service = cred->service;
 	memcpy(rs->handle, c->handle, sizeof(rs->handle));
@@ -416,27 +455,63 @@ check_data(struct svc_req *rq, struct rpc_msg *msg,
 		CALL_EVENT(rq, msg, RPCSEC_GSS_CTXPROBLEM, c->principal,
 		    "call refused (CTXPROBLEM): cannot make the reply "
 		    "verifier for seq %u", cred->seq);
-		why = RPCSEC_GSS_CTXPROBLEM;
-		goto out;
+		return RPCSEC_GSS_CTXPROBLEM;
 	}
 	SVC_XP_AUTH(rq->rq_xprt).svc_ah_ops = &svc_ops;
 	SVC_XP_AUTH(rq->rq_xprt).svc_ah_private = rq->rq_clntcred;
-	ctxcache_put(svc_g.cc, c);
-	c = NULL;
+	return AUTH_OK;
+}
+
+/* A call that passed: DESTROY to the private program, DATA on its way. */
+static enum auth_stat
+pass_call(struct svc_req *rq, const struct rpcauth_cred *cred,
+    const struct hdrmic_call *hc, struct svc_reqstate *rs)
+{
 	if (cred->gss_proc == RPCAUTH_GSS_DESTROY) {
 		rs->action = SVC_ACT_DESTROY;
 		return redirect(rq, rs);
 	}
 	svc_reqstate_put(rq, rs);
-	if (hc.proc == NULLPROC && cred->service != RPCAUTH_SVC_NONE &&
+	if (hc->proc == NULLPROC && cred->service != RPCAUTH_SVC_NONE &&
 	    read_nullproc_body(rq, rs) != 0) {
-		SVC_EVENT(rq->rq_xprt, hc.prog, hc.vers,
+		SVC_EVENT(rq->rq_xprt, hc->prog, hc->vers,
 		    RPCAUTH_SVC_EV_CALL_REJECTED, 0, 1, 0, NULL, "NULLPROC "
 		    "body of seq %u refused (GARBAGE_ARGS)", cred->seq);
 		rs->action = SVC_ACT_GARBAGE;
 		return redirect(rq, rs);
 	}
 	return AUTH_OK;
+}
+
+/* DATA and DESTROY: every check of docs/PROTOCOL.md section 5, in order. */
+static enum auth_stat
+check_data(struct svc_req *rq, struct rpc_msg *msg,
+    const struct rpcauth_cred *cred, struct svc_reqstate *rs)
+{
+	struct hdrmic_call hc;
+	struct svcctx *c = NULL;
+	enum auth_stat why;
+
+	if ((why = check_verf(rq, msg)) != AUTH_OK)
+		return why;
+	hdr_of(msg, &hc);
+	if ((why = find_context(rq, msg, cred, &hc, &c)) != AUTH_OK)
+		goto out;
+	switch (check_header(rq, msg, cred, &hc, c, &why)) {
+	case HDR_VERIFIED:
+		break;
+	case HDR_DROP:
+		rs->action = SVC_ACT_DROP;
+		ctxcache_put(svc_g.cc, c);
+		return redirect(rq, rs);
+	case HDR_REFUSED:
+		goto out;
+	}
+	if ((why = authorize(rq, msg, cred, &hc, c)) != AUTH_OK ||
+	    (why = set_reply_auth(rq, msg, cred, c, rs)) != AUTH_OK)
+		goto out;
+	ctxcache_put(svc_g.cc, c);
+	return pass_call(rq, cred, &hc, rs);
 out:
 	ctxcache_put(svc_g.cc, c);
 	return why;

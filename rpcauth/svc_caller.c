@@ -68,24 +68,61 @@ out:
 	return s;
 }
 
+/*
+ * The caller state of a context (ident, src, cookie, authz: ctxcache.h) is
+ * kept under the context's lock, in the secctx_with_lock() sections below;
+ * each gets a struct caller_op.
+ */
+struct caller_op {
+	struct svcctx	*c;
+	uint32_t	 prog, vers, service;
+	int		 allowed;	/* authz_note's input, authz_known's answer */
+	void		*cookie;
+};
+
 /* Look the local account up now if nobody has yet; then drop the name. */
+static void
+resolve_ident_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct svcctx *c = arg;
+	OM_uint32 min;
+
+	(void)gctx;
+	if (c->ident_done)
+		return;
+	/* NTLM: by the canonical name (idmap.c says why). */
+	if (mech_bit(c->mech) == MECH_NTLM && c->principal != NULL)
+		(void)idmap_lookup_ntlm(c->principal, &c->ident);
+	else
+		(void)idmap_lookup(c->src, c->mech, &c->ident);
+	if (c->src != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &c->src);
+	c->ident_done = 1;
+}
+
 static void
 resolve_ident(struct svcctx *c)
 {
-	OM_uint32 min;
+	secctx_with_lock(&c->sc, resolve_ident_locked, c);
+}
 
-	pthread_mutex_lock(&c->sc.lock);
-	if (!c->ident_done) {
-		/* NTLM: by the canonical name (idmap.c says why). */
-		if (mech_bit(c->mech) == MECH_NTLM && c->principal != NULL)
-			(void)idmap_lookup_ntlm(c->principal, &c->ident);
-		else
-			(void)idmap_lookup(c->src, c->mech, &c->ident);
-		if (c->src != GSS_C_NO_NAME)
-			(void)gss_release_name(&min, &c->src);
-		c->ident_done = 1;
-	}
-	pthread_mutex_unlock(&c->sc.lock);
+/* The context's cookie, read under its lock. */
+static void
+cookie_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct caller_op *op = arg;
+
+	(void)gctx;
+	op->cookie = op->c->cookie;
+}
+
+static void *
+cookie_of(struct svcctx *c)
+{
+	struct caller_op op = { .c = c };
+
+	secctx_with_lock(&c->sc, cookie_locked, &op);
+	return op.cookie;
 }
 
 /* The caller as procedures and the authorize callback see it. */
@@ -127,17 +164,20 @@ mech_allowed(const struct svcctx *c, unsigned actual)
 	return actual == wire && (actual & svc_g.mechs) != 0;
 }
 
-/* Remember a decision of the authorize callback; under c->sc.lock. */
+/* Remember a decision of the authorize callback (op->allowed). */
 static void
-authz_note(struct svcctx *c, uint32_t prog, uint32_t vers, uint32_t service,
-    int allowed)
+authz_note_locked(void *arg, gss_ctx_id_t gctx)
 {
+	const struct caller_op *op = arg;
+	struct svcctx *c = op->c;
 	const size_t n = sizeof(c->authz) / sizeof(c->authz[0]);
 	size_t i;
 
+	(void)gctx;
 	for (i = 0; i < c->authz_n; i++)
-		if (c->authz[i].prog == prog && c->authz[i].vers == vers &&
-		    c->authz[i].service == service)
+		if (c->authz[i].prog == op->prog &&
+		    c->authz[i].vers == op->vers &&
+		    c->authz[i].service == op->service)
 			break;
 	if (i == c->authz_n) {
 		if (c->authz_n < n)
@@ -147,29 +187,49 @@ authz_note(struct svcctx *c, uint32_t prog, uint32_t vers, uint32_t service,
 			i = 1 + c->authz_next++ % (n - 1);
 		}
 	}
-	c->authz[i] = (struct svc_authz){ prog, vers, service, allowed };
+	c->authz[i] = (struct svc_authz){ op->prog, op->vers, op->service,
+	    op->allowed };
+}
+
+/* At establishment: the cookie and the callback's first approval. */
+static void
+establish_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct caller_op *op = arg;
+
+	op->c->cookie = op->cookie;
+	authz_note_locked(op, gctx);
 }
 
 /*
- * What the callback already said about a call: 1 allowed, 0 refused, -1
- * not asked.  An approval covers stronger services too, a refusal weaker
- * ones.  Under c->sc.lock.
+ * What the callback already said about a call, in op->allowed: 1 allowed,
+ * 0 refused, -1 not asked; and the cookie.  An approval covers stronger
+ * services too, a refusal weaker ones.
  */
-static int
-authz_known(const struct svcctx *c, uint32_t prog, uint32_t vers,
-    uint32_t service)
+static void
+authz_known_locked(void *arg, gss_ctx_id_t gctx)
 {
+	struct caller_op *op = arg;
+	const struct svcctx *c = op->c;
 	size_t i;
 
+	(void)gctx;
+	op->cookie = c->cookie;
+	op->allowed = -1;
 	for (i = 0; i < c->authz_n; i++) {
-		if (c->authz[i].prog != prog || c->authz[i].vers != vers)
+		if (c->authz[i].prog != op->prog ||
+		    c->authz[i].vers != op->vers)
 			continue;
-		if (c->authz[i].allowed && c->authz[i].service <= service)
-			return 1;
-		if (!c->authz[i].allowed && c->authz[i].service >= service)
-			return 0;
+		if (c->authz[i].allowed && c->authz[i].service <= op->service) {
+			op->allowed = 1;
+			return;
+		}
+		if (!c->authz[i].allowed &&
+		    c->authz[i].service >= op->service) {
+			op->allowed = 0;
+			return;
+		}
 	}
-	return -1;
 }
 
 static void	svc_caller_release(struct svcctx *c);
@@ -179,6 +239,7 @@ svc_caller_establish(struct svcctx *c, gss_name_t *src, gss_OID actual,
     uint32_t service, char *why, size_t whylen)
 {
 	struct rpcauth_caller who;
+	struct caller_op op;
 	unsigned bit = mech_bit(actual);
 	void *cookie = NULL;
 	size_t len;
@@ -235,10 +296,8 @@ svc_caller_establish(struct svcctx *c, gss_name_t *src, gss_OID actual,
 			svc_g.cookie_free(cookie);
 		return GSS_S_UNAUTHORIZED;
 	}
-	pthread_mutex_lock(&c->sc.lock);
-	c->cookie = cookie;
-	authz_note(c, c->prog, c->vers, service, 1);
-	pthread_mutex_unlock(&c->sc.lock);
+	op = (struct caller_op){ c, c->prog, c->vers, service, 1, cookie };
+	secctx_with_lock(&c->sc, establish_locked, &op);
 	return GSS_S_COMPLETE;
 }
 
@@ -247,18 +306,16 @@ svc_caller_authorize_call(struct svcctx *c, uint32_t prog, uint32_t vers,
     uint32_t service)
 {
 	struct rpcauth_caller who;
-	void *cookie = NULL, *extra = NULL;
-	int known, r;
+	struct caller_op op = { c, prog, vers, service, -1, NULL };
+	void *extra = NULL;
+	int r;
 
 	if (svc_g.authorize == NULL)
 		return 0;
-	pthread_mutex_lock(&c->sc.lock);
-	known = authz_known(c, prog, vers, service);
-	cookie = c->cookie;
-	pthread_mutex_unlock(&c->sc.lock);
-	if (known >= 0)
-		return known ? 0 : -1;
-	fill_caller(c, service, cookie, &who);
+	secctx_with_lock(&c->sc, authz_known_locked, &op);
+	if (op.allowed >= 0)
+		return op.allowed ? 0 : -1;
+	fill_caller(c, service, op.cookie, &who);
 	who.prog = prog;
 	who.vers = vers;
 	r = svc_g.authorize(&who, svc_g.authorize_arg, &extra);
@@ -268,29 +325,37 @@ svc_caller_authorize_call(struct svcctx *c, uint32_t prog, uint32_t vers,
 	TRACE("svc: authorize callback asked again for %s: program %u "
 	    "version %u service %u: %s", c->principal, prog, vers, service,
 	    r == 0 ? "allowed" : "refused");
-	pthread_mutex_lock(&c->sc.lock);
-	authz_note(c, prog, vers, service, r == 0);
-	pthread_mutex_unlock(&c->sc.lock);
+	op.allowed = r == 0;
+	secctx_with_lock(&c->sc, authz_note_locked, &op);
 	return r == 0 ? 0 : -1;
+}
+
+/* Take the cookie out and drop the name, under the context's lock. */
+static void
+release_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct caller_op *op = arg;
+	OM_uint32 min;
+
+	(void)gctx;
+	op->cookie = op->c->cookie;
+	op->c->cookie = NULL;
+	if (op->c->src != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &op->c->src);
 }
 
 /* Release what svc_caller_establish attached (c->release); idempotent. */
 static void
 svc_caller_release(struct svcctx *c)
 {
-	void *cookie;
-	OM_uint32 min;
+	struct caller_op op = { .c = c };
 
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&c->sc.lock);
-	cookie = c->cookie;
-	c->cookie = NULL;
-	if (c->src != GSS_C_NO_NAME)
-		(void)gss_release_name(&min, &c->src);
-	pthread_mutex_unlock(&c->sc.lock);
-	if (cookie != NULL && svc_g.cookie_free != NULL)
-		svc_g.cookie_free(cookie);
+	secctx_with_lock(&c->sc, release_locked, &op);
+	/* The application's code runs outside the context's lock. */
+	if (op.cookie != NULL && svc_g.cookie_free != NULL)
+		svc_g.cookie_free(op.cookie);
 }
 
 /* The established context of an rpcauth DATA request, with a reference. */
@@ -308,7 +373,6 @@ svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 {
 	struct svc_reqstate rs;
 	struct svcctx *c;
-	void *cookie;
 
 	if (out == NULL)
 		return -1;
@@ -321,10 +385,7 @@ svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 		ctxcache_put(svc_g.cc, c);
 		return -1;
 	}
-	pthread_mutex_lock(&c->sc.lock);
-	cookie = c->cookie;
-	pthread_mutex_unlock(&c->sc.lock);
-	fill_caller(c, rs.service, cookie, out);
+	fill_caller(c, rs.service, cookie_of(c), out);
 	out->flavor = rs.flavor;
 	ctxcache_put(svc_g.cc, c);
 	return 0;
@@ -352,9 +413,7 @@ rpcauth_svc_cookie(const struct svc_req *req)
 
 	if ((c = context_of(req, &rs)) == NULL)
 		return NULL;
-	pthread_mutex_lock(&c->sc.lock);
-	cookie = c->cookie;
-	pthread_mutex_unlock(&c->sc.lock);
+	cookie = cookie_of(c);
 	ctxcache_put(svc_g.cc, c);
 	return cookie;
 }

@@ -152,11 +152,8 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	acceptor = svc_g.acceptors[svc_acceptor_for(c->prog, c->vers)].cred;
 	in.value = arg.token;
 	in.length = arg.token_len;
-	pthread_mutex_lock(&c->sc.lock);
-	maj = gss_accept_sec_context(&min, &c->sc.gctx, acceptor, &in,
-	    GSS_C_NO_CHANNEL_BINDINGS, &src, &mech, &out, &flags, &lifetime,
-	    NULL);
-	pthread_mutex_unlock(&c->sc.lock);
+	maj = secctx_accept(&c->sc, acceptor, &in, &src, &mech, &out, &flags,
+	    &lifetime, &min);
 	TRACE("svc: %s (%s): token %zu bytes in, %zu out, major 0x%x",
 	    leg_name(rs), mech_name(c->wire_mech), in.length, out.length, maj);
 
