@@ -27,8 +27,22 @@ state_of(AUTH *a)
 	return (struct clnt_state *)a->ah_private;
 }
 
-static void
-cl_nextverf(AUTH *a)
+void
+clnt_op_nextverf(AUTH *a)
+{
+	(void)a;
+}
+
+int
+clnt_op_norefresh(AUTH *a, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return FALSE;
+}
+
+void
+clnt_op_nodestroy(AUTH *a)
 {
 	(void)a;
 }
@@ -351,7 +365,7 @@ cl_destroy(AUTH *a)
 }
 
 static struct auth_ops cl_ops = {
-	cl_nextverf, cl_marshal, cl_validate, cl_refresh, cl_destroy,
+	clnt_op_nextverf, cl_marshal, cl_validate, cl_refresh, cl_destroy,
 	cl_wrap, cl_unwrap
 };
 

@@ -48,12 +48,6 @@ hs_of(AUTH *a)
 	return (struct clnt_hs *)a->ah_private;
 }
 
-static void
-hs_nextverf(AUTH *a)
-{
-	(void)a;
-}
-
 /* Control credential (seq_num ignored), AUTH_NONE verifier: RFC 2203 5.2.1. */
 static int
 hs_marshal(AUTH *a, XDR *xdrs)
@@ -93,21 +87,6 @@ hs_validate(AUTH *a, struct opaque_auth *v)
 	return TRUE;
 }
 
-/* A rejected handshake is reported by clnt_rpc_error, never retried. */
-static int
-hs_refresh(AUTH *a, void *arg)
-{
-	(void)a;
-	(void)arg;
-	return FALSE;
-}
-
-static void
-hs_destroy(AUTH *a)
-{
-	(void)a;
-}
-
 static int
 hs_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 {
@@ -116,8 +95,9 @@ hs_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 }
 
 static struct auth_ops hs_ops = {
-	hs_nextverf, hs_marshal, hs_validate, hs_refresh, hs_destroy,
-	hs_plain, hs_plain
+	/* A rejected handshake is reported by clnt_rpc_error. */
+	clnt_op_nextverf, hs_marshal, hs_validate, clnt_op_norefresh,
+	clnt_op_nodestroy, hs_plain, hs_plain
 };
 
 /* The final reply's verifier must be MIC(seq_window): the server's proof. */

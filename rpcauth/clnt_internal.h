@@ -44,6 +44,19 @@ struct clnt_peer {
  * complete context and seq_next is its next unused sequence number.  The
  * renewal fields only ever delay or refuse a new context, never change
  * the current one.
+ *
+ * Who touches what:
+ * - fixed: the options and the target, set by rpcauth_client_create
+ *   before the AUTH is handed out; read-only afterwards;
+ * - the call's: everything else not marked, written and read by the AUTH
+ *   ops and the renewal, which libtirpc runs one call at a time under the
+ *   CLIENT's lock (docs/LIBTIRPC.md section 5);
+ * - the context's: what rpcauth_auth_info reports (marked "context's"),
+ *   which any thread may ask for during a call.  Written only in the
+ *   section of sc's lock that swaps the GSS context (clnt_install through
+ *   secctx_replace) or that takes the names from it (secctx_with_lock, the
+ *   pre_export hook); the call's own thread, the only writer, reads them
+ *   without the lock, every other reader in such a section.
  */
 struct clnt_state {
 	AUTH		 auth;		/* first: what libtirpc holds */
@@ -51,7 +64,7 @@ struct clnt_state {
 	uint32_t	 flavor;
 	enum rpcauth_service service;
 	gss_OID		 req_mech;	/* what was asked for */
-	gss_OID		 mech;		/* what was established */
+	gss_OID		 mech;		/* context's: what was established */
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
@@ -63,34 +76,34 @@ struct clnt_state {
 	enum clnt_mode	 mode;
 	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t		 handle_len;
-	uint32_t	 window;	/* written under sc.lock (auth_info) */
+	uint32_t	 window;	/* context's */
 	uint32_t	 seq_next;
 	uint32_t	 seq_cur;	/* seq of the call in flight */
 	/* The current context's INIT verifier, MIC(seq_window): no later
 	 * reply verifier may be this token (docs/SECURITY.md, 1). */
 	uint8_t		 init_verf[RPCAUTH_MAX_AUTH_BYTES];
 	size_t		 init_verf_len;
-	time_t		 expiry;	/* 0: no end */
+	time_t		 expiry;	/* context's; 0: no end */
 	time_t		 renew_at;	/* renew early from; 0: never */
 	int		 renew_before_s;	/* option; -1: at the end */
 	int		 allow_ntlm;	/* option: NTLM inside SPNEGO */
-	int		 mutual;
+	int		 mutual;	/* context's */
 	int		 timeout_ms;
 	size_t		 max_body;
 	char		*target_str;
-	/* Names of the current context, taken from it when first asked for
-	 * (rpcauth_auth_info) or just before its export (clnt_names_keep),
-	 * whichever comes first; strings made on demand.  Under sc.lock,
-	 * which rpcauth_auth_info holds while it copies them out: a renewal
-	 * frees them (clnt_install), and mech, window, expiry, mutual and
-	 * contexts change there under the same lock.
+	/* Context's, and read only in sections of sc's lock: the names of
+	 * the current context, taken from it when first asked for
+	 * (rpcauth_auth_info, a renewal's identity check) or just before its
+	 * export (clnt_names_keep), whichever comes first; strings made on
+	 * demand; freed by a renewal (clnt_install).
 	 * MIT makes a krb5 context for each name call: not for nothing. */
 	gss_name_t	 client_name, server_name;
 	char		*client_principal;
 	char		*server_principal;
 	struct clnt_peer peer;
 	/* Bounds on new contexts (clnt_renew.c). */
-	uint32_t	 contexts;	/* made so far, the first included */
+	uint32_t	 contexts;	/* context's: made so far, the first
+					 * included */
 	int		 in_retry;	/* refresh said TRUE: a resend */
 	int		 call_renewals;	/* for rejections, this call */
 	int		 unconfirmed;	/* ditto, not yet verified */
@@ -121,6 +134,16 @@ struct clnt_ctx {
 /* clnt_auth.c */
 
 /*
+ * AUTH ops with nothing to do, shared by the AUTHs the client lends to a
+ * CLIENT for one exchange (the handshake's, the retiring DESTROY's): no
+ * verifier to advance, a rejection never retried (TRUE would resend), and
+ * nothing to free (they live on their caller's stack).
+ */
+void	clnt_op_nextverf(AUTH *a);
+int	clnt_op_norefresh(AUTH *a, void *arg);
+void	clnt_op_nodestroy(AUTH *a);
+
+/*
  * Write the credential (gss_proc, the next seq of st's context) and the
  * header MIC (RFC 2203 5.3.1) at the end of the call header in xdrs.
  * Returns 0, -1 with *err set, or 1 when GSS says the context has expired
@@ -135,7 +158,7 @@ int	clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
 char	*clnt_name_string(gss_name_t name);
 /* The secctx pre_export hook: keep the names of st's context. */
 void	 clnt_names_keep(void *st, gss_ctx_id_t gctx);
-/* Forget them (a new context comes); under sc.lock. */
+/* Forget them (a new context comes); in a section of sc's lock. */
 void	 clnt_names_drop(struct clnt_state *st);
 
 /*

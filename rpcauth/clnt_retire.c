@@ -42,12 +42,6 @@ rt_of(AUTH *a)
 	return (struct clnt_retiring *)a->ah_private;
 }
 
-static void
-rt_nextverf(AUTH *a)
-{
-	(void)a;
-}
-
 static int
 rt_marshal(AUTH *a, XDR *xdrs)
 {
@@ -64,20 +58,6 @@ rt_validate(AUTH *a, struct opaque_auth *v)
 	(void)a;
 	(void)v;
 	return TRUE;
-}
-
-static int
-rt_refresh(AUTH *a, void *arg)
-{
-	(void)a;
-	(void)arg;
-	return FALSE;
-}
-
-static void
-rt_destroy(AUTH *a)
-{
-	(void)a;
 }
 
 /* The (empty) arguments under the context's service, as auth_destroy's. */
@@ -102,8 +82,8 @@ rt_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 }
 
 static struct auth_ops rt_ops = {
-	rt_nextverf, rt_marshal, rt_validate, rt_refresh, rt_destroy,
-	rt_wrap, rt_unwrap
+	clnt_op_nextverf, rt_marshal, rt_validate, clnt_op_norefresh,
+	clnt_op_nodestroy, rt_wrap, rt_unwrap
 };
 
 void

@@ -10,28 +10,47 @@
 #include "secctx.h"
 #include "seqwin.h"
 
+/*
+ * One server context.  Three kinds of fields, by who may touch them when:
+ * - fixed: written by the handshake leg that creates or completes the
+ *   context (svc_handshake.c, svc_caller.c) before ctxcache_established()
+ *   publishes it under the cache lock; read-only afterwards, no lock;
+ * - the context's: guarded by the lock inside sc, reached only through
+ *   secctx.h calls (the window through secctx_check_call, the caller state
+ *   through secctx_with_lock sections in svc_caller.c); they are kept
+ *   under that lock, not one of their own: the window must move in the
+ *   same section as the header MIC, and the caller state takes a few
+ *   reads per call at most (the authorize lookup, rpcauth_svc_caller),
+ *   each one short section, never one that calls the application;
+ * - the cache's: guarded by the cache lock (ctxcache.c).
+ */
 struct svcctx {
-	uint8_t		 handle[RPCAUTH_HANDLE_LEN];
-	struct secctx	 sc;		/* GSS context; its lock guards win */
+	uint8_t		 handle[RPCAUTH_HANDLE_LEN];	/* fixed at creation */
+	struct secctx	 sc;		/* the GSS context and its lock */
+	/* The context's: set up empty by the completing leg, then moved by
+	 * secctx_check_call only (check, header MIC, record). */
 	struct seqwin	 win;
-	int		 established;	/* under the cache lock: ctxcache_find_est */
-	time_t		 created;
-	time_t		 expiry;	/* 0: no end; set before established */
-	char		*principal;	/* display name of the initiator */
-	gss_OID		 mech;
-	uint32_t	 prog, vers;	/* of the INIT call */
-	/* Set by the server files (svc_handshake.c) before established. */
-	gss_OID		 wire_mech;	/* what the client spoke (krb5, ...) */
-	/* The local account, looked up on first use (svc_caller.c): until
-	 * then ident_done is 0 and src holds the name.  Under sc.lock. */
+	int		 established;	/* the cache's: ctxcache_find_est */
+	time_t		 created;	/* fixed at creation */
+	time_t		 expiry;	/* fixed; 0: no end */
+	char		*principal;	/* fixed: display name of the initiator */
+	gss_OID		 mech;		/* fixed: the negotiated (inner) one */
+	uint32_t	 prog, vers;	/* fixed: of the INIT call */
+	gss_OID		 wire_mech;	/* fixed: what the client spoke */
+	/* The context's: the local account, looked up on first use
+	 * (svc_caller.c); until then ident_done is 0 and src holds the name
+	 * (set when fixed, released by the lookup or the release). */
 	struct idmap_ident ident;	/* inline, not freed */
 	int		 ident_done;
 	gss_name_t	 src;
-	void		*cookie;	/* from the authorize callback */
+	/* The context's: from the authorize callback; handed to cookie_free
+	 * once, by the release. */
+	void		*cookie;
 	/*
-	 * The authorize callback's last decisions for this context, by the
-	 * program, version and service it was shown (svc_caller.c); under
-	 * sc.lock.  The first is the one made at establishment.
+	 * The context's: the authorize callback's last decisions for this
+	 * context, by the program, version and service it was shown
+	 * (svc_caller.c).  The first is the one made at establishment and is
+	 * never replaced.
 	 */
 	struct svc_authz {
 		uint32_t	 prog, vers, service;
@@ -39,11 +58,11 @@ struct svcctx {
 	}		 authz[4];
 	unsigned	 authz_n, authz_next;
 	/*
-	 * Called by svcctx_free() first, before anything is freed, when set:
-	 * releases what the server files attached (the cookie).
+	 * Fixed.  Called by svcctx_free() first, before anything is freed,
+	 * when set: releases what the server files attached (the cookie).
 	 */
 	void		(*release)(struct svcctx *c);
-	/* Below: guarded by the cache lock. */
+	/* The cache's. */
 	struct ctxsrc	*origin;	/* half-open: its source's entry */
 	struct svcctx	*oprev, *onext;	/* that source's half-open list */
 	time_t		 last_use;
