@@ -8,46 +8,9 @@
 
 #include <check.h>
 
+#include "cklist.h"
+#include "handxdr.h"
 #include "hdrmic.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Hex (spaces ignored) to bytes; returns the byte count. */
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	unsigned int v;
-	char two[3] = { 0 };
-
-	while (*s != '\0') {
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		ck_assert(isxdigit((unsigned char)s[0]) &&
-		    isxdigit((unsigned char)s[1]));
-		ck_assert_uint_lt(n, cap);
-		two[0] = s[0];
-		two[1] = s[1];
-		v = (unsigned int)strtoul(two, NULL, 16);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
-
-/* Heap copy of exactly len bytes, so that ASan sees any overread. */
-static uint8_t *
-exact(const void *src, size_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	ck_assert_ptr_nonnull(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
 
 /*
  * Known calls and the bytes RFC 2203 5.3.1 says they cover, written out by
@@ -270,11 +233,5 @@ hdrmic_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hdrmic_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cklist_main(hdrmic_suite());
 }

@@ -18,33 +18,9 @@
 #include <check.h>
 #include <openssl/rand.h>
 
+#include "cklist.h"
+#include "handxdr.h"
 #include "krb5_crypto.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Hex to bytes; blanks are ignored.  Returns the length. */
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	int hi = -1, v;
-
-	for (; *s != '\0'; s++) {
-		if (*s == ' ')
-			continue;
-		v = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
-		ck_assert_msg(v >= 0 && v < 16, "bad hex digit '%c'", *s);
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	ck_assert_int_lt(hi, 0);
-	return n;
-}
 
 static const struct {
 	const char	*in;
@@ -448,11 +424,5 @@ krb5_crypto_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(krb5_crypto_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cklist_main(krb5_crypto_suite());
 }

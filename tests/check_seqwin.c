@@ -8,6 +8,7 @@
 
 #include <check.h>
 
+#include "cklist.h"
 #include "internal.h"
 #include "seqwin.h"
 
@@ -311,11 +312,5 @@ seqwin_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(seqwin_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cklist_main(seqwin_suite());
 }

@@ -3,6 +3,7 @@
 #define RPCAUTH_TESTS_CKLIST_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include <check.h>
 
@@ -23,5 +24,21 @@ cklist_add(TCase *tc, int loops, const TTest *const *t, size_t n)
 	cklist_add((tc), (loops), (const TTest *const[]){ __VA_ARGS__ },	\
 	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /			\
 	    sizeof(const TTest *))
+
+/*
+ * The main() of a test program with nothing to set up: run suite s
+ * (CK_NORMAL) and free it.  Returns the exit status.
+ */
+static inline int
+cklist_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 #endif
