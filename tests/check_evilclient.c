@@ -307,7 +307,6 @@ main(void)
 {
 	struct testbed_opts o;
 	char errbuf[1024];
-	SRunner *sr;
 	int failed;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -316,10 +315,7 @@ main(void)
 		fprintf(stderr, "test bed: %s\n", errbuf);
 		return 99;
 	}
-	sr = srunner_create(evilclient_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = cklist_run(evilclient_suite());
 	testbed_stop(bed);
 	return failed == 0 ? 0 : 1;
 }

@@ -1002,7 +1002,6 @@ main(void)
 	struct testbed_opts o;
 	char errbuf[1024], asan[512];
 	const char *prev;
-	SRunner *sr;
 	int failed, st = 0;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -1025,12 +1024,8 @@ main(void)
 		setenv("ASAN_OPTIONS", prev, 1);
 	else
 		unsetenv("ASAN_OPTIONS");
-	sr = srunner_create(flood_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (srvproc_stop(&server, 10000, &st) != 0 || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
+	failed = cklist_run(flood_suite());
+	if (srvproc_stop_clean(&server, 10000, &st) != 0) {
 		fprintf(stderr, "demo server did not exit cleanly "
 		    "(status %#x)\n", st);
 		failed++;

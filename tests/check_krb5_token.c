@@ -849,7 +849,6 @@ int
 main(void)
 {
 	char errbuf[8192];
-	SRunner *sr;
 	int failed, st;
 
 	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
@@ -866,10 +865,7 @@ main(void)
 		testbed_stop(bed);
 		return 99;
 	}
-	sr = srunner_create(krb5_token_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = cklist_run(krb5_token_suite());
 	srvproc_stop(&server, 5000, &st);
 	testbed_stop(bed);
 	return failed == 0 ? 0 : 1;

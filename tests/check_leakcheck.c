@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cklist.h"
 #include "internal.h"
 #include "srvproc.h"
 
@@ -226,10 +227,8 @@ int
 main(int argc, char **argv)
 {
 	Suite *s;
-	SRunner *sr;
 	TCase *tc;
 	ssize_t n;
-	int failed;
 
 	if (argc == 2 && (strcmp(argv[1], "--leak") == 0 ||
 	    strcmp(argv[1], "--clean") == 0))
@@ -257,9 +256,5 @@ main(int argc, char **argv)
 	tcase_add_test(tc, valgrind_quiet_when_clean);
 #endif
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return cklist_main(s);
 }

@@ -630,7 +630,6 @@ testbed_suite(void)
 int
 main(void)
 {
-	SRunner *sr = NULL;
 	char err[1024];
 	int failed;
 
@@ -644,10 +643,7 @@ main(void)
 		fprintf(stderr, "check_testbed: %s\n", err);
 		return 99;
 	}
-	sr = srunner_create(testbed_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = cklist_run(testbed_suite());
 	testbed_stop(shared);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

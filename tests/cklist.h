@@ -25,12 +25,9 @@ cklist_add(TCase *tc, int loops, const TTest *const *t, size_t n)
 	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /			\
 	    sizeof(const TTest *))
 
-/*
- * The main() of a test program with nothing to set up: run suite s
- * (CK_NORMAL) and free it.  Returns the exit status.
- */
+/* Run suite s (CK_NORMAL) and free it: the number of failed tests. */
 static inline int
-cklist_main(Suite *s)
+cklist_run(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
 	int failed;
@@ -38,7 +35,14 @@ cklist_main(Suite *s)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return failed;
+}
+
+/* The main() of a test program with nothing to set up: the exit status. */
+static inline int
+cklist_main(Suite *s)
+{
+	return cklist_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 #endif

@@ -190,6 +190,17 @@ srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out)
 	return ret;
 }
 
+int
+srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out)
+{
+	int st = 0, ret;
+
+	ret = srvproc_stop(p, timeout_ms, &st);
+	if (status_out != NULL)
+		*status_out = st;
+	return ret == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* Append what is readable on fd to buf (NUL-terminated); 0 at EOF. */
 static int
 drain(int fd, char *buf, size_t cap, size_t *used)

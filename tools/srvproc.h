@@ -34,6 +34,13 @@ int	srvproc_start(struct srvproc *p, char *const argv[], const char *ready,
 int	srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out);
 
 /*
+ * srvproc_stop(), and 0 only if the child exited by itself, in time, with
+ * status 0: a server that must shut down cleanly on SIGTERM (under ASan:
+ * with no memory error found).  *status_out (may be NULL) as above.
+ */
+int	srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out);
+
+/*
  * Run argv to completion, capturing stdout and stderr (NUL-terminated,
  * truncated to the caps).  Returns 0, or -1 on spawn failure or timeout
  * (the child is killed then).
