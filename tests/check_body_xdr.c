@@ -288,19 +288,13 @@ static Suite *
 body_suite(void)
 {
 	Suite *s = suite_create("body_xdr");
-	TCase *ti = tcase_create("integ");
-	TCase *tp = tcase_create("priv");
 
-	tcase_add_loop_test(ti, integ_round_trip, 0,
-	    NELEM(dbls) * NELEM(ckls));
-	tcase_add_test(ti, integ_truncations);
-	tcase_add_loop_test(ti, integ_rejects, 0, NELEM(bad_integ));
-	tcase_add_test(ti, databody_short);
-	suite_add_tcase(s, ti);
-	tcase_add_loop_test(tp, priv_round_trip, 0, NELEM(tokls));
-	tcase_add_loop_test(tp, priv_rejects, 0, NELEM(bad_priv));
-	tcase_add_test(tp, sizes_refuse_huge);
-	suite_add_tcase(s, tp);
+	CKLOOPS(cklist_tcase(s, "integ", 0),
+	    { integ_round_trip, NELEM(dbls) * NELEM(ckls) },
+	    { integ_truncations, 1 }, { integ_rejects, NELEM(bad_integ) },
+	    { databody_short, 1 });
+	CKLOOPS(cklist_tcase(s, "priv", 0), { priv_round_trip, NELEM(tokls) },
+	    { priv_rejects, NELEM(bad_priv) }, { sizes_refuse_huge, 1 });
 	return s;
 }
 

@@ -429,21 +429,15 @@ static Suite *
 cred_suite(void)
 {
 	Suite *s = suite_create("cred_xdr");
-	TCase *tc = tcase_create("cred");
-	TCase *ti = tcase_create("init");
 
-	tcase_add_loop_test(tc, cred_round_trip, 0, NELEM(hlens));
-	tcase_add_test(tc, cred_encode_refuses);
-	tcase_add_loop_test(tc, cred_rejects, 0, NELEM(bad_creds));
-	tcase_add_test(tc, cred_pad_positions);
-	tcase_add_test(tc, cred_truncations);
-	suite_add_tcase(s, tc);
-	tcase_add_loop_test(ti, init_arg_round_trip, 0, NELEM(toklens));
-	tcase_add_loop_test(ti, init_arg_rejects, 0, NELEM(bad_args));
-	tcase_add_loop_test(ti, init_res_round_trip, 0, 5 * 4);
-	tcase_add_loop_test(ti, init_res_rejects, 0, NELEM(bad_res));
-	tcase_add_test(ti, sizes_refuse_huge);
-	suite_add_tcase(s, ti);
+	CKLOOPS(cklist_tcase(s, "cred", 0), { cred_round_trip, NELEM(hlens) },
+	    { cred_encode_refuses, 1 }, { cred_rejects, NELEM(bad_creds) },
+	    { cred_pad_positions, 1 }, { cred_truncations, 1 });
+	CKLOOPS(cklist_tcase(s, "init", 0),
+	    { init_arg_round_trip, NELEM(toklens) },
+	    { init_arg_rejects, NELEM(bad_args) },
+	    { init_res_round_trip, 5 * 4 }, { init_res_rejects, NELEM(bad_res) },
+	    { sizes_refuse_huge, 1 });
 	return s;
 }
 

@@ -289,16 +289,13 @@ static Suite *
 evilclient_suite(void)
 {
 	Suite *s = suite_create("evilclient");
-	TCase *tc = tcase_create("evil_server");
 
 	/* Loop tests: _i is 0 for TCP, 1 for UDP. */
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 2, good_server_accepted, init_bad_window_mic,
-	    init_window_zero, init_handle_too_long, reply_verifier_forged_none,
-	    reply_verifier_forged_integrity, reply_verifier_forged_privacy,
-	    reply_body_seq_integrity, reply_body_seq_privacy,
-	    reply_privacy_without_conf);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "evil_server", 120), 2, good_server_accepted,
+	    init_bad_window_mic, init_window_zero, init_handle_too_long,
+	    reply_verifier_forged_none, reply_verifier_forged_integrity,
+	    reply_verifier_forged_privacy, reply_body_seq_integrity,
+	    reply_body_seq_privacy, reply_privacy_without_conf);
 	return s;
 }
 

@@ -983,16 +983,11 @@ static Suite *
 flood_suite(void)
 {
 	Suite *s = suite_create("flood");
-	TCase *cc = tcase_create("ctxcache");
-	TCase *fl = tcase_create("flood");
 
-	tcase_set_timeout(cc, 120);
-	CKLIST(cc, 1, cc_shares, cc_lru, cc_expired_first, cc_half_open_ttl,
-	    cc_reference_outlives_eviction, cc_default_size, cc_threads);
-	suite_add_tcase(s, cc);
-	tcase_set_timeout(fl, FLOOD_LIMIT_S + 120);
-	tcase_add_test(fl, flood);
-	suite_add_tcase(s, fl);
+	CKLIST(cklist_tcase(s, "ctxcache", 120), 1, cc_shares, cc_lru,
+	    cc_expired_first, cc_half_open_ttl, cc_reference_outlives_eviction,
+	    cc_default_size, cc_threads);
+	CKLIST(cklist_tcase(s, "flood", FLOOD_LIMIT_S + 120), 1, flood);
 	return s;
 }
 

@@ -219,14 +219,12 @@ static Suite *
 hdrmic_suite(void)
 {
 	Suite *s = suite_create("hdrmic");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_loop_test(tc, hdrmic_build_known, 0, NELEM(known));
-	tcase_add_loop_test(tc, hdrmic_parse_known, 0, NELEM(known));
-	tcase_add_test(tc, hdrmic_build_bounds);
-	tcase_add_loop_test(tc, hdrmic_parse_rejects, 0, NELEM(bad_hdrs));
-	tcase_add_test(tc, hdrmic_parse_hostile_lengths);
-	suite_add_tcase(s, tc);
+	CKLOOPS(cklist_tcase(s, "core", 0),
+	    { hdrmic_build_known, NELEM(known) },
+	    { hdrmic_parse_known, NELEM(known) }, { hdrmic_build_bounds, 1 },
+	    { hdrmic_parse_rejects, NELEM(bad_hdrs) },
+	    { hdrmic_parse_hostile_lengths, 1 });
 	return s;
 }
 

@@ -76,12 +76,12 @@ hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
 
-	suite_add_tcase(s, hostile_cred_tcase());
-	suite_add_tcase(s, hostile_seq_tcase());
-	suite_add_tcase(s, hostile_verf_tcase());
-	suite_add_tcase(s, hostile_init_tcase());
-	suite_add_tcase(s, hostile_body_tcase());
-	suite_add_tcase(s, hostile_destroy_tcase());
+	hostile_cred_tests(s);
+	hostile_seq_tests(s);
+	hostile_verf_tests(s);
+	hostile_init_tests(s);
+	hostile_body_tests(s);
+	hostile_destroy_tests(s);
 	return s;
 }
 

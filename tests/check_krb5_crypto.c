@@ -407,17 +407,13 @@ static Suite *
 krb5_crypto_suite(void)
 {
 	Suite *s = suite_create("krb5_crypto");
-	TCase *tc = tcase_create("vectors");
 
-	tcase_add_loop_test(tc, nfold_rfc3961, 0, NELEM(nfold_vec));
-	tcase_add_loop_test(tc, cts_rfc3962, 0, NELEM(cts_vec));
-	tcase_add_test(tc, cts_too_short);
-	tcase_add_loop_test(tc, derive_known, 0, NELEM(derive_vec));
-	tcase_add_test(tc, derive_rejects);
-	tcase_add_loop_test(tc, encrypt_known, 0, NELEM(enc_vec));
-	tcase_add_loop_test(tc, checksum_known, 0, NELEM(cksum_vec));
-	tcase_add_loop_test(tc, roundtrip_lengths, 0, NELEM(all_enctypes));
-	suite_add_tcase(s, tc);
+	CKLOOPS(cklist_tcase(s, "vectors", 0),
+	    { nfold_rfc3961, NELEM(nfold_vec) }, { cts_rfc3962, NELEM(cts_vec) },
+	    { cts_too_short, 1 }, { derive_known, NELEM(derive_vec) },
+	    { derive_rejects, 1 }, { encrypt_known, NELEM(enc_vec) },
+	    { checksum_known, NELEM(cksum_vec) },
+	    { roundtrip_lengths, NELEM(all_enctypes) });
 	return s;
 }
 

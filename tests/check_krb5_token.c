@@ -832,16 +832,12 @@ static Suite *
 krb5_token_suite(void)
 {
 	Suite *s = suite_create("krb5_token");
-	TCase *tc = tcase_create("interop");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, interop_mutual, 0, 2 * NELEM(enctypes));
-	tcase_add_loop_test(tc, interop_no_subkey, 0, 2);
-	tcase_add_loop_test(tc, crafted_ec_rrc, 0, NELEM(enctypes));
-	CKLIST(tc, 1, export_refused, secctx_paths, secctx_disabled);
-	tcase_add_loop_test(tc, e2e_client_fast, 0, 3);
-	tcase_add_loop_test(tc, bench_64k, 0, NELEM(enctypes));
-	suite_add_tcase(s, tc);
+	CKLOOPS(cklist_tcase(s, "interop", 120),
+	    { interop_mutual, 2 * NELEM(enctypes) }, { interop_no_subkey, 2 },
+	    { crafted_ec_rrc, NELEM(enctypes) }, { export_refused, 1 },
+	    { secctx_paths, 1 }, { secctx_disabled, 1 },
+	    { e2e_client_fast, 3 }, { bench_64k, NELEM(enctypes) });
 	return s;
 }
 

@@ -297,15 +297,12 @@ static Suite *
 seqwin_suite(void)
 {
 	Suite *s = suite_create("seqwin");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_loop_test(tc, seqwin_tables, 0, NELEM(tables));
-	tcase_add_test(tc, seqwin_init_bounds);
-	tcase_add_loop_test(tc, seqwin_jumps, 0, NELEM(sizes) * NELEM(jumps));
-	tcase_add_loop_test(tc, seqwin_walk, 0, NELEM(sizes));
-	tcase_add_test(tc, seqwin_check_is_pure);
-	tcase_add_test(tc, seqwin_record_refused_is_noop);
-	suite_add_tcase(s, tc);
+	CKLOOPS(cklist_tcase(s, "core", 0), { seqwin_tables, NELEM(tables) },
+	    { seqwin_init_bounds, 1 },
+	    { seqwin_jumps, NELEM(sizes) * NELEM(jumps) },
+	    { seqwin_walk, NELEM(sizes) }, { seqwin_check_is_pure, 1 },
+	    { seqwin_record_refused_is_noop, 1 });
 	return s;
 }
 

@@ -615,15 +615,12 @@ static Suite *
 testbed_suite(void)
 {
 	Suite *s = suite_create("testbed");
-	TCase *tc = tcase_create("bed");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, gss_loop_with_bed_files, wrong_key_keytab_is_refused,
-	    stop_removes_everything, exit_without_stop_cleans_up,
-	    sigkill_without_stop_cleans_up, forked_child_does_not_clean_up,
-	    short_lifetime, ntlm_user_file, extra_and_added_principals,
-	    no_ccache_no_env);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "bed", 60), 1, gss_loop_with_bed_files,
+	    wrong_key_keytab_is_refused, stop_removes_everything,
+	    exit_without_stop_cleans_up, sigkill_without_stop_cleans_up,
+	    forked_child_does_not_clean_up, short_lifetime, ntlm_user_file,
+	    extra_and_added_principals, no_ccache_no_env);
 	return s;
 }
 

@@ -25,6 +25,39 @@ cklist_add(TCase *tc, int loops, const TTest *const *t, size_t n)
 	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /			\
 	    sizeof(const TTest *))
 
+/* A TCase `name` added to s; timeout in seconds, 0 for Check's default. */
+static inline TCase *
+cklist_tcase(Suite *s, const char *name, double timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+/* A test and how many times it runs (_i in [0, loops)). */
+struct cktest {
+	const TTest	*test;
+	int		 loops;
+};
+
+static inline void
+cklist_loops(TCase *tc, const struct cktest *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tcase_add_loop_test(tc, t[i].test, 0, t[i].loops);
+}
+
+/* CKLOOPS(tc, { test, loops }, ...): tests with loop counts of their own. */
+#define CKLOOPS(tc, ...)						\
+	cklist_loops((tc), (const struct cktest[]){ __VA_ARGS__ },	\
+	    sizeof((const struct cktest[]){ __VA_ARGS__ }) /		\
+	    sizeof(struct cktest))
+
 /* Run suite s (CK_NORMAL) and free it: the number of failed tests. */
 static inline int
 cklist_run(Suite *s)

@@ -350,25 +350,19 @@ END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_cred_tcase(void)
+void
+hostile_cred_tests(Suite *s)
 {
-	TCase *cred = tcase_create("credential");
-
-	tcase_set_timeout(cred, 120);
-	CKLIST(cred, 2, cred_over_400, cred_under_20, cred_truncated_handle,
-	    cred_trailing_bytes, cred_version, cred_gss_proc, cred_service);
-	return cred;
+	CKLIST(cklist_tcase(s, "credential", 120), 2, cred_over_400,
+	    cred_under_20, cred_truncated_handle, cred_trailing_bytes,
+	    cred_version, cred_gss_proc, cred_service);
 }
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_verf_tcase(void)
+void
+hostile_verf_tests(Suite *s)
 {
-	TCase *hv = tcase_create("handle_verifier");
-
-	tcase_set_timeout(hv, 120);
-	CKLIST(hv, 2, handle_unknown, handle_half_open, handle_half_open_ntlm,
-	    verf_bit_flipped, verf_bad_flavor_or_length);
-	return hv;
+	CKLIST(cklist_tcase(s, "handle_verifier", 120), 2, handle_unknown,
+	    handle_half_open, handle_half_open_ntlm, verf_bit_flipped,
+	    verf_bad_flavor_or_length);
 }

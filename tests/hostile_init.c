@@ -359,14 +359,11 @@ END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_init_tcase(void)
+void
+hostile_init_tests(Suite *s)
 {
-	TCase *ctl = tcase_create("control");
-
-	tcase_set_timeout(ctl, 120);
-	CKLIST(ctl, 2, init_malformed_cred_or_verf, control_proc_not_zero,
-	    init_bad_tokens, continue_garbage, continue_on_established,
-	    init_replayed_ap_req, init_other_service_ticket, init_token_sizes);
-	return ctl;
+	CKLIST(cklist_tcase(s, "control", 120), 2, init_malformed_cred_or_verf,
+	    control_proc_not_zero, init_bad_tokens, continue_garbage,
+	    continue_on_established, init_replayed_ap_req,
+	    init_other_service_ticket, init_token_sizes);
 }
