@@ -929,3 +929,27 @@ half_open(const struct conn *c, struct initres *ir)
 	ck_assert_uint_gt(ir->token_len, 0);
 	ck_assert_uint_eq(ir->verf_flavor, AUTH_NONE);
 }
+
+void
+init_refused(const struct conn *c, const void *tok, size_t toklen,
+    const char *label)
+{
+	struct msg m;
+
+	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, tok,
+	    toklen);
+	want_init_refused(c, &m, label);
+	msg_free(&m);
+}
+
+void
+init_denied(const struct conn *c, uint32_t gss_proc, uint32_t proc,
+    const uint8_t *h, size_t hlen, uint32_t vflavor, const void *tok,
+    size_t toklen, uint32_t auth_stat, const char *label)
+{
+	struct msg m;
+
+	mk_init(&m, gss_proc, proc, h, hlen, vflavor, tok, toklen);
+	want_denied(c, &m, auth_stat, label);
+	msg_free(&m);
+}

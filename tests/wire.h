@@ -263,5 +263,12 @@ void	want_init_refused(const struct conn *c, const struct msg *m,
 	    const char *label);
 /* A half-open context on the server (SPNEGO offer): its handle in ir. */
 void	half_open(const struct conn *c, struct initres *ir);
+/* An INIT (NULLPROC, no handle, AUTH_NONE verifier) of tok: refused. */
+void	init_refused(const struct conn *c, const void *tok, size_t toklen,
+	    const char *label);
+/* mk_init() with these fields: MSG_DENIED / AUTH_ERROR with auth_stat. */
+void	init_denied(const struct conn *c, uint32_t gss_proc, uint32_t proc,
+	    const uint8_t *h, size_t hlen, uint32_t vflavor, const void *tok,
+	    size_t toklen, uint32_t auth_stat, const char *label);
 
 #endif
