@@ -66,30 +66,6 @@ START_TEST(cred_over_400)
 }
 END_TEST
 
-/* Run each raw credential body; every one must be AUTH_BADCRED. */
-static void
-badcred_bodies(int udp, const uint8_t *const *creds, const size_t *lens,
-    size_t n, const char *what)
-{
-	struct peer p;
-	struct wspec s;
-	char label[96];
-	size_t i;
-
-	peer_open(&p, udp, RPCAUTH_SVC_INTEGRITY);
-	for (i = 0; i < n; i++) {
-		s = dspec(&p, SEQ0);
-		s.cred = creds[i];
-		s.cred_len = lens[i];
-		snprintf(label, sizeof(label), "%s #%zu (%zu bytes)", what, i,
-		    lens[i]);
-		spec_denied(&p, &s, WIRE_AUTH_BADCRED, label);
-	}
-	/* None of them used up the seq. */
-	ok_echo(&p, SEQ0, "same seq, correct credential");
-	peer_done(&p, 1);
-}
-
 /* Under 20 bytes: no room for the five fixed units. */
 START_TEST(cred_under_20)
 {
@@ -99,7 +75,7 @@ START_TEST(cred_under_20)
 	const uint8_t *creds[] = { c16, c4, c16 };
 	size_t lens[] = { sizeof(c16), sizeof(c4), 0 };
 
-	badcred_bodies(_i, creds, lens, 3, "short credential");
+	bad_cred_bodies(_i, creds, lens, 3, "short credential");
 }
 END_TEST
 
@@ -118,7 +94,7 @@ START_TEST(cred_truncated_handle)
 	memset(b + 16, 0xFF, 4);
 	memset(b + lens[1], 0, 8);
 	lens[1] += 8;
-	badcred_bodies(_i, creds, lens, 2, "truncated handle");
+	bad_cred_bodies(_i, creds, lens, 2, "truncated handle");
 }
 END_TEST
 
@@ -136,7 +112,7 @@ START_TEST(cred_trailing_bytes)
 	/* A 15-byte handle whose padding byte is not zero. */
 	lens[1] = cred_body(b, sizeof(b), 1, 0, SEQ0, 2, h, 15);
 	b[lens[1] - 1] = 0x01;
-	badcred_bodies(_i, creds, lens, 2, "trailing bytes");
+	bad_cred_bodies(_i, creds, lens, 2, "trailing bytes");
 }
 END_TEST
 

@@ -797,30 +797,82 @@ drop_echo(struct peer *p, uint32_t seq, const char *label)
 	spec_drop(p, &s, label);
 }
 
-void
-bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+/*
+ * n calls on one context, each dspec(SEQ0) changed by vary(), which also
+ * names it: each AUTH_BADCRED, and none uses up the seq.
+ */
+static void
+badcred_each(int udp, size_t n, void (*vary)(struct wspec *s, size_t i,
+    const void *arg, char *label, size_t cap), const void *arg)
 {
-	static const char *const names[] = { "version", "gss_proc", "service" };
 	struct peer p;
 	struct wspec s;
-	char label[64];
+	char label[96];
 	size_t i;
 
 	peer_open(&p, udp, RPCAUTH_SVC_INTEGRITY);
 	for (i = 0; i < n; i++) {
 		s = dspec(&p, SEQ0);
-		if (f == FIELD_VERSION)
-			s.version = vals[i];
-		else if (f == FIELD_GSS_PROC)
-			s.gss_proc = vals[i];
-		else
-			s.service = vals[i];
-		snprintf(label, sizeof(label), "%s %" PRIu32, names[f],
-		    vals[i]);
+		vary(&s, i, arg, label, sizeof(label));
 		spec_denied(&p, &s, WIRE_AUTH_BADCRED, label);
 	}
 	ok_echo(&p, SEQ0, "same seq, correct credential");
 	peer_done(&p, 1);
+}
+
+struct field_vals {
+	enum cred_field	 f;
+	const uint32_t	*vals;
+};
+
+static void
+vary_field(struct wspec *s, size_t i, const void *arg, char *label,
+    size_t cap)
+{
+	static const char *const names[] = { "version", "gss_proc", "service" };
+	const struct field_vals *a = arg;
+
+	if (a->f == FIELD_VERSION)
+		s->version = a->vals[i];
+	else if (a->f == FIELD_GSS_PROC)
+		s->gss_proc = a->vals[i];
+	else
+		s->service = a->vals[i];
+	snprintf(label, cap, "%s %" PRIu32, names[a->f], a->vals[i]);
+}
+
+void
+bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+{
+	const struct field_vals a = { f, vals };
+
+	badcred_each(udp, n, vary_field, &a);
+}
+
+struct cred_bodies {
+	const uint8_t *const	*creds;
+	const size_t		*lens;
+	const char		*what;
+};
+
+static void
+vary_body(struct wspec *s, size_t i, const void *arg, char *label,
+    size_t cap)
+{
+	const struct cred_bodies *a = arg;
+
+	s->cred = a->creds[i];
+	s->cred_len = a->lens[i];
+	snprintf(label, cap, "%s #%zu (%zu bytes)", a->what, i, a->lens[i]);
+}
+
+void
+bad_cred_bodies(int udp, const uint8_t *const *creds, const size_t *lens,
+    size_t n, const char *what)
+{
+	const struct cred_bodies a = { creds, lens, what };
+
+	badcred_each(udp, n, vary_body, &a);
 }
 
 /* ---- handshake messages ------------------------------------------------ */

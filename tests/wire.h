@@ -233,6 +233,9 @@ void	drop_echo(struct peer *p, uint32_t seq, const char *label);
 enum cred_field { FIELD_VERSION, FIELD_GSS_PROC, FIELD_SERVICE };
 
 void	bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n);
+/* The same for n raw credential bodies (creds[i], lens[i] bytes). */
+void	bad_cred_bodies(int udp, const uint8_t *const *creds,
+	    const size_t *lens, size_t n, const char *what);
 
 /* ---- handshake messages ------------------------------------------------ */
 
