@@ -26,6 +26,7 @@
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
 
+#include "srvproc.h"
 #include "testbed.h"
 #include "cklist.h"
 
@@ -331,41 +332,6 @@ struct orphan_report {
 	char	err[512];
 };
 
-static int
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* The doomed process: start a bed, report it, die without stopping it. */
 static void __attribute__((noreturn))
 orphan_child(int fd, bool sigkill)
@@ -379,7 +345,7 @@ orphan_child(int fd, bool sigkill)
 		r.kdc = testbed_kdc_pid(tb);
 		snprintf(r.dir, sizeof(r.dir), "%s", testbed_dir(tb));
 	}
-	write_full(fd, &r, sizeof(r));
+	(void)srvproc_write_all(fd, &r, sizeof(r));
 	if (sigkill)
 		raise(SIGKILL);
 	_exit(0);
@@ -409,7 +375,7 @@ orphan_watcher(int fd, bool sigkill)
 		orphan_child(p[1], sigkill);
 	}
 	(void)close(p[1]);
-	if (read_full(p[0], &r, sizeof(r)) != 0)
+	if (srvproc_read_all(p[0], &r, sizeof(r)) != 0)
 		snprintf(r.err, sizeof(r.err), "no report from the child");
 	(void)waitpid(child, &r.child_status, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -427,7 +393,7 @@ orphan_watcher(int fd, bool sigkill)
 		usleep(20000);
 	}
 out:
-	write_full(fd, &r, sizeof(r));
+	(void)srvproc_write_all(fd, &r, sizeof(r));
 	_exit(0);
 }
 
@@ -446,7 +412,7 @@ orphan_case(bool sigkill)
 		orphan_watcher(p[1], sigkill);
 	}
 	(void)close(p[1]);
-	ck_assert_int_eq(read_full(p[0], &r, sizeof(r)), 0);
+	ck_assert_int_eq(srvproc_read_all(p[0], &r, sizeof(r)), 0);
 	(void)close(p[0]);
 	ck_assert_int_eq(waitpid(watcher, &status, 0), watcher);
 	ck_assert_msg(r.started, "testbed_start in the child: %s", r.err);

@@ -62,23 +62,6 @@ conn_close(struct conn *c)
 	c->fd = -1;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* One call: a datagram, or one record of one fragment. */
 void
 wire_send(const struct conn *c, const uint8_t *msg, size_t len)
@@ -94,8 +77,9 @@ wire_send(const struct conn *c, const uint8_t *msg, size_t len)
 	mark[1] = (uint8_t)(len >> 16);
 	mark[2] = (uint8_t)(len >> 8);
 	mark[3] = (uint8_t)len;
-	ck_assert_msg(write_all(c->fd, mark, 4) == 0 &&
-	    write_all(c->fd, msg, len) == 0, "write: %s", strerror(errno));
+	ck_assert_msg(srvproc_write_all(c->fd, mark, 4) == 0 &&
+	    srvproc_write_all(c->fd, msg, len) == 0, "write: %s",
+	    strerror(errno));
 }
 
 /* Read exactly n bytes: 1 done, 0 deadline passed, -1 closed or reset. */

@@ -40,6 +40,11 @@ int	srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out);
  */
 int	srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out);
 
+/* All of buf to fd, through EINTR and short writes: 0, or -1 (errno set). */
+int	srvproc_write_all(int fd, const void *buf, size_t len);
+/* Exactly len bytes from fd, through EINTR: 0, or -1 at EOF or on error. */
+int	srvproc_read_all(int fd, void *buf, size_t len);
+
 /*
  * Run argv to completion, capturing stdout and stderr (NUL-terminated,
  * truncated to the caps).  Returns 0, or -1 on spawn failure or timeout
