@@ -74,14 +74,9 @@ START_TEST(cred_round_trip)
 			ck_assert_uint_eq(d.gss_proc, proc);
 			ck_assert_uint_eq(d.seq, 0x01020304u + proc);
 			ck_assert_uint_eq(d.service, svc);
-			ck_assert_uint_eq(d.handle_len, hl);
-			if (hl == 0)
-				ck_assert_ptr_null(d.handle);
-			else {
-				/* Borrowed: points into buf, right after the length. */
-				ck_assert_ptr_eq(d.handle, buf + 20);
-				ck_assert_mem_eq(d.handle, handle, hl);
-			}
+			/* Borrowed: in buf, right after the length. */
+			ck_borrowed(d.handle, d.handle_len, buf + 20, handle,
+			    hl);
 			ck_assert_int_eq(cred_decode_exact(buf, (size_t)len,
 			    &d), 0);
 		}

@@ -92,13 +92,7 @@ START_TEST(hdrmic_parse_known)
 	ck_assert_uint_eq(c.vers, k->vers);
 	ck_assert_uint_eq(c.proc, k->proc);
 	ck_assert_uint_eq(c.cred_flavor, k->flavor);
-	ck_assert_uint_eq(c.cred_len, clen);
-	if (clen == 0)
-		ck_assert_ptr_null(c.cred);
-	else {
-		ck_assert_ptr_eq(c.cred, p + 32);
-		ck_assert_mem_eq(c.cred, cred, clen);
-	}
+	ck_borrowed(c.cred, c.cred_len, p + 32, cred, clen);
 	free(p);
 	/* Every truncation is refused. */
 	for (n = 0; n < wlen; n++) {

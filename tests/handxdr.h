@@ -84,6 +84,23 @@ exact(const void *src, size_t len)
 	return p;
 }
 
+/*
+ * An opaque a decoder handed out: got_len is len, and got is NULL when it
+ * is empty, else borrowed (points at `at`, inside the input) and holds want.
+ */
+static inline void
+ck_borrowed(const void *got, size_t got_len, const void *at,
+    const void *want, size_t len)
+{
+	ck_assert_uint_eq(got_len, len);
+	if (len == 0)
+		ck_assert_ptr_null(got);
+	else {
+		ck_assert_ptr_eq(got, at);
+		ck_assert_mem_eq(got, want, len);
+	}
+}
+
 /* Hex to bytes; blanks are ignored.  Returns the length. */
 static inline size_t
 unhex(const char *s, uint8_t *out, size_t cap)
