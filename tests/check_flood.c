@@ -789,6 +789,17 @@ init_body(enum init_kind k, uint8_t *out, size_t cap)
 	return w.off;
 }
 
+/* An empty flow of `total` calls from xid0 on. */
+static void
+flow_reset(struct flow *f, const char *name, unsigned long total,
+    uint32_t xid0)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->total = total;
+	f->xid0 = xid0;
+}
+
 static void
 init_flow(struct flow *f, unsigned long total, uint32_t xid0)
 {
@@ -798,10 +809,7 @@ init_flow(struct flow *f, unsigned long total, uint32_t xid0)
 	struct rpcauth_cred c = { 1, RPCAUTH_GSS_INIT, 0, 2, NULL, 0 };
 	int k;
 
-	memset(f, 0, sizeof(*f));
-	f->name = "INIT flood";
-	f->total = total;
-	f->xid0 = xid0;
+	flow_reset(f, "INIT flood", total, xid0);
 	clen = (size_t)cred_encode(&c, cred, sizeof(cred));
 	for (k = INIT_GARBAGE; k <= INIT_SPNEGO; k++) {
 		blen = init_body((enum init_kind)k, body, sizeof(body));
@@ -825,10 +833,7 @@ data_flow(struct flow *f, unsigned long total, uint32_t xid0,
 	struct xdr_wr w;
 	size_t clen;
 
-	memset(f, 0, sizeof(*f));
-	f->name = "forged DATA";
-	f->total = total;
-	f->xid0 = xid0;
+	flow_reset(f, "forged DATA", total, xid0);
 	clen = (size_t)cred_encode(&c, cred, sizeof(cred));
 	memset(junk, 0xA5, sizeof(junk));
 	xdr_wr_init(&w, args, sizeof(args));
