@@ -277,6 +277,14 @@ out:
 }
 
 /* What the handshake established: the server's proof of identity. */
+/* "key=" and a value from the server or the KDC, control bytes escaped. */
+static void
+put_field(const char *key, const char *value)
+{
+	fputs(key, stdout);
+	termsafe_puts(stdout, value);
+}
+
 static int
 cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 {
@@ -286,12 +294,9 @@ cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if (rpcauth_auth_info(clnt->cl_auth, &info) != 0)
 		return rpc_fail(clnt, "info");
-	printf("client=");
-	termsafe_puts(stdout, info.client_principal);
-	printf(" server=");
-	termsafe_puts(stdout, info.server_principal);
-	printf(" mech=");
-	termsafe_puts(stdout, info.mech);
+	put_field("client=", info.client_principal);
+	put_field(" server=", info.server_principal);
+	put_field(" mech=", info.mech);
 	printf(" service=%s flavor=%u window=%u "
 	    "mutual=%s expires_in=%lds\n", cli_service_name(info.service),
 	    info.flavor, info.window, info.mutual ? "yes" : "no",
@@ -308,10 +313,8 @@ cmd_whoami(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if ((res = demofs_whoami_1(NULL, clnt)) == NULL)
 		return rpc_fail(clnt, "whoami");
-	printf("principal=");
-	termsafe_puts(stdout, res->principal);
-	printf(" mech=");
-	termsafe_puts(stdout, res->mech);
+	put_field("principal=", res->principal);
+	put_field(" mech=", res->mech);
 	printf(" service=%s", cli_service_name(res->service));
 	if (res->uid == 0xFFFFFFFFu)
 		printf(" uid=none\n");
