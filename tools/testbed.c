@@ -1089,29 +1089,24 @@ testbed_stop(struct testbed *tb)
 	free(tb);
 }
 
-const char *
-testbed_errmsg(const struct testbed *tb)
-{
-	return tb->errmsg;
-}
+/* The getters of testbed.h: each returns one field of tb as it is. */
+#define GETTER(type, name, field)					\
+	type testbed_##name(const struct testbed *tb) { return tb->field; }
 
-const char *
-testbed_dir(const struct testbed *tb)
-{
-	return tb->dir;
-}
-
-int
-testbed_port(const struct testbed *tb)
-{
-	return tb->port;
-}
-
-pid_t
-testbed_kdc_pid(const struct testbed *tb)
-{
-	return tb->kdc_pid;
-}
+GETTER(const char *, errmsg, errmsg)
+GETTER(const char *, dir, dir)
+GETTER(int, port, port)
+GETTER(pid_t, kdc_pid, kdc_pid)
+GETTER(const char *, krb5_conf, krb5_conf)
+GETTER(const char *, kdc_conf, kdc_conf)
+GETTER(const char *, server_keytab, server_kt)
+GETTER(const char *, user_keytab, user_kt)
+GETTER(const char *, ccache, ccache)
+GETTER(const char *, ccache_name, ccache_name)
+GETTER(const char *, user_principal, user_princ)
+GETTER(const char *, service_principal, service_princ)
+GETTER(const char *, wrong_keytab, wrong_kt)
+GETTER(const char *, ntlm_user_file, ntlm_file)
 
 const char *
 testbed_realm(const struct testbed *tb)
@@ -1121,70 +1116,10 @@ testbed_realm(const struct testbed *tb)
 }
 
 const char *
-testbed_krb5_conf(const struct testbed *tb)
-{
-	return tb->krb5_conf;
-}
-
-const char *
-testbed_kdc_conf(const struct testbed *tb)
-{
-	return tb->kdc_conf;
-}
-
-const char *
-testbed_server_keytab(const struct testbed *tb)
-{
-	return tb->server_kt;
-}
-
-const char *
-testbed_user_keytab(const struct testbed *tb)
-{
-	return tb->user_kt;
-}
-
-const char *
-testbed_ccache(const struct testbed *tb)
-{
-	return tb->ccache;
-}
-
-const char *
-testbed_ccache_name(const struct testbed *tb)
-{
-	return tb->ccache_name;
-}
-
-const char *
-testbed_user_principal(const struct testbed *tb)
-{
-	return tb->user_princ;
-}
-
-const char *
 testbed_service(const struct testbed *tb)
 {
 	(void)tb;
 	return "demo@localhost";
-}
-
-const char *
-testbed_service_principal(const struct testbed *tb)
-{
-	return tb->service_princ;
-}
-
-const char *
-testbed_wrong_keytab(const struct testbed *tb)
-{
-	return tb->wrong_kt;
-}
-
-const char *
-testbed_ntlm_user_file(const struct testbed *tb)
-{
-	return tb->ntlm_file;
 }
 
 const char *
