@@ -120,6 +120,20 @@ present(struct ctxcache *cc, const uint8_t *h)
 	return 1;
 }
 
+/* Of the 14 handles, h[gone] was evicted and only it: 14 left. */
+static void
+evicted_only(struct ctxcache *cc, uint8_t (*h)[RPCAUTH_HANDLE_LEN],
+    size_t gone)
+{
+	size_t i;
+
+	ck_assert(!present(cc, h[gone]));
+	for (i = 0; i < 14; i++)
+		if (i != gone)
+			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
+	ck_assert_uint_eq(ctxcache_count(cc), 14);
+}
+
 /*
  * 64 contexts: 8 half-open, 56 established.  With the established share
  * full, a thousand INITs that fail at once and ten thousand that never
@@ -192,11 +206,7 @@ START_TEST(cc_lru)
 		if (i != 5)
 			ck_assert(present(cc, h[i]));
 	add_established(cc, 0, NULL);
-	ck_assert(!present(cc, h[5]));
-	for (i = 0; i < 14; i++)
-		if (i != 5)
-			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
-	ck_assert_uint_eq(ctxcache_count(cc), 14);
+	evicted_only(cc, h, 5);
 	ctxcache_free(cc);
 }
 END_TEST
@@ -230,11 +240,7 @@ START_TEST(cc_expired_first)
 	late->expiry = now + 3600;
 	ctxcache_established(cc, late);
 	ctxcache_put(cc, late);
-	ck_assert(!present(cc, h[9]));
-	for (i = 0; i < 14; i++)
-		if (i != 9)
-			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
-	ck_assert_uint_eq(ctxcache_count(cc), 14);
+	evicted_only(cc, h, 9);
 	ctxcache_free(cc);
 
 	/* Ten expired and one live, made before any could be reaped. */

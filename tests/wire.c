@@ -82,36 +82,6 @@ wire_send(const struct conn *c, const uint8_t *msg, size_t len)
 	    strerror(errno));
 }
 
-/* Read exactly n bytes: 1 done, 0 deadline passed, -1 closed or reset. */
-static int
-read_n(int fd, uint8_t *p, size_t n, long long deadline)
-{
-	struct pollfd pf;
-	long long left;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((left = deadline - srvproc_now_ms()) <= 0)
-			return 0;
-		pf.fd = fd;
-		pf.events = POLLIN;
-		pf.revents = 0;
-		r = poll(&pf, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return 0;
-		r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 1;
-}
-
 /* The next reply on c, whatever its xid. */
 enum wire_ev
 wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
@@ -149,7 +119,7 @@ wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
 		total = (size_t)n;
 	} else {
 		do {
-			if ((r = read_n(c->fd, mark, 4, deadline)) <= 0)
+			if ((r = srvproc_read_by(c->fd, mark, 4, deadline)) <= 0)
 				goto short_read;
 			m = ((uint32_t)mark[0] << 24) |
 			    ((uint32_t)mark[1] << 16) |
@@ -161,7 +131,7 @@ wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
 			nb = realloc(buf, total + flen + 1);
 			ck_assert(nb != NULL);
 			buf = nb;
-			r = read_n(c->fd, buf + total, flen, deadline);
+			r = srvproc_read_by(c->fd, buf + total, flen, deadline);
 			if (r <= 0)
 				goto short_read;
 			total += flen;

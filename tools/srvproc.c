@@ -219,20 +219,38 @@ srvproc_write_all(int fd, const void *buf, size_t len)
 }
 
 int
-srvproc_read_all(int fd, void *buf, size_t len)
+srvproc_read_by(int fd, void *buf, size_t len, long long deadline)
 {
+	struct pollfd pf;
+	long long left = -1;
 	char *p = buf;
-	ssize_t n;
+	ssize_t r;
 
 	while (len > 0) {
-		if ((n = read(fd, p, len)) < 0 && errno == EINTR)
+		if (deadline >= 0 && (left = deadline - srvproc_now_ms()) <= 0)
+			return 0;
+		pf.fd = fd;
+		pf.events = POLLIN;
+		pf.revents = 0;
+		r = poll(&pf, 1, (int)left);
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (r <= 0)
+			return 0;
+		if ((r = read(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		p += r;
+		len -= (size_t)r;
 	}
-	return 0;
+	return 1;
+}
+
+int
+srvproc_read_all(int fd, void *buf, size_t len)
+{
+	return srvproc_read_by(fd, buf, len, -1) == 1 ? 0 : -1;
 }
 
 /* Append what is readable on fd to buf (NUL-terminated); 0 at EOF. */

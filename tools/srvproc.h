@@ -42,7 +42,13 @@ int	srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out);
 
 /* All of buf to fd, through EINTR and short writes: 0, or -1 (errno set). */
 int	srvproc_write_all(int fd, const void *buf, size_t len);
-/* Exactly len bytes from fd, through EINTR: 0, or -1 at EOF or on error. */
+/*
+ * Exactly len bytes from fd, through EINTR, by `deadline` (srvproc_now_ms()
+ * time; negative: none): 1, 0 when the deadline passed, -1 at EOF or on
+ * an error.
+ */
+int	srvproc_read_by(int fd, void *buf, size_t len, long long deadline);
+/* The same without a deadline: 0, or -1 at EOF or on an error. */
 int	srvproc_read_all(int fd, void *buf, size_t len);
 
 /*
