@@ -1055,6 +1055,20 @@ guardian_stop(struct testbed *tb)
 	tb->guard_pid = 0;
 }
 
+/* The strings tb owns (its paths and names; not the fixed buffers). */
+static void
+free_strings(struct testbed *tb)
+{
+	char **const owned[] = { &tb->dir, &tb->krb5_conf, &tb->kdc_conf,
+	    &tb->log, &tb->server_kt, &tb->user_kt, &tb->client_kt,
+	    &tb->wrong_kt, &tb->ccache, &tb->ccache_name, &tb->ntlm_file,
+	    &tb->user_princ, &tb->service_princ };
+	size_t i;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(*owned[i]);
+}
+
 void
 testbed_stop(struct testbed *tb)
 {
@@ -1073,19 +1087,7 @@ testbed_stop(struct testbed *tb)
 	for (i = 0; i < NENV; i++)
 		free(tb->env_old[i]);
 	explicit_bzero(tb->ntlm_pw, sizeof(tb->ntlm_pw));
-	free(tb->dir);
-	free(tb->krb5_conf);
-	free(tb->kdc_conf);
-	free(tb->log);
-	free(tb->server_kt);
-	free(tb->user_kt);
-	free(tb->client_kt);
-	free(tb->wrong_kt);
-	free(tb->ccache);
-	free(tb->ccache_name);
-	free(tb->ntlm_file);
-	free(tb->user_princ);
-	free(tb->service_princ);
+	free_strings(tb);
 	free(tb);
 }
 
