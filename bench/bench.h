@@ -41,7 +41,12 @@ void	 server_restart(struct server *sv);
 /* VmRSS of a process in KiB, or -1. */
 long	 server_rss_kib(const struct server *sv);
 
-/* ---- rpcbench.c: the comparison ------------------------------------------ */
+/* ---- figures.c: the figures, their results, progress ---------------------- */
+/*
+ * rpcbench.c, scale.c and table.c use these; figures.c uses none of theirs,
+ * so the dependency runs one way (rpcbench.c -> scale.c, table.c ->
+ * figures.c).
+ */
 
 enum metric { M_NULL, M_ECHO_SMALL, M_ECHO_64K, M_ECHO_1M, M_ECHO_16M,
 	M_SETUP, M_COUNT };
@@ -63,6 +68,8 @@ extern const struct metricdef bench_metrics[M_COUNT];
  */
 extern struct series bench_res[M_COUNT][4][BSYS_COUNT];
 
+/* How many progress steps the whole run has (set once, before any). */
+void	 bench_progress_total(int n);
 /* "bench: [3/120] ..." on stderr, no newline: the outcome follows. */
 void	 bench_progress(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
@@ -70,6 +77,9 @@ void	 bench_progress(const char *fmt, ...)
 int	 bench_timeout_ms(const struct bench_opts *o, int ntargets);
 /* Figure m at this level is in the run (all levels it has, or --only). */
 int	 bench_selected(const struct bench_opts *o, int m, int level);
+/* "NULL", "ECHO 64 KiB", "context setups": the figure's name in --only. */
+const char *bench_what_name(const struct metricdef *md, char *buf,
+	    size_t len);
 
 /* ---- scale.c: rpcauth with many contexts; memory ------------------------- */
 

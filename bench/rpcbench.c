@@ -11,73 +11,18 @@
  * the run slows all systems alike, and ratios are taken pairwise within a
  * repetition.  Then the rpcauth-only context figures (scale.c), and the
  * tables on stdout (table.c); progress goes to stderr.  bench/README.md
- * says what each figure means.
+ * says what each figure means.  This file is the top: it calls scale.c,
+ * table.c, servers.c and figures.c, and none of them calls back into it.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "testbed.h"
-
-const struct metricdef bench_metrics[M_COUNT] = {
-	{ "NULL calls/s",	BOP_NULL,  0,	     0, 20, 1, 1 },
-	{ "ECHO 100 B calls/s",	BOP_ECHO,  100,	     0, 20, 1, 1 },
-	{ "ECHO 64 KiB MB/s",	BOP_ECHO,  65536,    1, 10, 1, 1 },
-	{ "ECHO 1 MiB MB/s",	BOP_ECHO,  1048576,  1, 5,  1, 1 },
-	{ "ECHO 16 MiB MB/s",	BOP_ECHO,  16777216, 1, 3,  1, 1 },
-	{ "context setups/s",	BOP_SETUP, 0,	     0, 10, 0, 0 },
-};
-
-struct series bench_res[M_COUNT][4][BSYS_COUNT];
-
-static int step, nsteps;
-
-void
-bench_progress(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bench: [%d/%d] ", ++step, nsteps);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " ... ");
-	fflush(stderr);
-}
-
-int
-bench_timeout_ms(const struct bench_opts *o, int ntargets)
-{
-	/*
-	 * Generous: a 16 MiB privacy call on MIT's own crypto is slow, and
-	 * a hung libtirpc call takes its 60 s RPC timeout to fail.
-	 */
-	return (int)((o->seconds * 3 * ntargets + 60 * ntargets + 60) *
-	    1000);
-}
-
-static const char *
-what_name(const struct metricdef *md, char *buf, size_t len)
-{
-	size_t n = md->size;
-
-	if (md->op == BOP_NULL)
-		snprintf(buf, len, "NULL");
-	else if (md->op == BOP_SETUP)
-		snprintf(buf, len, "context setups");
-	else if (n >= 1048576 && n % 1048576 == 0)
-		snprintf(buf, len, "ECHO %zu MiB", n / 1048576);
-	else if (n >= 1024 && n % 1024 == 0)
-		snprintf(buf, len, "ECHO %zu KiB", n / 1024);
-	else
-		snprintf(buf, len, "ECHO %zu B", n);
-	return buf;
-}
 
 /*
  * Run the job and, if its child died and took every target with it (a
@@ -129,7 +74,7 @@ compare_one(const struct bench_opts *o, struct server sv[BSYS_COUNT],
 	job.seconds = o->seconds;
 	job.min_ops = md->min_ops;
 	bench_progress("rep %d/%d: %s %s", rep + 1, o->reps,
-	    level_name(level), what_name(md, what, sizeof(what)));
+	    level_name(level), bench_what_name(md, what, sizeof(what)));
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sys = all[i];
 		if (sys == BSYS_AUTHSYS && !md->authsys)
@@ -166,21 +111,6 @@ compare_one(const struct bench_opts *o, struct server sv[BSYS_COUNT],
 		    k + 1 < job.ntargets ? ", " : "");
 	}
 	fprintf(stderr, " %s\n", md->mbps ? "MB/s" : "/s");
-}
-
-/* Is figure m at this level in the run?  --only "krb5p ECHO 64" picks one. */
-int
-bench_selected(const struct bench_opts *o, int m, int level)
-{
-	char name[64], what[32];
-
-	if (!bench_metrics[m].all_levels && level != 2)
-		return 0;
-	if (o->only == NULL)
-		return 1;
-	snprintf(name, sizeof(name), "%s %s", level_name(level),
-	    what_name(&bench_metrics[m], what, sizeof(what)));
-	return strstr(name, o->only) != NULL;
 }
 
 static void
@@ -303,7 +233,8 @@ main(int argc, char **argv)
 
 		sv[i] = init;
 	}
-	nsteps = (o.compare ? compare_steps(&o) : 0) + scale_steps(&o);
+	bench_progress_total((o.compare ? compare_steps(&o) : 0) +
+	    scale_steps(&o));
 	loadavg(load0, sizeof(load0));
 
 	fprintf(stderr, "bench: starting a KDC\n");

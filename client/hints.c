@@ -40,6 +40,12 @@ const struct hint hints_client[] = {
 	{ "make a new AUTH for the other client, or pin one with "
 	    "rpcauth_client_opts.ccache", "run the command as the other "
 	    "client (KRB5CCNAME)", 0 },
+	{ "the client this AUTH was made as: refusing to make its new "
+	    "context as anyone else; pin the AUTH to a ccache with "
+	    "rpcauth_client_opts.ccache", "the client this command "
+	    "authenticated as: refusing to go on as anyone else "
+	    "(KRB5CCNAME)", 0 },
+	{ "but this AUTH's server is", "but this command's server is", 0 },
 	{ "but this AUTH was made as", "but this command authenticated as",
 	    0 },
 	{ "this AUTH's first context", "the first context", 0 },

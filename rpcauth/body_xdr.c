@@ -19,7 +19,7 @@ integ_body_parse(const void *buf, size_t len, size_t max_body,
 	*dblen = *cklen = 0;
 	xdr_rd_init(&r, buf, len);
 	db = xdr_rd_opaque(&r, max_body, &dl);
-	ck = xdr_rd_opaque(&r, INTEG_MAX_CHECKSUM, &cl);
+	ck = xdr_rd_opaque(&r, RPCAUTH_MAX_CHECKSUM, &cl);
 	/* RFC 2203 5.3.2.2: the body is exactly these two opaques. */
 	if (!xdr_rd_done(&r) || cl == 0)
 		return -1;

@@ -1,6 +1,8 @@
 /* rpcauth/body_xdr.h - framing of RPCSEC_GSS integrity and privacy bodies */
 /*
- * RFC 2203 5.3.2.2 and 5.3.2.3, over plain byte buffers.  The GSS MIC and
+ * RFC 2203 5.3.2.2 and 5.3.2.3, over plain byte buffers: the one codec
+ * for these bodies, on the wire (protect.c, after xdrstream.c moved the
+ * bytes off the stream) and in the tests and fuzzers.  The GSS MIC and
  * wrap are the caller's; this file only frames and unframes.  Parsers borrow:
  * returned pointers point into the buffer given and live as long as it does.
  * Outputs are cleared on entry and set only on success.  Opaque padding must
@@ -9,20 +11,17 @@
 #ifndef RPCAUTH_BODY_XDR_H
 #define RPCAUTH_BODY_XDR_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * Largest checksum (MIC token) we accept.  Kerberos MICs are 28 to 40
- * bytes, NTLM's 16; the slack covers other mechanisms without letting a
- * peer make us hash megabytes.
- */
-#define INTEG_MAX_CHECKSUM	1024
+#include "bounds.h"
 
 /*
  * rpc_gss_integ_data { opaque databody_integ<>; opaque checksum<>; } as the
  * whole of buf: databody at most max_body bytes, checksum 1 to
- * INTEG_MAX_CHECKSUM bytes (an empty MIC can only be forged), no trailing
+ * RPCAUTH_MAX_CHECKSUM bytes (an empty MIC can only be forged), no trailing
  * bytes.  0 or -1.  A databody shorter than 4 bytes is databody_split()'s
  * to refuse.
  */

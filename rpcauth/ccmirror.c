@@ -193,8 +193,9 @@ mirror_make(char *path, const struct stat *st)
 	struct ccmirror *m = NULL;
 	krb5_ccache file = NULL;
 	krb5_principal client = NULL;
+	gss_buffer_desc nbuf;
 	OM_uint32 maj, min;
-	char name[4200];
+	char name[4200], *pstr = NULL;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		goto fail;
@@ -218,7 +219,16 @@ mirror_make(char *path, const struct stat *st)
 	maj = gss_krb5_import_cred(&min, m->mem, NULL, NULL, &m->cred);
 	if (GSS_ERROR(maj))
 		goto fail;
-	maj = gss_inquire_cred(&min, m->cred, &m->name, NULL, NULL, NULL);
+	/* The copy's principal as a GSS name, imported from its text: a
+	 * name from gss_inquire_cred carries a mechanism name that MIT 1.20
+	 * does not free with gss_release_name (LeakSanitizer). */
+	if (krb5_unparse_name(kctx, client, &pstr) != 0)
+		goto fail;
+	nbuf.value = pstr;
+	nbuf.length = strlen(pstr);
+	maj = gss_import_name(&min, &nbuf, GSS_KRB5_NT_PRINCIPAL_NAME,
+	    &m->name);
+	krb5_free_unparsed_name(kctx, pstr);
 	if (GSS_ERROR(maj))
 		goto fail;
 	m->refs = 1;

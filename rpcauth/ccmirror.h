@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_CCMIRROR_H
 #define RPCAUTH_CCMIRROR_H
 
+#include "rename.h"
+
 #include <gssapi/gssapi.h>
 
 struct ccmirror;

@@ -97,7 +97,8 @@ clnt_cred_write(struct clnt_state *st, XDR *xdrs, uint32_t gss_proc,
 	    &sst) != 0) {
 		if (GSS_ROUTINE_ERROR(sst.major) == GSS_S_CONTEXT_EXPIRED)
 			return 1;
-		gsserr_set(err, "cannot make the header checksum",
+		gsserr_set(err, RPCAUTH_E_GSS,
+		    "cannot make the header checksum",
 		    sst.major, sst.minor, st->mech);
 		goto out;
 	}
@@ -259,14 +260,9 @@ cl_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 
 	r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, &sst);
-	if (r == PROTECT_E_GSS) {
-		gsserr_set(&st->lasterr, "cannot protect the arguments",
-		    sst.major, sst.minor, st->mech);
-		return FALSE;
-	}
 	if (r != PROTECT_OK) {
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
-		    "cannot protect the arguments: %s", protect_strerror(r));
+		protect_err_set(&st->lasterr, r, &sst, st->mech,
+		    "cannot protect the arguments");
 		return FALSE;
 	}
 	return TRUE;
@@ -296,8 +292,8 @@ cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	if (r != PROTECT_OK) {
 		TRACE("client: reply to seq %u refused: %s",
 		    (unsigned)st->seq_cur, protect_strerror(r));
-		rpcauth_err_set(&st->lasterr, RPCAUTH_E_PROTO,
-		    "reply refused: %s", protect_strerror(r));
+		protect_err_set(&st->lasterr, r, &sst, st->mech,
+		    "reply refused");
 		return FALSE;
 	}
 	return TRUE;
@@ -313,6 +309,8 @@ state_free(struct clnt_state *st)
 	secctx_clear(&st->sc);
 	if (st->target != GSS_C_NO_NAME)
 		(void)gss_release_name(&min, &st->target);
+	if (st->pin_name != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &st->pin_name);
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
 	free(st->target_str);
@@ -359,12 +357,6 @@ static struct auth_ops cl_ops = {
 	cl_wrap, cl_unwrap
 };
 
-void
-rpcauth_client_opts_init(struct rpcauth_client_opts *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-}
-
 /* "1.2.3.4": digits and single dots, so a mechanism given by OID. */
 static int
 looks_dotted(const char *s)
@@ -388,6 +380,7 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
     const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
 {
 	const char *mname = opts->mech != NULL ? opts->mech : "krb5";
+	char known[MECH_NAMES_LEN];
 	gss_buffer_desc nbuf;
 	OM_uint32 maj, min;
 
@@ -396,17 +389,17 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	st->service = opts->service != 0 ? opts->service :
 	    RPCAUTH_SVC_INTEGRITY;
 	st->timeout_ms = opts->handshake_timeout_ms > 0 ?
-	    opts->handshake_timeout_ms : 25000;
+	    opts->handshake_timeout_ms : RPCAUTH_DEFAULT_HANDSHAKE_MS;
 	st->max_body = opts->max_body != 0 ? opts->max_body :
-	    64u * 1024 * 1024;
+	    RPCAUTH_DEFAULT_MAX_BODY;
 	st->renew_before_s = opts->renew_before_s;
 	clnt_renew_init(st);
 	st->allow_ntlm = opts->allow_ntlm != 0;
 	st->req_mech = mech_by_name(mname);
 	if (st->req_mech == GSS_C_NO_OID && !looks_dotted(mname))
 		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "unknown "
-		    "mechanism \"%s\": use krb5, spnego, ntlm or a dotted "
-		    "OID", mname);
+		    "mechanism \"%s\": use %s", mname, mech_names(known,
+		    sizeof(known), "a dotted OID"));
 	if (clnt_mech_check(mname, st->req_mech, err) != 0)
 		return -1;
 	if ((st->target_str = strdup(service)) == NULL ||
@@ -420,8 +413,8 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
 	    &st->target);
 	if (GSS_ERROR(maj))
-		return gsserr_set(err, "bad service name", maj, min,
-		    GSS_C_NO_OID);
+		return gsserr_set(err, RPCAUTH_E_GSS, "bad service name",
+		    maj, min, GSS_C_NO_OID);
 	/* Not fatal: the AUTH works, it just cannot make a new context. */
 	if (clnt_peer_capture(st, clnt) != 0)
 		TRACE("client: server address of the CLIENT unknown: no "
@@ -429,21 +422,22 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	return 0;
 }
 
-AUTH *
-rpcauth_client_create(CLIENT *clnt, const char *service,
+/* The work of rpcauth_client_create; err is never NULL here. */
+static AUTH *
+client_create(CLIENT *clnt, const char *service,
     const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
 {
-	struct rpcauth_client_opts defaults;
+	struct rpcauth_client_opts o;
 	struct clnt_state *st = NULL;
 	struct clnt_ctx c;
 	const char *at;
 	AUTH *ret = NULL;
 
-	krb5conf_pin();
-	if (opts == NULL) {
-		rpcauth_client_opts_init(&defaults);
-		opts = &defaults;
-	}
+	/* Read once, in this library's layout, whatever header the caller
+	 * was built with (docs/ABI.md); NULL gives the defaults. */
+	if (abi_client_opts_import(opts, &o, err) != 0)
+		return NULL;
+	opts = &o;
 	/* Name what is missing: a caller that passed one of them must not be
 	 * told it lacks it. */
 	if (clnt == NULL) {
@@ -462,6 +456,15 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "service name \"%s\" is "
 		    "not of the form service@host (for example "
 		    "\"nfs@server.example.org\")", service);
+		return NULL;
+	}
+	/* "kv/host@REALM" would be read as service "kv/host" on host
+	 * "REALM": a Kerberos principal name, not a GSS host-based one. */
+	if (memchr(service, '/', (size_t)(at - service)) != NULL) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "service name \"%s\" is "
+		    "a Kerberos principal name: write it as service@host (the "
+		    "principal kv/fs.example.org@REALM is \"kv@fs.example.org\")",
+		    service);
 		return NULL;
 	}
 	if (opts->service > RPCAUTH_SVC_PRIVACY) {
@@ -496,6 +499,22 @@ out:
 	return ret;
 }
 
+AUTH *
+rpcauth_client_create(CLIENT *clnt, const char *service,
+    const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
+{
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	AUTH *ret;
+
+	krb5conf_pin();
+	/* Inside the library err is never NULL (docs/ARCHITECTURE.md,
+	 * "Errors"), so a caller that declines the message declines only
+	 * the message. */
+	ret = client_create(clnt, service, opts, err != NULL ? err : &local);
+	rpcauth_err_clear(&local);
+	return ret;
+}
+
 const char *
 rpcauth_auth_error(AUTH *auth)
 {
@@ -504,12 +523,15 @@ rpcauth_auth_error(AUTH *auth)
 	return state_of(auth)->lasterr.msg;
 }
 
-int
-rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
+static int
+auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 {
 	struct clnt_state *st;
 
+	if (out == NULL)
+		return -1;
 	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return -1;
 	st = state_of(auth);
@@ -537,4 +559,17 @@ rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out)
 	out->service = st->service;	/* fixed at creation */
 	out->flavor = st->flavor;
 	return 0;
+}
+
+int
+rpcauth_auth_info_sized(AUTH *auth, struct rpcauth_auth_info *out,
+    size_t size)
+{
+	struct rpcauth_auth_info info;
+	int ret = auth_info(auth, &info);
+
+	if (abi_copy_out(out, size, &info, sizeof(info), AUTH_INFO_SIZE0,
+	    ret == 0) != 0)
+		return -1;
+	return ret;
 }

@@ -1,8 +1,9 @@
 /* rpcauth/clnt_errors.c - what the client tells the user when something fails */
 /*
- * Messages that are not GSS status text (gsserr.c has those): failed RPC
- * calls, rejections a new context cannot cure, mechanisms that are not
- * there.  Each names the cause and what to do about it.
+ * Messages that gsserr_set alone cannot make (gsserr.c has the GSS text
+ * and the causes): failed RPC calls, a server that refused the context,
+ * rejections a new context cannot cure, mechanisms that are not there.
+ * Each names the cause and what to do about it.
  */
 #include "config.h"
 
@@ -12,7 +13,12 @@
 #include <string.h>
 
 #include "clnt_internal.h"
+#include "gsserr.h"
 #include "mech.h"
+
+/* The handshake message below names the client's token bound in words. */
+_Static_assert(RPCAUTH_CLNT_MAX_TOKEN == 1024 * 1024,
+    "clnt_rpc_error says a token over 1 MiB");
 
 const char *
 clnt_auth_stat_name(enum auth_stat why)
@@ -67,7 +73,7 @@ clnt_rpc_error(struct clnt_state *st, CLIENT *via, enum clnt_stat stat,
 			    "context handle longer than %d bytes (it must fit "
 			    "the 400-byte credential), a token over 1 MiB, or "
 			    "a truncated reply", what, clnt_sperrno(stat),
-			    INIT_MAX_HANDLE);
+			    RPCAUTH_CRED_MAX_HANDLE);
 		return rpcauth_err_set(err, RPCAUTH_E_RPC, "%s: %s", what,
 		    clnt_sperrno(stat));
 	case RPC_PROGUNAVAIL:
@@ -149,6 +155,41 @@ clnt_explain_rejection(struct clnt_state *st, enum auth_stat why)
 	}
 }
 
+int
+clnt_refusal_error(struct rpcauth_err *err, const char *what,
+    const char *target, OM_uint32 maj, OM_uint32 min, gss_OID mech)
+{
+	char text[512];
+	enum gsserr_cause cause;
+
+	gsserr_text(maj, min, mech, text, sizeof(text));
+	cause = gsserr_cause(maj, min, text);
+	if (cause == GSSERR_WRONG_KEY)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: server failed mutual "
+		    "authentication: it cannot read the ticket for %s, so it "
+		    "does not hold that service's current key: put the "
+		    "current key in the server's keytab, or check that this "
+		    "is the right server (GSS-API: %s)", what, target, text);
+	if (cause == GSSERR_BAD_MECH)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: it does not accept "
+		    "mechanism %s: ask for one it accepts, or allow this one "
+		    "on the server (GSS-API: %s)", what, mech_name(mech), text);
+	if (cause == GSSERR_UNKNOWN && mech_bit(mech) == MECH_NTLM)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: it did not accept our NTLM "
+		    "credentials: wrong NTLM password, or a user it does not "
+		    "know: check the password in NTLM_USER_FILE (GSS-API: %s)",
+		    what, text);
+	if (cause != GSSERR_UNKNOWN)
+		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server "
+		    "refused the security context: %s (GSS-API: %s)", what,
+		    gsserr_fix(cause), text);
+	return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
+	    "the security context: %s", what, text);
+}
+
 /* "{ 1 2 840 113554 1 2 2 }" (gss_oid_to_str) against "1.2.840...". */
 static int
 dotted_eq(const gss_buffer_desc *braced, const char *dotted)
@@ -176,6 +217,8 @@ clnt_mech_check(const char *name, gss_OID oid, struct rpcauth_err *err)
 	gss_OID_set have = GSS_C_NO_OID_SET;
 	gss_buffer_desc s;
 	OM_uint32 maj, min;
+	const char *pkg, *title;
+	char known[MECH_NAMES_LEN];
 	size_t i;
 	int found = 0, ret = -1;
 
@@ -197,20 +240,23 @@ clnt_mech_check(const char *name, gss_OID oid, struct rpcauth_err *err)
 			(void)gss_release_buffer(&min, &s);
 		}
 	}
+	pkg = mech_package(oid, &title);
 	if (oid != GSS_C_NO_OID && !found)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is not "
 		    "installed: no GSS-API module provides it (see "
-		    "/etc/gss/mech.d%s), or use another mechanism", name,
-		    strcmp(mech_name(oid), "ntlm") == 0 ?
-		    "; NTLM comes with the gss-ntlmssp package" : "");
+		    "/etc/gss/mech.d%s%s%s%s%s), or use another mechanism",
+		    name, pkg != NULL ? "; " : "", pkg != NULL ? title : "",
+		    pkg != NULL ? " comes with the " : "",
+		    pkg != NULL ? pkg : "", pkg != NULL ? " package" : "");
 	else if (oid == GSS_C_NO_OID && found)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is "
-		    "installed but rpcauth does not support it: use krb5, "
-		    "spnego or ntlm", name);
+		    "installed but rpcauth does not support it: use %s", name,
+		    mech_names(known, sizeof(known), NULL));
 	else if (oid == GSS_C_NO_OID)
 		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "mechanism %s is not "
 		    "installed (no GSS-API module provides it) and rpcauth "
-		    "does not know it: use krb5, spnego or ntlm", name);
+		    "does not know it: use %s", name,
+		    mech_names(known, sizeof(known), NULL));
 	else
 		ret = 0;
 out:

@@ -212,8 +212,6 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	gss_OID mech = actual != GSS_C_NO_OID ? actual : st->req_mech;
 	OM_uint32 maj = res->major, min = 0, tmin;
-	char text[512];
-	enum gsserr_cause cause;
 
 	if (res->token_len > 0) {
 		maj = gss_init_sec_context(&min, cred, &c->gctx,
@@ -225,35 +223,7 @@ server_refusal(struct clnt_state *st, gss_cred_id_t cred, struct clnt_ctx *c,
 			min = 0;
 		}
 	}
-	gsserr_text(maj, min, mech, text, sizeof(text));
-	cause = gsserr_cause(maj, min, text);
-	if (cause == GSSERR_WRONG_KEY)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: server failed mutual "
-		    "authentication: it cannot read the ticket for %s, so it "
-		    "does not hold that service's current key: put the "
-		    "current key in the server's keytab, or check that this "
-		    "is the right server (GSS-API: %s)", what, st->target_str,
-		    text);
-	else if (cause == GSSERR_BAD_MECH)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: it does not accept mechanism %s: "
-		    "ask for one it accepts, or allow this one on the server "
-		    "(GSS-API: %s)", what, mech_name(mech), text);
-	else if (cause == GSSERR_UNKNOWN &&
-	    strcmp(mech_name(mech), "ntlm") == 0)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: it did not accept our NTLM "
-		    "credentials: wrong NTLM password, or a user it does not "
-		    "know: check the password in NTLM_USER_FILE (GSS-API: %s)",
-		    what, text);
-	else if (cause != GSSERR_UNKNOWN)
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: %s (GSS-API: %s)", what,
-		    gsserr_fix(cause), text);
-	else
-		rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: the server refused "
-		    "the security context: %s", what, text);
+	clnt_refusal_error(err, what, st->target_str, maj, min, mech);
 }
 
 /*
@@ -269,12 +239,11 @@ restrict_spnego(struct clnt_state *st, struct rpcauth_err *err)
 	gss_OID_set_desc neg;
 	OM_uint32 maj, min;
 
-	mech_set_oids(st->allow_ntlm ? MECH_KRB5 | MECH_NTLM : MECH_KRB5,
-	    &neg, el);
+	mech_set_oids(mech_spnego_inner(st->allow_ntlm), &neg, el);
 	maj = gss_set_neg_mechs(&min, st->cred, &neg);
 	if (GSS_ERROR(maj))
-		return gsserr_set(err, "cannot restrict what SPNEGO may "
-		    "negotiate", maj, min, st->req_mech);
+		return gsserr_set(err, RPCAUTH_E_GSS, "cannot restrict what "
+		    "SPNEGO may negotiate", maj, min, st->req_mech);
 	return 0;
 }
 
@@ -288,11 +257,12 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 	gss_key_value_element_desc el[2];
 	gss_key_value_set_desc store = { 0, el };
 	gss_OID_set_desc mechs = { 1, st->req_mech };
-	int spnego = strcmp(mech_name(st->req_mech), "spnego") == 0;
+	int spnego = mech_bit(st->req_mech) == MECH_SPNEGO;
 	OM_uint32 maj, min;
 	char what[1200];
 
-	if (st->ccache == NULL && st->client_keytab == NULL && !spnego)
+	if (st->ccache == NULL && st->client_keytab == NULL && !spnego &&
+	    st->pin_name == GSS_C_NO_NAME)
 		return 0;	/* the default ccache, or KRB5_CLIENT_KTNAME */
 	if (st->cred != GSS_C_NO_CREDENTIAL)
 		(void)gss_release_cred(&min, &st->cred);
@@ -304,17 +274,30 @@ acquire_initiator(struct clnt_state *st, struct rpcauth_err *err)
 		el[store.count].key = "client_keytab";
 		el[store.count++].value = st->client_keytab;
 	}
-	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
+	maj = gss_acquire_cred_from(&min, st->pin_name, GSS_C_INDEFINITE,
 	    &mechs, GSS_C_INITIATE, store.count > 0 ? &store : NULL,
 	    &st->cred, NULL, NULL);
 	if (!GSS_ERROR(maj))
 		return spnego ? restrict_spnego(st, err) : 0;
+	if (st->pin_name != GSS_C_NO_NAME) {
+		char *who = clnt_name_string(st->pin_name);
+
+		snprintf(what, sizeof(what), "the credentials this call can "
+		    "use (this thread's ccache, %s) hold none for %s, the "
+		    "client this AUTH was made as: refusing to make its new "
+		    "context as anyone else; pin the AUTH to a ccache with "
+		    "rpcauth_client_opts.ccache", st->ccache != NULL ?
+		    st->ccache : "the default", who != NULL ? who : "?");
+		free(who);
+		return gsserr_set(err, RPCAUTH_E_AUTH, what, maj, min,
+		    st->req_mech);
+	}
 	snprintf(what, sizeof(what), "cannot get client credentials (ccache "
 	    "%s, client keytab %s)%s", st->ccache != NULL ? st->ccache :
 	    "default", st->client_keytab != NULL ? st->client_keytab :
 	    "default", spnego && !st->allow_ntlm ? "; SPNEGO uses Kerberos "
 	    "only unless NTLM is allowed (allow_ntlm)" : "");
-	return gsserr_set(err, what, maj, min, st->req_mech);
+	return gsserr_set(err, RPCAUTH_E_GSS, what, maj, min, st->req_mech);
 }
 
 void
@@ -338,7 +321,7 @@ spnego_hint(struct clnt_state *st, int rounds, struct rpcauth_err *err)
 	char *was;
 
 	if (rounds != 1 || st->allow_ntlm || err->msg == NULL ||
-	    strcmp(mech_name(st->req_mech), "spnego") != 0 ||
+	    mech_bit(st->req_mech) != MECH_SPNEGO ||
 	    (was = strdup(err->msg)) == NULL)
 		return;
 	rpcauth_err_set(err, err->code, "%s; SPNEGO negotiates Kerberos only "
@@ -365,7 +348,7 @@ hs_round(struct clnt_state *st, CLIENT *via, const gss_buffer_desc *tok,
 	arg.token = tok->value;
 	arg.token_len = tok->length;
 	memset(res, 0, sizeof(*res));
-	res->max_token = 1024 * 1024;
+	res->max_token = RPCAUTH_CLNT_MAX_TOKEN;
 	tv.tv_sec = left / 1000;
 	tv.tv_usec = (left % 1000) * 1000;
 	stat = clnt_call(via, NULLPROC, (xdrproc_t)xdr_init_arg, (caddr_t)&arg,
@@ -450,7 +433,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	 * unchanged (ccmirror.c). */
 	cred = st->cred;
 	if (cred == GSS_C_NO_CREDENTIAL &&
-	    strcmp(mech_name(st->req_mech), "krb5") == 0 &&
+	    mech_bit(st->req_mech) == MECH_KRB5 &&
 	    (mir = ccmirror_get()) != NULL)
 		cred = ccmirror_cred(mir);
 	for (;;) {
@@ -471,8 +454,8 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 		in.value = NULL;
 		in.length = 0;
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, what, maj, min, actual != GSS_C_NO_OID ?
-			    actual : st->req_mech);
+			gsserr_set(err, RPCAUTH_E_GSS, what, maj, min,
+			    actual != GSS_C_NO_OID ? actual : st->req_mech);
 			spnego_hint(st, rounds, err);
 			goto out;
 		}
@@ -541,7 +524,7 @@ out:
 	(void)gss_release_buffer(&min, &tok);
 	if (ret != 0) {
 		TRACE("client: handshake with %s failed: %s", st->target_str,
-		    err != NULL && err->msg != NULL ? err->msg : "?");
+		    err->msg != NULL ? err->msg : "?");
 		clnt_ctx_clear(out);
 	}
 	OPENSSL_cleanse(&hs, sizeof(hs));

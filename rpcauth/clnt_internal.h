@@ -55,10 +55,13 @@ struct clnt_state {
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
+	/* Set by a renewal: credentials are acquired for this initiator
+	 * only, so a new context cannot be someone else's (clnt_renew.c). */
+	gss_name_t	 pin_name;
 	char		*client_keytab;
 	struct secctx	 sc;
 	enum clnt_mode	 mode;
-	uint8_t		 handle[INIT_MAX_HANDLE];
+	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;	/* written under sc.lock (auth_info) */
 	uint32_t	 seq_next;
@@ -105,7 +108,7 @@ struct clnt_state {
 struct clnt_ctx {
 	gss_ctx_id_t	 gctx;
 	gss_OID		 mech;
-	uint8_t		 handle[INIT_MAX_HANDLE];
+	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t		 handle_len;
 	uint32_t	 window;
 	uint8_t		 init_verf[RPCAUTH_MAX_AUTH_BYTES];	/* MIC(window) */
@@ -154,6 +157,13 @@ int	clnt_rpc_error(struct clnt_state *st, CLIENT *via,
 	    struct rpcauth_err *err);
 /* An AUTH_ERROR a new context cannot cure: st->lasterr says what to do. */
 void	clnt_explain_rejection(struct clnt_state *st, enum auth_stat why);
+/*
+ * The server refused the context with GSS status maj/min (from its reply,
+ * or from feeding its error token to the mechanism): the cause and fix for
+ * that, naming `target`.  Returns -1.
+ */
+int	clnt_refusal_error(struct rpcauth_err *err, const char *what,
+	    const char *target, OM_uint32 maj, OM_uint32 min, gss_OID mech);
 /* 0 if the requested mechanism has a GSS module here, else -1 and *err. */
 int	clnt_mech_check(const char *name, gss_OID oid,
 	    struct rpcauth_err *err);
@@ -182,8 +192,6 @@ int	clnt_refresh(struct clnt_state *st, struct rpc_msg *msg);
 void	clnt_renew_confirmed(struct clnt_state *st);
 /* Fill the rejection bucket (at creation). */
 void	clnt_renew_init(struct clnt_state *st);
-/* When to renew early, given the context's lifetime. */
-void	clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime);
 /* An early renewal failed but the context still works: try again soon. */
 void	clnt_renew_later(struct clnt_state *st);
 

@@ -204,7 +204,8 @@ why_text(enum clnt_renew_why why)
 	}
 }
 
-void
+/* When to renew early, given the context's lifetime. */
+static void
 clnt_renew_schedule(struct clnt_state *st, OM_uint32 lifetime)
 {
 	time_t margin;
@@ -292,6 +293,7 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
     struct rpcauth_err *err)
 {
 	gss_name_t old = GSS_C_NO_NAME, now = GSS_C_NO_NAME;
+	gss_name_t old_target = GSS_C_NO_NAME, target = GSS_C_NO_NAME;
 	char *olds = NULL, *nows = NULL;
 	OM_uint32 maj, min;
 	int equal = 0, ret = -1;
@@ -302,6 +304,8 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 	clnt_names_keep(st, st->sc.gctx);
 	if (st->client_name != GSS_C_NO_NAME)
 		(void)gss_duplicate_name(&min, st->client_name, &old);
+	if (st->server_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, st->server_name, &old_target);
 	pthread_mutex_unlock(&st->sc.lock);
 	if (old == GSS_C_NO_NAME) {
 		rpcauth_err_set(err, RPCAUTH_E_GSS, "the current context's "
@@ -309,7 +313,7 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 		    "shown to be the same client: make a new AUTH");
 		goto out;
 	}
-	maj = gss_inquire_context(&min, c->gctx, &now, NULL, NULL, NULL,
+	maj = gss_inquire_context(&min, c->gctx, &now, &target, NULL, NULL,
 	    NULL, NULL, NULL);
 	if (GSS_ERROR(maj) || GSS_ERROR(gss_compare_name(&min, old, now,
 	    &equal)) || !equal) {
@@ -321,6 +325,20 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 		    "another client): refusing to change identity; make a new "
 		    "AUTH for the other client, or pin one with "
 		    "rpcauth_client_opts.ccache", nows != NULL ? nows : "?",
+		    olds != NULL ? olds : "?");
+		goto out;
+	}
+	/* The same server too: the target is imported again for each
+	 * context, and host name canonicalization may land elsewhere. */
+	if (old_target != GSS_C_NO_NAME && (target == GSS_C_NO_NAME ||
+	    GSS_ERROR(gss_compare_name(&min, old_target, target, &equal)) ||
+	    !equal)) {
+		olds = clnt_name_string(old_target);
+		nows = clnt_name_string(target);
+		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context is with "
+		    "%s, but this AUTH's server is %s (the host name now "
+		    "resolves elsewhere?): refusing to change server; make a "
+		    "new AUTH", nows != NULL ? nows : "?",
 		    olds != NULL ? olds : "?");
 		goto out;
 	}
@@ -346,7 +364,29 @@ out:
 		(void)gss_release_name(&min, &old);
 	if (now != GSS_C_NO_NAME)
 		(void)gss_release_name(&min, &now);
+	if (old_target != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &old_target);
+	if (target != GSS_C_NO_NAME)
+		(void)gss_release_name(&min, &target);
 	return ret;
+}
+
+/*
+ * Before a renewal's first token: acquire credentials for the AUTH's own
+ * client only (st->pin_name, clnt_handshake.c), so that a thread whose
+ * ccache names someone else never authenticates to the server as them,
+ * even for a context that would then be refused.
+ */
+static void
+pin_initiator(struct clnt_state *st)
+{
+	OM_uint32 min;
+
+	pthread_mutex_lock(&st->sc.lock);
+	clnt_names_keep(st, st->sc.gctx);
+	if (st->pin_name == GSS_C_NO_NAME && st->client_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, st->client_name, &st->pin_name);
+	pthread_mutex_unlock(&st->sc.lock);
 }
 
 int
@@ -368,6 +408,7 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 	}
 	if ((side = side_create(st, &err)) == NULL)
 		goto out;
+	pin_initiator(st);
 	if (clnt_handshake(st, side, &c, &err) != 0)
 		goto out;
 	if (same_identity(st, &c, &err) != 0) {
@@ -486,12 +527,18 @@ clnt_refresh(struct clnt_state *st, struct rpc_msg *msg)
 			/* libtirpc validates only successful replies: an
 			 * error reply is believed only if it carries the
 			 * server's MIC over this call's seq. */
+			/* Its verifier covers the seq only, not the status:
+			 * even a verified one may be the server's SUCCESS
+			 * with the status changed on the path. */
 			if (reply_verf_ok(st, &msg->acpted_rply.ar_verf))
 				rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
-				    "the server could not decode the "
-				    "arguments (GARBAGE_ARGS): under integrity "
-				    "or privacy, the body failed the server's "
-				    "check");
+				    "the reply says the server could not "
+				    "decode the arguments (GARBAGE_ARGS): under "
+				    "integrity or privacy, the body failed the "
+				    "server's check; RPCSEC_GSS does not protect "
+				    "a reply's status, so the call may also have "
+				    "run and the status been changed on the "
+				    "path");
 			else
 				rpcauth_err_set(&st->lasterr, RPCAUTH_E_AUTH,
 				    "a GARBAGE_ARGS reply without the "

@@ -8,10 +8,6 @@
 #include "cred_xdr.h"
 #include "xdrbuf.h"
 
-_Static_assert(RPCAUTH_CRED_MAX_HANDLE ==
-    RPCAUTH_MAX_AUTH_BYTES - RPCAUTH_CRED_MIN_LEN,
-    "cred_xdr.h and internal.h disagree on MAX_AUTH_BYTES");
-
 int
 cred_decode(const void *body, size_t len, struct rpcauth_cred *out)
 {
@@ -37,8 +33,7 @@ cred_decode(const void *body, size_t len, struct rpcauth_cred *out)
 		goto out;
 	if (c.gss_proc > RPCAUTH_GSS_DESTROY)
 		goto out;
-	if (c.service < RPCAUTH_GSS_SVC_NONE ||
-	    c.service > RPCAUTH_GSS_SVC_PRIVACY)
+	if (c.service < RPCAUTH_SVC_NONE || c.service > RPCAUTH_SVC_PRIVACY)
 		goto out;
 	*out = c;
 	ret = 0;

@@ -8,21 +8,20 @@
 #ifndef RPCAUTH_CRED_XDR_H
 #define RPCAUTH_CRED_XDR_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
+
+/* Limits (bounds.h); the service values are rpcauth.h's enum
+ * rpcauth_service, which are rpc_gss_service_t's wire values. */
+#include "internal.h"
 
 enum rpcauth_gss_proc {
 	RPCAUTH_GSS_DATA = 0,
 	RPCAUTH_GSS_INIT = 1,
 	RPCAUTH_GSS_CONTINUE_INIT = 2,
 	RPCAUTH_GSS_DESTROY = 3
-};
-
-/* rpc_gss_service_t; the values are the wire values. */
-enum rpcauth_gss_svc {
-	RPCAUTH_GSS_SVC_NONE = 1,
-	RPCAUTH_GSS_SVC_INTEGRITY = 2,
-	RPCAUTH_GSS_SVC_PRIVACY = 3
 };
 
 struct rpcauth_cred {
@@ -35,16 +34,12 @@ struct rpcauth_cred {
 };
 
 #define RPCAUTH_GSS_VERS_1	1
-/* version, gss_proc, seq_num, service, handle length: 5 units. */
-#define RPCAUTH_CRED_MIN_LEN	20
-/* The longest handle a 400-byte credential can carry. */
-#define RPCAUTH_CRED_MAX_HANDLE	(400 - RPCAUTH_CRED_MIN_LEN)
 
 /*
  * Decode a credential body (cb_cred's bytes, without flavor or length).
  * Returns 0, or -1 for anything that must be answered AUTH_BADCRED: len over
  * 400 or under 20, truncated, trailing bytes, non-zero padding, version not
- * 1, gss_proc over 3, service not 1..3.  seq is not checked against MAXSEQ
+ * 1, gss_proc over 3, service not an enum rpcauth_service value.  seq is not checked against MAXSEQ
  * here: that answer is CTXPROBLEM, and it is the caller's.  Never reads past
  * body + len.
  */

@@ -477,7 +477,8 @@ ctxcache_create_from(struct ctxcache *cc, const uint8_t *src,
 	/* A guessable handle would let anyone speak as this client. */
 	if (RAND_bytes(c->handle, sizeof(c->handle)) != 1) {
 		svcctx_free(c);
-		rpcauth_err_set(err, RPCAUTH_E_SYSTEM, "RAND_bytes failed");
+		rpcauth_err_set(err, RPCAUTH_E_SYSTEM, "no random bytes for "
+		    "a context handle (RAND_bytes failed)");
 		return NULL;
 	}
 	c->created = c->last_use = now;

@@ -214,15 +214,15 @@ gsserr_fix(enum gsserr_cause cause)
 }
 
 int
-gsserr_set(struct rpcauth_err *err, const char *what, OM_uint32 major,
-    OM_uint32 minor, gss_OID mech)
+gsserr_set(struct rpcauth_err *err, enum rpcauth_code code, const char *what,
+    OM_uint32 major, OM_uint32 minor, gss_OID mech)
 {
 	const char *fix;
 	char text[512];
 
 	gsserr_text(major, minor, mech, text, sizeof(text));
 	if ((fix = gsserr_fix(gsserr_cause(major, minor, text))) != NULL)
-		return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: %s (GSS-API: "
-		    "%s)", what, fix, text);
-	return rpcauth_err_set(err, RPCAUTH_E_GSS, "%s: %s", what, text);
+		return rpcauth_err_set(err, code, "%s: %s (GSS-API: %s)",
+		    what, fix, text);
+	return rpcauth_err_set(err, code, "%s: %s", what, text);
 }

@@ -48,10 +48,14 @@ enum gsserr_cause gsserr_cause(OM_uint32 major, OM_uint32 minor,
 const char *gsserr_fix(enum gsserr_cause cause);
 
 /*
- * rpcauth_err_set(RPCAUTH_E_GSS, "<what>: <cause>: <fix> (GSS-API:
- * <text>)"), or "<what>: <text>" when the cause is unknown; returns -1.
+ * The one way a GSS status becomes an rpcauth_err: rpcauth_err_set(code,
+ * "<what>: <cause>: <fix> (GSS-API: <text>)"), or "<what>: <text>" when
+ * the cause is unknown; returns -1.  `code` is what the failure means to
+ * the caller (RPCAUTH_E_GSS for a handshake or per-message failure,
+ * RPCAUTH_E_CONFIG for a name or credential the options named), so that
+ * nobody patches err->code afterwards (docs/ARCHITECTURE.md, "Errors").
  */
-int	gsserr_set(struct rpcauth_err *err, const char *what,
-	    OM_uint32 major, OM_uint32 minor, gss_OID mech);
+int	gsserr_set(struct rpcauth_err *err, enum rpcauth_code code,
+	    const char *what, OM_uint32 major, OM_uint32 minor, gss_OID mech);
 
 #endif

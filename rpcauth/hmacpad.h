@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_HMACPAD_H
 #define RPCAUTH_HMACPAD_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_IDMAP_H
 #define RPCAUTH_IDMAP_H
 
+#include "rename.h"
+
 #include <stdint.h>
 #include <sys/types.h>
 #include <pwd.h>

@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_KRB5_CRYPTO_H
 #define RPCAUTH_KRB5_CRYPTO_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_KRB5_TOKEN_H
 #define RPCAUTH_KRB5_TOKEN_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <gssapi/gssapi.h>

@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_LUCID_H
 #define RPCAUTH_LUCID_H
 
+#include "rename.h"
+
 #include <gssapi/gssapi.h>
 
 #include "krb5_token.h"

@@ -1,10 +1,15 @@
 /* rpcauth/mech.c - security mechanisms by name and OID */
 /*
- * The three mechanisms rpcauth speaks, their names, OIDs and bits, and
- * which one a first context token belongs to.  Nothing here holds state.
+ * The three mechanisms rpcauth speaks, as one table: everything the rest
+ * of the library knows about a mechanism (name, OID, whether it
+ * authenticates the server, whether SPNEGO may negotiate it, whether the
+ * OpenSSL fast path applies, where its GSS module comes from) is a column
+ * here, asked for through the functions below, never by comparing names.
+ * Also which mechanism a first context token belongs to.  No state.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -15,15 +20,26 @@ static gss_OID_desc krb5_oid = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x0
 static gss_OID_desc spnego_oid = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
 static gss_OID_desc ntlm_oid = { 10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
 
-static const struct {
-	const char	*name;
+static const struct mech {
+	const char	*name;		/* option and message spelling */
+	const char	*title;		/* in sentences */
 	const char	*dotted;
 	gss_OID		 oid;
 	unsigned	 bit;
+	/* GSS_C_MUTUAL_FLAG proves the server: not NTLM's, which only shows
+	 * that the server knows the session key (docs/SECURITY.md 4). */
+	int		 mutual;
+	int		 spnego_inner;	/* SPNEGO may negotiate it */
+	int		 fastpath;	/* RFC 4121 tokens via OpenSSL (secctx.c) */
+	const char	*package;	/* Debian package of its GSS module, when
+					   not MIT's own */
 } mechs[] = {
-	{ "krb5", "1.2.840.113554.1.2.2", &krb5_oid, MECH_KRB5 },
-	{ "spnego", "1.3.6.1.5.5.2", &spnego_oid, MECH_SPNEGO },
-	{ "ntlm", "1.3.6.1.4.1.311.2.2.10", &ntlm_oid, MECH_NTLM },
+	{ "krb5", "Kerberos", "1.2.840.113554.1.2.2", &krb5_oid, MECH_KRB5,
+	  1, 1, 1, NULL },
+	{ "spnego", "SPNEGO", "1.3.6.1.5.5.2", &spnego_oid, MECH_SPNEGO,
+	  1, 0, 0, NULL },
+	{ "ntlm", "NTLM", "1.3.6.1.4.1.311.2.2.10", &ntlm_oid, MECH_NTLM,
+	  0, 1, 0, "gss-ntlmssp" },
 };
 #define NMECHS	(sizeof(mechs) / sizeof(mechs[0]))
 
@@ -36,6 +52,17 @@ oid_eq(const gss_OID a, const gss_OID b)
 	return a != GSS_C_NO_OID && b != GSS_C_NO_OID &&
 	    a->length == b->length &&
 	    CRYPTO_memcmp(a->elements, b->elements, a->length) == 0;
+}
+
+static const struct mech *
+lookup(const gss_OID oid)
+{
+	size_t i;
+
+	for (i = 0; i < NMECHS; i++)
+		if (oid_eq(oid, mechs[i].oid))
+			return &mechs[i];
+	return NULL;
 }
 
 gss_OID
@@ -55,29 +82,72 @@ mech_by_name(const char *name)
 const char *
 mech_name(const gss_OID oid)
 {
-	size_t i;
+	const struct mech *m = lookup(oid);
 
-	for (i = 0; i < NMECHS; i++)
-		if (oid_eq(oid, mechs[i].oid))
-			return mechs[i].name;
-	return "unknown";
+	return m != NULL ? m->name : "unknown";
 }
 
 int
 mech_has_mutual(const gss_OID oid)
 {
-	return !oid_eq(oid, &ntlm_oid);
+	const struct mech *m = lookup(oid);
+
+	/* A mechanism not in the table is judged by its flag alone. */
+	return m == NULL || m->mutual;
+}
+
+int
+mech_fastpath(const gss_OID oid)
+{
+	const struct mech *m = lookup(oid);
+
+	return m != NULL && m->fastpath;
+}
+
+const char *
+mech_package(const gss_OID oid, const char **title_out)
+{
+	const struct mech *m = lookup(oid);
+
+	*title_out = m != NULL ? m->title : NULL;
+	return m != NULL ? m->package : NULL;
 }
 
 unsigned
 mech_bit(const gss_OID oid)
 {
+	const struct mech *m = lookup(oid);
+
+	return m != NULL ? m->bit : 0;
+}
+
+unsigned
+mech_spnego_inner(int with_nonmutual)
+{
+	unsigned set = 0;
 	size_t i;
 
 	for (i = 0; i < NMECHS; i++)
-		if (oid_eq(oid, mechs[i].oid))
-			return mechs[i].bit;
-	return 0;
+		if (mechs[i].spnego_inner && (with_nonmutual || mechs[i].mutual))
+			set |= mechs[i].bit;
+	return set;
+}
+
+const char *
+mech_names(char *buf, size_t len, const char *or_also)
+{
+	size_t i, off = 0, last = or_also != NULL ? NMECHS : NMECHS - 1;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < NMECHS && off < len; i++) {
+		n = snprintf(buf + off, len - off, "%s%s",
+		    i == 0 ? "" : i == last ? " or " : ", ", mechs[i].name);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (or_also != NULL && off < len)
+		(void)snprintf(buf + off, len - off, " or %s", or_also);
+	return buf;
 }
 
 gss_OID
@@ -96,6 +166,7 @@ mech_set_parse(const char *const *names, unsigned *set_out,
     struct rpcauth_err *err)
 {
 	unsigned set = 0, bit;
+	char known[MECH_NAMES_LEN];
 	size_t i;
 
 	*set_out = 0;
@@ -106,8 +177,8 @@ mech_set_parse(const char *const *names, unsigned *set_out,
 	for (i = 0; names[i] != NULL; i++) {
 		if ((bit = mech_bit(mech_by_name(names[i]))) == 0)
 			return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
-			    "unknown mechanism \"%s\" (use krb5, spnego or "
-			    "ntlm)", names[i]);
+			    "unknown mechanism \"%s\" (use %s)", names[i],
+			    mech_names(known, sizeof(known), NULL));
 		set |= bit;
 	}
 	if (set == 0)
@@ -141,10 +212,11 @@ mech_set_installed(unsigned set, struct rpcauth_err *err)
 		if (!found) {
 			rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 			    "mechanism %s (%s) is not installed: no GSS-API "
-			    "module for it (see /etc/gss/mech.d%s)",
+			    "module for it (see /etc/gss/mech.d%s%s)",
 			    mechs[i].name, mechs[i].dotted,
-			    mechs[i].bit == MECH_NTLM ?
-			    "; the package is gss-ntlmssp" : "");
+			    mechs[i].package != NULL ? "; the package is " :
+			    "", mechs[i].package != NULL ? mechs[i].package :
+			    "");
 			goto out;
 		}
 	}

@@ -14,8 +14,18 @@
 gss_OID		 mech_by_name(const char *name);
 /* The short name of a mechanism ("krb5", ...), or "unknown". */
 const char	*mech_name(const gss_OID oid);
-/* 1 if the mechanism can grant GSS_C_MUTUAL_FLAG (all but NTLM). */
+/*
+ * 1 unless the mechanism's GSS_C_MUTUAL_FLAG proves nothing about the
+ * server (NTLM); a mechanism not in the table is judged by its flag.
+ */
 int		 mech_has_mutual(const gss_OID oid);
+/* 1 if per-message tokens may go through OpenSSL (krb5: secctx.c). */
+int		 mech_fastpath(const gss_OID oid);
+/*
+ * The Debian package that brings the mechanism's GSS module, NULL when it
+ * is MIT's own; *title_out its name in sentences ("NTLM"), NULL if unknown.
+ */
+const char	*mech_package(const gss_OID oid, const char **title_out);
 
 /* A set of the mechanisms above, as bits. */
 #define MECH_KRB5	0x1u
@@ -27,6 +37,17 @@ int		 mech_has_mutual(const gss_OID oid);
 unsigned	 mech_bit(const gss_OID oid);
 /* The static OID of one bit. */
 gss_OID		 mech_of_bit(unsigned bit);
+/*
+ * The mechanisms SPNEGO may negotiate; those that do not authenticate the
+ * server (NTLM) only when with_nonmutual.
+ */
+unsigned	 mech_spnego_inner(int with_nonmutual);
+/*
+ * The names for messages, "krb5, spnego or ntlm", or with or_also
+ * "krb5, spnego, ntlm or <or_also>".  Returns buf.
+ */
+#define MECH_NAMES_LEN	64
+const char	*mech_names(char *buf, size_t len, const char *or_also);
 
 /*
  * Parse a NULL-terminated list of names into a set.  names NULL means the

@@ -2,8 +2,11 @@
 /*
  * Integrity: opaque databody_integ<> (XDR of {seq_num, body}) followed by
  * opaque checksum<> = GetMIC(databody_integ).  Privacy: opaque
- * databody_priv<> = Wrap(conf, XDR of {seq_num, body}).  The inner body is
- * decoded from memory only after its checksum or unwrap succeeded.
+ * databody_priv<> = Wrap(conf, XDR of {seq_num, body}).  A received body is
+ * moved off the stream by xdrstream.c and framed by body_xdr.c, the codec
+ * the tests and fuzzers exercise; the inner body is decoded from memory
+ * only after its checksum or unwrap succeeded.  Buffers are the thread's
+ * scratch buffers: nothing is allocated per call below SCRATCH_KEEP.
  */
 #include "config.h"
 
@@ -11,66 +14,24 @@
 #include <string.h>
 
 #include <rpc/xdr.h>
-#include <openssl/crypto.h>
 
+#include "body_xdr.h"
+#include "gsserr.h"
 #include "internal.h"
 #include "protect.h"
 #include "scratch.h"
-
-/* Read at most this much per step so a forged length costs nothing. */
-#define READ_STEP	(64 * 1024)
-/* GetMIC tokens are small; anything larger is malformed. */
-#define MAX_CHECKSUM	1024
+#include "xdrbuf.h"
+#include "xdrstream.h"
 
 extern u_long xdr_sizeof(xdrproc_t, void *);
 
-/* An opaque into a scratch buffer, grown as the bytes arrive. */
-static int
-read_opaque_into(XDR *xdrs, size_t max, struct scratch *s, size_t *len_out)
-{
-	u_int len;
-	size_t off = 0, step;
-
-	*len_out = 0;
-	if (!xdr_u_int(xdrs, &len) || len > max)
-		return -1;
-	while (off < len) {
-		step = len - off;
-		if (step > READ_STEP)
-			step = READ_STEP;
-		if (scratch_reserve(s, off + step) == NULL)
-			return -1;
-		s->used = off + step;
-		/* Steps are multiples of 4 but the last: padding is read once. */
-		if (!xdr_opaque(xdrs, (caddr_t)s->p + off, (u_int)step))
-			return -1;
-		off += step;
-	}
-	*len_out = len;
-	return 0;
-}
-
-int
-protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out, size_t *len_out)
-{
-	struct scratch s;	/* of its own: its one buffer goes to the caller */
-
-	memset(&s, 0, sizeof(s));
-	*buf_out = NULL;
-	if (read_opaque_into(xdrs, max, &s, len_out) != 0 ||
-	    (s.p == NULL && scratch_reserve(&s, 1) == NULL)) {
-		scratch_discard(&s, 0);
-		*len_out = 0;
-		return -1;
-	}
-	*buf_out = scratch_take(&s);
-	return 0;
-}
-
-/* XDR {seq, *where} into the thread's SCRATCH_PLAIN buffer. */
+/*
+ * XDR {seq, *where} into the thread's SCRATCH_PLAIN buffer, at offset
+ * `head` so that an integrity body can be framed around it in place.
+ */
 static enum protect_result
 encode_plain(uint32_t seq, xdrproc_t proc, void *where, struct scratch *s,
-    size_t *len_out)
+    size_t head, size_t *len_out)
 {
 	XDR mx;
 	u_long body = xdr_sizeof(proc, where);
@@ -81,10 +42,10 @@ encode_plain(uint32_t seq, xdrproc_t proc, void *where, struct scratch *s,
 	if (body > (u_long)UINT32_MAX - 8)
 		return PROTECT_E_TOOBIG;
 	len = 4 + (size_t)body;
-	if (scratch_reserve(s, len) == NULL)
+	if (scratch_reserve(s, head + len) == NULL)
 		return PROTECT_E_NOMEM;
-	s->used = len;
-	xdrmem_create(&mx, (caddr_t)s->p, (u_int)len, XDR_ENCODE);
+	s->used = head + len;
+	xdrmem_create(&mx, (caddr_t)s->p + head, (u_int)len, XDR_ENCODE);
 	if (!xdr_u_int(&mx, &useq) || !(*proc)(&mx, where)) {
 		XDR_DESTROY(&mx);
 		return PROTECT_E_ENCODE;
@@ -94,12 +55,27 @@ encode_plain(uint32_t seq, xdrproc_t proc, void *where, struct scratch *s,
 	return PROTECT_OK;
 }
 
-static int
-put_opaque(XDR *xdrs, const void *p, size_t len)
+/* rpc_gss_integ_data framed around the databody where it was built. */
+static enum protect_result
+encode_integ(struct secctx *sc, struct scratch *plain, size_t plen,
+    XDR *xdrs, struct secctx_status *st)
 {
-	u_int n = (u_int)len;
+	uint8_t mic[RPCAUTH_MAX_CHECKSUM];
+	size_t tlen = 0, n;
+	int len;
 
-	return xdr_u_int(xdrs, &n) && xdr_opaque(xdrs, (caddr_t)(uintptr_t)p, n);
+	if (secctx_get_mic_into(sc, plain->p + 4, plen, mic, sizeof(mic),
+	    &tlen, st) != 0)
+		return PROTECT_E_GSS;
+	if ((n = integ_body_size(plen, tlen)) == 0)
+		return PROTECT_E_TOOBIG;
+	if (scratch_reserve(plain, n) == NULL)
+		return PROTECT_E_NOMEM;
+	plain->used = n;
+	len = integ_body_encode(plain->p + 4, plen, mic, tlen, plain->p, n);
+	if (len < 0 || xdrstream_put(xdrs, plain->p, (size_t)len) != 0)
+		return PROTECT_E_ENCODE;
+	return PROTECT_OK;
 }
 
 enum protect_result
@@ -107,7 +83,6 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, struct secctx_status *st)
 {
 	struct scratch *plain = NULL, *tok = NULL;
-	uint8_t mic[MAX_CHECKSUM];
 	enum protect_result r;
 	size_t plen = 0, tlen = 0;
 
@@ -118,25 +93,22 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		r = PROTECT_E_NOMEM;
 		goto out;
 	}
-	if ((r = encode_plain(seq, proc, where, plain, &plen)) != PROTECT_OK)
-		goto out;
 	if (service == RPCAUTH_SVC_INTEGRITY) {
-		if (secctx_get_mic_into(sc, plain->p, plen, mic, sizeof(mic),
-		    &tlen, st) != 0) {
-			r = PROTECT_E_GSS;
-			goto out;
-		}
-		if (!put_opaque(xdrs, plain->p, plen) ||
-		    !put_opaque(xdrs, mic, tlen))
-			r = PROTECT_E_ENCODE;
-	} else {
-		if (secctx_wrap_into(sc, plain->p, plen, tok, &tlen, st) != 0) {
-			r = PROTECT_E_GSS;
-			goto out;
-		}
-		if (!put_opaque(xdrs, tok->p, tlen))
-			r = PROTECT_E_ENCODE;
+		/* Room for the databody's length in front of it. */
+		if ((r = encode_plain(seq, proc, where, plain, 4,
+		    &plen)) == PROTECT_OK)
+			r = encode_integ(sc, plain, plen, xdrs, st);
+		goto out;
 	}
+	if ((r = encode_plain(seq, proc, where, plain, 0, &plen)) != PROTECT_OK)
+		goto out;
+	if (secctx_wrap_into(sc, plain->p, plen, tok, &tlen, st) != 0) {
+		r = PROTECT_E_GSS;
+		goto out;
+	}
+	/* rpc_gss_priv_data; the token is not copied to be framed. */
+	if (xdrstream_put_opaque(xdrs, tok->p, tlen) != 0)
+		r = PROTECT_E_ENCODE;
 out:
 	/* The plaintext of a privacy body must not linger. */
 	scratch_release(plain, service == RPCAUTH_SVC_PRIVACY);
@@ -144,27 +116,24 @@ out:
 	return r;
 }
 
-/* Check the leading seq_num, then decode the rest into *where. */
+/*
+ * A verified databody {seq_num, args} (RFC 2203 5.3.2.2): got is its
+ * seq_num, args what follows.  Decode the arguments into *where.
+ */
 static enum protect_result
-decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
-    void *where)
+decode_args(size_t dblen, uint32_t got, const uint8_t *args, size_t argslen,
+    uint32_t seq, xdrproc_t proc, void *where)
 {
 	XDR mx;
-	u_int got;
 	bool_t ok;
 
 	/* XDR bodies are whole 4-byte units (RFC 4506). */
-	if (len < 4 || len % 4 != 0)
+	if (dblen % 4 != 0)
 		return PROTECT_E_DECODE;
-	xdrmem_create(&mx, (caddr_t)(uintptr_t)p, (u_int)len, XDR_DECODE);
-	if (!xdr_u_int(&mx, &got)) {
-		XDR_DESTROY(&mx);
-		return PROTECT_E_DECODE;
-	}
-	if (got != seq) {
-		XDR_DESTROY(&mx);
+	if (got != seq)
 		return PROTECT_E_SEQ;
-	}
+	xdrmem_create(&mx, (caddr_t)(uintptr_t)args, (u_int)argslen,
+	    XDR_DECODE);
 	ok = (*proc)(&mx, where);
 	XDR_DESTROY(&mx);
 	/* rpcgen's dispatch never frees arguments that failed halfway: we do,
@@ -174,18 +143,42 @@ decode_plain(const uint8_t *p, size_t len, uint32_t seq, xdrproc_t proc,
 	return ok ? PROTECT_OK : PROTECT_E_DECODE;
 }
 
-/* An opaque of at most cap bytes into buf (checksums: small). */
-static int
-read_small_opaque(XDR *xdrs, uint8_t *buf, size_t cap, size_t *len_out)
+/* rpc_gss_integ_data: framing and seq_num checked before any GSS call. */
+static enum protect_result
+decode_integ(struct secctx *sc, const struct scratch *body, size_t max_body,
+    uint32_t seq, xdrproc_t proc, void *where, struct secctx_status *st)
 {
-	u_int len;
+	const uint8_t *db, *ck, *args;
+	size_t dblen, cklen, argslen;
+	uint32_t got;
 
-	*len_out = 0;
-	if (!xdr_u_int(xdrs, &len) || len > cap ||
-	    !xdr_opaque(xdrs, (caddr_t)buf, len))
-		return -1;
-	*len_out = len;
-	return 0;
+	if (integ_body_parse(body->p, body->used, max_body, &db, &dblen,
+	    &ck, &cklen) != 0 ||
+	    databody_split(db, dblen, &got, &args, &argslen) != 0)
+		return PROTECT_E_DECODE;
+	if (secctx_verify_mic(sc, db, dblen, ck, cklen, st) != 0)
+		return PROTECT_E_CHECKSUM;
+	return decode_args(dblen, got, args, argslen, seq, proc, where);
+}
+
+/* rpc_gss_priv_data: the token, unwrapped into SCRATCH_OPEN. */
+static enum protect_result
+decode_priv(struct secctx *sc, const struct scratch *body,
+    struct scratch *open, size_t max_body, uint32_t seq, xdrproc_t proc,
+    void *where, struct secctx_status *st)
+{
+	const uint8_t *tok, *args;
+	size_t toklen, plen = 0, argslen;
+	uint32_t got;
+
+	if (priv_body_parse(body->p, body->used, max_body, &tok,
+	    &toklen) != 0)
+		return PROTECT_E_DECODE;
+	if (secctx_unwrap_into(sc, tok, toklen, open, &plen, st) != 0)
+		return PROTECT_E_UNWRAP;
+	if (databody_split(open->p, plen, &got, &args, &argslen) != 0)
+		return PROTECT_E_DECODE;
+	return decode_args(plen, got, args, argslen, seq, proc, where);
 }
 
 enum protect_result
@@ -193,9 +186,8 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
 {
 	struct scratch *body = NULL, *open = NULL;
-	uint8_t ck[MAX_CHECKSUM];
 	enum protect_result r;
-	size_t blen = 0, cklen = 0, plen = 0;
+	int bad;
 
 	if (service == RPCAUTH_SVC_NONE)
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
@@ -204,36 +196,17 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		r = PROTECT_E_NOMEM;
 		goto out;
 	}
-	if (read_opaque_into(xdrs, max_body, body, &blen) != 0) {
+	/* Off the stream as it is encoded; judged by the codec below. */
+	bad = xdrstream_read_opaque(xdrs, max_body, body) != 0;
+	if (!bad && service == RPCAUTH_SVC_INTEGRITY)
+		bad = xdrstream_read_opaque(xdrs, RPCAUTH_MAX_CHECKSUM,
+		    body) != 0;
+	if (bad)
 		r = PROTECT_E_DECODE;
-		goto out;
-	}
-	/* Nothing to check a MIC over or to unwrap: an empty opaque leaves
-	 * no buffer (body->p may be NULL), and an integrity databody holds at
-	 * least the seq_num.  Refused before any GSS call. */
-	if (blen == 0 || (service == RPCAUTH_SVC_INTEGRITY && blen < 4)) {
-		r = PROTECT_E_DECODE;
-		goto out;
-	}
-	if (service == RPCAUTH_SVC_INTEGRITY) {
-		if (read_small_opaque(xdrs, ck, sizeof(ck), &cklen) != 0 ||
-		    cklen == 0) {
-			r = PROTECT_E_DECODE;
-			goto out;
-		}
-		if (secctx_verify_mic(sc, body->p, blen, ck, cklen, st) != 0) {
-			r = PROTECT_E_CHECKSUM;
-			goto out;
-		}
-		r = decode_plain(body->p, blen, seq, proc, where);
-	} else {
-		if (secctx_unwrap_into(sc, body->p, blen, open, &plen,
-		    st) != 0) {
-			r = PROTECT_E_UNWRAP;
-			goto out;
-		}
-		r = decode_plain(open->p, plen, seq, proc, where);
-	}
+	else if (service == RPCAUTH_SVC_INTEGRITY)
+		r = decode_integ(sc, body, max_body, seq, proc, where, st);
+	else
+		r = decode_priv(sc, body, open, max_body, seq, proc, where, st);
 out:
 	scratch_release(body, 0);
 	scratch_release(open, 1);
@@ -264,4 +237,15 @@ protect_strerror(enum protect_result r)
 		return "out of memory";
 	}
 	return "unknown error";
+}
+
+int
+protect_err_set(struct rpcauth_err *err, enum protect_result r,
+    const struct secctx_status *st, gss_OID mech, const char *what)
+{
+	if (r == PROTECT_E_GSS && st != NULL)
+		return gsserr_set(err, RPCAUTH_E_GSS, what, st->major,
+		    st->minor, mech);
+	return rpcauth_err_set(err, r == PROTECT_E_NOMEM ? RPCAUTH_E_NOMEM :
+	    RPCAUTH_E_PROTO, "%s: %s", what, protect_strerror(r));
 }

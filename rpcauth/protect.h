@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_PROTECT_H
 #define RPCAUTH_PROTECT_H
 
+#include "rename.h"
+
 #include <rpc/rpc.h>
 #include "secctx.h"
 
@@ -36,10 +38,18 @@ enum protect_result protect_decode(struct secctx *sc, uint32_t service,
 	    uint32_t seq, XDR *xdrs, xdrproc_t proc, void *where,
 	    size_t max_body, struct secctx_status *st);
 
+/* The result as a phrase, for the trace and the server's events. */
 const char	*protect_strerror(enum protect_result r);
 
-/* Read opaque<max> from a stream without trusting the length field. */
-int	protect_read_opaque(XDR *xdrs, size_t max, uint8_t **buf_out,
-	    size_t *len_out);
+/*
+ * The one place a result becomes an rpcauth_err: "<what>: <phrase>" as
+ * RPCAUTH_E_PROTO, RPCAUTH_E_NOMEM when memory ran out, and for
+ * PROTECT_E_GSS the GSS text of *st through gsserr_set (RPCAUTH_E_GSS).
+ * Returns -1.
+ */
+struct rpcauth_err;
+int		 protect_err_set(struct rpcauth_err *err, enum protect_result r,
+		    const struct secctx_status *st, gss_OID mech,
+		    const char *what);
 
 #endif

@@ -8,6 +8,13 @@
  * struct rpcauth_err the caller passed in (NULL is allowed when the caller
  * does not want the message).  rpcauth_err_clear() releases the message.
  * The library never prints.
+ *
+ * Binary compatibility (docs/ABI.md): every struct the caller allocates
+ * and the library reads or fills starts with a `size` member.  Callers
+ * never set it by hand: the *_opts_init() macros and the result macros
+ * (rpcauth_svc_caller(), rpcauth_auth_info()) pass the caller's
+ * sizeof to the library, so a program built against an older header keeps
+ * working when fields are added at the end of a struct.
  */
 #ifndef RPCAUTH_RPCAUTH_H
 #define RPCAUTH_RPCAUTH_H
@@ -18,6 +25,35 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/*
+ * The version of this header.  rpcauth_version() gives the library's,
+ * which may be newer (never older: docs/ABI.md).  configure.ac reads the
+ * release number from these three lines.
+ */
+#define RPCAUTH_VERSION_MAJOR	0
+#define RPCAUTH_VERSION_MINOR	1
+#define RPCAUTH_VERSION_PATCH	0
+#define RPCAUTH_VERSION_STRING	"0.1.0"
+/* For #if: RPCAUTH_VERSION_NUMBER >= RPCAUTH_VERSION_AT(0, 2, 0) */
+#define RPCAUTH_VERSION_AT(maj, min, pat) \
+	(((maj) << 16) | ((min) << 8) | (pat))
+#define RPCAUTH_VERSION_NUMBER	RPCAUTH_VERSION_AT(RPCAUTH_VERSION_MAJOR, \
+	RPCAUTH_VERSION_MINOR, RPCAUTH_VERSION_PATCH)
+
+/*
+ * RPCAUTH_API marks what the shared library exports (it is built with
+ * -fvisibility=hidden).  RPCAUTH_MUST_CHECK: ignoring the result is a bug:
+ * a failure would go unnoticed and the program would run unprotected, or
+ * unregistered, or read a zeroed caller (uid 0 is root).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define RPCAUTH_API		__attribute__((visibility("default")))
+#define RPCAUTH_MUST_CHECK	__attribute__((warn_unused_result))
+#else
+#define RPCAUTH_API
+#define RPCAUTH_MUST_CHECK
 #endif
 
 /*
@@ -56,12 +92,12 @@ struct rpcauth_err {
 /*
  * Release err->msg and reset *err to RPCAUTH_ERR_INIT.  NULL is allowed.
  */
-void	 rpcauth_err_clear(struct rpcauth_err *err);
+RPCAUTH_API void rpcauth_err_clear(struct rpcauth_err *err);
 
 /*
  * The library's version string, e.g. "0.1.0".  Static storage.
  */
-const char *rpcauth_version(void);
+RPCAUTH_API const char *rpcauth_version(void);
 
 
 /*
@@ -75,7 +111,8 @@ const char *rpcauth_version(void);
  * event, and replaces stderr; `line` is valid during the call only.
  * cb NULL restores the default.  Thread-safe.
  */
-void	 rpcauth_set_trace(void (*cb)(const char *line, void *arg), void *arg);
+RPCAUTH_API void rpcauth_set_trace(void (*cb)(const char *line, void *arg),
+	    void *arg);
 
 /* ---- Server ------------------------------------------------------------ */
 
@@ -119,12 +156,15 @@ struct rpcauth_svc_policy {
 struct rpcauth_caller;
 
 struct rpcauth_svc_opts {
+	size_t		 size;		/* set by rpcauth_svc_opts_init() */
 	uint32_t	 flavor;	/* 0: RPCAUTH_FLAVOR */
 	const char	*principal;	/* "service@host"; NULL: any key in the keytab */
 	const char	*keytab;	/* path; NULL: the krb5 default (KRB5_KTNAME) */
 	enum rpcauth_service min_service;	/* for programs without a policy; 0: none */
 	const struct rpcauth_svc_policy *policies;	/* borrowed during the call */
 	size_t		 npolicies;
+	size_t		 policy_size;	/* stride of policies[]: set by
+					   rpcauth_svc_opts_init() */
 	uint32_t	 window;	/* sequence window; 0: 128 */
 	size_t		 max_contexts;	/* 0: 16384 */
 	size_t		 max_token;	/* largest INIT token accepted; 0: 65536 */
@@ -153,8 +193,17 @@ struct rpcauth_svc_opts {
 	void		(*cookie_free)(void *cookie);
 };
 
-/* Fill *opts with the defaults (all zero). */
-void	 rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts);
+/*
+ * Fill *opts with the defaults (all zero) and record the sizes this
+ * program was built with (opts->size, opts->policy_size); a macro, so that
+ * the sizes are the caller's.  rpcauth_svc_register() refuses options that
+ * did not go through it.
+ */
+#define rpcauth_svc_opts_init(opts) \
+	rpcauth_svc_opts_init_sized((opts), sizeof(*(opts)), \
+	    sizeof(struct rpcauth_svc_policy))
+RPCAUTH_API void rpcauth_svc_opts_init_sized(struct rpcauth_svc_opts *opts,
+	    size_t size, size_t policy_size);
 
 /*
  * Register the flavor with svc_auth_reg(3) and acquire the acceptor
@@ -166,8 +215,8 @@ void	 rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts);
  * is authenticated, checked and unprotected before the application's
  * dispatch runs; INIT, CONTINUE_INIT and DESTROY never reach it.
  */
-int	 rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
-	    struct rpcauth_err *err);
+RPCAUTH_API RPCAUTH_MUST_CHECK int rpcauth_svc_register(
+	    const struct rpcauth_svc_opts *opts, struct rpcauth_err *err);
 
 /*
  * Use these in place of svc_register(3) and svc_reg(3), with the same
@@ -186,9 +235,11 @@ int	 rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
  * with svc_register/svc_reg for the same program and version.  Returns
  * TRUE, or FALSE (trace with RPCAUTH_TRACE for why).
  */
-bool_t	 rpcauth_svc_register_prog(SVCXPRT *xprt, u_long prog, u_long vers,
+RPCAUTH_API RPCAUTH_MUST_CHECK bool_t rpcauth_svc_register_prog(SVCXPRT *xprt,
+	    u_long prog, u_long vers,
 	    void (*dispatch)(struct svc_req *, SVCXPRT *), int protocol);
-bool_t	 rpcauth_svc_reg(SVCXPRT *xprt, rpcprog_t prog, rpcvers_t vers,
+RPCAUTH_API RPCAUTH_MUST_CHECK bool_t rpcauth_svc_reg(SVCXPRT *xprt,
+	    rpcprog_t prog, rpcvers_t vers,
 	    void (*dispatch)(struct svc_req *, SVCXPRT *),
 	    const struct netconfig *nconf);
 
@@ -201,6 +252,7 @@ bool_t	 rpcauth_svc_reg(SVCXPRT *xprt, rpcprog_t prog, rpcvers_t vers,
  * (uid and gid RPCAUTH_NOBODY, no groups, empty localname).
  */
 struct rpcauth_caller {
+	size_t		 size;			/* bytes the library filled */
 	char		 principal[1024];	/* "alice@EXAMPLE.ORG", "DOM\\bob" */
 	char		 mech[16];	/* what the client spoke: "krb5",
 					   "spnego" or "ntlm" */
@@ -224,16 +276,21 @@ struct rpcauth_caller {
  * or -1 when the request was not authenticated by rpcauth (then *out is
  * zeroed).  The strings are copies: valid as long as *out.  The cookie is
  * borrowed from the context: valid until the procedure returns.
+ * out->size says how much the library filled: a field past it (a program
+ * built against a newer header) is absent, and zero.  A macro: the
+ * library fills no more than the caller's sizeof(*out).
  */
-int	 rpcauth_svc_caller(const struct svc_req *req,
-	    struct rpcauth_caller *out);
+#define rpcauth_svc_caller(req, out) \
+	rpcauth_svc_caller_sized((req), (out), sizeof(*(out)))
+RPCAUTH_API RPCAUTH_MUST_CHECK int rpcauth_svc_caller_sized(
+	    const struct svc_req *req, struct rpcauth_caller *out, size_t size);
 
 /*
  * Inside a dispatch routine: the cookie the authorize callback attached to
  * the caller's context, or NULL (none, or not an rpcauth request).
  * Borrowed: valid until the procedure returns.
  */
-void	*rpcauth_svc_cookie(const struct svc_req *req);
+RPCAUTH_API void *rpcauth_svc_cookie(const struct svc_req *req);
 
 /*
  * Server events: what a daemon should log.  One event for each handshake
@@ -244,7 +301,9 @@ void	*rpcauth_svc_cookie(const struct svc_req *req);
  *
  * The library fills the structure and lends it for the callback's
  * duration only: every pointer in it is valid during the call only.
- * Callers never allocate one, so fields may be added at the end.
+ * Callers never allocate one, so fields may be added at the end; `size`
+ * is the library's sizeof, so a program built against a newer header
+ * reads a newer field only when size covers it.
  */
 enum rpcauth_svc_event_kind {
 	RPCAUTH_SVC_EV_HANDSHAKE_REFUSED = 1,	/* no context was made */
@@ -253,6 +312,7 @@ enum rpcauth_svc_event_kind {
 };
 
 struct rpcauth_svc_event {
+	size_t		 size;		/* bytes the library filled */
 	enum rpcauth_svc_event_kind kind;
 	const char	*cause;		/* one line of text; never NULL */
 	int		 auth_stat;	/* enum auth_stat sent; 0 (AUTH_OK) when
@@ -282,12 +342,13 @@ struct rpcauth_svc_event {
  * any time; a callback being removed may still get the events that were
  * under way.
  */
-void	 rpcauth_svc_set_log(void (*cb)(const struct rpcauth_svc_event *ev,
-	    void *arg), void *arg);
+RPCAUTH_API void rpcauth_svc_set_log(
+	    void (*cb)(const struct rpcauth_svc_event *ev, void *arg), void *arg);
 
 /* ---- Client ------------------------------------------------------------ */
 
 struct rpcauth_client_opts {
+	size_t		 size;		/* set by rpcauth_client_opts_init() */
 	enum rpcauth_service service;	/* 0: integrity */
 	const char	*mech;		/* "krb5" (default), "spnego", "ntlm", or an OID */
 	uint32_t	 flavor;	/* 0: RPCAUTH_FLAVOR; 6 for standard RPCSEC_GSS servers */
@@ -306,8 +367,15 @@ struct rpcauth_client_opts {
 	int		 allow_ntlm;
 };
 
-/* Fill *opts with the defaults (all zero). */
-void	 rpcauth_client_opts_init(struct rpcauth_client_opts *opts);
+/*
+ * Fill *opts with the defaults (all zero) and record the caller's
+ * sizeof(*opts) in opts->size (a macro, like rpcauth_svc_opts_init()).
+ * rpcauth_client_create() refuses options that did not go through it.
+ */
+#define rpcauth_client_opts_init(opts) \
+	rpcauth_client_opts_init_sized((opts), sizeof(*(opts)))
+RPCAUTH_API void rpcauth_client_opts_init_sized(
+	    struct rpcauth_client_opts *opts, size_t size);
 
 /*
  * Build an AUTH for `service` ("demo@host", a GSS host-based name) and run
@@ -333,8 +401,9 @@ void	 rpcauth_client_opts_init(struct rpcauth_client_opts *opts);
  * the server closed is not reopened: the call fails with a transport
  * error (RPC_CANTRECV); make a new CLIENT and AUTH.
  */
-AUTH	*rpcauth_client_create(CLIENT *clnt, const char *service,
-	    const struct rpcauth_client_opts *opts, struct rpcauth_err *err);
+RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_create(CLIENT *clnt,
+	    const char *service, const struct rpcauth_client_opts *opts,
+	    struct rpcauth_err *err);
 
 /*
  * Why the last call on an AUTH made by rpcauth_client_create() failed (the
@@ -344,14 +413,16 @@ AUTH	*rpcauth_client_create(CLIENT *clnt, const char *service,
  * clnt_sperror(3) then).  Borrowed: valid until the next call on that
  * AUTH.
  */
-const char *rpcauth_auth_error(AUTH *auth);
+RPCAUTH_API const char *rpcauth_auth_error(AUTH *auth);
 
 /*
  * The AUTH's current context, for display (rpcauth-ping, demos).  Returns
  * 0, or -1 (and *out zeroed) when auth was not made by
- * rpcauth_client_create().
+ * rpcauth_client_create().  out->size as in rpcauth_svc_caller(); a macro
+ * over rpcauth_auth_info_sized() likewise.
  */
 struct rpcauth_auth_info {
+	size_t		 size;			/* bytes the library filled */
 	char		 client_principal[1024];
 	char		 server_principal[1024];
 	char		 mech[16];
@@ -363,7 +434,10 @@ struct rpcauth_auth_info {
 					   Kerberos; never NTLM */
 	uint32_t	 contexts;		/* made so far: 1 + renewals */
 };
-int	 rpcauth_auth_info(AUTH *auth, struct rpcauth_auth_info *out);
+#define rpcauth_auth_info(auth, out) \
+	rpcauth_auth_info_sized((auth), (out), sizeof(*(out)))
+RPCAUTH_API int rpcauth_auth_info_sized(AUTH *auth,
+	    struct rpcauth_auth_info *out, size_t size);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_SCRATCH_H
 #define RPCAUTH_SCRATCH_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -63,7 +63,7 @@ accel_locked(struct secctx *sc)
 	if (sc->fast != NULL && sc->gctx == GSS_C_NO_CONTEXT)
 		return 1;
 	if (sc->gctx == GSS_C_NO_CONTEXT || sc->mech == GSS_C_NO_OID ||
-	    strcmp(mech_name(sc->mech), "krb5") != 0 || !fastpath_allowed())
+	    !mech_fastpath(sc->mech) || !fastpath_allowed())
 		return 0;
 	k5ctx_free(sc->fast);	/* of a context that gctx replaced */
 	sc->fast = NULL;

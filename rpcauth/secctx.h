@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_SECCTX_H
 #define RPCAUTH_SECCTX_H
 
+#include "rename.h"
+
 #include <pthread.h>
 #include <stdint.h>
 #include <gssapi/gssapi.h>

@@ -14,6 +14,8 @@
 #ifndef RPCAUTH_SEQWIN_H
 #define RPCAUTH_SEQWIN_H
 
+#include "rename.h"
+
 #include <stdint.h>
 
 #define SEQWIN_MAX	1024	/* largest configurable window */

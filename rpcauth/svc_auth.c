@@ -57,7 +57,7 @@ svc_reqstate_get(const struct svc_req *rq, struct svc_reqstate *rs)
 	return 0;
 }
 
-void
+static void
 svc_reqstate_put(struct svc_req *rq, const struct svc_reqstate *rs)
 {
 	memcpy(rq->rq_clntcred, rs, sizeof(*rs));

@@ -95,6 +95,7 @@ fill_caller(struct svcctx *c, uint32_t service, void *cookie,
 {
 	resolve_ident(c);
 	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
 	snprintf(out->principal, sizeof(out->principal), "%s",
 	    c->principal != NULL ? c->principal : "");
 	snprintf(out->mech, sizeof(out->mech), "%s", mech_name(c->wire_mech));
@@ -170,6 +171,8 @@ authz_known(const struct svcctx *c, uint32_t prog, uint32_t vers,
 	}
 	return -1;
 }
+
+static void	svc_caller_release(struct svcctx *c);
 
 OM_uint32
 svc_caller_establish(struct svcctx *c, gss_name_t *src, gss_OID actual,
@@ -271,7 +274,8 @@ svc_caller_authorize_call(struct svcctx *c, uint32_t prog, uint32_t vers,
 	return r == 0 ? 0 : -1;
 }
 
-void
+/* Release what svc_caller_establish attached (c->release); idempotent. */
+static void
 svc_caller_release(struct svcctx *c)
 {
 	void *cookie;
@@ -299,13 +303,15 @@ context_of(const struct svc_req *req, struct svc_reqstate *rs)
 	return ctxcache_find(svc_g.cc, rs->handle, sizeof(rs->handle));
 }
 
-int
-rpcauth_svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
+static int
+svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 {
 	struct svc_reqstate rs;
 	struct svcctx *c;
 	void *cookie;
 
+	if (out == NULL)
+		return -1;
 	memset(out, 0, sizeof(*out));
 	if ((c = context_of(req, &rs)) == NULL)
 		return -1;
@@ -322,6 +328,19 @@ rpcauth_svc_caller(const struct svc_req *req, struct rpcauth_caller *out)
 	out->flavor = rs.flavor;
 	ctxcache_put(svc_g.cc, c);
 	return 0;
+}
+
+int
+rpcauth_svc_caller_sized(const struct svc_req *req, struct rpcauth_caller *out,
+    size_t size)
+{
+	struct rpcauth_caller who;
+	int ret = svc_caller(req, &who);
+
+	if (abi_copy_out(out, size, &who, sizeof(who), CALLER_SIZE0,
+	    ret == 0) != 0)
+		return -1;
+	return ret;
 }
 
 void *

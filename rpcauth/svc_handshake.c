@@ -29,6 +29,7 @@ leg_name(const struct svc_reqstate *rs)
 static void
 reply_failure(SVCXPRT *xprt, struct init_res *res)
 {
+	res->handle = NULL;
 	res->handle_len = 0;
 	res->window = 0;
 	xprt->xp_verf = _null_auth;
@@ -83,6 +84,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	gss_cred_id_t acceptor;
 	OM_uint32 maj, min, flags = 0, lifetime = 0;
 	char why[400], gtext[256];
+	struct rpcauth_err cerr = RPCAUTH_ERR_INIT;
 	uint8_t src_key[CTXCACHE_SRC_LEN];
 	int est;
 
@@ -121,12 +123,11 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 		/* Half-open slots are shared out by source (ctxcache.h). */
 		if ((c = ctxcache_create_from(svc_g.cc,
 		    svc_peer_key(xprt, src_key) == 0 ? src_key : NULL,
-		    NULL)) == NULL) {
-			TRACE("svc: INIT refused (SYSTEM_ERR): no context");
+		    &cerr)) == NULL) {
+			TRACE("svc: INIT refused (SYSTEM_ERR): %s", cerr.msg);
 			SVC_EVENT(xprt, rs->prog, rs->vers,
 			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0, 0, NULL,
-			    "INIT refused (SYSTEM_ERR): no memory for a "
-			    "context");
+			    "INIT refused (SYSTEM_ERR): %s", cerr.msg);
 			svcerr_systemerr(xprt);
 			goto out;
 		}
@@ -159,7 +160,7 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 	TRACE("svc: %s (%s): token %zu bytes in, %zu out, major 0x%x",
 	    leg_name(rs), mech_name(c->wire_mech), in.length, out.length, maj);
 
-	memcpy(res.handle, c->handle, sizeof(c->handle));
+	res.handle = c->handle;		/* c outlives the reply */
 	res.handle_len = sizeof(c->handle);
 	res.major = maj;
 	res.minor = min;
@@ -202,11 +203,12 @@ failed:
 	ctxcache_remove(svc_g.cc, c);
 	reply_failure(xprt, &res);
 out:
+	rpcauth_err_clear(&cerr);
 	ctxcache_put(svc_g.cc, c);
 	(void)gss_release_buffer(&min, &out);
 	if (src != GSS_C_NO_NAME)
 		(void)gss_release_name(&min, &src);
-	free(arg.token);
+	xdr_free((xdrproc_t)xdr_init_arg, (char *)&arg);
 }
 
 void

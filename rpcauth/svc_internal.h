@@ -89,7 +89,6 @@ struct svc_global {
 extern struct svc_global svc_g;
 
 int	svc_reqstate_get(const struct svc_req *rq, struct svc_reqstate *rs);
-void	svc_reqstate_put(struct svc_req *rq, const struct svc_reqstate *rs);
 
 /* The svc_auth_reg handler (svc_auth.c). */
 enum auth_stat svc_handler(struct svc_req *rq, struct rpc_msg *msg);
@@ -122,9 +121,6 @@ OM_uint32 svc_caller_establish(struct svcctx *c, gss_name_t *src,
 int	svc_caller_authorize_call(struct svcctx *c, uint32_t prog,
 	    uint32_t vers, uint32_t service);
 
-/* Release what svc_caller_establish attached (c->release); idempotent. */
-void	svc_caller_release(struct svcctx *c);
-
 /* Set the reply verifier to MIC(value) from rs->verf; -1 if GetMIC failed. */
 int	svc_set_verf_mic(struct svc_req *rq, struct svc_reqstate *rs,
 	    struct svcctx *c, uint32_t value);
@@ -145,8 +141,6 @@ void	svc_log_flavor(SVCXPRT *xprt, uint32_t flavor, uint32_t prog,
 	    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 #define SVC_EVENT(...)	do { if (svc_log_enabled()) svc_log(__VA_ARGS__); } \
 	while (0)
-/* The peer of the request being served, "addr:port" ("" if unknown). */
-void	svc_peer_text(SVCXPRT *xprt, char *buf, size_t len);
 /* Its source key for ctxcache_create_from; -1 (key zeroed) if unknown. */
 int	svc_peer_key(SVCXPRT *xprt, uint8_t key[CTXCACHE_SRC_LEN]);
 

@@ -79,7 +79,8 @@ svc_peer_key(SVCXPRT *xprt, uint8_t key[CTXCACHE_SRC_LEN])
 	return -1;
 }
 
-void
+/* The peer of the request being served, "addr:port" ("" if unknown). */
+static void
 svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
 {
 	const struct netbuf *nb = xprt != NULL ? svc_getrpccaller(xprt) : NULL;
@@ -108,8 +109,9 @@ svc_peer_text(SVCXPRT *xprt, char *buf, size_t len)
 }
 
 /*
- * Copy src to dst (cap bytes) with every byte outside printable ASCII
- * as \xHH and the backslash doubled: names come from the peer's realm
+ * Copy src to dst (cap bytes) with every byte outside printable ASCII,
+ * and the double quote, as \xHH and the backslash doubled (a log line
+ * may quote a field, and a quote inside it must not end it): names come from the peer's realm
  * (or an NTLM client), and a daemon writes events to logs and terminals
  * where CR or ESC would forge or hide lines.  Always NUL-terminated.
  */
@@ -125,7 +127,7 @@ printable(char *dst, size_t cap, const char *src)
 		if (c == '\\') {
 			dst[o++] = '\\';
 			dst[o++] = '\\';
-		} else if (c >= 0x20 && c < 0x7f)
+		} else if (c >= 0x20 && c < 0x7f && c != '"')
 			dst[o++] = (char)c;
 		else {
 			dst[o++] = '\\';
@@ -160,6 +162,7 @@ vlog(SVCXPRT *xprt, uint32_t flavor, uint32_t prog, uint32_t vers,
 		printable(name, sizeof(name), principal);
 	svc_peer_text(xprt, peer, sizeof(peer));
 	memset(&ev, 0, sizeof(ev));
+	ev.size = sizeof(ev);
 	ev.kind = kind;
 	ev.cause = cause;
 	ev.auth_stat = auth_stat;

@@ -227,9 +227,9 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
 		    &name);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "bad service principal name", maj, min,
+			gsserr_set(err, RPCAUTH_E_CONFIG,
+			    "bad service principal name", maj, min,
 			    GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
 			goto out;
 		}
 	}
@@ -241,17 +241,17 @@ acquire_one(const char *principal, const char *keytab, unsigned mechs,
 		    "credential for %s (keytab %s)", principal != NULL ?
 		    principal : "any service", keytab != NULL ? keytab :
 		    "the default");
-		gsserr_set(err, what, maj, min, GSS_C_NO_OID);
-		err->code = RPCAUTH_E_CONFIG;
+		gsserr_set(err, RPCAUTH_E_CONFIG, what, maj, min,
+		    GSS_C_NO_OID);
 		goto out;
 	}
 	if ((mechs & MECH_SPNEGO) != 0) {
 		mech_set_oids(inner, &neg, inner_el);
 		maj = gss_set_neg_mechs(&min, *out, &neg);
 		if (GSS_ERROR(maj)) {
-			gsserr_set(err, "cannot restrict what SPNEGO may "
-			    "negotiate", maj, min, GSS_C_NO_OID);
-			err->code = RPCAUTH_E_CONFIG;
+			gsserr_set(err, RPCAUTH_E_CONFIG, "cannot restrict "
+			    "what SPNEGO may negotiate", maj, min,
+			    GSS_C_NO_OID);
 			goto out;
 		}
 	}
@@ -335,12 +335,6 @@ svc_acceptors_release(void)
 	svc_g.nacceptors = 0;
 }
 
-void
-rpcauth_svc_opts_init(struct rpcauth_svc_opts *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-}
-
 /*
  * GSS would read "demo" as demo@<this host's name>, a guess about DNS that
  * fails later and elsewhere: the documented form is required instead.
@@ -351,8 +345,13 @@ check_principal(const char *what, const char *p, struct rpcauth_err *err)
 	const char *at;
 
 	if (p == NULL || ((at = strchr(p, '@')) != NULL && at != p &&
-	    at[1] != '\0'))
+	    at[1] != '\0' && memchr(p, '/', (size_t)(at - p)) == NULL))
 		return 0;
+	if (at != NULL && at != p && memchr(p, '/', (size_t)(at - p)) != NULL)
+		return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "%sprincipal "
+		    "\"%s\" is a Kerberos principal name: write it as "
+		    "service@host (the principal kv/fs.example.org@REALM is "
+		    "\"kv@fs.example.org\")", what, p);
 	return rpcauth_err_set(err, RPCAUTH_E_CONFIG,
 	    "%sprincipal \"%s\" is not of the form service@host", what, p);
 }
@@ -402,28 +401,25 @@ reset_globals(void)
 	svc_g.npolicies = 0;
 }
 
-int
-rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
-    struct rpcauth_err *err)
+/*
+ * The registration proper.  opts: imported by abi_svc_opts_import, in this
+ * library's layout; err is never NULL here.
+ */
+static int
+register_opts(const struct rpcauth_svc_opts *opts, struct rpcauth_err *err)
 {
-	struct rpcauth_svc_opts defaults;
 	const struct rpcauth_svc_policy *p;
 	unsigned mechs, inner;
 	uint32_t flavor;
 	size_t i;
 	int ret = -1, r;
 
-	krb5conf_pin();
-	if (opts == NULL) {
-		rpcauth_svc_opts_init(&defaults);
-		opts = &defaults;
-	}
 	flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
 	if (check_opts(opts, err) != 0 ||
 	    mech_set_parse(opts->mechs, &mechs, err) != 0)
 		return -1;
 	/* SPNEGO negotiates the listed mechanisms, krb5 if none is listed. */
-	inner = mechs & (MECH_KRB5 | MECH_NTLM);
+	inner = mechs & mech_spnego_inner(1);
 	if ((mechs & MECH_SPNEGO) != 0 && inner == 0)
 		inner = MECH_KRB5;
 	if (mech_set_installed(mechs | inner, err) != 0)
@@ -455,7 +451,7 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	if (svc_acceptors_acquire(opts, mechs, inner, err) != 0)
 		goto out;
 	svc_g.cc = ctxcache_new(opts->max_contexts != 0 ? opts->max_contexts :
-	    16384, 30);
+	    RPCAUTH_DEFAULT_MAX_CONTEXTS, RPCAUTH_HALF_OPEN_TTL_S);
 	if (svc_g.cc == NULL) {
 		rpcauth_err_set(err, RPCAUTH_E_NOMEM,
 		    "no memory for the context table");
@@ -466,9 +462,10 @@ rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
 	svc_g.inner_mechs = inner;
 	svc_g.window = opts->window != 0 ? opts->window : SEQWIN_DEFAULT;
 	svc_g.min_service = opts->min_service;
-	svc_g.max_token = opts->max_token != 0 ? opts->max_token : 65536;
+	svc_g.max_token = opts->max_token != 0 ? opts->max_token :
+	    RPCAUTH_DEFAULT_MAX_TOKEN;
 	svc_g.max_body = opts->max_body != 0 ? opts->max_body :
-	    64u * 1024 * 1024;
+	    RPCAUTH_DEFAULT_MAX_BODY;
 	svc_g.authorize = opts->authorize;
 	svc_g.authorize_arg = opts->authorize_arg;
 	svc_g.cookie_free = opts->cookie_free;
@@ -488,5 +485,30 @@ out:
 	if (ret != 0)
 		reset_globals();
 	pthread_mutex_unlock(&svc_g.lock);
+	return ret;
+}
+
+int
+rpcauth_svc_register(const struct rpcauth_svc_opts *opts,
+    struct rpcauth_err *err)
+{
+	struct rpcauth_svc_opts o;
+	struct rpcauth_svc_policy *policies = NULL;
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	struct rpcauth_err *e = err != NULL ? err : &local;
+	int ret = -1;
+
+	krb5conf_pin();
+	/* Read once, in this library's layout, whatever header the caller
+	 * was built with (docs/ABI.md).  Inside the library err is never
+	 * NULL (docs/ARCHITECTURE.md, "Errors"): the trace still gets the
+	 * message the caller declined. */
+	if (abi_svc_opts_import(opts, &o, &policies, e) == 0) {
+		ret = register_opts(&o, e);
+		free(policies);		/* register_opts copied what it keeps */
+	}
+	if (ret != 0)
+		TRACE("svc: registration failed: %s", e->msg);
+	rpcauth_err_clear(&local);
 	return ret;
 }

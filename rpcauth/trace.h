@@ -2,6 +2,8 @@
 #ifndef RPCAUTH_TRACE_H
 #define RPCAUTH_TRACE_H
 
+#include "rename.h"
+
 /*
  * Off unless RPCAUTH_TRACE is set in the environment (any value but "0"),
  * or the application installed a callback with rpcauth_set_trace().

@@ -190,7 +190,9 @@ xdr_wr_fixed(struct xdr_wr *w, const void *data, size_t len)
 		w->bad = 1;
 		return;
 	}
-	if ((q = wr_take(w, len)) != NULL)
+	/* Data already in place (framing a body where it was built) needs
+	 * no copy, and memcpy must not be given overlapping regions. */
+	if ((q = wr_take(w, len)) != NULL && q != data)
 		memcpy(q, data, len);
 }
 

@@ -11,6 +11,8 @@
 #ifndef RPCAUTH_XDRBUF_H
 #define RPCAUTH_XDRBUF_H
 
+#include "rename.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,7 +63,11 @@ void	xdr_wr_init(struct xdr_wr *w, void *buf, size_t cap);
 void	xdr_wr_u32(struct xdr_wr *w, uint32_t v);
 /* Length, data, zero padding.  Goes bad if len does not fit in 32 bits. */
 void	xdr_wr_opaque(struct xdr_wr *w, const void *data, size_t len);
-/* Raw bytes; the caller keeps 4-byte alignment.  data may be NULL if len 0. */
+/*
+ * Raw bytes; the caller keeps 4-byte alignment.  data may be NULL if len 0.
+ * data may already be where the bytes go (then nothing is copied), never
+ * elsewhere inside the buffer.
+ */
 void	xdr_wr_fixed(struct xdr_wr *w, const void *data, size_t len);
 int	xdr_wr_ok(const struct xdr_wr *w);
 /* Bytes written, as the int that encoders return; -1 if bad or > INT_MAX. */

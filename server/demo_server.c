@@ -94,7 +94,8 @@ log_event(const struct rpcauth_svc_event *ev, void *arg)
 {
 	(void)arg;
 	fprintf(stderr, PROG ": %s: peer %s, program %u version %u, "
-	    "flavor %u, principal %s, auth_stat %d, gss_major 0x%x: %s\n",
+	    "flavor %u, principal \"%s\", auth_stat %d, gss_major 0x%x: "
+	    "%s\n",
 	    event_kind(ev->kind), ev->peer[0] != '\0' ? ev->peer : "?",
 	    ev->prog, ev->vers, ev->flavor,
 	    ev->principal != NULL ? ev->principal : "(unknown)",

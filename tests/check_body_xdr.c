@@ -14,6 +14,7 @@
 
 #include "body_xdr.h"
 #include "cklist.h"
+#include "e2e.h"
 #include "handxdr.h"
 #include "xdrbuf.h"
 
@@ -58,7 +59,7 @@ priv_parse_exact(const void *buf, size_t len, size_t max_body)
 /* --- integrity ---------------------------------------------------------- */
 
 static const size_t dbls[] = { 4, 5, 6, 7, 8, 100, 1001 };
-static const size_t ckls[] = { 1, 16, 28, INTEG_MAX_CHECKSUM };
+static const size_t ckls[] = { 1, 16, 28, RPCAUTH_MAX_CHECKSUM };
 
 START_TEST(integ_round_trip)
 {
@@ -149,8 +150,8 @@ static const struct bad_integ {
 	{ "checksum 0xFFFFFFF0", 8, 8, 0, 1, 0xFFFFFFF0u, 16, 0, 0 },
 	{ "checksum 0xFFFFFFFF", 8, 8, 0, 1, 0xFFFFFFFFu, 16, 0, 0 },
 	{ "checksum beyond the record", 8, 8, 0, 1, 17, 16, 0, 0 },
-	{ "checksum over the cap", 8, 8, 0, 1, INTEG_MAX_CHECKSUM + 1,
-	  INTEG_MAX_CHECKSUM + 1, 0, 0 },
+	{ "checksum over the cap", 8, 8, 0, 1, RPCAUTH_MAX_CHECKSUM + 1,
+	  RPCAUTH_MAX_CHECKSUM + 1, 0, 0 },
 	{ "checksum 3, pad 0x01", 8, 8, 0, 1, 3, 3, 0x01, 0 },
 	{ "checksum padding cut", 8, 8, 0, 1, 14, 14, 0, -2 },
 	{ "missing checksum", 8, 8, 0, 0, 0, 0, 0, 0 },
@@ -301,5 +302,6 @@ body_suite(void)
 int
 main(void)
 {
-	return cklist_main(body_suite());
+	return e2e_suite_run(body_suite()) == 0 ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }

@@ -20,6 +20,7 @@
 #include "xdrbuf.h"
 
 #include "cklist.h"
+#include "e2e.h"
 #include "handxdr.h"
 
 static int
@@ -439,5 +440,6 @@ cred_suite(void)
 int
 main(void)
 {
-	return cklist_main(cred_suite());
+	return e2e_suite_run(cred_suite()) == 0 ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }

@@ -876,23 +876,16 @@ demofs_suite(void)
 	Suite *s = suite_create("demofs");
 	TCase *tc;
 
-	tc = tcase_create("rpc");
-	CKLIST(tc, 1, null_echo_tcp, null_echo_udp, stats_count,
-	    whoami_flavors);
-	suite_add_tcase(s, tc);
-
+	CKLIST(cklist_tcase(s, "rpc", 0), 1, null_echo_tcp, null_echo_udp,
+	    stats_count, whoami_flavors);
 	/* loop 0: TCP, 1: UDP */
-	tc = tcase_create("files");
+	tc = cklist_tcase(s, "files", 0);
 	CKLIST(tc, 2, lookup_getattr, read_file, write_then_read);
 	tcase_add_test(tc, read_cap);
 	tcase_add_loop_test(tc, readdir_sorted, 0, 2);
 	tcase_add_loop_test(tc, escape_refused, 0, 2);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("programs");
-	CKLIST(tc, 1, client_binary, client_binary_errors, server_sigterm,
-	    server_usage);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "programs", 0), 1, client_binary,
+	    client_binary_errors, server_sigterm, server_usage);
 	return s;
 }
 

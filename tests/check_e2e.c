@@ -25,36 +25,6 @@ static struct testbed *bed;
 static struct srvproc server;
 static int port;
 
-static const char *
-svcname(enum rpcauth_service s)
-{
-	return s == RPCAUTH_SVC_NONE ? "none" :
-	    s == RPCAUTH_SVC_INTEGRITY ? "integrity" : "privacy";
-}
-
-static void
-echo_check(CLIENT *cl, size_t n, const char *label)
-{
-	demo_data in, *out;
-	size_t i;
-	char *buf = malloc(n + 1);
-
-	ck_assert_ptr_nonnull(buf);
-	for (i = 0; i < n; i++)
-		buf[i] = (char)(i * 131 + n);
-	in.demo_data_len = (u_int)n;
-	in.demo_data_val = buf;
-	out = demofs_echo_1(&in, cl);
-	ck_assert_msg(out != NULL, "%s: echo %zu bytes failed: %s (%s)", label,
-	    n, clnt_sperror(cl, "echo"),
-	    rpcauth_auth_error(cl->cl_auth) ? rpcauth_auth_error(cl->cl_auth) : "");
-	ck_assert_uint_eq(out->demo_data_len, n);
-	ck_assert_msg(n == 0 || memcmp(out->demo_data_val, buf, n) == 0,
-	    "%s: echo of %zu bytes came back different", label, n);
-	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	free(buf);
-}
-
 static void
 matrix(int udp, enum rpcauth_service svc)
 {
@@ -68,12 +38,12 @@ matrix(int udp, enum rpcauth_service svc)
 	size_t i;
 
 	snprintf(label, sizeof(label), "%s/%s", udp ? "udp" : "tcp",
-	    svcname(svc));
+	    e2e_svcname(svc));
 	cl = e2e_secure_clnt(port, udp, svc, 0, &err);
 	ck_assert_msg(cl != NULL, "%s: handshake: %s", label,
 	    err.msg ? err.msg : "?");
 	for (i = 0; i < 4; i++)
-		echo_check(cl, udp ? udp_sizes[i] : tcp_sizes[i], label);
+		e2e_echo_check(cl, udp ? udp_sizes[i] : tcp_sizes[i], label);
 	w = demofs_whoami_1(NULL, cl);
 	ck_assert_ptr_nonnull(w);
 	ck_assert_str_eq(w->principal, "alice@" TESTBED_REALM);
@@ -98,8 +68,8 @@ big(enum rpcauth_service svc)
 
 	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
 	(void)clnt_control(cl, CLSET_TIMEOUT, (char *)&tv);
-	echo_check(cl, 1024 * 1024, svcname(svc));
-	echo_check(cl, 16 * 1024 * 1024, svcname(svc));
+	e2e_echo_check(cl, 1024 * 1024, e2e_svcname(svc));
+	e2e_echo_check(cl, 16 * 1024 * 1024, e2e_svcname(svc));
 	e2e_secure_destroy(cl);
 }
 
@@ -160,22 +130,12 @@ END_TEST
 /* A server that requires privacy answers AUTH_TOOWEAK to integrity. */
 START_TEST(too_weak)
 {
-	static const char *const extra[] = { "--min-service", "privacy", NULL };
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc strict;
-	struct rpc_err re;
 	int sport, st;
 	CLIENT *cl;
 
-	ck_assert_int_eq(e2e_server_start(&strict, &sport,
-	    testbed_server_keytab(bed), extra), 0);
-	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
-	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
-	clnt_geterr(cl, &re);
-	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
-	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
-	e2e_secure_destroy(cl);
+	e2e_secure_destroy(e2e_too_weak(bed, &strict, &sport));
 	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_PRIVACY, 0, &err);
 	ck_assert_ptr_nonnull(cl);
 	ck_assert_ptr_nonnull(demofs_stats_1(NULL, cl));
@@ -244,7 +204,7 @@ START_TEST(destroy_then_reuse)
 	CLIENT *cl = e2e_secure_clnt(port, 0, RPCAUTH_SVC_NONE, 0, &err);
 	struct clnt_state *cs;
 	struct raw_reply rep;
-	uint8_t handle[INIT_MAX_HANDLE];
+	uint8_t handle[RPCAUTH_CRED_MAX_HANDLE];
 	size_t hlen;
 
 	ck_assert_ptr_nonnull(cl);
@@ -385,23 +345,19 @@ static Suite *
 e2e_suite(void)
 {
 	Suite *s = suite_create("e2e");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 240);
-	CKLIST(tc, 1, tcp_none, tcp_integrity, tcp_privacy, udp_none,
-	    udp_integrity, udp_privacy, big_integrity, big_privacy, auth_info,
-	    wrong_server_key, too_weak, destroy_then_reuse, many_clients,
-	    client_keytab, ping_tool, explicit_ccache);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 240), 1, tcp_none, tcp_integrity,
+	    tcp_privacy, udp_none, udp_integrity, udp_privacy, big_integrity,
+	    big_privacy, auth_info, wrong_server_key, too_weak,
+	    destroy_then_reuse, many_clients, client_keytab, ping_tool,
+	    explicit_ccache);
 	return s;
 }
 
 int
 main(void)
 {
-	struct testbed_opts o;
+	struct testbed_opts o = { .wrong_key_keytab = true };
 
-	memset(&o, 0, sizeof(o));
-	o.wrong_key_keytab = true;
 	return e2e_run(e2e_suite(), &o, NULL, &bed, &server, &port);
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,25 @@ create_fails(int p, int udp, const char *service,
 	ck_assert_int_ne(err.code, RPCAUTH_OK);
 	clnt_destroy(cl);
 	return err;
+}
+
+/* create_fails(), then its code (unless code is -1) and each of the
+ * NULL-terminated strings after it in its message. */
+static void
+fails_with(int p, int udp, const char *service,
+    const struct rpcauth_client_opts *o, int code, ...)
+{
+	struct rpcauth_err err = create_fails(p, udp, service, o);
+	const char *needle;
+	va_list ap;
+
+	if (code != -1)
+		ck_assert_int_eq(err.code, code);
+	va_start(ap, code);
+	while ((needle = va_arg(ap, const char *)) != NULL)
+		has(err.msg, needle);
+	va_end(ap);
+	rpcauth_err_clear(&err);
 }
 
 /*
@@ -247,18 +267,15 @@ END_TEST
 START_TEST(client_keytab_missing)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 	char cc[512];
 
 	cc_path(cc, sizeof(cc), "absent");
 	rpcauth_client_opts_init(&o);
 	o.ccache = cc;
 	o.client_keytab = "/nonexistent/client.keytab";
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
-	has(err.msg, "client keytab /nonexistent/client.keytab");
-	has(err.msg, "run kinit, or give the client a keytab");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_GSS,
+	    "client keytab /nonexistent/client.keytab",
+	    "run kinit, or give the client a keytab", NULL);
 }
 END_TEST
 
@@ -281,19 +298,15 @@ END_TEST
 /* Default credentials: no ticket in KRB5CCNAME, no KRB5_CLIENT_KTNAME. */
 START_TEST(no_credentials)
 {
-	struct rpcauth_err err;
 	char cc[512];
 
 	cc_path(cc, sizeof(cc), "none");
 	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
 	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME",
 	    "FILE:/nonexistent/none.keytab", 1), 0);
-	err = create_fails(port, 0, "demo@localhost", NULL);
-	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
-	has(err.msg, "no Kerberos credentials");
-	has(err.msg, "run kinit");
-	has(err.msg, "No Kerberos credentials available");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", NULL, RPCAUTH_E_GSS,
+	    "no Kerberos credentials", "run kinit",
+	    "No Kerberos credentials available", NULL);
 }
 END_TEST
 
@@ -430,7 +443,6 @@ file_has_service(const char *cc, const char *svc)
 
 START_TEST(ccache_copy_follows_the_file)
 {
-	struct rpcauth_err err;
 	char cc[512];
 
 	cc_path(cc, sizeof(cc), "mirror");
@@ -447,15 +459,13 @@ START_TEST(ccache_copy_follows_the_file)
 
 	/* kdestroy */
 	ck_assert_int_eq(unlink(cc + 5), 0);
-	err = create_fails(port, 0, "demo@localhost", NULL);
-	has(err.msg, "no Kerberos credentials");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", NULL, -1,
+	    "no Kerberos credentials", NULL);
 
 	/* The same path, every ticket expired. */
 	copy_ccache(cc, 0, 1);
-	err = create_fails(port, 0, "demo@localhost", NULL);
-	has(err.msg, "the Kerberos credentials have expired: run kinit");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", NULL, -1,
+	    "the Kerberos credentials have expired: run kinit", NULL);
 
 	/* kinit again (TGT only): a new copy, and it works; the service
 	 * ticket MIT fetched into the copy reaches the file too. */
@@ -479,7 +489,6 @@ END_TEST
 START_TEST(ticket_expired)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 	char cc[512];
 
 	cc_path(cc, sizeof(cc), "expired");
@@ -487,10 +496,8 @@ START_TEST(ticket_expired)
 	rpcauth_client_opts_init(&o);
 	o.ccache = cc;
 	o.client_keytab = "/nonexistent/rpcauth.keytab";
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
-	has(err.msg, "the Kerberos credentials have expired: run kinit");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_GSS,
+	    "the Kerberos credentials have expired: run kinit", NULL);
 }
 END_TEST
 
@@ -499,7 +506,6 @@ END_TEST
 START_TEST(kdc_unreachable)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 	char conf[512], cmd[2048], cc[512];
 	int dead = srvproc_free_port();
 
@@ -514,19 +520,15 @@ START_TEST(kdc_unreachable)
 	rpcauth_client_opts_init(&o);
 	o.ccache = cc;
 	o.client_keytab = testbed_user_keytab(bed);
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
-	has(err.msg, "cannot reach the Kerberos KDC: check that it runs");
-	has(err.msg, "krb5.conf");
-	has(err.msg, "Cannot contact any KDC");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_GSS,
+	    "cannot reach the Kerberos KDC: check that it runs", "krb5.conf",
+	    "Cannot contact any KDC", NULL);
 }
 END_TEST
 
 START_TEST(ntlm_wrong_password)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 	char file[512];
 	FILE *f;
 
@@ -540,30 +542,23 @@ START_TEST(ntlm_wrong_password)
 	ck_assert_int_eq(setenv("NTLM_USER_FILE", file, 1), 0);
 	rpcauth_client_opts_init(&o);
 	o.mech = "ntlm";
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_GSS);
-	has(err.msg, "refused the security context");
-	has(err.msg, "wrong NTLM password");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_GSS,
+	    "refused the security context", "wrong NTLM password", NULL);
 }
 END_TEST
 
 START_TEST(mechanism_not_installed)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 
 	rpcauth_client_opts_init(&o);
 	o.mech = "1.2.3.4";
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
-	has(err.msg, "mechanism 1.2.3.4 is not installed");
-	has(err.msg, "use krb5, spnego or ntlm");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_CONFIG,
+	    "mechanism 1.2.3.4 is not installed", "use krb5, spnego or ntlm",
+	    NULL);
 	o.mech = "frobnicate";
-	err = create_fails(port, 0, "demo@localhost", &o);
-	has(err.msg, "unknown mechanism \"frobnicate\"");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, -1,
+	    "unknown mechanism \"frobnicate\"", NULL);
 }
 END_TEST
 
@@ -601,21 +596,10 @@ tools_say_options(int sport)
 
 START_TEST(service_too_weak)
 {
-	static const char *const extra[] = { "--min-service", "privacy", NULL };
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc strict;
-	struct rpc_err re;
 	int sport, st;
-	CLIENT *cl;
+	CLIENT *cl = e2e_too_weak(bed, &strict, &sport);
 
-	ck_assert_int_eq(e2e_server_start(&strict, &sport,
-	    testbed_server_keytab(bed), extra), 0);
-	cl = e2e_secure_clnt(sport, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
-	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
-	clnt_geterr(cl, &re);
-	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
-	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
 	has(rpcauth_auth_error(cl->cl_auth), "requires a stronger service "
 	    "than integrity for this program (AUTH_TOOWEAK)");
 	has(rpcauth_auth_error(cl->cl_auth), "RPCAUTH_SVC_PRIVACY");
@@ -628,15 +612,11 @@ END_TEST
 START_TEST(flavor_mismatch)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 
 	rpcauth_client_opts_init(&o);
 	o.flavor = RPCAUTH_FLAVOR + 1;
-	err = create_fails(port, 0, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_AUTH);
-	has(err.msg, "does not speak flavor");
-	has(err.msg, "use the same flavor on both sides");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, RPCAUTH_E_AUTH,
+	    "does not speak flavor", "use the same flavor on both sides", NULL);
 }
 END_TEST
 
@@ -663,17 +643,14 @@ END_TEST
 START_TEST(server_not_running)
 {
 	struct rpcauth_client_opts o;
-	struct rpcauth_err err;
 	int dead = srvproc_free_port();
 
 	ck_assert_int_gt(dead, 0);
 	rpcauth_client_opts_init(&o);
 	o.handshake_timeout_ms = 1500;
-	err = create_fails(dead, 1, "demo@localhost", &o);
-	ck_assert_int_eq(err.code, RPCAUTH_E_RPC);
-	has(err.msg, "security handshake with demo@localhost: RPC: ");
-	has(err.msg, "check that the server runs and is reachable");
-	rpcauth_err_clear(&err);
+	fails_with(dead, 1, "demo@localhost", &o, RPCAUTH_E_RPC,
+	    "security handshake with demo@localhost: RPC: ",
+	    "check that the server runs and is reachable", NULL);
 }
 END_TEST
 
@@ -689,12 +666,27 @@ START_TEST(bad_arguments)
 	    "(for example \"nfs@server.example.org\")");
 	ck_assert_ptr_null(strstr(err.msg, "CLIENT"));
 	rpcauth_err_clear(&err);
-	err = create_fails(port, 0, "demo@", NULL);
-	has(err.msg, "service name \"demo@\" is not of the form service@host");
-	rpcauth_err_clear(&err);
-	err = create_fails(port, 0, "@localhost", NULL);
-	has(err.msg, "service name \"@localhost\" is not of the form");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@", NULL, -1,
+	    "service name \"demo@\" is not of the form service@host", NULL);
+	fails_with(port, 0, "@localhost", NULL, -1,
+	    "service name \"@localhost\" is not of the form", NULL);
+	/* A Kerberos principal name is not read as service "kv/localhost"
+	 * on host "RPCAUTH.TEST". */
+	fails_with(port, 0, "kv/localhost@RPCAUTH.TEST", NULL, -1,
+	    "service name \"kv/localhost@RPCAUTH.TEST\" is a Kerberos "
+	    "principal name: write it as service@host", NULL);
+	{
+		struct rpcauth_svc_opts so;
+
+		rpcauth_svc_opts_init(&so);
+		so.principal = "demo/localhost@RPCAUTH.TEST";
+		so.keytab = testbed_server_keytab(bed);
+		ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+		ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+		has(err.msg, "principal \"demo/localhost@RPCAUTH.TEST\" is a "
+		    "Kerberos principal name: write it as service@host");
+		rpcauth_err_clear(&err);
+	}
 	ck_assert_ptr_null(rpcauth_client_create(NULL, "demo@localhost", NULL,
 	    &err));
 	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
@@ -715,9 +707,8 @@ START_TEST(bad_arguments)
 	}
 	rpcauth_client_opts_init(&o);
 	o.service = (enum rpcauth_service)7;
-	err = create_fails(port, 0, "demo@localhost", &o);
-	has(err.msg, "unknown service 7: use RPCAUTH_SVC_NONE");
-	rpcauth_err_clear(&err);
+	fails_with(port, 0, "demo@localhost", &o, -1,
+	    "unknown service 7: use RPCAUTH_SVC_NONE", NULL);
 }
 END_TEST
 
@@ -725,29 +716,24 @@ static Suite *
 errors_suite(void)
 {
 	Suite *s = suite_create("errors");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, clock_skew, server_keytab_lacks_principal,
-	    principal_without_host, server_keytab_missing_or_unreadable,
-	    client_keytab_missing, service_unknown_to_kdc, no_credentials,
-	    spnego_hint_in_tools, ticket_expired, ccache_copy_follows_the_file,
-	    kdc_unreachable, ntlm_wrong_password, mechanism_not_installed,
-	    service_too_weak, flavor_mismatch, server_fails_mutual_auth,
-	    server_not_running, bad_arguments);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 60), 1, clock_skew,
+	    server_keytab_lacks_principal, principal_without_host,
+	    server_keytab_missing_or_unreadable, client_keytab_missing,
+	    service_unknown_to_kdc, no_credentials, spnego_hint_in_tools,
+	    ticket_expired, ccache_copy_follows_the_file, kdc_unreachable,
+	    ntlm_wrong_password, mechanism_not_installed, service_too_weak,
+	    flavor_mismatch, server_fails_mutual_auth, server_not_running,
+	    bad_arguments);
 	return s;
 }
 
 int
 main(void)
 {
-	static const char *const mechs[] = { "--mechs", "krb5,spnego,ntlm",
-	    NULL };
-	struct testbed_opts o;
+	struct testbed_opts o = { .wrong_key_keytab = true,
+	    .ntlm_user_file = true };
 
-	memset(&o, 0, sizeof(o));
-	o.wrong_key_keytab = true;
-	o.ntlm_user_file = true;
-	return e2e_run(errors_suite(), &o, mechs, &bed, &server, &port);
+	return e2e_run(errors_suite(), &o, e2e_all_mechs, &bed, &server,
+	    &port);
 }

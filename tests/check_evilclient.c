@@ -289,17 +289,7 @@ evilclient_suite(void)
 int
 main(void)
 {
-	struct testbed_opts o;
-	char errbuf[1024];
-	int failed;
-
 	signal(SIGPIPE, SIG_IGN);
-	memset(&o, 0, sizeof(o));
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	failed = cklist_run(evilclient_suite());
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(evilclient_suite(), &(struct testbed_opts){ 0 }, &bed,
+	    NULL, NULL);
 }

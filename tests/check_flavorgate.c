@@ -322,10 +322,12 @@ START_TEST(v1_rpcauth)
 	ck_assert_msg((v = kv_get_1(&key, cl)) != NULL, "GET: %s",
 	    clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "one");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	ck_assert((k = kv_list_1(NULL, cl)) != NULL);
 	ck_assert_uint_eq(k->kv_keys_len, 2);
 	ck_assert_str_eq(k->kv_keys_val[0], "alpha");
 	ck_assert_str_eq(k->kv_keys_val[1], "beta");
+	xdr_free((xdrproc_t)xdr_kv_keys, (char *)k);
 	ck_assert_int_eq(kv_null(cl), RPC_SUCCESS);
 	kv_done(cl);
 
@@ -370,13 +372,16 @@ START_TEST(v3_open)
 	ck_assert_msg((v = kv3_get_3(&key, cl)) != NULL, "%s GET: %s",
 	    LOOP_NAME(_i), clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "two");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	ck_assert((k = kv3_list_3(NULL, cl)) != NULL);
 	ck_assert_uint_eq(k->kv_keys_len, 2);
+	xdr_free((xdrproc_t)xdr_kv_keys, (char *)k);
 	ck_assert_int_eq(kv_null(cl), RPC_SUCCESS);
 	kv_done(cl);
 	cl = kv_client(KV_V3, LOOP_UDP(_i), WHO_RPCAUTH);
 	ck_assert((v = kv3_get_3(&key, cl)) != NULL);
 	ck_assert_str_eq(*v, "two");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	kv_done(cl);
 	after = kv_runs();
 	ck_assert_uint_eq(after - before, 3);
@@ -395,6 +400,7 @@ START_TEST(plain_register_is_open)
 	ck_assert_msg((v = kv_get_1(&key, cl)) != NULL, "GET: %s",
 	    clnt_sperror(cl, "kv"));
 	ck_assert_str_eq(*v, "one");
+	xdr_free((xdrproc_t)xdr_kv_val, (char *)v);
 	kv_done(cl);
 }
 END_TEST
@@ -485,7 +491,7 @@ START_TEST(demo_raw_refused)
 		    "\"%s\" in %s", want, demo_trace);
 		/* And an event for the daemon's log, naming that flavor. */
 		snprintf(want, sizeof(want), "program %u version 1, flavor "
-		    "%d, principal (unknown), auth_stat %d", (unsigned)
+		    "%d, principal \"(unknown)\", auth_stat %d", (unsigned)
 		    DEMOFS_PROG, sys ? AUTH_SYS : AUTH_NONE, AUTH_TOOWEAK);
 		ck_assert_msg(file_has(demo_trace, want), "no event "
 		    "\"%s\" in %s", want, demo_trace);
@@ -620,20 +626,15 @@ static Suite *
 gate_suite(void)
 {
 	Suite *s = suite_create("flavorgate");
-	TCase *t = tcase_create("kv");
-	TCase *d = tcase_create("demo");
-	TCase *r = tcase_create("register");
+	TCase *t = cklist_tcase(s, "kv", 0);
 
 	tcase_add_loop_test(t, v1_closed, 0, 4);
 	tcase_add_loop_test(t, v1_rpcauth, 0, 2);
 	tcase_add_loop_test(t, v2_nullproc_only, 0, 4);
 	tcase_add_loop_test(t, v3_open, 0, 4);
-	suite_add_tcase(s, t);
-	tcase_add_loop_test(d, demo_raw_refused, 0, 4);
-	suite_add_tcase(s, d);
-	CKLIST(r, 1, registration_rules, registration_other_netid,
-	    policy_unauth_checked);
-	suite_add_tcase(s, r);
+	tcase_add_loop_test(cklist_tcase(s, "demo", 0), demo_raw_refused, 0, 4);
+	CKLIST(cklist_tcase(s, "register", 0), 1, registration_rules,
+	    registration_other_netid, policy_unauth_checked);
 	return s;
 }
 
@@ -641,10 +642,9 @@ static Suite *
 control_suite(void)
 {
 	Suite *s = suite_create("control");
-	TCase *t = tcase_create("plain svc_register");
 
-	tcase_add_loop_test(t, plain_register_is_open, 0, 2);
-	suite_add_tcase(s, t);
+	tcase_add_loop_test(cklist_tcase(s, "plain svc_register", 0),
+	    plain_register_is_open, 0, 2);
 	return s;
 }
 
@@ -688,18 +688,6 @@ kv_start(struct srvproc *p, const char *path)
 	return 0;
 }
 
-static int
-run(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
 int
 main(void)
 {
@@ -729,12 +717,12 @@ main(void)
 	}
 	if (demo_start() != 0 || kv_start(&kv, KV_GATE_SERVER) != 0)
 		goto out;
-	failed += run(gate_suite());
+	failed += e2e_suite_run(gate_suite());
 	srvproc_stop(&kv, 5000, NULL);
 	/* The control registers the same program with rpcbind. */
 	if (kv_start(&kv, KV_PLAIN_SERVER) != 0)
 		goto out;
-	failed += run(control_suite());
+	failed += e2e_suite_run(control_suite());
 	ret = failed == 0 ? 0 : 1;
 out:
 	srvproc_stop(&kv, 5000, NULL);

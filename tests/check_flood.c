@@ -834,7 +834,7 @@ data_flow(struct flow *f, unsigned long total, uint32_t xid0,
 {
 	uint8_t cred[128], junk[32], args[32];
 	struct rpcauth_cred c = { 1, RPCAUTH_GSS_DATA, 0,
-	    RPCAUTH_GSS_SVC_NONE, handle, hlen };
+	    RPCAUTH_SVC_NONE, handle, hlen };
 	struct raw_call rc;
 	struct xdr_wr w;
 	size_t clen;
@@ -1002,40 +1002,37 @@ flood_suite(void)
 	return s;
 }
 
-int
-main(void)
+/* The demo server, with ASan's quarantine small for it alone. */
+static int
+setup(void)
 {
-	struct testbed_opts o;
-	char errbuf[1024], asan[512];
-	const char *prev;
-	int failed, st = 0;
+	char asan[512];
+	const char *prev = getenv("ASAN_OPTIONS");
+	int ret;
 
-	signal(SIGPIPE, SIG_IGN);
-	memset(&o, 0, sizeof(o));
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
 	/* Freed memory in ASan's quarantine would count as growth. */
-	prev = getenv("ASAN_OPTIONS");
 	snprintf(asan, sizeof(asan), "%s%squarantine_size_mb=16",
 	    prev != NULL ? prev : "", prev != NULL && *prev != '\0' ? ":" : "");
 	setenv("ASAN_OPTIONS", asan, 1);
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
+	ret = e2e_server_start(&server, &port, testbed_server_keytab(bed),
+	    NULL);
 	if (prev != NULL)
 		setenv("ASAN_OPTIONS", prev, 1);
 	else
 		unsetenv("ASAN_OPTIONS");
-	failed = cklist_run(flood_suite());
-	if (srvproc_stop_clean(&server, 10000, &st) != 0) {
-		fprintf(stderr, "demo server did not exit cleanly "
-		    "(status %#x)\n", st);
-		failed++;
-	}
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return ret;
+}
+
+static int
+teardown(void)
+{
+	return raw_server_stop(&server);
+}
+
+int
+main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return e2e_main(flood_suite(), &(struct testbed_opts){ 0 }, &bed,
+	    setup, teardown);
 }

@@ -42,6 +42,7 @@
 #include "rawrpc.h"
 #include "secctx.h"
 #include "xdrbuf.h"
+#include "cklist.h"
 
 #define SEQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | \
 	GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG)
@@ -393,14 +394,14 @@ build(struct rawclnt *rc, uint32_t seq, int tamper, struct built *b)
 	if (tamper)
 		((uint8_t *)htok.value)[htok.length - 1] ^= 1;
 	xdr_wr_init(&pw, plain, sizeof(plain));
-	if (rc->service != RPCAUTH_GSS_SVC_NONE)
+	if (rc->service != RPCAUTH_SVC_NONE)
 		xdr_wr_u32(&pw, seq);
 	xdr_wr_opaque(&pw, "gssflags", 8);
 	ck_assert(xdr_wr_ok(&pw));
 	xdr_wr_init(&w, body, sizeof(body));
-	if (rc->service == RPCAUTH_GSS_SVC_NONE)
+	if (rc->service == RPCAUTH_SVC_NONE)
 		xdr_wr_fixed(&w, plain, pw.off);
-	else if (rc->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	else if (rc->service == RPCAUTH_SVC_INTEGRITY) {
 		ck_assert_int_eq(secctx_get_mic(&rc->sc, plain, pw.off, &btok,
 		    &st), 0);
 		xdr_wr_opaque(&w, plain, pw.off);
@@ -486,29 +487,20 @@ static Suite *
 gssflags_suite(void)
 {
 	Suite *s = suite_create("gssflags");
-	TCase *tc = tcase_create("sequencing");
+	TCase *tc = cklist_tcase(s, "sequencing", 120);
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, pair_sequencing, 0, 2);
 	tcase_add_test(tc, k5tok_empty_token);
 	tcase_add_loop_test(tc, protect_empty_body, 0, 4);
 	tcase_add_loop_test(tc, server_tolerates_sequencing, 0, 6);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
+static int
+setup(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st, r;
+	int r;
 
-	signal(SIGPIPE, SIG_IGN);
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
 	r = e2e_server_start(&srv_fast, &port_fast,
 	    testbed_server_keytab(bed), NULL);
 	/* The server's per-message calls on GSS-API, as for any context the
@@ -518,17 +510,20 @@ main(void)
 		r = e2e_server_start(&srv_gss, &port_gss,
 		    testbed_server_keytab(bed), NULL);
 	unsetenv("RPCAUTH_KRB5_FASTPATH");
-	if (r != 0) {
-		srvproc_stop(&srv_fast, 5000, &st);
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(gssflags_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&srv_gss, 5000, &st);
-	srvproc_stop(&srv_fast, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return r;
+}
+
+static int
+teardown(void)
+{
+	e2e_server_stop(&srv_gss);
+	e2e_server_stop(&srv_fast);
+	return 0;
+}
+
+int
+main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return e2e_main(gssflags_suite(), NULL, &bed, setup, teardown);
 }

@@ -9,8 +9,10 @@
 #include <check.h>
 
 #include "cklist.h"
+#include "e2e.h"
 #include "handxdr.h"
 #include "hdrmic.h"
+#include "fuzz/hdrparse.h"
 
 /*
  * Known calls and the bytes RFC 2203 5.3.1 says they cover, written out by
@@ -225,5 +227,6 @@ hdrmic_suite(void)
 int
 main(void)
 {
-	return cklist_main(hdrmic_suite());
+	return e2e_suite_run(hdrmic_suite()) == 0 ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }

@@ -15,18 +15,13 @@
  */
 #include "config.h"
 
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,24 +170,7 @@ id_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 }
 
 static int
-bound(int type, int p)
-{
-	struct sockaddr_in sin;
-	int fd = socket(AF_INET, type, 0), on = 1;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)p);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) < 0 || bind(fd, (struct sockaddr *)&sin,
-	    sizeof(sin)) < 0 || (type == SOCK_STREAM && listen(fd, 64) < 0))
-		return -1;
-	return fd;
-}
-
-static void __attribute__((noreturn))
-id_server(int p, int ready_fd)
+id_server(int p, void *arg)
 {
 	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct rpcauth_svc_policy pol[2] = {
@@ -205,7 +183,7 @@ id_server(int p, int ready_fd)
 	SVCXPRT *t, *u;
 	int tfd, ufd;
 
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)arg;
 	rpcauth_svc_opts_init(&o);
 	o.principal = "demo@localhost";
 	o.keytab = testbed_server_keytab(bed);
@@ -217,7 +195,7 @@ id_server(int p, int ready_fd)
 	o.mechs = mechs;
 	if (rpcauth_svc_register(&o, &err) != 0) {
 		fprintf(stderr, "id_server: %s\n", err.msg);
-		_exit(1);
+		return -1;
 	}
 	/* A second call fails and must leave the first registration be
 	 * (every test below depends on it). */
@@ -225,11 +203,11 @@ id_server(int p, int ready_fd)
 	    strstr(err.msg, "already called") == NULL) {
 		fprintf(stderr, "id_server: second registration: %s\n",
 		    err.msg != NULL ? err.msg : "succeeded");
-		_exit(1);
+		return -1;
 	}
 	rpcauth_err_clear(&err);
-	if ((tfd = bound(SOCK_STREAM, p)) < 0 ||
-	    (ufd = bound(SOCK_DGRAM, p)) < 0 ||
+	if ((tfd = e2e_listen(SOCK_STREAM, p)) < 0 ||
+	    (ufd = e2e_listen(SOCK_DGRAM, p)) < 0 ||
 	    (t = svc_vc_create(tfd, 0, 0)) == NULL ||
 	    (u = svc_dg_create(ufd, 65536, 65536)) == NULL ||
 	    !svc_reg(t, IDPROG, 1, id_dispatch, NULL) ||
@@ -237,40 +215,9 @@ id_server(int p, int ready_fd)
 	    !svc_reg(u, IDPROG, 1, id_dispatch, NULL) ||
 	    !svc_reg(u, IDPROG, 2, id_dispatch, NULL)) {
 		fprintf(stderr, "id_server: cannot serve on port %d\n", p);
-		_exit(1);
+		return -1;
 	}
-	if (write(ready_fd, "r", 1) != 1)
-		_exit(1);
-	close(ready_fd);
-	svc_run();
-	_exit(1);
-}
-
-static int
-id_server_start(void)
-{
-	int pfd[2], tries;
-	char c;
-
-	for (tries = 0; tries < 3; tries++) {
-		if ((id_port = srvproc_free_port()) < 0 || pipe(pfd) != 0)
-			return -1;
-		if ((id_pid = fork()) < 0)
-			return -1;
-		if (id_pid == 0) {
-			close(pfd[0]);
-			id_server(id_port, pfd[1]);
-		}
-		close(pfd[1]);
-		if (read(pfd[0], &c, 1) == 1) {
-			close(pfd[0]);
-			return 0;
-		}
-		close(pfd[0]);
-		(void)waitpid(id_pid, NULL, 0);
-		id_pid = -1;
-	}
-	return -1;
+	return 0;
 }
 
 /* ---- client side helpers ------------------------------------------------ */
@@ -280,38 +227,17 @@ static CLIENT *
 id_clnt_mech(int vers, const char *target, const char *ccache, int udp,
     const char *mech, struct rpcauth_err *err)
 {
-	struct sockaddr_in sin;
-	struct netbuf nb;
 	struct rpcauth_client_opts o;
-	CLIENT *cl;
-	int fd;
+	CLIENT *cl = e2e_clnt_prog(id_port, udp, IDPROG, (rpcvers_t)vers);
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)id_port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	nb.buf = &sin;
-	nb.len = nb.maxlen = sizeof(sin);
-	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	if (!udp)
-		ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin,
-		    sizeof(sin)), 0);
-	cl = udp ? clnt_dg_create(fd, &nb, IDPROG, (rpcvers_t)vers, 0, 0) :
-	    clnt_vc_create(fd, &nb, IDPROG, (rpcvers_t)vers, 0, 0);
 	ck_assert_ptr_nonnull(cl);
-	(void)clnt_control(cl, CLSET_FD_CLOSE, NULL);
 	if (target == NULL)
 		return cl;
 	rpcauth_client_opts_init(&o);
 	o.ccache = ccache;
 	o.mech = mech;
 	o.service = RPCAUTH_SVC_INTEGRITY;
-	if (rpcauth_client_create(cl, target, &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, target, &o, err);
 }
 
 static CLIENT *
@@ -608,38 +534,36 @@ static Suite *
 identity_suite(void)
 {
 	Suite *s = suite_create("identity");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, mapped_account, 0, 2);	/* tcp, udp */
 	tcase_add_loop_test(tc, nobody, 0, 2);
 	CKLIST(tc, 1, demofs_whoami_uid, authorize_refuses, cookie_lifecycle,
 	    per_program_principal);
 	tcase_add_loop_test(tc, ntlm_nullproc_unread, 0, 2);	/* tcp, udp */
 	tcase_add_test(tc, register_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-/* A ticket for `princ` from its keytab into `cc`. */
 static int
-kinit_as(const char *princ, const char *cc)
+setup(void)
 {
-	char kt[1024], out[512], errb[1024];
-	int st;
-	char *argv[] = { (char *)KINIT_PATH, (char *)"-k", (char *)"-t", kt,
-	    (char *)"-c", (char *)cc, (char *)princ, NULL };
+	snprintf(root_cc, sizeof(root_cc), "FILE:%s/root.ccache",
+	    testbed_dir(bed));
+	snprintf(mallory_cc, sizeof(mallory_cc), "FILE:%s/mallory.ccache",
+	    testbed_dir(bed));
+	return e2e_kinit(bed, "root", root_cc, "root") != 0 ||
+	    e2e_kinit(bed, "mallory", mallory_cc, "mallory") != 0 ||
+	    e2e_fork_server(id_server, NULL, &id_pid, &id_port) != 0 ||
+	    e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
+	    NULL) != 0 ? -1 : 0;
+}
 
-	snprintf(kt, sizeof(kt), "%s/%s.keytab", testbed_dir(bed), princ);
-	if (testbed_add_principal(bed, princ, kt) != 0) {
-		fprintf(stderr, "add %s: %s\n", princ, testbed_errmsg(bed));
-		return -1;
-	}
-	if (srvproc_run(argv, out, sizeof(out), errb, sizeof(errb), 20000,
-	    &st) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "kinit %s: %s\n", princ, errb);
-		return -1;
-	}
+static int
+teardown(void)
+{
+	e2e_server_stop(&demo);
+	e2e_fork_stop(&id_pid);
 	return 0;
 }
 
@@ -648,40 +572,9 @@ main(void)
 {
 	static const char *const extra[] = { "other/localhost", NULL };
 	struct testbed_opts o;
-	char errbuf[1024];
-	SRunner *sr;
-	int failed = 1, st;
 
 	memset(&o, 0, sizeof(o));
 	o.extra_principals = extra;
 	o.ntlm_user_file = true;
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	snprintf(root_cc, sizeof(root_cc), "FILE:%s/root.ccache",
-	    testbed_dir(bed));
-	snprintf(mallory_cc, sizeof(mallory_cc), "FILE:%s/mallory.ccache",
-	    testbed_dir(bed));
-	if (kinit_as("root", root_cc) != 0 ||
-	    kinit_as("mallory", mallory_cc) != 0 ||
-	    id_server_start() != 0 ||
-	    e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		fprintf(stderr, "set-up failed\n");
-		failed = -1;
-		goto out;
-	}
-	sr = srunner_create(identity_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&demo, 5000, &st);
-out:
-	if (id_pid > 0) {
-		kill(id_pid, SIGKILL);
-		(void)waitpid(id_pid, NULL, 0);
-	}
-	testbed_stop(bed);
-	return failed == 0 ? 0 : failed < 0 ? 99 : 1;
+	return e2e_main(identity_suite(), &o, &bed, setup, teardown);
 }

@@ -24,18 +24,9 @@
 #include "e2e.h"
 #include "cklist.h"
 
-#define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
-
 static struct testbed *bed;
 static struct srvproc server;
 static int port;
-
-static const char *
-svcname(enum rpcauth_service s)
-{
-	return s == RPCAUTH_SVC_NONE ? "none" :
-	    s == RPCAUTH_SVC_INTEGRITY ? "integrity" : "privacy";
-}
 
 static const char *
 autherr(CLIENT *cl)
@@ -55,28 +46,6 @@ stats(CLIENT *cl, const char *label)
 	return *r;
 }
 
-static void
-echo_check(CLIENT *cl, size_t n, const char *label)
-{
-	demo_data in, *out;
-	size_t i;
-	char *buf = malloc(n + 1);
-
-	ck_assert_ptr_nonnull(buf);
-	for (i = 0; i < n; i++)
-		buf[i] = (char)(i * 131 + n);
-	in.demo_data_len = (u_int)n;
-	in.demo_data_val = buf;
-	out = demofs_echo_1(&in, cl);
-	ck_assert_msg(out != NULL, "%s: echo %zu bytes failed: %s (%s)", label,
-	    n, clnt_sperror(cl, "echo"), autherr(cl));
-	ck_assert_uint_eq(out->demo_data_len, n);
-	ck_assert_msg(n == 0 || memcmp(out->demo_data_val, buf, n) == 0,
-	    "%s: echo of %zu bytes came back different", label, n);
-	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	free(buf);
-}
-
 /* A client of `flavor` at `svc`; NULL with *err filled on failure. */
 static CLIENT *
 interop_clnt(enum rpcauth_service svc, uint32_t flavor,
@@ -90,11 +59,7 @@ interop_clnt(enum rpcauth_service svc, uint32_t flavor,
 	rpcauth_client_opts_init(&o);
 	o.flavor = flavor;
 	o.service = svc;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 static void
@@ -117,7 +82,7 @@ interop(enum rpcauth_service svc)
 	demo_path path = "x";
 	demo_whoami *w;
 	uint64_t before, after;
-	const char *label = svcname(svc);
+	const char *label = e2e_svcname(svc);
 	CLIENT *cl;
 	size_t i;
 
@@ -133,7 +98,7 @@ interop(enum rpcauth_service svc)
 
 	before = stats(cl, label);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		echo_check(cl, sizes[i], label);
+		e2e_echo_check(cl, sizes[i], label);
 
 	w = demofs_whoami_1(NULL, cl);
 	ck_assert_msg(w != NULL, "%s: WHOAMI failed: %s (%s)", label,
@@ -181,7 +146,7 @@ START_TEST(libtirpc_client)
 	    ret.major_status, ret.minor_status);
 	cl->cl_auth = auth;		/* AUTH_NONE needs no destroy */
 	(void)stats(cl, "libtirpc");
-	echo_check(cl, 4096, "libtirpc");
+	e2e_echo_check(cl, 4096, "libtirpc");
 	auth_destroy(cl->cl_auth);
 	cl->cl_auth = NULL;
 	clnt_destroy(cl);
@@ -228,63 +193,30 @@ static Suite *
 interop_suite(void)
 {
 	Suite *s = suite_create("interop");
-	TCase *tc = tcase_create("libtirpc-rpcsec_gss");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, libtirpc_client, tcp_none, tcp_integrity, tcp_privacy,
-	    default_flavor_refused, no_gss_too_weak);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "libtirpc-rpcsec_gss", 120), 1, libtirpc_client,
+	    tcp_none, tcp_integrity, tcp_privacy, default_flavor_refused,
+	    no_gss_too_weak);
 	return s;
 }
 
-/* Start gss_interop_server on a free port; a taken port gets retried. */
 static int
-interop_server_start(void)
+setup(void)
 {
-	char portbuf[16], errbuf[512];
-	char *argv[6];
-	int tries;
-
-	for (tries = 0; tries < 3; tries++) {
-		if ((port = srvproc_free_port()) < 0)
-			return -1;
-		snprintf(portbuf, sizeof(portbuf), "%d", port);
-		argv[0] = INTEROP_SERVER;
-		argv[1] = "--port";
-		argv[2] = portbuf;
-		argv[3] = "--principal";
-		argv[4] = "demo@localhost";
-		argv[5] = NULL;
-		if (srvproc_start(&server, argv, "ready", 20000, errbuf,
-		    sizeof(errbuf)) == 0)
-			return 0;
-		fprintf(stderr, "interop: server start: %s\n", errbuf);
-	}
-	return -1;
+	return e2e_interop_start(&server, &port, "interop: server start");
 }
 
+static int
+teardown(void)
+{
+	e2e_server_stop(&server);
+	return 0;
+}
+
+/* The bed sets KRB5_KTNAME and KRB5CCNAME; the server inherits them, the
+ * client here uses alice's ticket. */
 int
 main(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st;
-
-	/* The bed sets KRB5_KTNAME and KRB5CCNAME; the server inherits
-	 * them, the client here uses alice's ticket. */
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (interop_server_start() != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(interop_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(interop_suite(), NULL, &bed, setup, teardown);
 }

@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "cklist.h"
+#include "e2e.h"
 #include "handxdr.h"
 #include "krb5_crypto.h"
 
@@ -420,5 +421,6 @@ krb5_crypto_suite(void)
 int
 main(void)
 {
-	return cklist_main(krb5_crypto_suite());
+	return e2e_suite_run(krb5_crypto_suite()) == 0 ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }

@@ -841,28 +841,29 @@ krb5_token_suite(void)
 	return s;
 }
 
+/* The k5tok service principal, then the demo server. */
+static int
+setup(void)
+{
+	char errbuf[8192];
+
+	if (add_service(errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "k5tok service: %s\n", errbuf);
+		return -1;
+	}
+	return e2e_server_start(&server, &port, testbed_server_keytab(bed),
+	    NULL);
+}
+
+static int
+teardown(void)
+{
+	e2e_server_stop(&server);
+	return 0;
+}
+
 int
 main(void)
 {
-	char errbuf[8192];
-	int failed, st;
-
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (add_service(errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "k5tok service: %s\n", errbuf);
-		testbed_stop(bed);
-		return 99;
-	}
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	failed = cklist_run(krb5_token_suite());
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(krb5_token_suite(), NULL, &bed, setup, teardown);
 }

@@ -66,30 +66,19 @@ gss_get_mic(OM_uint32 *minor, gss_ctx_id_t ctx, gss_qop_t qop,
 
 /* ---- trace capture: what the library said during one call ---- */
 
-static char *tbuf;
-static size_t tlen, tcap;
+static struct e2e_text tr;
 
 static void
 trace_cb(const char *line, void *arg)
 {
-	size_t n = strlen(line);
-
 	(void)arg;
-	if (tlen + n + 2 > tcap) {
-		tcap = (tlen + n + 2) * 2;
-		tbuf = realloc(tbuf, tcap);
-		ck_assert_ptr_nonnull(tbuf);
-	}
-	memcpy(tbuf + tlen, line, n);
-	tlen += n;
-	tbuf[tlen++] = '\n';
-	tbuf[tlen] = '\0';
+	e2e_text_add(&tr, line);
 }
 
 static int
 trace_since(size_t mark, const char *needle)
 {
-	return tbuf != NULL && strstr(tbuf + mark, needle) != NULL;
+	return tr.buf != NULL && strstr(tr.buf + mark, needle) != NULL;
 }
 
 /* ---- helpers ---- */
@@ -98,20 +87,6 @@ static struct clnt_state *
 cs_of(CLIENT *cl)
 {
 	return cl->cl_auth->ah_private;
-}
-
-/* A STATS call; on failure `why` says what the application would see. */
-static int
-stats_ok(CLIENT *cl, char *why, size_t len)
-{
-	const char *e;
-
-	if (demofs_stats_1(NULL, cl) != NULL)
-		return 1;
-	e = rpcauth_auth_error(cl->cl_auth);
-	snprintf(why, len, "%s | %s", clnt_sperror(cl, "stats"),
-	    e != NULL ? e : "(no rpcauth error)");
-	return 0;
 }
 
 static CLIENT *
@@ -163,12 +138,12 @@ struct runner {
 static void
 run_once(struct runner *r)
 {
-	size_t mark = tlen;
+	size_t mark = tr.len;
 	uint32_t before = cs_of(r->cl)->contexts;
 	char why[1024];
 
 	r->calls++;
-	if (!stats_ok(r->cl, why, sizeof(why))) {
+	if (!e2e_stats_ok(r->cl, why, sizeof(why))) {
 		r->fails++;
 		snprintf(r->why, sizeof(r->why), "%s", why);
 	}
@@ -239,7 +214,7 @@ START_TEST(expiry_is_transparent)
 		for (i = 0; i < 3; i++)
 			run_once(&r[i]);
 		if (!d_failed) {
-			if (stats_ok(d, why, sizeof(why)))
+			if (e2e_stats_ok(d, why, sizeof(why)))
 				d_ok++;
 			else {
 				d_failed = 1;
@@ -292,7 +267,7 @@ START_TEST(restart_udp_is_transparent)
 {
 	struct srvproc srv;
 	struct clnt_state *cs;
-	uint8_t old[INIT_MAX_HANDLE];
+	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
 	char why[1024];
 	size_t mark;
 	CLIENT *cl;
@@ -302,21 +277,21 @@ START_TEST(restart_udp_is_transparent)
 	    testbed_server_keytab(bed), NULL), 0);
 	cl = secure(port, 1, 0, NULL, NULL);
 	cs = cs_of(cl);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	memcpy(old, cs->handle, sizeof(old));
 	srvproc_stop(&srv, 5000, &st);
 	server_at(&srv, port);
 	rpcauth_set_trace(trace_cb, NULL);
-	mark = tlen;
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after restart: %s", why);
+	mark = tr.len;
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after restart: %s", why);
 	ck_assert(trace_since(mark, "RPCSEC_GSS_CREDPROBLEM"));
 	ck_assert_uint_eq(cs->contexts, 2);
 	ck_assert(memcmp(old, cs->handle, sizeof(old)) != 0);
 	/* The retried call used the new context's first sequence number. */
 	ck_assert_uint_eq(cs->seq_cur, 0);
 	for (i = 0; i < 3; i++)
-		ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+		ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs->contexts, 2);
 	rpcauth_set_trace(NULL, NULL);
 	e2e_secure_destroy(cl);
@@ -341,16 +316,16 @@ START_TEST(restart_tcp_is_a_transport_error)
 	ck_assert_int_eq(e2e_server_start(&srv, &port,
 	    testbed_server_keytab(bed), NULL), 0);
 	cl = secure(port, 0, 0, NULL, NULL);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	srvproc_stop(&srv, 5000, &st);
 	server_at(&srv, port);
-	ck_assert(!stats_ok(cl, why, sizeof(why)));
+	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	clnt_geterr(cl, &re);
 	ck_assert_msg(re.re_status == RPC_CANTRECV ||
 	    re.re_status == RPC_CANTSEND, "%s", why);
 	ck_assert_ptr_null(rpcauth_auth_error(cl->cl_auth));
 	again = secure(port, 0, 0, NULL, NULL);
-	ck_assert_msg(stats_ok(again, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(again, why, sizeof(why)), "%s", why);
 	e2e_secure_destroy(again);
 	e2e_secure_destroy(cl);
 	srvproc_stop(&srv, 5000, &st);
@@ -363,7 +338,7 @@ START_TEST(maxseq_gets_a_new_context)
 {
 	struct srvproc srv;
 	struct clnt_state *cs;
-	uint8_t old[INIT_MAX_HANDLE];
+	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
 	char why[1024];
 	size_t mark;
 	CLIENT *cl;
@@ -374,13 +349,13 @@ START_TEST(maxseq_gets_a_new_context)
 	cl = secure(port, 0, 0, NULL, NULL);
 	cs = cs_of(cl);
 	cs->seq_next = MAXSEQ - 1;
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs->seq_cur, MAXSEQ - 1);
 	ck_assert_uint_eq(cs->contexts, 1);
 	memcpy(old, cs->handle, sizeof(old));
 	rpcauth_set_trace(trace_cb, NULL);
-	mark = tlen;
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	mark = tr.len;
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert(trace_since(mark, "MAXSEQ"));
 	ck_assert_uint_eq(cs->contexts, 2);
 	ck_assert_uint_eq(cs->seq_cur, 0);
@@ -408,22 +383,22 @@ START_TEST(gss_expired_gets_a_new_context)
 	    testbed_server_keytab(bed), NULL), 0);
 	cl = secure(port, 0, 0, NULL, NULL);
 	cs = cs_of(cl);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	rpcauth_set_trace(trace_cb, NULL);
-	mark = tlen;
+	mark = tr.len;
 	expire_mics = 1;
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert(trace_since(mark, "GSS-API says the security context has "
 	    "ended"));
 	ck_assert_uint_eq(cs->contexts, 2);
 	ck_assert_uint_eq(cs->seq_cur, 0);
 	/* Twice in a row: one new context per call, then a clear error. */
 	expire_mics = 2;
-	ck_assert(!stats_ok(cl, why, sizeof(why)));
+	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	ck_assert_uint_eq(cs->contexts, 3);
 	ck_assert_msg(strstr(why, "even one made a moment ago") != NULL,
 	    "%s", why);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	rpcauth_set_trace(NULL, NULL);
 	e2e_secure_destroy(cl);
 	srvproc_stop(&srv, 5000, &st);
@@ -451,10 +426,10 @@ START_TEST(forged_rejections_are_bounded)
 	    testbed_server_keytab(bed), NULL), 0);
 	px_start(&px, port);
 	cl = secure(px.port, 1, 0, NULL, NULL);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	px_set(&px, PX_FORGE_DATA);
 	for (i = 0; i < 6; i++) {
-		ck_assert(!stats_ok(cl, why, sizeof(why)));
+		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		clnt_geterr(cl, &re);
 		ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
 		e = rpcauth_auth_error(cl->cl_auth);
@@ -468,12 +443,12 @@ START_TEST(forged_rejections_are_bounded)
 	    "requests: %u DATA, %u control", c.data, c.ctl);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 2);
 	px_set(&px, PX_PASS);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 
 	/* Now the handshake is rejected too. */
 	px_set(&px, PX_FORGE_ALL);
 	for (i = 0; i < 4; i++) {
-		ck_assert(!stats_ok(cl, why, sizeof(why)));
+		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
 		ck_assert_msg(e != NULL && (i > 0 || strstr(e,
 		    "making a new security context failed") != NULL), "%s",
@@ -508,7 +483,7 @@ START_TEST(udp_lost_request_is_resent)
 	    testbed_server_keytab(bed), NULL), 0);
 	px_start(&px, port);
 	cl = secure(px.port, 1, 0, NULL, NULL);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	px_set(&px, PX_DROP_REQUEST);
 	in.demo_data_len = sizeof(text);
 	in.demo_data_val = text;
@@ -548,16 +523,16 @@ START_TEST(udp_lost_reply_times_out)
 	px_start(&px, port);
 	cl = secure(px.port, 1, 0, NULL, NULL);
 	ck_assert(clnt_control(cl, CLSET_TIMEOUT, (char *)&tv));
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	px_set(&px, PX_DROP_REPLY);
-	ck_assert(!stats_ok(cl, why, sizeof(why)));
+	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	clnt_geterr(cl, &re);
 	ck_assert_int_eq(re.re_status, RPC_TIMEDOUT);
 	c = px_get(&px);
 	ck_assert_uint_eq(c.lost_rep, 1);
 	ck_assert_uint_ge(c.copies, 2);
 	ck_assert_uint_eq(c.replies, 1);	/* none for the resent copies */
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 1);
 	e2e_secure_destroy(cl);
 	px_stop(&px);
@@ -569,32 +544,17 @@ static Suite *
 lifetime_suite(void)
 {
 	Suite *s = suite_create("lifetime");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, expiry_is_transparent, restart_udp_is_transparent,
-	    restart_tcp_is_a_transport_error, maxseq_gets_a_new_context,
-	    gss_expired_gets_a_new_context, forged_rejections_are_bounded,
-	    udp_lost_request_is_resent, udp_lost_reply_times_out);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 120), 1, expiry_is_transparent,
+	    restart_udp_is_transparent, restart_tcp_is_a_transport_error,
+	    maxseq_gets_a_new_context, gss_expired_gets_a_new_context,
+	    forged_rejections_are_bounded, udp_lost_request_is_resent,
+	    udp_lost_reply_times_out);
 	return s;
 }
 
 int
 main(void)
 {
-	char errbuf[1024];
-	SRunner *sr;
-	int failed;
-
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	sr = srunner_create(lifetime_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(lifetime_suite(), NULL, &bed, NULL, NULL);
 }

@@ -35,8 +35,6 @@ static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
 static int port;
 
-static const char *const all_mechs[] = { "--mechs", "krb5,spnego,ntlm", NULL };
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static CLIENT *
@@ -54,50 +52,7 @@ mech_clnt(int p, int udp, const char *mech, enum rpcauth_service svc,
 	 * back to NTLM inside SPNEGO, so that what is refused is refused by
 	 * the server.  The client's own opt-in: check_renewbound. */
 	o.allow_ntlm = 1;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
-}
-
-/*
- * No Kerberos credentials for this (forked) test process: SPNEGO can then
- * offer only NTLM.  Both the ccache and the client keytab must go, or MIT
- * gets a ticket from the keytab on its own.
- */
-static void
-no_krb5_creds(void)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "FILE:%s/none.ccache", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5CCNAME", buf, 1), 0);
-	snprintf(buf, sizeof(buf), "FILE:%s/none.keytab", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME", buf, 1), 0);
-}
-
-static void
-echo_check(CLIENT *cl, size_t n, const char *label)
-{
-	demo_data in, *out;
-	char *buf = malloc(n + 1);
-	size_t i;
-
-	ck_assert_ptr_nonnull(buf);
-	for (i = 0; i < n; i++)
-		buf[i] = (char)(i * 7 + 3);
-	in.demo_data_len = (u_int)n;
-	in.demo_data_val = buf;
-	out = demofs_echo_1(&in, cl);
-	ck_assert_msg(out != NULL, "%s: echo of %zu bytes: %s (%s)", label, n,
-	    clnt_sperror(cl, "echo"), rpcauth_auth_error(cl->cl_auth) ?
-	    rpcauth_auth_error(cl->cl_auth) : "");
-	ck_assert_uint_eq(out->demo_data_len, n);
-	ck_assert_msg(n == 0 || memcmp(out->demo_data_val, buf, n) == 0,
-	    "%s: echo came back different", label);
-	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	free(buf);
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 /* ---- every mechanism, transport and service ----------------------------- */
@@ -131,7 +86,7 @@ START_TEST(roundtrip)
 	snprintf(label, sizeof(label), "%s%s/%s/service %d", m->mech,
 	    m->spnego_ntlm ? "(ntlm)" : "", udp ? "udp" : "tcp", (int)svc);
 	if (m->spnego_ntlm)
-		no_krb5_creds();
+		e2e_no_krb5_creds(bed);	/* SPNEGO can offer only NTLM */
 	cl = mech_clnt(port, udp, m->mech, svc, &err);
 	ck_assert_msg(cl != NULL, "%s: handshake: %s", label,
 	    err.msg ? err.msg : "?");
@@ -144,8 +99,8 @@ START_TEST(roundtrip)
 	for (k = 0; k < 2; k++) {
 		ck_assert_msg(demofs_null_1(NULL, cl) != NULL, "%s: null: %s",
 		    label, clnt_sperror(cl, "null"));
-		echo_check(cl, 0, label);
-		echo_check(cl, 3000, label);
+		e2e_echo_check(cl, 0, label);
+		e2e_echo_check(cl, 3000, label);
 		w = demofs_whoami_1(NULL, cl);
 		ck_assert_msg(w != NULL, "%s: whoami: %s", label,
 		    clnt_sperror(cl, "whoami"));
@@ -540,7 +495,7 @@ START_TEST(ntlm_not_allowed)
 
 	start_server(&s, &p, NULL);
 	refused(p, "ntlm");
-	no_krb5_creds();
+	e2e_no_krb5_creds(bed);
 	refused(p, "spnego");
 	stop_server(&s);
 }
@@ -734,23 +689,19 @@ static Suite *
 mechs_suite(void)
 {
 	Suite *s = suite_create("mechs");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, roundtrip, 0, (int)(NCOMBOS * 6));
 	CKLIST(tc, 1, ntlm_half_open, ntlm_nullproc_integrity, ntlm_not_allowed,
 	    krb5_not_allowed, spnego_downgrade, spnego_mechlistmic_tampered,
 	    mechs_option_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	struct testbed_opts o;
+	struct testbed_opts o = { .ntlm_user_file = true };
 
-	memset(&o, 0, sizeof(o));
-	o.ntlm_user_file = true;
-	return e2e_run(mechs_suite(), &o, all_mechs, &bed, &server, &port);
+	return e2e_run(mechs_suite(), &o, e2e_all_mechs, &bed, &server, &port);
 }

@@ -141,19 +141,6 @@ contexts_of(CLIENT *cl)
 	return info.contexts;
 }
 
-static int
-stats_ok(CLIENT *cl, char *why, size_t len)
-{
-	const char *e;
-
-	if (demofs_stats_1(NULL, cl) != NULL)
-		return 1;
-	e = rpcauth_auth_error(cl->cl_auth);
-	snprintf(why, len, "%s | %s", clnt_sperror(cl, "stats"),
-	    e != NULL ? e : "(no rpcauth error)");
-	return 0;
-}
-
 /* Renewals for rejections allowed in `ms` (docs/SECURITY.md section 9). */
 static uint32_t
 bound_for(long long ms)
@@ -162,6 +149,29 @@ bound_for(long long ms)
 }
 
 /* ---- finding 9: every DATA call rejected ---- */
+
+/*
+ * After forged rejections: each replaced context was destroyed (the server
+ * holds no more than live0), and once the proxy passes everything again a
+ * call works, on the renewals + 1st context.  Stops cl, px and t.
+ */
+static void
+forgery_over(struct traced *t, struct proxy *px, CLIENT *cl, unsigned live0,
+    uint32_t renewals)
+{
+	unsigned live1 = server_live(t);
+	char why[1024];
+
+	ck_assert_msg(live1 <= live0, "the server holds %u contexts, %u "
+	    "before the forged rejections: replaced contexts not destroyed",
+	    live1, live0);
+	px_set(px, PX_PASS);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after: %s", why);
+	ck_assert_uint_eq(contexts_of(cl), renewals + 1);
+	e2e_secure_destroy(cl);
+	px_stop(px);
+	traced_stop(t);
+}
 
 /*
  * For 6 s, every DATA call gets a forged CREDPROBLEM while handshakes and
@@ -176,7 +186,7 @@ START_TEST(forged_data_rejections)
 	struct proxy px, c;
 	char why[1024];
 	const char *e;
-	unsigned live0, live1, calls = 0;
+	unsigned live0, calls = 0;
 	uint32_t renewals;
 	long long start, elapsed;
 	CLIENT *cl;
@@ -184,12 +194,12 @@ START_TEST(forged_data_rejections)
 	traced_start(&t);
 	px_start(&px, t.port);
 	cl = secure_udp(px.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_FORGE_DATA);
 	start = srvproc_now_ms();
 	while ((elapsed = srvproc_now_ms() - start) < 6000) {
-		ck_assert(!stats_ok(cl, why, sizeof(why)));
+		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
 		ck_assert_msg(e != NULL && strstr(e, "forging") != NULL,
 		    "call %u: %s", calls, why);
@@ -208,16 +218,7 @@ START_TEST(forged_data_rejections)
 	ck_assert_msg(c.ctl <= 2 * renewals, "%u control calls for %u new "
 	    "contexts", c.ctl, renewals);
 	ck_assert_uint_eq(c.forged, c.data);
-	live1 = server_live(&t);
-	ck_assert_msg(live1 <= live0, "the server holds %u contexts, %u "
-	    "before the forged rejections: replaced contexts not destroyed",
-	    live1, live0);
-	px_set(&px, PX_PASS);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after: %s", why);
-	ck_assert_uint_eq(contexts_of(cl), renewals + 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	traced_stop(&t);
+	forgery_over(&t, &px, cl, live0, renewals);
 }
 END_TEST
 
@@ -261,7 +262,7 @@ START_TEST(forged_first_attempts)
 	struct proxy px;
 	char why[1024];
 	const char *e;
-	unsigned live0, live1, i, ok = 0, failed = 0;
+	unsigned live0, i, ok = 0, failed = 0;
 	uint32_t renewals;
 	long long start, elapsed;
 	CLIENT *cl;
@@ -270,7 +271,7 @@ START_TEST(forged_first_attempts)
 	px_start(&px, t.port);
 	alt_px = &px;
 	cl = secure_udp(px.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	px_set(&px, PX_PASS);	/* counters from here */
 	rpcauth_set_trace(alt_trace, NULL);
@@ -278,7 +279,7 @@ START_TEST(forged_first_attempts)
 	for (i = 0; i < 40; i++) {
 		alt_count();
 		px_set(&px, PX_FORGE_DATA);
-		if (stats_ok(cl, why, sizeof(why))) {
+		if (e2e_stats_ok(cl, why, sizeof(why))) {
 			ok++;
 			continue;
 		}
@@ -299,16 +300,7 @@ START_TEST(forged_first_attempts)
 	    "%lld ms (bound %u)", renewals, elapsed, bound_for(elapsed));
 	ck_assert_msg(alt_ctl <= 2 * renewals, "%u control calls for %u new "
 	    "contexts", alt_ctl, renewals);
-	live1 = server_live(&t);
-	ck_assert_msg(live1 <= live0, "the server holds %u contexts, %u "
-	    "before the forged rejections: replaced contexts not destroyed",
-	    live1, live0);
-	px_set(&px, PX_PASS);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after: %s", why);
-	ck_assert_uint_eq(contexts_of(cl), renewals + 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	traced_stop(&t);
+	forgery_over(&t, &px, cl, live0, renewals);
 }
 END_TEST
 
@@ -329,15 +321,15 @@ START_TEST(restart_recovers)
 
 	traced_start(&t);
 	cl = secure_udp(t.port);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	srvproc_stop(&t.p, 5000, &st);
 	snprintf(portbuf, sizeof(portbuf), "%d", t.port);
 	ck_assert_msg(srvproc_start(&t.p, (char *const *)argv, "ready", 20000,
 	    errbuf, sizeof(errbuf)) == 0, "restart: %s", errbuf);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "after restart: %s",
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after restart: %s",
 	    why);
 	ck_assert_uint_eq(contexts_of(cl), 2);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(contexts_of(cl), 2);
 	e2e_secure_destroy(cl);
 	srvproc_stop(&t.p, 5000, &st);
@@ -380,18 +372,18 @@ START_TEST(tcp_renewal_destroys_old)
 	o.service = RPCAUTH_SVC_PRIVACY;
 	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o, &err) !=
 	    NULL, "handshake: %s", err.msg ? err.msg : "?");
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	live0 = server_live(&t);
 	cs = cl->cl_auth->ah_private;
 	cs->renew_at = time(NULL) - 1;	/* due for an early renewal */
 	rpcauth_set_trace(ctrace_cb, NULL);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	rpcauth_set_trace(NULL, NULL);
 	ck_assert_uint_eq(contexts_of(cl), 2);
 	ck_assert_msg(strstr(ctrace, "DESTROY of the replaced context (seq "
 	    "1): answered") != NULL, "%s", ctrace);
 	ck_assert_uint_eq(server_live(&t), live0);
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	e2e_secure_destroy(cl);
 	ck_assert_uint_eq(server_live(&t), live0 - 1);
 	traced_stop(&t);
@@ -399,18 +391,6 @@ START_TEST(tcp_renewal_destroys_old)
 END_TEST
 
 /* ---- finding 4: what NTLM proves ---- */
-
-/* No Kerberos credentials in this (forked) test process. */
-static void
-no_krb5_creds(void)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "FILE:%s/none.ccache", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5CCNAME", buf, 1), 0);
-	snprintf(buf, sizeof(buf), "FILE:%s/none.keytab", testbed_dir(bed));
-	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME", buf, 1), 0);
-}
 
 static CLIENT *
 mech_clnt(const char *mech, int allow_ntlm, struct rpcauth_err *err)
@@ -422,11 +402,7 @@ mech_clnt(const char *mech, int allow_ntlm, struct rpcauth_err *err)
 	rpcauth_client_opts_init(&o);
 	o.mech = mech;
 	o.allow_ntlm = allow_ntlm;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 static void
@@ -435,7 +411,7 @@ info_is(CLIENT *cl, const char *mech, int mutual)
 	struct rpcauth_auth_info info;
 	char why[1024];
 
-	ck_assert_msg(stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
 	ck_assert_str_eq(info.mech, mech);
 	ck_assert_int_eq(info.mutual, mutual);
@@ -479,7 +455,7 @@ START_TEST(spnego_ntlm_needs_opt_in)
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	CLIENT *cl;
 
-	no_krb5_creds();
+	e2e_no_krb5_creds(bed);
 	cl = mech_clnt("spnego", 0, &err);
 	ck_assert_msg(cl == NULL, "SPNEGO fell back to NTLM without opt-in");
 	fprintf(stderr, "spnego_ntlm_needs_opt_in: %s\n", err.msg);
@@ -517,7 +493,7 @@ START_TEST(ping_reports_ntlm)
 	    strstr(out, "no mutual authentication") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "mechanism:  ntlm (no mutual "
 	    "authentication") != NULL, "%s", out);
-	no_krb5_creds();
+	e2e_no_krb5_creds(bed);
 	ck_assert_int_eq(srvproc_run((char *const *)spnego, out, sizeof(out),
 	    errtext, sizeof(errtext), 30000, &st), 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s", out);
@@ -534,28 +510,19 @@ static Suite *
 renewbound_suite(void)
 {
 	Suite *s = suite_create("renewbound");
-	TCase *tc = tcase_create("renewals");
-	TCase *tn = tcase_create("ntlm");
 
-	tcase_set_timeout(tc, 120);
-	CKLIST(tc, 1, forged_data_rejections, forged_first_attempts,
-	    restart_recovers, tcp_renewal_destroys_old);
-	suite_add_tcase(s, tc);
-	tcase_set_timeout(tn, 60);
-	CKLIST(tn, 1, ntlm_is_not_mutual, spnego_krb5_is_mutual,
-	    spnego_ntlm_needs_opt_in, ping_reports_ntlm);
-	suite_add_tcase(s, tn);
+	CKLIST(cklist_tcase(s, "renewals", 120), 1, forged_data_rejections,
+	    forged_first_attempts, restart_recovers, tcp_renewal_destroys_old);
+	CKLIST(cklist_tcase(s, "ntlm", 60), 1, ntlm_is_not_mutual,
+	    spnego_krb5_is_mutual, spnego_ntlm_needs_opt_in, ping_reports_ntlm);
 	return s;
 }
 
 int
 main(void)
 {
-	static const char *const mechs[] = { "--mechs", "krb5,spnego,ntlm",
-	    NULL };
-	struct testbed_opts o;
+	struct testbed_opts o = { .ntlm_user_file = true };
 
-	memset(&o, 0, sizeof(o));
-	o.ntlm_user_file = true;
-	return e2e_run(renewbound_suite(), &o, mechs, &bed, &server, &port);
+	return e2e_run(renewbound_suite(), &o, e2e_all_mechs, &bed, &server,
+	    &port);
 }

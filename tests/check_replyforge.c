@@ -43,8 +43,8 @@
 #include "init_xdr.h"
 #include "rawrpc.h"
 #include "xdrbuf.h"
+#include "cklist.h"
 
-#define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
 #define KADMIN_LOCAL	"/usr/sbin/kadmin.local"
 #define MAX_CONN	8
 #define MAX_SEQS	4096
@@ -192,7 +192,7 @@ forge_success(struct proxy *px, uint32_t xid, uint32_t flavor, uint32_t proc,
 	xdr_wr_u32(&w, flavor);
 	xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);
 	xdr_wr_u32(&w, 0);		/* SUCCESS */
-	if (c->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (c->service == RPCAUTH_SVC_INTEGRITY) {
 		/* void results: databody_integ is be32(seq) alone. */
 		xdr_wr_opaque(&w, seq, sizeof(seq));
 		xdr_wr_opaque(&w, px->init_verf, px->init_verf_len);
@@ -596,6 +596,25 @@ END_TEST
 /* ---- finding 13 ------------------------------------------------------------ */
 
 /*
+ * Through a proxy to `port` that forges `forge`: an integrity client of
+ * `flavor` whose first call at `svc` succeeds and whose second fails;
+ * *msg is the AUTH's error then (borrowed from the returned CLIENT).
+ */
+static CLIENT *
+second_call_fails(struct proxy *px, int port, enum forge_mode forge,
+    uint32_t flavor, enum rpcauth_service svc, const char **msg)
+{
+	CLIENT *cl;
+
+	proxy_start(px, port, forge);
+	cl = via_proxy(px, RPCAUTH_SVC_INTEGRITY, flavor);
+	ck_assert(one_call(cl, svc, NULL));
+	ck_assert(!one_call(cl, svc, NULL));
+	*msg = autherr(cl);
+	return cl;
+}
+
+/*
  * libtirpc's server (flavor 6) made this AUTH's first context; a
  * CREDPROBLEM makes the client build a new one, and the INIT for it gets
  * AUTH_REJECTEDCRED.  The server does speak flavor 6: the message must not
@@ -607,11 +626,8 @@ START_TEST(renewal_rejectedcred_message)
 	const char *msg;
 	CLIENT *cl;
 
-	proxy_start(&px, interop_port, FORGE_RENEW);
-	cl = via_proxy(&px, RPCAUTH_SVC_INTEGRITY, RPCAUTH_FLAVOR_RPCSEC_GSS);
-	ck_assert(one_call(cl, RPCAUTH_SVC_NONE, NULL));
-	ck_assert(!one_call(cl, RPCAUTH_SVC_NONE, NULL));
-	msg = autherr(cl);
+	cl = second_call_fails(&px, interop_port, FORGE_RENEW,
+	    RPCAUTH_FLAVOR_RPCSEC_GSS, RPCAUTH_SVC_NONE, &msg);
 	fprintf(stderr, "replyforge renewal refused: %s\n", msg);
 	pthread_mutex_lock(&px.mu);
 	ck_assert_int_eq(px.inits, 2);
@@ -638,11 +654,8 @@ START_TEST(forged_garbage_args_message)
 	const char *msg;
 	CLIENT *cl;
 
-	proxy_start(&px, demo_port, FORGE_GARBAGE);
-	cl = via_proxy(&px, RPCAUTH_SVC_INTEGRITY, RPCAUTH_FLAVOR);
-	ck_assert(one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
-	ck_assert(!one_call(cl, RPCAUTH_SVC_INTEGRITY, NULL));
-	msg = autherr(cl);
+	cl = second_call_fails(&px, demo_port, FORGE_GARBAGE, RPCAUTH_FLAVOR,
+	    RPCAUTH_SVC_INTEGRITY, &msg);
 	ck_assert_msg(strstr(msg, "without the server's verifier") != NULL,
 	    "a forged GARBAGE_ARGS was explained as the server's: %s", msg);
 	/* The connection and the context are fine afterwards. */
@@ -743,17 +756,15 @@ static Suite *
 replyforge_suite(void)
 {
 	Suite *s = suite_create("replyforge");
-	TCase *tc = tcase_create("on-path");
+	TCase *tc = cklist_tcase(s, "on-path", 120);
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, window_mic_forgery, 0, 4);
 	tcase_add_loop_test(tc, window_mic_refused_by_validate, 0, 2);
-	tcase_add_test(tc, renewal_rejectedcred_message);
-	tcase_add_test(tc, forged_garbage_args_message);
+	CKLIST(tc, 1, renewal_rejectedcred_message,
+	    forged_garbage_args_message);
 	tcase_add_loop_test(tc, destroy_bare_body_accepted, 0, 2);
 	tcase_add_test(tc, ticket_not_for_us_message);
 	tcase_add_loop_test(tc, kdc_policy_message, 0, 3);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
@@ -773,28 +784,22 @@ kadmin_q(const char *q)
 }
 
 static int
-interop_start(void)
+setup(void)
 {
-	char portbuf[16], errbuf[512];
-	char *argv[6];
-	int tries;
+	return kadmin_q("modprinc +disallow_tgt_based locked/localhost") != 0 ||
+	    kadmin_q("modprinc +disallow_svr u2u/localhost") != 0 ||
+	    kadmin_q("modprinc +requires_preauth preauth/localhost") != 0 ||
+	    e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
+	    NULL) != 0 || e2e_interop_start(&interop, &interop_port,
+	    "replyforge: interop server") != 0 ? -1 : 0;
+}
 
-	for (tries = 0; tries < 3; tries++) {
-		if ((interop_port = srvproc_free_port()) < 0)
-			return -1;
-		snprintf(portbuf, sizeof(portbuf), "%d", interop_port);
-		argv[0] = INTEROP_SERVER;
-		argv[1] = "--port";
-		argv[2] = portbuf;
-		argv[3] = "--principal";
-		argv[4] = "demo@localhost";
-		argv[5] = NULL;
-		if (srvproc_start(&interop, argv, "ready", 20000, errbuf,
-		    sizeof(errbuf)) == 0)
-			return 0;
-		fprintf(stderr, "replyforge: interop server: %s\n", errbuf);
-	}
-	return -1;
+static int
+teardown(void)
+{
+	e2e_server_stop(&interop);
+	e2e_server_stop(&demo);
+	return 0;
 }
 
 int
@@ -803,36 +808,9 @@ main(void)
 	static const char *const extra[] = { "other/localhost",
 	    "locked/localhost", "u2u/localhost", "preauth/localhost", NULL };
 	struct testbed_opts o;
-	char errbuf[1024];
-	SRunner *sr;
-	int failed = 1, st;
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof(o));
 	o.extra_principals = extra;
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (kadmin_q("modprinc +disallow_tgt_based locked/localhost") != 0 ||
-	    kadmin_q("modprinc +disallow_svr u2u/localhost") != 0 ||
-	    kadmin_q("modprinc +requires_preauth preauth/localhost") != 0 ||
-	    e2e_server_start(&demo, &demo_port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	if (interop_start() != 0) {
-		srvproc_stop(&demo, 5000, &st);
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(replyforge_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&interop, 5000, &st);
-	srvproc_stop(&demo, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(replyforge_suite(), &o, &bed, setup, teardown);
 }

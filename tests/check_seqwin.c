@@ -9,6 +9,7 @@
 #include <check.h>
 
 #include "cklist.h"
+#include "e2e.h"
 #include "internal.h"
 #include "seqwin.h"
 
@@ -311,5 +312,6 @@ seqwin_suite(void)
 int
 main(void)
 {
-	return cklist_main(seqwin_suite());
+	return e2e_suite_run(seqwin_suite()) == 0 ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }

@@ -20,7 +20,6 @@
  */
 #include "config.h"
 
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -207,18 +206,17 @@ ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	(void)svc_sendreply(xprt, (xdrproc_t)xdr_ident_res, (caddr_t)&r);
 }
 
-static void __attribute__((noreturn))
-ts_server(int p, int ready_fd)
+static int
+ts_server(int p, void *arg)
 {
 	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct idmap_nss nss = { fake_getpwnam_r, NULL };
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_svc_opts o;
-	struct sockaddr_in sin;
 	SVCXPRT *t;
-	int fd, on = 1;
+	int fd;
 
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)arg;
 	idmap_set_nss(&nss);
 	rpcauth_svc_set_log(event_cb, NULL);
 	rpcauth_svc_opts_init(&o);
@@ -230,53 +228,16 @@ ts_server(int p, int ready_fd)
 	o.max_contexts = TS_MAX_CONTEXTS;
 	if (rpcauth_svc_register(&o, &err) != 0) {
 		fprintf(stderr, "ts_server: %s\n", err.msg);
-		_exit(1);
+		return -1;
 	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)p);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(fd, 64) < 0 || (t = svc_vc_create(fd, 0, 0)) == NULL ||
+	if ((fd = e2e_listen(SOCK_STREAM, p)) < 0 ||
+	    (t = svc_vc_create(fd, 0, 0)) == NULL ||
 	    !svc_reg(t, TSPROG, 1, ts_dispatch, NULL) ||
 	    !svc_reg(t, TSPROG, 2, ts_dispatch, NULL)) {
 		fprintf(stderr, "ts_server: cannot serve on port %d\n", p);
-		_exit(1);
+		return -1;
 	}
-	if (write(ready_fd, "r", 1) != 1)
-		_exit(1);
-	close(ready_fd);
-	svc_run();
-	_exit(1);
-}
-
-static int
-ts_server_start(void)
-{
-	int pfd[2], tries;
-	char c;
-
-	for (tries = 0; tries < 3; tries++) {
-		if ((ts_port = srvproc_free_port()) < 0 || pipe(pfd) != 0)
-			return -1;
-		if ((ts_pid = fork()) < 0)
-			return -1;
-		if (ts_pid == 0) {
-			close(pfd[0]);
-			ts_server(ts_port, pfd[1]);
-		}
-		close(pfd[1]);
-		if (read(pfd[0], &c, 1) == 1) {
-			close(pfd[0]);
-			return 0;
-		}
-		close(pfd[0]);
-		(void)waitpid(ts_pid, NULL, 0);
-		ts_pid = -1;
-	}
-	return -1;
+	return 0;
 }
 
 /* ---- client side helpers ------------------------------------------------ */
@@ -320,32 +281,18 @@ static CLIENT *
 ts_clnt(int vers, const char *mech, const char *ccache,
     enum rpcauth_service svc, struct rpcauth_err *err)
 {
-	struct sockaddr_in sin;
 	struct rpcauth_client_opts o;
-	struct netbuf nb;
-	CLIENT *cl;
-	int fd = connect_from("127.0.0.1");
+	CLIENT *cl = e2e_clnt_fd(connect_from("127.0.0.1"), ts_port, 0, TSPROG,
+	    (rpcvers_t)vers);
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)ts_port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	nb.buf = &sin;
-	nb.len = nb.maxlen = sizeof(sin);
-	cl = clnt_vc_create(fd, &nb, TSPROG, (rpcvers_t)vers, 0, 0);
 	ck_assert_ptr_nonnull(cl);
-	(void)clnt_control(cl, CLSET_FD_CLOSE, NULL);
 	if (mech == NULL)
 		return cl;
 	rpcauth_client_opts_init(&o);
 	o.mech = mech;
 	o.ccache = ccache;
 	o.service = svc;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 static struct counters
@@ -1145,7 +1092,7 @@ START_TEST(event_forged_and_replayed)
 	struct raw_reply rep;
 	struct hand h;
 	uint8_t msg[2048];
-	char peer[64], kind[8], stat[8];
+	char peer[64], kind[8], stat[8], *ev;
 	size_t mlen;
 
 	hand_open(&h, "127.0.0.1");
@@ -1168,7 +1115,9 @@ START_TEST(event_forged_and_replayed)
 	ck_assert_int_eq(rep.kind, RAW_ACCEPTED);
 	ck_assert_uint_eq(rep.accept_stat, SUCCESS);
 	raw_reply_free(&rep);
-	ck_assert_str_eq(events_take(), "");	/* a served call: none */
+	ev = events_take();
+	ck_assert_str_eq(ev, "");	/* a served call: none */
+	free(ev);
 	raw_exchange(h.fd, 0, ts_port, msg, mlen, h.xid, 1000, &rep);
 	ck_assert_int_eq(rep.kind, RAW_NOREPLY);
 	raw_reply_free(&rep);
@@ -1183,56 +1132,21 @@ static Suite *
 svctrust_suite(void)
 {
 	Suite *s = suite_create("svctrust");
-	TCase *tc = tcase_create("core");
+	TCase *tc = cklist_tcase(s, "core", 240);
 
-	tcase_set_timeout(tc, 240);
 	CKLIST(tc, 1, groups_shrink, groups_unreadable, half_open_by_source,
 	    half_open_flood, authorize_other_version, authorize_lower_service);
 	tcase_add_loop_test(tc, ntlm_canonical_name, 0, 3);
 	CKLIST(tc, 1, long_principal, event_unauthorized,
 	    event_forged_and_replayed, event_principal_escaped);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-/* A ticket for `princ` from its keytab into `cc`. */
 static int
-kinit_as(const char *princ, const char *cc, const char *ktname)
+setup(void)
 {
-	char kt[1024], out[512], errb[1024];
-	int st;
-	char *argv[] = { (char *)KINIT_PATH, (char *)"-k", (char *)"-t", kt,
-	    (char *)"-c", (char *)cc, (char *)princ, NULL };
-
-	snprintf(kt, sizeof(kt), "%s/%s.keytab", testbed_dir(bed), ktname);
-	if (testbed_add_principal(bed, princ, kt) != 0) {
-		fprintf(stderr, "add %s: %s\n", ktname, testbed_errmsg(bed));
-		return -1;
-	}
-	if (srvproc_run(argv, out, sizeof(out), errb, sizeof(errb), 20000,
-	    &st) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "kinit %s: %s\n", ktname, errb);
-		return -1;
-	}
-	return 0;
-}
-
-int
-main(void)
-{
-	struct testbed_opts o;
-	char errbuf[1024];
-	SRunner *sr;
 	size_t rl = strlen("@" TESTBED_REALM);
-	int failed = 1;
 
-	signal(SIGPIPE, SIG_IGN);
-	memset(&o, 0, sizeof(o));
-	o.ntlm_user_file = true;
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
 	snprintf(mallory_cc, sizeof(mallory_cc), "FILE:%s/mallory.ccache",
 	    testbed_dir(bed));
 	snprintf(long_cc, sizeof(long_cc), "FILE:%s/long.ccache",
@@ -1248,24 +1162,27 @@ main(void)
 	memset(edge_princ, 'e', 1023 - rl);
 	snprintf(edge_princ + 1023 - rl, sizeof(edge_princ) - (1023 - rl),
 	    "@%s", TESTBED_REALM);
-	if (kinit_as("mallory", mallory_cc, "mallory") != 0 ||
-	    kinit_as(long_princ, long_cc, "long") != 0 ||
-	    kinit_as(edge_princ, edge_cc, "edge") != 0 ||
-	    kinit_as("mallory\x1b[2K\rroot", ctl_cc, "ctl") != 0 ||
-	    ts_server_start() != 0) {
-		fprintf(stderr, "set-up failed\n");
-		failed = -1;
-		goto out;
-	}
-	sr = srunner_create(svctrust_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-out:
-	if (ts_pid > 0) {
-		kill(ts_pid, SIGKILL);
-		(void)waitpid(ts_pid, NULL, 0);
-	}
-	testbed_stop(bed);
-	return failed == 0 ? 0 : failed < 0 ? 99 : 1;
+	return e2e_kinit(bed, "mallory", mallory_cc, "mallory") != 0 ||
+	    e2e_kinit(bed, long_princ, long_cc, "long") != 0 ||
+	    e2e_kinit(bed, edge_princ, edge_cc, "edge") != 0 ||
+	    e2e_kinit(bed, "mallory\x1b[2K\rroot", ctl_cc, "ctl") != 0 ||
+	    e2e_fork_server(ts_server, NULL, &ts_pid, &ts_port) != 0 ? -1 : 0;
+}
+
+static int
+teardown(void)
+{
+	e2e_fork_stop(&ts_pid);
+	return 0;
+}
+
+int
+main(void)
+{
+	struct testbed_opts o;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&o, 0, sizeof(o));
+	o.ntlm_user_file = true;
+	return e2e_main(svctrust_suite(), &o, &bed, setup, teardown);
 }

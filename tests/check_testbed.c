@@ -29,6 +29,7 @@
 #include "srvproc.h"
 #include "testbed.h"
 #include "cklist.h"
+#include "e2e.h"
 
 #define MAX_LEGS	8	/* krb5 with mutual auth needs 3 */
 #define SLACK_S		5
@@ -593,20 +594,11 @@ testbed_suite(void)
 int
 main(void)
 {
-	char err[1024];
-	int failed;
-
 	if (KRB5KDC_PATH[0] == '\0' || KDB5_UTIL_PATH[0] == '\0' ||
 	    KADMIN_LOCAL_PATH[0] == '\0' || KINIT_PATH[0] == '\0') {
 		fprintf(stderr, "check_testbed: MIT KDC tools not found at "
 		    "configure time; skipping\n");
 		return 77;
 	}
-	if (testbed_start(NULL, &shared, err, sizeof(err)) != 0) {
-		fprintf(stderr, "check_testbed: %s\n", err);
-		return 99;
-	}
-	failed = cklist_run(testbed_suite());
-	testbed_stop(shared);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return e2e_main(testbed_suite(), NULL, &shared, NULL, NULL);
 }

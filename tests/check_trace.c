@@ -174,26 +174,15 @@ keep_session_key(struct clnt_state *cs)
 
 /* ---- the trace ---- */
 
-static char *tbuf;
-static size_t tlen, tcap;
+static struct e2e_text tr;
 static unsigned tlines;
 
 static void
 trace_cb(const char *line, void *arg)
 {
-	size_t n = strlen(line);
-
 	ck_assert_ptr_eq(arg, &tlines);
 	ck_assert_ptr_null(strchr(line, '\n'));
-	if (tlen + n + 2 > tcap) {
-		tcap = (tlen + n + 2) * 2;
-		tbuf = realloc(tbuf, tcap);
-		ck_assert_ptr_nonnull(tbuf);
-	}
-	memcpy(tbuf + tlen, line, n);
-	tlen += n;
-	tbuf[tlen++] = '\n';
-	tbuf[tlen] = '\0';
+	e2e_text_add(&tr, line);
 	tlines++;
 }
 
@@ -351,23 +340,23 @@ START_TEST(trace_has_events_not_secrets)
 	srvproc_stop(&strict, 5000, &st);
 	rpcauth_set_trace(NULL, NULL);
 
-	ck_assert_ptr_nonnull(tbuf);
-	ck_assert_msg(strstr(tbuf, "client: handshake with demo@localhost: "
-	    "mech krb5, service privacy") != NULL, "%s", tbuf);
-	ck_assert(strstr(tbuf, "client: handshake round 1: init_sec_context "
+	ck_assert_ptr_nonnull(tr.buf);
+	ck_assert_msg(strstr(tr.buf, "client: handshake with demo@localhost: "
+	    "mech krb5, service privacy") != NULL, "%s", tr.buf);
+	ck_assert(strstr(tr.buf, "client: handshake round 1: init_sec_context "
 	    "major 0x1, 0 bytes in, ") != NULL);
-	ck_assert(strstr(tbuf, "client: handshake round 1: server major 0x0, "
+	ck_assert(strstr(tr.buf, "client: handshake round 1: server major 0x0, "
 	    "handle 16 bytes, window 128") != NULL);
-	ck_assert(strstr(tbuf, "client: handshake with demo@localhost "
+	ck_assert(strstr(tr.buf, "client: handshake with demo@localhost "
 	    "complete: mech krb5, 2 rounds, mutual yes") != NULL);
-	ck_assert(strstr(tbuf, "client: new context for demo@localhost: the "
+	ck_assert(strstr(tr.buf, "client: new context for demo@localhost: the "
 	    "security context's sequence numbers are used up") != NULL);
-	ck_assert(strstr(tbuf, "client: context 2 for demo@localhost ready")
+	ck_assert(strstr(tr.buf, "client: context 2 for demo@localhost ready")
 	    != NULL);
-	ck_assert(strstr(tbuf, "rejected by the server: AUTH_TOOWEAK") != NULL);
+	ck_assert(strstr(tr.buf, "rejected by the server: AUTH_TOOWEAK") != NULL);
 	/* Tokens both ways, MICs, wrap tokens, two handles, two keys. */
 	ck_assert_uint_ge(nsecrets, 20);
-	assert_no_secret(tbuf);
+	assert_no_secret(tr.buf);
 
 	/* Controls: the search finds a handle in hex, a key in base64. */
 	snprintf(ctl, sizeof(ctl), "client: handle ");
@@ -444,12 +433,9 @@ static Suite *
 trace_suite(void)
 {
 	Suite *s = suite_create("trace");
-	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, trace_has_events_not_secrets, env_trace_goes_to_stderr,
-	    trace_off_prints_nothing);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "core", 60), 1, trace_has_events_not_secrets,
+	    env_trace_goes_to_stderr, trace_off_prints_nothing);
 	return s;
 }
 

@@ -3,7 +3,6 @@
 #define RPCAUTH_TESTS_CKLIST_H
 
 #include <stddef.h>
-#include <stdlib.h>
 
 #include <check.h>
 
@@ -25,7 +24,8 @@ cklist_add(TCase *tc, int loops, const TTest *const *t, size_t n)
 	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /			\
 	    sizeof(const TTest *))
 
-/* A TCase `name` added to s; timeout in seconds, 0 for Check's default. */
+/* A test case `name` of suite s, with a timeout of `timeout` seconds (0:
+ * Check's default); tests may be added to it afterwards. */
 static inline TCase *
 cklist_tcase(Suite *s, const char *name, double timeout)
 {
@@ -57,25 +57,5 @@ cklist_loops(TCase *tc, const struct cktest *t, size_t n)
 	cklist_loops((tc), (const struct cktest[]){ __VA_ARGS__ },	\
 	    sizeof((const struct cktest[]){ __VA_ARGS__ }) /		\
 	    sizeof(struct cktest))
-
-/* Run suite s (CK_NORMAL) and free it: the number of failed tests. */
-static inline int
-cklist_run(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
-/* The main() of a test program with nothing to set up: the exit status. */
-static inline int
-cklist_main(Suite *s)
-{
-	return cklist_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
 
 #endif

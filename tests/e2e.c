@@ -1,84 +1,206 @@
 /* tests/e2e.c - shared set-up for end-to-end tests: bed, demo server, clients */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "demofs.h"
 #include "e2e.h"
 
+static void
+loopback(struct sockaddr_in *sin, int port)
+{
+	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
+}
+
 int
-e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
-    const char *const *extra)
+e2e_start_port(struct srvproc *p, int *port_out, const char *const *argv,
+    const char *label)
 {
 	char portbuf[16], errbuf[512];
-	const char *argv[32];
-	int i, n = 0, port, tries;
+	const char *av[32];
+	int i, port, tries;
 
 	for (tries = 0; tries < 3; tries++) {
 		if ((port = srvproc_free_port()) < 0)
 			return -1;
 		snprintf(portbuf, sizeof(portbuf), "%d", port);
-		n = 0;
-		argv[n++] = DEMO_SERVER;
-		argv[n++] = "--listen";
-		argv[n++] = "127.0.0.1";
-		argv[n++] = "--port";
-		argv[n++] = portbuf;
-		argv[n++] = "--principal";
-		argv[n++] = "demo@localhost";
-		argv[n++] = "--keytab";
-		argv[n++] = keytab;
-		for (i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
-			argv[n++] = extra[i];
-		argv[n] = NULL;
-		if (srvproc_start(p, (char *const *)argv, "ready", 20000,
+		for (i = 0; i < 31 && argv[i] != NULL; i++)
+			av[i] = strcmp(argv[i], E2E_PORT) == 0 ? portbuf :
+			    argv[i];
+		av[i] = NULL;
+		if (srvproc_start(p, (char *const *)av, "ready", 20000,
 		    errbuf, sizeof(errbuf)) == 0) {
 			*port_out = port;
 			return 0;
 		}
-		fprintf(stderr, "e2e: server start: %s\n", errbuf);
+		fprintf(stderr, "%s: %s\n", label, errbuf);
 	}
 	return -1;
 }
 
+const char *const e2e_all_mechs[] = { "--mechs", "krb5,spnego,ntlm",
+    NULL };
+
+int
+e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
+    const char *const *extra)
+{
+	const char *argv[32] = { DEMO_SERVER, "--listen", "127.0.0.1",
+	    "--port", E2E_PORT, "--principal", "demo@localhost", "--keytab",
+	    keytab };
+	int i, n = 9;
+
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	return e2e_start_port(p, port_out, argv, "e2e: server start");
+}
+
+int
+e2e_interop_start(struct srvproc *p, int *port_out, const char *label)
+{
+	static const char *const argv[] = { INTEROP_SERVER, "--port",
+	    E2E_PORT, "--principal", "demo@localhost", NULL };
+
+	return e2e_start_port(p, port_out, argv, label);
+}
+
+void
+e2e_server_stop(struct srvproc *p)
+{
+	if (p->pid > 0)
+		(void)srvproc_stop(p, 5000, NULL);
+}
+
+int
+e2e_listen(int type, int port)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, type, 0), on = 1;
+
+	loopback(&sin, port);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) < 0 || bind(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) < 0 || (type == SOCK_STREAM && listen(fd, 64) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+e2e_fork_server(int (*setup)(int port, void *arg), void *arg,
+    pid_t *pid_out, int *port_out)
+{
+	int pfd[2], port, tries;
+	pid_t pid;
+	char c;
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((port = srvproc_free_port()) < 0 || pipe(pfd) != 0)
+			return -1;
+		if ((pid = fork()) < 0)
+			return -1;
+		if (pid == 0) {
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(pfd[0]);
+			if (setup(port, arg) != 0 || write(pfd[1], "r", 1) != 1)
+				_exit(1);
+			close(pfd[1]);
+			svc_run();
+			_exit(1);
+		}
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) == 1) {
+			close(pfd[0]);
+			*pid_out = pid;
+			*port_out = port;
+			return 0;
+		}
+		close(pfd[0]);
+		(void)waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
+void
+e2e_fork_stop(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		(void)waitpid(*pid, NULL, 0);
+	}
+	*pid = -1;
+}
+
 CLIENT *
-e2e_clnt(int port, int udp)
+e2e_clnt_fd(int fd, int port, int udp, rpcprog_t prog, rpcvers_t vers)
 {
 	struct sockaddr_in sin;
 	struct netbuf nb;
 	CLIENT *cl;
-	int fd;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	loopback(&sin, port);
 	nb.buf = &sin;
 	nb.len = nb.maxlen = sizeof(sin);
-	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	if (fd < 0)
+	cl = udp ? clnt_dg_create(fd, &nb, prog, vers, 65536, 65536) :
+	    clnt_vc_create(fd, &nb, prog, vers, 0, 0);
+	if (cl == NULL)
 		return NULL;
-	if (!udp && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		close(fd);
-		return NULL;
-	}
-	cl = udp ? clnt_dg_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1, 65536, 65536) :
-	    clnt_vc_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1, 0, 0);
-	if (cl == NULL) {
-		close(fd);
-		return NULL;
-	}
 	(void)clnt_control(cl, CLSET_FD_CLOSE, NULL);
 	if (udp) {
 		struct timeval rt = { 1, 0 };
 
 		(void)clnt_control(cl, CLSET_RETRY_TIMEOUT, (char *)&rt);
+	}
+	return cl;
+}
+
+CLIENT *
+e2e_clnt_prog(int port, int udp, rpcprog_t prog, rpcvers_t vers)
+{
+	struct sockaddr_in sin;
+	CLIENT *cl;
+	int fd;
+
+	loopback(&sin, port);
+	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0)
+		return NULL;
+	if ((!udp && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) ||
+	    (cl = e2e_clnt_fd(fd, port, udp, prog, vers)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return cl;
+}
+
+CLIENT *
+e2e_clnt(int port, int udp)
+{
+	return e2e_clnt_prog(port, udp, DEMOFS_PROG, DEMOFS_V1);
+}
+
+CLIENT *
+e2e_auth(CLIENT *cl, const char *target, const struct rpcauth_client_opts *o,
+    struct rpcauth_err *err)
+{
+	if (rpcauth_client_create(cl, target, o, err) == NULL) {
+		clnt_destroy(cl);
+		return NULL;
 	}
 	return cl;
 }
@@ -98,11 +220,7 @@ e2e_secure_clnt(int port, int udp, enum rpcauth_service service,
 	rpcauth_client_opts_init(&o);
 	o.service = service;
 	o.flavor = flavor;
-	if (rpcauth_client_create(cl, "demo@localhost", &o, err) == NULL) {
-		clnt_destroy(cl);
-		return NULL;
-	}
-	return cl;
+	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
 void
@@ -132,4 +250,115 @@ e2e_stats(int port)
 		v = *r;
 	e2e_secure_destroy(cl);
 	return v;
+}
+
+void
+e2e_echo_check(CLIENT *cl, size_t n, const char *label)
+{
+	demo_data in, *out;
+	size_t i;
+	char *buf = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < n; i++)
+		buf[i] = (char)(i * 131 + n);
+	in.demo_data_len = (u_int)n;
+	in.demo_data_val = buf;
+	out = demofs_echo_1(&in, cl);
+	ck_assert_msg(out != NULL, "%s: echo %zu bytes failed: %s (%s)", label,
+	    n, clnt_sperror(cl, "echo"), rpcauth_auth_error(cl->cl_auth) ?
+	    rpcauth_auth_error(cl->cl_auth) : "");
+	ck_assert_uint_eq(out->demo_data_len, n);
+	ck_assert_msg(n == 0 || memcmp(out->demo_data_val, buf, n) == 0,
+	    "%s: echo of %zu bytes came back different", label, n);
+	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
+	free(buf);
+}
+
+int
+e2e_stats_ok(CLIENT *cl, char *why, size_t len)
+{
+	const char *e;
+
+	if (demofs_stats_1(NULL, cl) != NULL)
+		return 1;
+	e = rpcauth_auth_error(cl->cl_auth);
+	snprintf(why, len, "%s | %s", clnt_sperror(cl, "stats"),
+	    e != NULL ? e : "(no rpcauth error)");
+	return 0;
+}
+
+CLIENT *
+e2e_too_weak(struct testbed *bed, struct srvproc *strict, int *port_out)
+{
+	static const char *const extra[] = { "--min-service", "privacy", NULL };
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpc_err re;
+	CLIENT *cl;
+
+	ck_assert_int_eq(e2e_server_start(strict, port_out,
+	    testbed_server_keytab(bed), extra), 0);
+	cl = e2e_secure_clnt(*port_out, 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_msg(cl != NULL, "handshake: %s", err.msg ? err.msg : "?");
+	ck_assert_ptr_null(demofs_stats_1(NULL, cl));
+	clnt_geterr(cl, &re);
+	ck_assert_int_eq(re.re_status, RPC_AUTHERROR);
+	ck_assert_int_eq(re.re_why, AUTH_TOOWEAK);
+	return cl;
+}
+
+void
+e2e_text_add(struct e2e_text *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (t->len + n + 2 > t->cap) {
+		t->cap = (t->len + n + 2) * 2;
+		t->buf = realloc(t->buf, t->cap);
+		ck_assert_ptr_nonnull(t->buf);
+	}
+	memcpy(t->buf + t->len, line, n);
+	t->len += n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+}
+
+const char *
+e2e_svcname(enum rpcauth_service s)
+{
+	return s == RPCAUTH_SVC_NONE ? "none" :
+	    s == RPCAUTH_SVC_INTEGRITY ? "integrity" : "privacy";
+}
+
+int
+e2e_kinit(struct testbed *bed, const char *princ, const char *cc,
+    const char *ktname)
+{
+	char kt[1024], out[512], errb[1024];
+	int st;
+	char *argv[] = { (char *)KINIT_PATH, (char *)"-k", (char *)"-t", kt,
+	    (char *)"-c", (char *)cc, (char *)princ, NULL };
+
+	snprintf(kt, sizeof(kt), "%s/%s.keytab", testbed_dir(bed), ktname);
+	if (testbed_add_principal(bed, princ, kt) != 0) {
+		fprintf(stderr, "add %s: %s\n", ktname, testbed_errmsg(bed));
+		return -1;
+	}
+	if (srvproc_run(argv, out, sizeof(out), errb, sizeof(errb), 20000,
+	    &st) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "kinit %s: %s\n", ktname, errb);
+		return -1;
+	}
+	return 0;
+}
+
+void
+e2e_no_krb5_creds(struct testbed *bed)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "FILE:%s/none.ccache", testbed_dir(bed));
+	ck_assert_int_eq(setenv("KRB5CCNAME", buf, 1), 0);
+	snprintf(buf, sizeof(buf), "FILE:%s/none.keytab", testbed_dir(bed));
+	ck_assert_int_eq(setenv("KRB5_CLIENT_KTNAME", buf, 1), 0);
 }

@@ -1,4 +1,4 @@
-/* tests/e2e_main.c - main() of an end-to-end test program: bed, demo server, suite */
+/* tests/e2e_main.c - main() of a test program: bed, servers, suite */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,27 +6,68 @@
 #include "e2e.h"
 
 int
-e2e_run(Suite *s, const struct testbed_opts *o, const char *const *extra,
-    struct testbed **bed, struct srvproc *server, int *port)
+e2e_suite_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed;
+}
+
+int
+e2e_main(Suite *s, const struct testbed_opts *o, struct testbed **bed,
+    int (*setup)(void), int (*teardown)(void))
 {
 	char errbuf[1024];
-	SRunner *sr;
-	int failed, st;
+	int ret;
 
 	if (testbed_start(o, bed, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "test bed: %s\n", errbuf);
 		return 99;
 	}
-	if (e2e_server_start(server, port, testbed_server_keytab(*bed),
-	    extra) != 0) {
-		testbed_stop(*bed);
-		return 99;
-	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(server, 5000, &st);
+	if (setup != NULL && setup() != 0) {
+		fprintf(stderr, "set-up failed\n");
+		ret = 99;
+	} else
+		ret = e2e_suite_run(s) == 0 ? 0 : 1;
+	if (teardown != NULL && teardown() != 0 && ret == 0)
+		ret = 1;
 	testbed_stop(*bed);
-	return failed == 0 ? 0 : 1;
+	return ret;
+}
+
+/* e2e_run's arguments, for its set-up and teardown. */
+static struct {
+	const char *const *extra;
+	struct testbed **bed;
+	struct srvproc *server;
+	int *port;
+} run;
+
+static int
+run_setup(void)
+{
+	return e2e_server_start(run.server, run.port,
+	    testbed_server_keytab(*run.bed), run.extra);
+}
+
+static int
+run_teardown(void)
+{
+	e2e_server_stop(run.server);
+	return 0;
+}
+
+int
+e2e_run(Suite *s, const struct testbed_opts *o, const char *const *extra,
+    struct testbed **bed, struct srvproc *server, int *port)
+{
+	run.extra = extra;
+	run.bed = bed;
+	run.server = server;
+	run.port = port;
+	return e2e_main(s, o, bed, run_setup, run_teardown);
 }

@@ -243,7 +243,7 @@ protect(struct xdr_wr *w, struct ctx *c, uint32_t service, uint32_t seq,
 	OM_uint32 maj, min;
 	int conf = 0;
 
-	if (service == RPCAUTH_GSS_SVC_NONE) {
+	if (service == RPCAUTH_SVC_NONE) {
 		xdr_wr_fixed(w, res, rlen);
 		return;
 	}
@@ -252,7 +252,7 @@ protect(struct xdr_wr *w, struct ctx *c, uint32_t service, uint32_t seq,
 	xdr_wr_fixed(&pw, res, rlen);
 	in.value = plain;
 	in.length = pw.off;
-	if (service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (service == RPCAUTH_SVC_INTEGRITY) {
 		maj = gss_get_mic(&min, c->gctx, GSS_C_QOP_DEFAULT, &in, &tok);
 		xdr_wr_opaque(w, plain, pw.off);
 	} else
@@ -301,7 +301,7 @@ data(struct xdr_wr *w, uint32_t xid, const struct hdrmic_call *hc,
 	xdr_wr_init(&rw, res, sizeof(res));
 	/* Arguments: plain here is enough for ECHO's opaque under "none";
 	 * integrity and privacy bodies are taken apart below. */
-	if (cred->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (cred->service == RPCAUTH_SVC_INTEGRITY) {
 		(void)xdr_rd_opaque(args, 4096, &alen);	/* {seq, args} */
 		(void)xdr_rd_opaque(args, 1024, &alen);	/* checksum */
 	}

@@ -233,7 +233,7 @@ START_TEST(handle_half_open_ntlm)
 	ck_assert_uint_eq(ir.handle_len, RPCAUTH_HANDLE_LEN);
 	ck_assert_uint_gt(ir.token_len, 0);
 	clen = cred_body(cred, sizeof(cred), 1, RPCAUTH_GSS_DATA, SEQ0,
-	    RPCAUTH_GSS_SVC_NONE, ir.handle, ir.handle_len);
+	    RPCAUTH_SVC_NONE, ir.handle, ir.handle_len);
 	memset(junk, 0xA5, sizeof(junk));
 	alen = echo_args(args, sizeof(args));
 	msg_encode(&m, gxid++, DEMOFS_ECHO, cred, clen, RPCAUTH_FLAVOR, junk,

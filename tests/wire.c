@@ -430,7 +430,7 @@ protect_body(struct peer *p, uint32_t service, uint32_t body_seq,
 	int got_conf = 1;
 
 	xdr_wr_init(&w, out, cap);
-	if (service == RPCAUTH_GSS_SVC_NONE) {
+	if (service == RPCAUTH_SVC_NONE) {
 		ck_assert(t == TAMPER_NONE);
 		xdr_wr_fixed(&w, args, alen);
 		ck_assert(xdr_wr_ok(&w));
@@ -443,7 +443,7 @@ protect_body(struct peer *p, uint32_t service, uint32_t body_seq,
 	memset(plain + pw.off, 0, extra);
 	in.length = pw.off + extra - cut;
 	in.value = plain;
-	if (service == RPCAUTH_GSS_SVC_INTEGRITY)
+	if (service == RPCAUTH_SVC_INTEGRITY)
 		maj = secctx_get_mic(&p->cs->sc, in.value, in.length, &tok,
 		    &sst) == 0 ? GSS_S_COMPLETE : sst.major;
 	else if (conf)
@@ -464,15 +464,15 @@ protect_body(struct peer *p, uint32_t service, uint32_t body_seq,
 	ck_assert_msg(maj == GSS_S_COMPLETE && tok.length > 0,
 	    "GetMIC/Wrap: %#x", (unsigned)maj);
 	/* Spoil after signing: the checksum or token no longer matches. */
-	if (service == RPCAUTH_GSS_SVC_INTEGRITY && t == TAMPER_CHECKSUM)
+	if (service == RPCAUTH_SVC_INTEGRITY && t == TAMPER_CHECKSUM)
 		((uint8_t *)tok.value)[tok.length - 1] ^= 0x01;
-	else if (service == RPCAUTH_GSS_SVC_INTEGRITY && t == TAMPER_DATABODY)
+	else if (service == RPCAUTH_SVC_INTEGRITY && t == TAMPER_DATABODY)
 		plain[in.length - 1] ^= 0x40;
-	else if (service == RPCAUTH_GSS_SVC_PRIVACY && t == TAMPER_TOKEN)
+	else if (service == RPCAUTH_SVC_PRIVACY && t == TAMPER_TOKEN)
 		((uint8_t *)tok.value)[tok.length / 2] ^= 0x10;
 	else
 		ck_assert(t == TAMPER_NONE);
-	if (service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (service == RPCAUTH_SVC_INTEGRITY) {
 		xdr_wr_opaque(&w, in.value, in.length);
 		xdr_wr_opaque(&w, tok.value, tok.length);
 	} else
@@ -610,7 +610,7 @@ open_results(struct peer *p, const struct raw_reply *rep, uint32_t seq,
 	OM_uint32 min;
 
 	xdr_rd_init(&r, rep->body, rep->body_len);
-	if (p->service == RPCAUTH_GSS_SVC_NONE) {
+	if (p->service == RPCAUTH_SVC_NONE) {
 		n = rep->body_len;
 		ck_assert_uint_le(n, cap);
 		if (n > 0)
@@ -618,7 +618,7 @@ open_results(struct peer *p, const struct raw_reply *rep, uint32_t seq,
 		return n;
 	}
 	db = xdr_rd_opaque(&r, 4096, &dlen);
-	if (p->service == RPCAUTH_GSS_SVC_INTEGRITY) {
+	if (p->service == RPCAUTH_SVC_INTEGRITY) {
 		ck = xdr_rd_opaque(&r, 4096, &cklen);
 		ck_assert_msg(xdr_rd_done(&r) && db != NULL && ck != NULL,
 		    "%s: malformed integrity reply", label);
@@ -841,7 +841,7 @@ mk_init(struct msg *m, uint32_t gss_proc, uint32_t proc, const uint8_t *h,
 	size_t clen, blen = 4 + XDR_RNDUP(toklen);
 
 	clen = cred_body(cred, sizeof(cred), RPCAUTH_GSS_VERS_1, gss_proc, 0,
-	    RPCAUTH_GSS_SVC_INTEGRITY, h, hlen);
+	    RPCAUTH_SVC_INTEGRITY, h, hlen);
 	ck_assert((body = malloc(blen)) != NULL);
 	xdr_wr_init(&w, body, blen);
 	xdr_wr_opaque(&w, tok, toklen);

@@ -58,7 +58,8 @@ usage(FILE *f)
 	fprintf(f, "usage: rpcauth-testbed [--principal NAME]... [--user-keytab] "
 	    "[--lifetime S]\n"
 	    "           [--clockskew S] [--wrong-keytab] [--ntlm] "
-	    "-- COMMAND [ARGS...]\n");
+	    "-- COMMAND [ARGS...]\n"
+	    "       rpcauth-testbed --help | --version\n");
 }
 
 /* --help: the options and every variable COMMAND gets (as the man page). */
@@ -284,6 +285,7 @@ main(int argc, char *argv[])
 		{ "principal", required_argument, NULL, 'p' },
 		{ "user-keytab", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct testbed_opts opts;
@@ -329,6 +331,10 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			help();
+			ret = 0;
+			goto out;
+		case 'V':
+			printf("rpcauth-testbed (rpcauth) %s\n", PACKAGE_VERSION);
 			ret = 0;
 			goto out;
 		default:

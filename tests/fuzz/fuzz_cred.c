@@ -16,6 +16,7 @@
 #include "cred_xdr.h"
 #include "fuzz.h"
 #include "hdrmic.h"
+#include "hdrparse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,8 +32,8 @@ check_cred(const uint8_t *data, size_t size)
 	FUZZ_CHECK(size >= RPCAUTH_CRED_MIN_LEN && size <= 400);
 	FUZZ_CHECK(c.version == RPCAUTH_GSS_VERS_1);
 	FUZZ_CHECK(c.gss_proc <= RPCAUTH_GSS_DESTROY);
-	FUZZ_CHECK(c.service >= RPCAUTH_GSS_SVC_NONE &&
-	    c.service <= RPCAUTH_GSS_SVC_PRIVACY);
+	FUZZ_CHECK(c.service >= RPCAUTH_SVC_NONE &&
+	    c.service <= RPCAUTH_SVC_PRIVACY);
 	FUZZ_CHECK(c.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
 	FUZZ_CHECK((c.handle == NULL) == (c.handle_len == 0));
 	if (c.handle != NULL)

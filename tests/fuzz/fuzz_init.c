@@ -1,10 +1,12 @@
 /* tests/fuzz/fuzz_init.c - libFuzzer target: init argument and init result decoding */
 /*
  * The whole input is read four ways: as rpc_gss_init_arg and as
- * rpc_gss_init_res, each by the buffer codec (cred_xdr.c, strict: no
- * trailing bytes, zero padding) and by the libtirpc stream procedure
+ * rpc_gss_init_res, each by the buffer codec alone (cred_xdr.c, strict:
+ * no trailing bytes, zero padding) and by the production procedure
  * (init_xdr.c over xdrmem: what the server reads from a client's INIT,
- * and what the client reads from a possibly hostile server's reply).
+ * and what the client reads from a possibly hostile server's reply),
+ * which moves the fields off the stream (xdrstream.c: bounded, padding
+ * skipped unread as libtirpc does) and then runs that same codec.
  * Bounds are the library's own: 64 KiB for a client's token (the server
  * default), 1 MiB for a server's token (the client's), handles of at most
  * 380 bytes.
@@ -27,8 +29,9 @@
 #include "fuzz.h"
 #include "init_xdr.h"
 
-#define ARG_MAX_TOKEN	65536		/* rpcauth_svc_opts.max_token default */
-#define RES_MAX_TOKEN	(1024 * 1024)	/* clnt_handshake.c */
+/* The library's own bounds (bounds.h): a server's, then a client's. */
+#define ARG_MAX_TOKEN	RPCAUTH_DEFAULT_MAX_TOKEN
+#define RES_MAX_TOKEN	RPCAUTH_CLNT_MAX_TOKEN
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -122,7 +125,7 @@ check_res(const uint8_t *data, size_t size)
 	pos = XDR_GETPOS(&x);
 	XDR_DESTROY(&x);
 	if (str_ok) {
-		FUZZ_CHECK(r.handle_len <= INIT_MAX_HANDLE);
+		FUZZ_CHECK(r.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
 		FUZZ_CHECK(r.token != NULL && r.token_len <= RES_MAX_TOKEN);
 		FUZZ_CHECK(pos <= size);
 	}

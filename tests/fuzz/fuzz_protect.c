@@ -20,13 +20,18 @@
  *	TAMPER	bytes 5-6 a position, byte 7 an XOR mask, the rest a
  *		plaintext: sealed as in SEAL, then that byte of the body
  *		(position modulo the length) is changed.
- * The buffer framing codecs (body_xdr.c) parse the same body.
+ * protect_decode() is the production path: the body is moved off the
+ * stream by xdrstream.c and framed by body_xdr.c, the codec that
+ * check_body_xdr tests; the harness also runs that codec on the whole body
+ * by itself, to hold the two to the same answers.
  *
  * Invariants: a RAW body never passes (nobody can make a MIC or wrap
- * token for keys made in this process); a SEALed body always gets past
- * the checksum or unwrap, and fails only on its seq_num or its arguments;
- * a TAMPERed body that passes decodes to exactly the original arguments
- * (only XDR padding may change unnoticed).
+ * token for keys made in this process); a RAW body that the framing codec
+ * accepts whole reaches the GSS check (CHECKSUM or UNWRAP), having read
+ * every byte of it; a SEALed body is read whole, always gets past the
+ * checksum or unwrap, and fails only on its seq_num or its arguments; a
+ * TAMPERed body that passes decodes to exactly the original arguments
+ * (only XDR padding may change unnoticed: libtirpc skips it unread).
  */
 #include "config.h"
 
@@ -40,7 +45,7 @@
 #include "protect.h"
 
 #define ARGS_MAX	65536
-#define MAX_BODY	(64u * 1024 * 1024)	/* the library's default */
+#define MAX_BODY	RPCAUTH_DEFAULT_MAX_BODY
 
 enum { MODE_RAW, MODE_SEAL, MODE_TAMPER, MODE_RAW2 };
 
@@ -107,9 +112,10 @@ seal(struct secctx *sc, uint32_t service, const uint8_t *plain, size_t plen,
 	return body;
 }
 
+/* protect_decode() over xdrmem, as svc_getargs would; *pos_out: bytes read. */
 static enum protect_result
 decode(struct secctx *sc, uint32_t service, uint32_t seq, const uint8_t *body,
-    size_t blen, struct args *a)
+    size_t blen, struct args *a, size_t *pos_out)
 {
 	struct secctx_status st;
 	enum protect_result r;
@@ -119,26 +125,37 @@ decode(struct secctx *sc, uint32_t service, uint32_t seq, const uint8_t *body,
 	xdrmem_create(&x, (caddr_t)(uintptr_t)body, (u_int)blen, XDR_DECODE);
 	r = protect_decode(sc, service, seq, &x, (xdrproc_t)xdr_args, a,
 	    MAX_BODY, &st);
+	*pos_out = XDR_GETPOS(&x);
 	XDR_DESTROY(&x);
 	return r;
 }
 
-/* The framing codecs over the same bytes: no crash, no over-read. */
-static void
-parse_framing(const uint8_t *body, size_t blen)
+/*
+ * Does the framing codec accept the whole body as a well-formed message
+ * that must reach the GSS check?  Integrity: both opaques and a databody
+ * holding at least the seq_num; privacy: a non-empty token.
+ */
+static int
+framing_ok(uint32_t service, const uint8_t *body, size_t blen)
 {
 	const uint8_t *db, *ck, *tok, *args;
 	size_t dblen, cklen, toklen, argslen;
 	uint32_t seq;
 
-	if (integ_body_parse(body, blen, MAX_BODY, &db, &dblen, &ck,
-	    &cklen) == 0) {
-		FUZZ_CHECK(cklen >= 1 && cklen <= INTEG_MAX_CHECKSUM);
-		if (databody_split(db, dblen, &seq, &args, &argslen) == 0)
-			FUZZ_CHECK(args != NULL && argslen + 4 == dblen);
-	}
-	if (priv_body_parse(body, blen, MAX_BODY, &tok, &toklen) == 0)
+	if (service == RPCAUTH_SVC_PRIVACY) {
+		if (priv_body_parse(body, blen, MAX_BODY, &tok, &toklen) != 0)
+			return 0;
 		FUZZ_CHECK(toklen >= 1 && toklen + 4 <= blen);
+		return 1;
+	}
+	if (integ_body_parse(body, blen, MAX_BODY, &db, &dblen, &ck,
+	    &cklen) != 0)
+		return 0;
+	FUZZ_CHECK(cklen >= 1 && cklen <= RPCAUTH_MAX_CHECKSUM);
+	if (databody_split(db, dblen, &seq, &args, &argslen) != 0)
+		return 0;
+	FUZZ_CHECK(args != NULL && argslen + 4 == dblen);
+	return 1;
 }
 
 int
@@ -150,7 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t service, seq;
 	uint8_t *body = NULL;
 	const uint8_t *plain;
-	size_t blen, plen, pos;
+	size_t blen, plen, pos, used;
 	int mode;
 
 	if (size < 5)
@@ -164,17 +181,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (mode) {
 	case MODE_RAW:
 	case MODE_RAW2:
-		parse_framing(data + 5, size - 5);
-		r = decode(opener, service, seq, data + 5, size - 5, &got);
+		r = decode(opener, service, seq, data + 5, size - 5, &got,
+		    &used);
 		FUZZ_CHECK(r != PROTECT_OK);
+		if (framing_ok(service, data + 5, size - 5)) {
+			FUZZ_CHECK(used == size - 5);
+			FUZZ_CHECK(r == (service == RPCAUTH_SVC_PRIVACY ?
+			    PROTECT_E_UNWRAP : PROTECT_E_CHECKSUM));
+		}
 		xdr_free((xdrproc_t)xdr_args, (char *)&got);
 		break;
 	case MODE_SEAL:
 		plain = data + 5;
 		plen = size - 5;
 		body = seal(sealer, service, plain, plen, &blen);
-		parse_framing(body, blen);
-		r = decode(opener, service, seq, body, blen, &got);
+		r = decode(opener, service, seq, body, blen, &got, &used);
+		FUZZ_CHECK(used == blen);
 		FUZZ_CHECK(r == PROTECT_OK || r == PROTECT_E_SEQ ||
 		    r == PROTECT_E_DECODE);
 		/* Whole XDR units with another seq_num: always E_SEQ. */
@@ -192,11 +214,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plain = data + 8;
 		plen = size - 8;
 		body = seal(sealer, service, plain, plen, &blen);
-		r0 = decode(opener, service, seq, body, blen, &orig);
+		r0 = decode(opener, service, seq, body, blen, &orig, &used);
 		pos = ((size_t)data[5] << 8 | data[6]) % blen;
 		body[pos] ^= data[7] != 0 ? data[7] : 1;
-		parse_framing(body, blen);
-		r = decode(opener, service, seq, body, blen, &got);
+		r = decode(opener, service, seq, body, blen, &got, &used);
 		if (r == PROTECT_OK) {
 			/* Only XDR padding may change without notice. */
 			FUZZ_CHECK(r0 == PROTECT_OK);

@@ -110,16 +110,16 @@ cred_seeds(const uint8_t *handle)
 		uint32_t	 proc, seq, service;
 		int		 with_handle;
 	} c[] = {
-		{ "init", RPCAUTH_GSS_INIT, 0, RPCAUTH_GSS_SVC_INTEGRITY, 0 },
+		{ "init", RPCAUTH_GSS_INIT, 0, RPCAUTH_SVC_INTEGRITY, 0 },
 		{ "continue", RPCAUTH_GSS_CONTINUE_INIT, 0,
-		    RPCAUTH_GSS_SVC_PRIVACY, 1 },
-		{ "data_none", RPCAUTH_GSS_DATA, 1, RPCAUTH_GSS_SVC_NONE, 1 },
-		{ "data_integ", RPCAUTH_GSS_DATA, 77, RPCAUTH_GSS_SVC_INTEGRITY,
+		    RPCAUTH_SVC_PRIVACY, 1 },
+		{ "data_none", RPCAUTH_GSS_DATA, 1, RPCAUTH_SVC_NONE, 1 },
+		{ "data_integ", RPCAUTH_GSS_DATA, 77, RPCAUTH_SVC_INTEGRITY,
 		    1 },
 		{ "data_priv", RPCAUTH_GSS_DATA, 0x7fffffff,
-		    RPCAUTH_GSS_SVC_PRIVACY, 1 },
+		    RPCAUTH_SVC_PRIVACY, 1 },
 		{ "destroy", RPCAUTH_GSS_DESTROY, 78,
-		    RPCAUTH_GSS_SVC_INTEGRITY, 1 },
+		    RPCAUTH_SVC_INTEGRITY, 1 },
 	};
 	struct rpcauth_cred rc;
 	struct hdrmic_call hc;
@@ -166,7 +166,7 @@ init_seeds(void)
 
 	/* A real INIT reply: handle, status, window, AP-REP. */
 	n = svcpipe_init_call(0x2000, SVCPIPE_PROG, tok.value, tok.length,
-	    RPCAUTH_GSS_SVC_PRIVACY, buf, SVCPIPE_MSG_MAX);
+	    RPCAUTH_SVC_PRIVACY, buf, SVCPIPE_MSG_MAX);
 	FUZZ_SETUP(n > 0);
 	svcpipe_run(buf, n, &r);
 	printf("  INIT with a real AP-REQ: why %d, redirected %d, replies %d\n",
@@ -174,7 +174,7 @@ init_seeds(void)
 	FUZZ_SETUP(r.why == AUTH_OK && r.redirected && r.replies == 1);
 	FUZZ_SETUP(svcpipe_reply_results(&results, &rlen) == 0);
 	FUZZ_SETUP(init_res_decode(results, rlen, RPCAUTH_CRED_MAX_HANDLE,
-	    1024 * 1024, &res) == 0 && res.major == GSS_S_COMPLETE &&
+	    RPCAUTH_CLNT_MAX_TOKEN, &res) == 0 && res.major == GSS_S_COMPLETE &&
 	    res.token_len > 0);
 	seed("fuzz_init", "res_complete", results, rlen);
 
@@ -303,8 +303,8 @@ expect(int ok, const char *what)
 static void
 svc_seeds(void)
 {
-	static const uint32_t svcs[] = { RPCAUTH_GSS_SVC_NONE,
-	    RPCAUTH_GSS_SVC_INTEGRITY, RPCAUTH_GSS_SVC_PRIVACY };
+	static const uint32_t svcs[] = { RPCAUTH_SVC_NONE,
+	    RPCAUTH_SVC_INTEGRITY, RPCAUTH_SVC_PRIVACY };
 	static const char *const svcname[] = { "none", "integ", "priv" };
 	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
 	gss_ctx_id_t ictx = GSS_C_NO_CONTEXT;
@@ -322,25 +322,25 @@ svc_seeds(void)
 	/* INIT with a real AP-REQ, and one whose token the harness renews. */
 	FUZZ_SETUP(fuzz_init_step(&ictx, NULL, &tok) == GSS_S_CONTINUE_NEEDED);
 	n = svcpipe_init_call(0x3000, SVCPIPE_PROG, tok.value, tok.length,
-	    RPCAUTH_GSS_SVC_INTEGRITY, msg, sizeof(msg));
+	    RPCAUTH_SVC_INTEGRITY, msg, sizeof(msg));
 	r = svc_seed("init_apreq", 0, msg, n);
 	expect(r.why == AUTH_OK && r.redirected && r.replies == 1,
 	    "INIT answered");
 	(void)gss_release_buffer(&min, &tok);
 	(void)gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
 	n = svcpipe_init_call(0x3001, SVCPIPE_PROG, "", 0,
-	    RPCAUTH_GSS_SVC_PRIVACY, msg, sizeof(msg));
+	    RPCAUTH_SVC_PRIVACY, msg, sizeof(msg));
 	(void)svc_seed("init_fresh_token", FIX_BODY, msg, n);
 
 	/* CONTINUE_INIT on an established handle: CREDPROBLEM. */
 	n = call(0x3002, SVCPIPE_PROG, 0, RPCAUTH_GSS_CONTINUE_INIT, 0,
-	    RPCAUTH_GSS_SVC_INTEGRITY, 0, NULL, 0, msg, sizeof(msg));
+	    RPCAUTH_SVC_INTEGRITY, 0, NULL, 0, msg, sizeof(msg));
 	r = svc_seed("continue_established", 0, msg, n);
 	expect(r.why == RPCSEC_GSS_CREDPROBLEM, "CONTINUE_INIT refused");
 
 	/* DATA at each service with a real MIC and a real body. */
 	for (i = 0; i < 3; i++) {
-		bn = svcs[i] == RPCAUTH_GSS_SVC_NONE ? plain_args(body,
+		bn = svcs[i] == RPCAUTH_SVC_NONE ? plain_args(body,
 		    sizeof(body)) : protected_args(&svcpipe_live()->sc,
 		    svcs[i], SEQ_FRESH, body, sizeof(body));
 		n = call(0x3010 + (uint32_t)i, SVCPIPE_OPEN_PROG, 1,
@@ -371,38 +371,38 @@ svc_seeds(void)
 		for (i = 0; i < (int)(sizeof(w) / sizeof(w[0])); i++) {
 			n = call(0x3030 + (uint32_t)i, SVCPIPE_OPEN_PROG, 1,
 			    RPCAUTH_GSS_DATA, w[i].seq,
-			    RPCAUTH_GSS_SVC_INTEGRITY, 1, args, an, msg,
+			    RPCAUTH_SVC_INTEGRITY, 1, args, an, msg,
 			    sizeof(msg));
 			(void)svc_seed(w[i].name, FIX_AUTH | FIX_BODY, msg, n);
 		}
 	}
 	n = call(0x3040, SVCPIPE_OPEN_PROG, 1, RPCAUTH_GSS_DATA, SEQ_FRESH,
-	    RPCAUTH_GSS_SVC_PRIVACY, 1, args, an, msg, sizeof(msg));
+	    RPCAUTH_SVC_PRIVACY, 1, args, an, msg, sizeof(msg));
 	(void)svc_seed("data_body_seq_fix", FIX_AUTH | FIX_BODY | FIX_SEQ, msg,
 	    n);
 	n = call(0x3041, SVCPIPE_PROG, 1, RPCAUTH_GSS_DATA, SEQ_FRESH,
-	    RPCAUTH_GSS_SVC_NONE, 1, args, an, msg, sizeof(msg));
+	    RPCAUTH_SVC_NONE, 1, args, an, msg, sizeof(msg));
 	r = svc_seed("data_tooweak_real", 0, msg, n);
 	expect(r.why == AUTH_TOOWEAK, "service none refused for SVCPIPE_PROG");
 	(void)svc_seed("data_tooweak_fix", FIX_AUTH, msg, n);
 	n = call(0x3042, SVCPIPE_PROG, NULLPROC, RPCAUTH_GSS_DATA, SEQ_FRESH,
-	    RPCAUTH_GSS_SVC_INTEGRITY, 1, NULL, 0, msg, sizeof(msg));
+	    RPCAUTH_SVC_INTEGRITY, 1, NULL, 0, msg, sizeof(msg));
 	(void)svc_seed("data_nullproc_fix", FIX_AUTH | FIX_BODY, msg, n);
 	(void)svc_seed("data_nullproc_nobody_fix", FIX_AUTH, msg, n);
 	n = call(0x3043, SVCPIPE_OPEN_PROG, 1, RPCAUTH_GSS_DATA, SEQ_FRESH,
-	    RPCAUTH_GSS_SVC_INTEGRITY, 0, args, an, msg, sizeof(msg));
+	    RPCAUTH_SVC_INTEGRITY, 0, args, an, msg, sizeof(msg));
 	r = svc_seed("data_none_verf", 0, msg, n);
 	expect(r.why == AUTH_BADVERF, "AUTH_NONE verifier refused");
 
 	/* DESTROY last: it takes the live context (the target makes another). */
 	n = call(0x3050, SVCPIPE_PROG, NULLPROC, RPCAUTH_GSS_DESTROY,
-	    SEQ_FRESH, RPCAUTH_GSS_SVC_INTEGRITY, 1, NULL, 0, msg,
+	    SEQ_FRESH, RPCAUTH_SVC_INTEGRITY, 1, NULL, 0, msg,
 	    sizeof(msg));
 	(void)svc_seed("destroy_fix", FIX_AUTH, msg, n);
 
 	/* The private program called directly, with our flavor and none. */
 	c = (struct rpcauth_cred){ RPCAUTH_GSS_VERS_1, RPCAUTH_GSS_INIT, 0,
-	    RPCAUTH_GSS_SVC_INTEGRITY, NULL, 0 };
+	    RPCAUTH_SVC_INTEGRITY, NULL, 0 };
 	FUZZ_SETUP((clen = cred_encode(&c, cred, sizeof(cred))) > 0);
 	rc = (struct raw_call){ 0x3060, SVC_PRIV_PROG, SVC_PRIV_VERS, 0,
 	    RPCAUTH_FLAVOR, cred, (size_t)clen, AUTH_NONE, NULL, 0, NULL, 0 };

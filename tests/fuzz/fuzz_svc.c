@@ -190,7 +190,7 @@ fixup(uint8_t flags, const uint8_t *in, size_t inlen, struct fixed *fx)
 		fx->signed_ = 1;
 	}
 	if ((flags & FIX_BODY) && fx->cred.gss_proc == RPCAUTH_GSS_DATA &&
-	    fx->cred.service != RPCAUTH_GSS_SVC_NONE) {
+	    fx->cred.service != RPCAUTH_SVC_NONE) {
 		fx->seq_off = (flags & FIX_SEQ) != 0;
 		body = seal_args(lv, fx->cred.service,
 		    fx->cred.seq + (uint32_t)fx->seq_off, in + pos, inlen - pos,
@@ -249,7 +249,7 @@ check(const struct fixed *fx, const struct svcpipe_result *r)
 			FUZZ_CHECK(r->why == AUTH_OK ||
 			    (r->why == AUTH_TOOWEAK &&
 			    fx->prog == SVCPIPE_PROG &&
-			    fx->cred.service == RPCAUTH_GSS_SVC_NONE));
+			    fx->cred.service == RPCAUTH_SVC_NONE));
 			/*
 			 * The handler itself reads a NULLPROC body under
 			 * integrity or privacy; a bad one is GARBAGE_ARGS
@@ -257,7 +257,7 @@ check(const struct fixed *fx, const struct svcpipe_result *r)
 			 */
 			if (r->why == AUTH_OK && r->redirected)
 				FUZZ_CHECK(fx->proc == NULLPROC &&
-				    fx->cred.service != RPCAUTH_GSS_SVC_NONE &&
+				    fx->cred.service != RPCAUTH_SVC_NONE &&
 				    !r->app_ran && r->replies == 1 &&
 				    r->reply_why == GARBAGE_ARGS);
 			else if (r->why == AUTH_OK)

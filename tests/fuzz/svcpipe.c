@@ -376,7 +376,7 @@ parse_init_reply(const uint8_t *p, size_t len, struct rpcauth_init_res *res,
 	    vflavor != RPCAUTH_FLAVOR)
 		return -1;
 	return init_res_decode(p + off, len - off, RPCAUTH_CRED_MAX_HANDLE,
-	    1024 * 1024, res);
+	    RPCAUTH_CLNT_MAX_TOKEN, res);
 }
 
 /* A handshake through the server path; the client half becomes `live`. */
