@@ -285,8 +285,8 @@ START_TEST(sizes_refuse_huge)
 }
 END_TEST
 
-static Suite *
-body_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("body_xdr");
 
@@ -296,12 +296,5 @@ body_suite(void)
 	    { databody_short, 1 });
 	CKLOOPS(cklist_tcase(s, "priv", 0), { priv_round_trip, NELEM(tokls) },
 	    { priv_rejects, NELEM(bad_priv) }, { sizes_refuse_huge, 1 });
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_suite_run(body_suite()) == 0 ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

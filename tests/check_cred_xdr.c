@@ -421,8 +421,8 @@ START_TEST(sizes_refuse_huge)
 }
 END_TEST
 
-static Suite *
-cred_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("cred_xdr");
 
@@ -434,12 +434,5 @@ cred_suite(void)
 	    { init_arg_rejects, NELEM(bad_args) },
 	    { init_res_round_trip, 5 * 4 }, { init_res_rejects, NELEM(bad_res) },
 	    { sizes_refuse_huge, 1 });
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_suite_run(cred_suite()) == 0 ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -211,8 +211,8 @@ START_TEST(hdrmic_parse_hostile_lengths)
 }
 END_TEST
 
-static Suite *
-hdrmic_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("hdrmic");
 
@@ -221,12 +221,5 @@ hdrmic_suite(void)
 	    { hdrmic_parse_known, NELEM(known) }, { hdrmic_build_bounds, 1 },
 	    { hdrmic_parse_rejects, NELEM(bad_hdrs) },
 	    { hdrmic_parse_hostile_lengths, 1 });
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_suite_run(hdrmic_suite()) == 0 ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

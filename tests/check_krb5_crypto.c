@@ -404,8 +404,8 @@ START_TEST(roundtrip_lengths)
 }
 END_TEST
 
-static Suite *
-krb5_crypto_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("krb5_crypto");
 
@@ -415,12 +415,5 @@ krb5_crypto_suite(void)
 	    { derive_rejects, 1 }, { encrypt_known, NELEM(enc_vec) },
 	    { checksum_known, NELEM(cksum_vec) },
 	    { roundtrip_lengths, NELEM(all_enctypes) });
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_suite_run(krb5_crypto_suite()) == 0 ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -296,8 +296,8 @@ START_TEST(seqwin_record_refused_is_noop)
 }
 END_TEST
 
-static Suite *
-seqwin_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("seqwin");
 
@@ -306,12 +306,5 @@ seqwin_suite(void)
 	    { seqwin_jumps, NELEM(sizes) * NELEM(jumps) },
 	    { seqwin_walk, NELEM(sizes) }, { seqwin_check_is_pure, 1 },
 	    { seqwin_record_refused_is_noop, 1 });
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_suite_run(seqwin_suite()) == 0 ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

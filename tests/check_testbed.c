@@ -578,27 +578,22 @@ START_TEST(no_ccache_no_env)
 }
 END_TEST
 
-static Suite *
-testbed_suite(void)
-{
-	Suite *s = suite_create("testbed");
-
-	CKLIST(cklist_tcase(s, "bed", 60), 1, gss_loop_with_bed_files,
-	    wrong_key_keytab_is_refused, stop_removes_everything,
-	    exit_without_stop_cleans_up, sigkill_without_stop_cleans_up,
-	    forked_child_does_not_clean_up, short_lifetime, ntlm_user_file,
-	    extra_and_added_principals, no_ccache_no_env);
-	return s;
-}
-
 int
 main(void)
 {
+	Suite *s;
+
 	if (KRB5KDC_PATH[0] == '\0' || KDB5_UTIL_PATH[0] == '\0' ||
 	    KADMIN_LOCAL_PATH[0] == '\0' || KINIT_PATH[0] == '\0') {
 		fprintf(stderr, "check_testbed: MIT KDC tools not found at "
 		    "configure time; skipping\n");
 		return 77;
 	}
-	return e2e_main(testbed_suite(), NULL, &shared, NULL, NULL);
+	s = suite_create("testbed");
+	CKLIST(cklist_tcase(s, "bed", 60), 1, gss_loop_with_bed_files,
+	    wrong_key_keytab_is_refused, stop_removes_everything,
+	    exit_without_stop_cleans_up, sigkill_without_stop_cleans_up,
+	    forked_child_does_not_clean_up, short_lifetime, ntlm_user_file,
+	    extra_and_added_principals, no_ccache_no_env);
+	return e2e_main(s, NULL, &shared, NULL, NULL);
 }
