@@ -48,6 +48,7 @@
 
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
+#include "cli.h"
 #include "hints.h"
 #include "termsafe.h"
 
@@ -57,6 +58,7 @@
 	"[--service none|integrity|privacy] [--mech krb5|spnego|ntlm] " \
 	"[--allow-ntlm] COMMAND [ARGS]"
 /* Room for a 64 KiB datagram; libtirpc caps buffers at 256 KiB. */
+#define usage_error(...)	cli_usage_error(PROG, USAGE, __VA_ARGS__)
 #define UDP_BUFSZ	65536
 /* READ chunk over UDP: the reply must fit one datagram. */
 #define UDP_READ_CHUNK	32768
@@ -81,8 +83,6 @@ struct command {
 };
 
 static void	fail(const char *, ...) __attribute__((format(printf, 1, 2)));
-static void	usage_error(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
 
 /* The one error line.  Commands call it once, then return -1. */
 static void
@@ -98,19 +98,6 @@ fail(const char *fmt, ...)
 	fprintf(stderr, PROG ": ");
 	termsafe_puts(stderr, msg);	/* may quote the server */
 	fputc('\n', stderr);
-}
-
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (" USAGE ")\n");
-	exit(2);
 }
 
 /* libtirpc's error texts may hold newlines; the contract is one line. */
@@ -209,34 +196,6 @@ ftype_text(demo_ftype t)
 	return "other";
 }
 
-static const char *
-service_text(u_int svc)
-{
-	switch (svc) {
-	case RPCAUTH_SVC_NONE:		return "none";
-	case RPCAUTH_SVC_INTEGRITY:	return "integrity";
-	case RPCAUTH_SVC_PRIVACY:	return "privacy";
-	}
-	return "unknown";
-}
-
-/* Decimal in [0, max], nothing else. */
-static int
-parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* The echo-size pattern: deterministic, and not periodic in 256. */
 static unsigned char
 pattern_byte(size_t i)
@@ -282,7 +241,7 @@ cmd_echo_size(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 
 	(void)cfg;
 	memset(&arg, 0, sizeof(arg));
-	if (parse_u64(argv[0], DEMO_MAXDATA, &n) != 0) {
+	if (cli_parse_num(argv[0], 0, DEMO_MAXDATA, &n) != 0) {
 		fail("echo-size: '%s' is not a size (0-%d)", argv[0],
 		    DEMO_MAXDATA);
 		goto out;
@@ -318,6 +277,14 @@ out:
 }
 
 /* What the handshake established: the server's proof of identity. */
+/* "key=" and a value from the server or the KDC, control bytes escaped. */
+static void
+put_field(const char *key, const char *value)
+{
+	fputs(key, stdout);
+	termsafe_puts(stdout, value);
+}
+
 static int
 cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 {
@@ -327,14 +294,11 @@ cmd_info(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if (rpcauth_auth_info(clnt->cl_auth, &info) != 0)
 		return rpc_fail(clnt, "info");
-	printf("client=");
-	termsafe_puts(stdout, info.client_principal);
-	printf(" server=");
-	termsafe_puts(stdout, info.server_principal);
-	printf(" mech=");
-	termsafe_puts(stdout, info.mech);
+	put_field("client=", info.client_principal);
+	put_field(" server=", info.server_principal);
+	put_field(" mech=", info.mech);
 	printf(" service=%s flavor=%u window=%u "
-	    "mutual=%s expires_in=%lds\n", service_text(info.service),
+	    "mutual=%s expires_in=%lds\n", cli_service_name(info.service),
 	    info.flavor, info.window, info.mutual ? "yes" : "no",
 	    info.expiry != 0 ? (long)(info.expiry - time(NULL)) : -1L);
 	return 0;
@@ -349,11 +313,9 @@ cmd_whoami(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 	(void)argv;
 	if ((res = demofs_whoami_1(NULL, clnt)) == NULL)
 		return rpc_fail(clnt, "whoami");
-	printf("principal=");
-	termsafe_puts(stdout, res->principal);
-	printf(" mech=");
-	termsafe_puts(stdout, res->mech);
-	printf(" service=%s", service_text(res->service));
+	put_field("principal=", res->principal);
+	put_field(" mech=", res->mech);
+	printf(" service=%s", cli_service_name(res->service));
 	if (res->uid == 0xFFFFFFFFu)
 		printf(" uid=none\n");
 	else
@@ -437,13 +399,13 @@ cmd_read(CLIENT *clnt, const struct client_cfg *cfg, char **argv)
 
 	memset(&arg, 0, sizeof(arg));
 	arg.path = argv[0];
-	if (argv[1] != NULL && parse_u64(argv[1], INT64_MAX,
+	if (argv[1] != NULL && cli_parse_num(argv[1], 0, INT64_MAX,
 	    &arg.offset) != 0) {
 		fail("read: '%s' is not an offset", argv[1]);
 		return -1;
 	}
 	if (argv[1] != NULL && argv[2] != NULL &&
-	    parse_u64(argv[2], UINT64_MAX, &left) != 0) {
+	    cli_parse_num(argv[2], 0, UINT64_MAX, &left) != 0) {
 		fail("read: '%s' is not a count", argv[2]);
 		return -1;
 	}
@@ -562,7 +524,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->host = optarg;
 			break;
 		case 'p':
-			if (parse_u64(optarg, 65535, &v) != 0 || v == 0)
+			if (cli_parse_num(optarg, 1, 65535, &v) != 0)
 				usage_error("--port: '%s' is not a port "
 				    "(1-65535)", optarg);
 			cfg->port = (uint16_t)v;
@@ -581,19 +543,13 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			break;
 		case 'f':
 			/* 0-3 are libtirpc's; 6 speaks to RPCSEC_GSS servers. */
-			if (parse_u64(optarg, INT32_MAX, &v) != 0 || v <= 3)
+			if (cli_parse_num(optarg, 4, INT32_MAX, &v) != 0)
 				usage_error("--flavor: '%s' is not an rpcauth "
 				    "flavor number (not 0-3)", optarg);
 			cfg->flavor = (uint32_t)v;
 			break;
 		case 's':
-			if (strcmp(optarg, "none") == 0)
-				cfg->service = RPCAUTH_SVC_NONE;
-			else if (strcmp(optarg, "integrity") == 0)
-				cfg->service = RPCAUTH_SVC_INTEGRITY;
-			else if (strcmp(optarg, "privacy") == 0)
-				cfg->service = RPCAUTH_SVC_PRIVACY;
-			else
+			if (cli_parse_service(optarg, &cfg->service) != 0)
 				usage_error("--service: '%s' is not none, "
 				    "integrity or privacy", optarg);
 			break;
@@ -609,13 +565,9 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->allow_ntlm = 1;
 			break;
 		case 'h':
-			printf("%s\n       " PROG " --help | --version\n",
-			    USAGE);
-			exit(0);
 		case 'V':
-			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
-			    PACKAGE_VERSION, rpcauth_version());
-			exit(0);
+			cli_help_version(c, PROG, USAGE);
+			break;
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
 		default:

@@ -30,6 +30,7 @@
 #include <rpc/rpc.h>
 
 #include "rpcauth/rpcauth.h"
+#include "cli.h"
 #include "hints.h"
 #include "termsafe.h"
 
@@ -84,13 +85,6 @@ parse_u32(const char *s, unsigned long max, unsigned long *out)
 	errno = 0;
 	*out = strtoul(s, &end, 0);
 	return errno == 0 && *s != '\0' && *end == '\0' && *out <= max ? 0 : -1;
-}
-
-static const char *
-service_name(enum rpcauth_service s)
-{
-	return s == RPCAUTH_SVC_NONE ? "none" :
-	    s == RPCAUTH_SVC_INTEGRITY ? "integrity" : "privacy";
 }
 
 static bool_t
@@ -197,13 +191,7 @@ main(int argc, char **argv)
 			co.allow_ntlm = 1;
 			break;
 		case 's':
-			if (strcmp(optarg, "none") == 0)
-				co.service = RPCAUTH_SVC_NONE;
-			else if (strcmp(optarg, "integrity") == 0)
-				co.service = RPCAUTH_SVC_INTEGRITY;
-			else if (strcmp(optarg, "privacy") == 0)
-				co.service = RPCAUTH_SVC_PRIVACY;
-			else
+			if (cli_parse_service(optarg, &co.service) != 0)
 				usage("--service: none, integrity or privacy");
 			break;
 		case 'f':
@@ -217,13 +205,9 @@ main(int argc, char **argv)
 			co.handshake_timeout_ms = (int)v;
 			break;
 		case 'h':
-			printf("%s\n       " PROG " --help | --version\n",
-			    USAGE);
-			return 0;
 		case 'V':
-			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
-			    PACKAGE_VERSION, rpcauth_version());
-			return 0;
+			cli_help_version(c, PROG, USAGE);
+			break;
 		default:
 			usage(NULL);
 		}
@@ -276,7 +260,7 @@ main(int argc, char **argv)
 	printf("%s\n", info.mutual ? " (mutual authentication)" : " (no mutual "
 	    "authentication: the server proved only that it holds the "
 	    "session key, by the MIC over the sequence window)");
-	printf("service:    %s\n", service_name(info.service));
+	printf("service:    %s\n", cli_service_name(info.service));
 	printf("flavor:     %u, window %u\n", info.flavor, info.window);
 	if (info.expiry != 0)
 		printf("lifetime:   %ld s left\n",

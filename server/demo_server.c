@@ -42,6 +42,7 @@
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
 #include "fsops.h"
+#include "cli.h"
 #include "hints.h"
 
 #define PROG		"rpcauth-demo-server"
@@ -50,6 +51,7 @@
 	"[--min-service none|integrity|privacy] [--window N] [--root DIR] " \
 	"[--mechs krb5,spnego,ntlm] [--log-events]"
 /* UDP buffers: room for the largest datagram IPv4 can carry. */
+#define usage_error(...)	cli_usage_error(PROG, USAGE, __VA_ARGS__)
 #define UDP_BUFSZ	65536
 /* Largest --window accepted; the replay window is a bitmap per context. */
 #define WINDOW_MAX	65536
@@ -114,55 +116,6 @@ on_signal(int sig)
 	errno = saved;
 }
 
-static void	usage_error(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-/* One line on stderr, exit 2: the contract for every usage error. */
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (" USAGE ")\n");
-	exit(2);
-}
-
-/* Decimal in [min, max], nothing else. */
-static int
-parse_num(const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_service(const char *s, enum rpcauth_service *out)
-{
-	if (strcmp(s, "none") == 0)
-		*out = RPCAUTH_SVC_NONE;
-	else if (strcmp(s, "integrity") == 0)
-		*out = RPCAUTH_SVC_INTEGRITY;
-	else if (strcmp(s, "privacy") == 0)
-		*out = RPCAUTH_SVC_PRIVACY;
-	else
-		return -1;
-	return 0;
-}
-
 /* "krb5,spnego,ntlm": each known name once, nothing else. */
 static int
 parse_mechs(const char *s, struct server_cfg *cfg)
@@ -209,7 +162,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *at;
-	unsigned long v;
+	uint64_t v;
 	int c, have_addr = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -225,7 +178,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			have_addr = 1;
 			break;
 		case 'p':
-			if (parse_num(optarg, 1, 65535, &v) != 0)
+			if (cli_parse_num(optarg, 1, 65535, &v) != 0)
 				usage_error("--port: '%s' is not a port "
 				    "(1-65535)", optarg);
 			cfg->port = (uint16_t)v;
@@ -244,7 +197,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			break;
 		case 'f':
 			/* libtirpc keeps 0-3 and 6 for itself (svc_auth_reg). */
-			if (parse_num(optarg, 1, INT32_MAX, &v) != 0 ||
+			if (cli_parse_num(optarg, 1, INT32_MAX, &v) != 0 ||
 			    v <= 3 || v == 6)
 				usage_error("--flavor: '%s' is not a flavor "
 				    "number free for rpcauth (not 0-3 or 6)",
@@ -252,12 +205,12 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			cfg->flavor = (uint32_t)v;
 			break;
 		case 's':
-			if (parse_service(optarg, &cfg->min_service) != 0)
+			if (cli_parse_service(optarg, &cfg->min_service) != 0)
 				usage_error("--min-service: '%s' is not none, "
 				    "integrity or privacy", optarg);
 			break;
 		case 'w':
-			if (parse_num(optarg, 1, WINDOW_MAX, &v) != 0)
+			if (cli_parse_num(optarg, 1, WINDOW_MAX, &v) != 0)
 				usage_error("--window: '%s' is not a window "
 				    "size (1-65536)", optarg);
 			cfg->window = (uint32_t)v;
@@ -275,13 +228,9 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			cfg->log_events = 1;
 			break;
 		case 'h':
-			printf("%s\n       " PROG " --help | --version\n",
-			    USAGE);
-			exit(0);
 		case 'V':
-			printf(PROG " (rpcauth) %s\nlibrpcauth %s\n",
-			    PACKAGE_VERSION, rpcauth_version());
-			exit(0);
+			cli_help_version(c, PROG, USAGE);
+			break;
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
 		default:

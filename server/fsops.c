@@ -142,6 +142,16 @@ out:
 	return ret;
 }
 
+/* Close what a call opened: -1 means not open. */
+static void
+close_fds(int dfd, int fd)
+{
+	if (fd != -1)
+		close(fd);
+	if (dfd != -1)
+		close(dfd);
+}
+
 /*
  * Open the regular file `name` in `dfd` for I/O.  It is looked at through
  * O_PATH first so that opening a device or a FIFO for real never happens;
@@ -184,11 +194,49 @@ open_regular(int dfd, const char *name, int flags, int create, int *fd_out,
 	*fd_out = fd;
 	fd = -1;
 out:
-	if (fd != -1)
-		close(fd);
-	if (pfd != -1)
-		close(pfd);
+	close_fds(pfd, fd);
 	return ret;
+}
+
+/* The regular file at path, its parent directory held in *dfd. */
+static int
+open_file(const char *path, int flags, int create, int *dfd, int *fd,
+    struct stat *st)
+{
+	struct parsed p;
+	const char *name;
+	int ret;
+
+	if ((ret = walk_parent(path, &p, dfd, &name)) != 0)
+		return ret;
+	return open_regular(*dfd, name, flags, create, fd, st);
+}
+
+/*
+ * count bytes at offset, read into rbuf or written from wbuf (the other
+ * NULL), through EINTR and short transfers; *done stops short at the end
+ * of the file.  0 or an errno value.
+ */
+static int
+transfer(int fd, void *rbuf, const void *wbuf, size_t count,
+    uint64_t offset, size_t *done)
+{
+	ssize_t n;
+
+	for (*done = 0; *done < count; *done += (size_t)n) {
+		n = rbuf != NULL ?
+		    pread(fd, (char *)rbuf + *done, count - *done,
+		    (off_t)(offset + *done)) :
+		    pwrite(fd, (const char *)wbuf + *done, count - *done,
+		    (off_t)(offset + *done));
+		if (n == -1 && errno == EINTR)
+			n = 0;
+		else if (n == -1)
+			return errno;
+		else if (n == 0)
+			break;
+	}
+	return 0;
 }
 
 int
@@ -223,10 +271,7 @@ fsops_getattr(const char *path, struct stat *st_out)
 		goto out;
 	ret = open_step(dfd, name, O_PATH, 0, &fd, st_out);
 out:
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
+	close_fds(dfd, fd);
 	return ret;
 }
 
@@ -288,41 +333,20 @@ int
 fsops_read(const char *path, uint64_t offset, void *buf, size_t count,
     size_t *len_out, int *eof_out)
 {
-	struct parsed p;
 	struct stat st;
-	const char *name;
-	size_t got = 0;
-	ssize_t n;
 	int dfd = -1, fd = -1, ret;
 
 	*len_out = 0;
 	*eof_out = 0;
 	if (offset > INT64_MAX - (uint64_t)count)
 		return EINVAL;
-	if ((ret = walk_parent(path, &p, &dfd, &name)) != 0)
-		goto out;
-	if ((ret = open_regular(dfd, name, O_RDONLY, 0, &fd, &st)) != 0)
-		goto out;
-	while (got < count) {
-		n = pread(fd, (char *)buf + got, count - got,
-		    (off_t)(offset + got));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			ret = errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*len_out = got;
-	*eof_out = got < count || offset + got >= (uint64_t)st.st_size;
-out:
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
+	if ((ret = open_file(path, O_RDONLY, 0, &dfd, &fd, &st)) == 0 &&
+	    (ret = transfer(fd, buf, NULL, count, offset, len_out)) == 0)
+		*eof_out = *len_out < count ||
+		    offset + *len_out >= (uint64_t)st.st_size;
+	else
+		*len_out = 0;
+	close_fds(dfd, fd);
 	return ret;
 }
 
@@ -330,37 +354,16 @@ int
 fsops_write(const char *path, uint64_t offset, const void *buf, size_t len,
     int create, size_t *len_out)
 {
-	struct parsed p;
 	struct stat st;
-	const char *name;
-	size_t done = 0;
-	ssize_t n;
 	int dfd = -1, fd = -1, ret;
 
 	*len_out = 0;
 	if (offset > INT64_MAX - (uint64_t)len)
 		return EFBIG;
-	if ((ret = walk_parent(path, &p, &dfd, &name)) != 0)
-		goto out;
-	if ((ret = open_regular(dfd, name, O_WRONLY, create, &fd, &st)) != 0)
-		goto out;
-	while (done < len) {
-		n = pwrite(fd, (const char *)buf + done, len - done,
-		    (off_t)(offset + done));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			ret = errno;
-			goto out;
-		}
-		done += (size_t)n;
-	}
-	*len_out = done;
-out:
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
+	if ((ret = open_file(path, O_WRONLY, create, &dfd, &fd, &st)) == 0 &&
+	    (ret = transfer(fd, NULL, buf, len, offset, len_out)) != 0)
+		*len_out = 0;
+	close_fds(dfd, fd);
 	return ret;
 }
 
@@ -438,10 +441,7 @@ out:
 	fsops_dirents_free(ents, n);
 	if (d != NULL)
 		closedir(d);
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
+	close_fds(dfd, fd);
 	return ret;
 }
 

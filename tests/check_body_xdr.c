@@ -1,7 +1,7 @@
 /* tests/check_body_xdr.c - integrity and privacy body framing vs hostile input */
 /*
- * Hostile bodies are built by hand (struct hb), and every parse reads from a
- * heap copy of exactly the input's length so that ASan sees any overread.
+ * Hostile bodies are built by hand (struct hb, handxdr.h), and every parse
+ * reads from a heap copy of exactly the input's length (exact()).
  */
 #include "config.h"
 
@@ -13,49 +13,12 @@
 #include <check.h>
 
 #include "body_xdr.h"
+#include "cklist.h"
+#include "e2e.h"
+#include "handxdr.h"
 #include "xdrbuf.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_BODY	4096
-
-struct hb {
-	uint8_t	b[8192];
-	size_t	n;
-};
-
-static void
-hb_u32(struct hb *h, uint32_t v)
-{
-	ck_assert_uint_le(h->n + 4, sizeof(h->b));
-	h->b[h->n++] = (uint8_t)(v >> 24);
-	h->b[h->n++] = (uint8_t)(v >> 16);
-	h->b[h->n++] = (uint8_t)(v >> 8);
-	h->b[h->n++] = (uint8_t)v;
-}
-
-/* n pattern bytes starting at `seed`, then pad to 4 with `padbyte`. */
-static void
-hb_bytes(struct hb *h, size_t n, uint8_t seed, uint8_t padbyte)
-{
-	size_t i;
-
-	ck_assert_uint_le(h->n + n + 3, sizeof(h->b));
-	for (i = 0; i < n; i++)
-		h->b[h->n++] = (uint8_t)(seed + i);
-	while (h->n % 4 != 0)
-		h->b[h->n++] = padbyte;
-}
-
-static uint8_t *
-exact(const void *src, size_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	ck_assert_ptr_nonnull(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
 
 static int
 integ_parse_exact(const void *buf, size_t len, size_t max_body)
@@ -322,34 +285,16 @@ START_TEST(sizes_refuse_huge)
 }
 END_TEST
 
-static Suite *
-body_suite(void)
-{
-	Suite *s = suite_create("body_xdr");
-	TCase *ti = tcase_create("integ");
-	TCase *tp = tcase_create("priv");
-
-	tcase_add_loop_test(ti, integ_round_trip, 0,
-	    NELEM(dbls) * NELEM(ckls));
-	tcase_add_test(ti, integ_truncations);
-	tcase_add_loop_test(ti, integ_rejects, 0, NELEM(bad_integ));
-	tcase_add_test(ti, databody_short);
-	suite_add_tcase(s, ti);
-	tcase_add_loop_test(tp, priv_round_trip, 0, NELEM(tokls));
-	tcase_add_loop_test(tp, priv_rejects, 0, NELEM(bad_priv));
-	tcase_add_test(tp, sizes_refuse_huge);
-	suite_add_tcase(s, tp);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(body_suite());
-	int failed;
+	Suite *s = suite_create("body_xdr");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	CKLOOPS(cklist_tcase(s, "integ", 0),
+	    { integ_round_trip, NELEM(dbls) * NELEM(ckls) },
+	    { integ_truncations, 1 }, { integ_rejects, NELEM(bad_integ) },
+	    { databody_short, 1 });
+	CKLOOPS(cklist_tcase(s, "priv", 0), { priv_round_trip, NELEM(tokls) },
+	    { priv_rejects, NELEM(bad_priv) }, { sizes_refuse_huge, 1 });
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

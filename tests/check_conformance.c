@@ -321,16 +321,14 @@ static Suite *
 conformance_suite(void)
 {
 	Suite *s = suite_create("conformance");
-	TCase *tc = tcase_create("rfc2203");
 
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, c1_old_seq_tcp, c1_old_seq_udp, c2_body_seq_integrity,
-	    c2_body_seq_privacy, c3_header_mic_altered,
-	    c3_forged_mic_keeps_window, c4_integ_checksum_altered,
-	    c4_integ_databody_altered, c4_priv_token_altered, c5_cred_version,
-	    c6_seq_above_maxseq, c6_maxseq_legal, c7_gss_proc_unknown,
-	    c8_service_unknown, other_clients_unaffected);
-	suite_add_tcase(s, tc);
+	CKLIST(cklist_tcase(s, "rfc2203", 60), 1, c1_old_seq_tcp,
+	    c1_old_seq_udp, c2_body_seq_integrity, c2_body_seq_privacy,
+	    c3_header_mic_altered, c3_forged_mic_keeps_window,
+	    c4_integ_checksum_altered, c4_integ_databody_altered,
+	    c4_priv_token_altered, c5_cred_version, c6_seq_above_maxseq,
+	    c6_maxseq_legal, c7_gss_proc_unknown, c8_service_unknown,
+	    other_clients_unaffected);
 	return s;
 }
 

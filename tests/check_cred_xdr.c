@@ -1,8 +1,9 @@
 /* tests/check_cred_xdr.c - credential and init arg/res codecs vs hostile input */
 /*
- * Hostile inputs are built by hand (struct hb below), not with the encoders
- * under test, and every decode reads from a heap copy of exactly the input's
- * length, so that ASan catches a read one byte past the end.
+ * Hostile inputs are built by hand (struct hb, handxdr.h), not with the
+ * encoders under test, and every decode reads from a heap copy of exactly
+ * the input's length (exact()), so that ASan catches a read one byte past
+ * the end.
  */
 #include "config.h"
 
@@ -18,48 +19,9 @@
 #include "cred_xdr.h"
 #include "xdrbuf.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* A hand encoder for test inputs. */
-struct hb {
-	uint8_t	b[2048];
-	size_t	n;
-};
-
-static void
-hb_u32(struct hb *h, uint32_t v)
-{
-	ck_assert_uint_le(h->n + 4, sizeof(h->b));
-	h->b[h->n++] = (uint8_t)(v >> 24);
-	h->b[h->n++] = (uint8_t)(v >> 16);
-	h->b[h->n++] = (uint8_t)(v >> 8);
-	h->b[h->n++] = (uint8_t)v;
-}
-
-/* n bytes of a recognisable pattern, then pad to 4 with `padbyte`. */
-static void
-hb_bytes(struct hb *h, size_t n, uint8_t padbyte)
-{
-	size_t i;
-
-	ck_assert_uint_le(h->n + n + 3, sizeof(h->b));
-	for (i = 0; i < n; i++)
-		h->b[h->n++] = (uint8_t)(0x41 + i % 26);
-	while (h->n % 4 != 0)
-		h->b[h->n++] = padbyte;
-}
-
-/* Heap copy of exactly len bytes; malloc(0) may be NULL, so keep one. */
-static uint8_t *
-exact(const void *src, size_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	ck_assert_ptr_nonnull(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
+#include "cklist.h"
+#include "e2e.h"
+#include "handxdr.h"
 
 static int
 cred_decode_exact(const void *buf, size_t len, struct rpcauth_cred *out)
@@ -93,7 +55,7 @@ START_TEST(cred_round_trip)
 	int len;
 
 	for (n = 0; n < hl; n++)
-		handle[n] = (uint8_t)(0x41 + n % 26);
+		handle[n] = hb_letter(n);
 	for (proc = 0; proc <= 3; proc++) {
 		for (svc = 1; svc <= 3; svc++) {
 			c = (struct rpcauth_cred){ RPCAUTH_GSS_VERS_1, proc,
@@ -105,7 +67,7 @@ START_TEST(cred_round_trip)
 			hb_u32(&want, 0x01020304u + proc);
 			hb_u32(&want, svc);
 			hb_u32(&want, (uint32_t)hl);
-			hb_bytes(&want, hl, 0);
+			hb_letters(&want, hl, 0);
 			ck_assert_int_eq(len, (int)want.n);
 			ck_assert_mem_eq(buf, want.b, want.n);
 			ck_assert_int_eq(cred_decode(buf, (size_t)len, &d), 0);
@@ -113,14 +75,9 @@ START_TEST(cred_round_trip)
 			ck_assert_uint_eq(d.gss_proc, proc);
 			ck_assert_uint_eq(d.seq, 0x01020304u + proc);
 			ck_assert_uint_eq(d.service, svc);
-			ck_assert_uint_eq(d.handle_len, hl);
-			if (hl == 0)
-				ck_assert_ptr_null(d.handle);
-			else {
-				/* Borrowed: points into buf, right after the length. */
-				ck_assert_ptr_eq(d.handle, buf + 20);
-				ck_assert_mem_eq(d.handle, handle, hl);
-			}
+			/* Borrowed: in buf, right after the length. */
+			ck_borrowed(d.handle, d.handle_len, buf + 20, handle,
+			    hl);
 			ck_assert_int_eq(cred_decode_exact(buf, (size_t)len,
 			    &d), 0);
 		}
@@ -198,7 +155,7 @@ START_TEST(cred_rejects)
 	hb_u32(&h, 42);
 	hb_u32(&h, b->service);
 	hb_u32(&h, b->hlen_field);
-	hb_bytes(&h, b->hbytes, b->padbyte);
+	hb_letters(&h, b->hbytes, b->padbyte);
 	h.n = (size_t)((long)h.n + b->extra);
 	ck_assert_msg(cred_decode_exact(h.b, h.n, &d) == -1, "%s accepted",
 	    b->name);
@@ -217,7 +174,7 @@ START_TEST(cred_pad_positions)
 	hb_u32(&h, 1);
 	hb_u32(&h, 2);
 	hb_u32(&h, 1);
-	hb_bytes(&h, 1, 0);
+	hb_letters(&h, 1, 0);
 	ck_assert_int_eq(cred_decode_exact(h.b, h.n, &d), 0);
 	for (i = 21; i < 24; i++) {
 		h.b[i] = 1;
@@ -269,11 +226,11 @@ START_TEST(init_arg_round_trip)
 	int len;
 
 	for (i = 0; i < tl; i++)
-		tok[i] = (uint8_t)(0x41 + i % 26);
+		tok[i] = hb_letter(i);
 	ck_assert_uint_eq(init_arg_size(tl), 4 + XDR_RNDUP(tl));
 	len = init_arg_encode(tl > 0 ? tok : NULL, tl, buf, init_arg_size(tl));
 	hb_u32(&want, (uint32_t)tl);
-	hb_bytes(&want, tl, 0);
+	hb_letters(&want, tl, 0);
 	ck_assert_int_eq(len, (int)want.n);
 	ck_assert_mem_eq(buf, want.b, want.n);
 	ck_assert_int_eq(init_arg_decode(buf, (size_t)len, tl, &t, &got), 0);
@@ -328,7 +285,7 @@ START_TEST(init_arg_rejects)
 	size_t tl;
 
 	hb_u32(&h, b->len_field);
-	hb_bytes(&h, b->bytes, b->padbyte);
+	hb_letters(&h, b->bytes, b->padbyte);
 	h.n = (size_t)((long)h.n + b->extra);
 	p = exact(h.b, h.n);
 	ck_assert_msg(init_arg_decode(p, h.n, 512, &t, &tl) == -1,
@@ -350,18 +307,18 @@ START_TEST(init_res_round_trip)
 	int len;
 
 	for (i = 0; i < sizeof(handle); i++)
-		handle[i] = (uint8_t)(0x41 + i % 26);
+		handle[i] = hb_letter(i);
 	memcpy(tok, handle, sizeof(tok));
 	r = (struct rpcauth_init_res){ h > 0 ? handle : NULL, h, 0x00000001u,
 	    0xDEADBEEFu, 128, t > 0 ? tok : NULL, t };
 	sz = init_res_size(&r);
 	hb_u32(&want, (uint32_t)h);
-	hb_bytes(&want, h, 0);
+	hb_letters(&want, h, 0);
 	hb_u32(&want, 1);
 	hb_u32(&want, 0xDEADBEEFu);
 	hb_u32(&want, 128);
 	hb_u32(&want, (uint32_t)t);
-	hb_bytes(&want, t, 0);
+	hb_letters(&want, t, 0);
 	ck_assert_uint_eq(sz, want.n);
 	len = init_res_encode(&r, buf, sz);
 	ck_assert_int_eq(len, (int)sz);
@@ -433,12 +390,12 @@ START_TEST(init_res_rejects)
 	uint8_t *p;
 
 	hb_u32(&h, b->hlen_field);
-	hb_bytes(&h, b->hbytes, b->hpad);
+	hb_letters(&h, b->hbytes, b->hpad);
 	hb_u32(&h, 0);
 	hb_u32(&h, 0);
 	hb_u32(&h, 128);
 	hb_u32(&h, b->tlen_field);
-	hb_bytes(&h, b->tbytes, b->tpad);
+	hb_letters(&h, b->tbytes, b->tpad);
 	h.n = (size_t)((long)h.n + b->extra);
 	p = exact(h.b, h.n);
 	ck_assert_msg(init_res_decode(p, h.n, RPCAUTH_CRED_MAX_HANDLE, 256,
@@ -464,36 +421,18 @@ START_TEST(sizes_refuse_huge)
 }
 END_TEST
 
-static Suite *
-cred_suite(void)
-{
-	Suite *s = suite_create("cred_xdr");
-	TCase *tc = tcase_create("cred");
-	TCase *ti = tcase_create("init");
-
-	tcase_add_loop_test(tc, cred_round_trip, 0, NELEM(hlens));
-	tcase_add_test(tc, cred_encode_refuses);
-	tcase_add_loop_test(tc, cred_rejects, 0, NELEM(bad_creds));
-	tcase_add_test(tc, cred_pad_positions);
-	tcase_add_test(tc, cred_truncations);
-	suite_add_tcase(s, tc);
-	tcase_add_loop_test(ti, init_arg_round_trip, 0, NELEM(toklens));
-	tcase_add_loop_test(ti, init_arg_rejects, 0, NELEM(bad_args));
-	tcase_add_loop_test(ti, init_res_round_trip, 0, 5 * 4);
-	tcase_add_loop_test(ti, init_res_rejects, 0, NELEM(bad_res));
-	tcase_add_test(ti, sizes_refuse_huge);
-	suite_add_tcase(s, ti);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cred_suite());
-	int failed;
+	Suite *s = suite_create("cred_xdr");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	CKLOOPS(cklist_tcase(s, "cred", 0), { cred_round_trip, NELEM(hlens) },
+	    { cred_encode_refuses, 1 }, { cred_rejects, NELEM(bad_creds) },
+	    { cred_pad_positions, 1 }, { cred_truncations, 1 });
+	CKLOOPS(cklist_tcase(s, "init", 0),
+	    { init_arg_round_trip, NELEM(toklens) },
+	    { init_arg_rejects, NELEM(bad_args) },
+	    { init_res_round_trip, 5 * 4 }, { init_res_rejects, NELEM(bad_res) },
+	    { sizes_refuse_huge, 1 });
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -120,6 +120,20 @@ present(struct ctxcache *cc, const uint8_t *h)
 	return 1;
 }
 
+/* Of the 14 handles, h[gone] was evicted and only it: 14 left. */
+static void
+evicted_only(struct ctxcache *cc, uint8_t (*h)[RPCAUTH_HANDLE_LEN],
+    size_t gone)
+{
+	size_t i;
+
+	ck_assert(!present(cc, h[gone]));
+	for (i = 0; i < 14; i++)
+		if (i != gone)
+			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
+	ck_assert_uint_eq(ctxcache_count(cc), 14);
+}
+
 /*
  * 64 contexts: 8 half-open, 56 established.  With the established share
  * full, a thousand INITs that fail at once and ten thousand that never
@@ -192,11 +206,7 @@ START_TEST(cc_lru)
 		if (i != 5)
 			ck_assert(present(cc, h[i]));
 	add_established(cc, 0, NULL);
-	ck_assert(!present(cc, h[5]));
-	for (i = 0; i < 14; i++)
-		if (i != 5)
-			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
-	ck_assert_uint_eq(ctxcache_count(cc), 14);
+	evicted_only(cc, h, 5);
 	ctxcache_free(cc);
 }
 END_TEST
@@ -230,11 +240,7 @@ START_TEST(cc_expired_first)
 	late->expiry = now + 3600;
 	ctxcache_established(cc, late);
 	ctxcache_put(cc, late);
-	ck_assert(!present(cc, h[9]));
-	for (i = 0; i < 14; i++)
-		if (i != 9)
-			ck_assert_msg(present(cc, h[i]), "#%zu evicted", i);
-	ck_assert_uint_eq(ctxcache_count(cc), 14);
+	evicted_only(cc, h, 9);
 	ctxcache_free(cc);
 
 	/* Ten expired and one live, made before any could be reaped. */
@@ -789,6 +795,17 @@ init_body(enum init_kind k, uint8_t *out, size_t cap)
 	return w.off;
 }
 
+/* An empty flow of `total` calls from xid0 on. */
+static void
+flow_reset(struct flow *f, const char *name, unsigned long total,
+    uint32_t xid0)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->total = total;
+	f->xid0 = xid0;
+}
+
 static void
 init_flow(struct flow *f, unsigned long total, uint32_t xid0)
 {
@@ -798,10 +815,7 @@ init_flow(struct flow *f, unsigned long total, uint32_t xid0)
 	struct rpcauth_cred c = { 1, RPCAUTH_GSS_INIT, 0, 2, NULL, 0 };
 	int k;
 
-	memset(f, 0, sizeof(*f));
-	f->name = "INIT flood";
-	f->total = total;
-	f->xid0 = xid0;
+	flow_reset(f, "INIT flood", total, xid0);
 	clen = (size_t)cred_encode(&c, cred, sizeof(cred));
 	for (k = INIT_GARBAGE; k <= INIT_SPNEGO; k++) {
 		blen = init_body((enum init_kind)k, body, sizeof(body));
@@ -825,10 +839,7 @@ data_flow(struct flow *f, unsigned long total, uint32_t xid0,
 	struct xdr_wr w;
 	size_t clen;
 
-	memset(f, 0, sizeof(*f));
-	f->name = "forged DATA";
-	f->total = total;
-	f->xid0 = xid0;
+	flow_reset(f, "forged DATA", total, xid0);
 	clen = (size_t)cred_encode(&c, cred, sizeof(cred));
 	memset(junk, 0xA5, sizeof(junk));
 	xdr_wr_init(&w, args, sizeof(args));
@@ -983,58 +994,45 @@ static Suite *
 flood_suite(void)
 {
 	Suite *s = suite_create("flood");
-	TCase *cc = tcase_create("ctxcache");
-	TCase *fl = tcase_create("flood");
 
-	tcase_set_timeout(cc, 120);
-	CKLIST(cc, 1, cc_shares, cc_lru, cc_expired_first, cc_half_open_ttl,
-	    cc_reference_outlives_eviction, cc_default_size, cc_threads);
-	suite_add_tcase(s, cc);
-	tcase_set_timeout(fl, FLOOD_LIMIT_S + 120);
-	tcase_add_test(fl, flood);
-	suite_add_tcase(s, fl);
+	CKLIST(cklist_tcase(s, "ctxcache", 120), 1, cc_shares, cc_lru,
+	    cc_expired_first, cc_half_open_ttl, cc_reference_outlives_eviction,
+	    cc_default_size, cc_threads);
+	CKLIST(cklist_tcase(s, "flood", FLOOD_LIMIT_S + 120), 1, flood);
 	return s;
+}
+
+/* The demo server, with ASan's quarantine small for it alone. */
+static int
+setup(void)
+{
+	char asan[512];
+	const char *prev = getenv("ASAN_OPTIONS");
+	int ret;
+
+	/* Freed memory in ASan's quarantine would count as growth. */
+	snprintf(asan, sizeof(asan), "%s%squarantine_size_mb=16",
+	    prev != NULL ? prev : "", prev != NULL && *prev != '\0' ? ":" : "");
+	setenv("ASAN_OPTIONS", asan, 1);
+	ret = e2e_server_start(&server, &port, testbed_server_keytab(bed),
+	    NULL);
+	if (prev != NULL)
+		setenv("ASAN_OPTIONS", prev, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	return ret;
+}
+
+static int
+teardown(void)
+{
+	return raw_server_stop(&server);
 }
 
 int
 main(void)
 {
-	struct testbed_opts o;
-	char errbuf[1024], asan[512];
-	const char *prev;
-	SRunner *sr;
-	int failed, st = 0;
-
 	signal(SIGPIPE, SIG_IGN);
-	memset(&o, 0, sizeof(o));
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	/* Freed memory in ASan's quarantine would count as growth. */
-	prev = getenv("ASAN_OPTIONS");
-	snprintf(asan, sizeof(asan), "%s%squarantine_size_mb=16",
-	    prev != NULL ? prev : "", prev != NULL && *prev != '\0' ? ":" : "");
-	setenv("ASAN_OPTIONS", asan, 1);
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	if (prev != NULL)
-		setenv("ASAN_OPTIONS", prev, 1);
-	else
-		unsetenv("ASAN_OPTIONS");
-	sr = srunner_create(flood_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (srvproc_stop(&server, 10000, &st) != 0 || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "demo server did not exit cleanly "
-		    "(status %#x)\n", st);
-		failed++;
-	}
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(flood_suite(), &(struct testbed_opts){ 0 }, &bed,
+	    setup, teardown);
 }

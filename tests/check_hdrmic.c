@@ -8,47 +8,11 @@
 
 #include <check.h>
 
+#include "cklist.h"
+#include "e2e.h"
+#include "handxdr.h"
 #include "hdrmic.h"
 #include "fuzz/hdrparse.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Hex (spaces ignored) to bytes; returns the byte count. */
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	unsigned int v;
-	char two[3] = { 0 };
-
-	while (*s != '\0') {
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		ck_assert(isxdigit((unsigned char)s[0]) &&
-		    isxdigit((unsigned char)s[1]));
-		ck_assert_uint_lt(n, cap);
-		two[0] = s[0];
-		two[1] = s[1];
-		v = (unsigned int)strtoul(two, NULL, 16);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
-
-/* Heap copy of exactly len bytes, so that ASan sees any overread. */
-static uint8_t *
-exact(const void *src, size_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	ck_assert_ptr_nonnull(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
 
 /*
  * Known calls and the bytes RFC 2203 5.3.1 says they cover, written out by
@@ -130,13 +94,7 @@ START_TEST(hdrmic_parse_known)
 	ck_assert_uint_eq(c.vers, k->vers);
 	ck_assert_uint_eq(c.proc, k->proc);
 	ck_assert_uint_eq(c.cred_flavor, k->flavor);
-	ck_assert_uint_eq(c.cred_len, clen);
-	if (clen == 0)
-		ck_assert_ptr_null(c.cred);
-	else {
-		ck_assert_ptr_eq(c.cred, p + 32);
-		ck_assert_mem_eq(c.cred, cred, clen);
-	}
+	ck_borrowed(c.cred, c.cred_len, p + 32, cred, clen);
 	free(p);
 	/* Every truncation is refused. */
 	for (n = 0; n < wlen; n++) {
@@ -253,29 +211,15 @@ START_TEST(hdrmic_parse_hostile_lengths)
 }
 END_TEST
 
-static Suite *
-hdrmic_suite(void)
-{
-	Suite *s = suite_create("hdrmic");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_loop_test(tc, hdrmic_build_known, 0, NELEM(known));
-	tcase_add_loop_test(tc, hdrmic_parse_known, 0, NELEM(known));
-	tcase_add_test(tc, hdrmic_build_bounds);
-	tcase_add_loop_test(tc, hdrmic_parse_rejects, 0, NELEM(bad_hdrs));
-	tcase_add_test(tc, hdrmic_parse_hostile_lengths);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hdrmic_suite());
-	int failed;
+	Suite *s = suite_create("hdrmic");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	CKLOOPS(cklist_tcase(s, "core", 0),
+	    { hdrmic_build_known, NELEM(known) },
+	    { hdrmic_parse_known, NELEM(known) }, { hdrmic_build_bounds, 1 },
+	    { hdrmic_parse_rejects, NELEM(bad_hdrs) },
+	    { hdrmic_parse_hostile_lengths, 1 });
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cklist.h"
 #include "e2e.h"
 #include "hostile.h"
 
@@ -75,38 +76,21 @@ hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
 
-	suite_add_tcase(s, hostile_cred_tcase());
-	suite_add_tcase(s, hostile_seq_tcase());
-	suite_add_tcase(s, hostile_verf_tcase());
-	suite_add_tcase(s, hostile_init_tcase());
-	suite_add_tcase(s, hostile_body_tcase());
-	suite_add_tcase(s, hostile_destroy_tcase());
+	hostile_cred_tests(s);
+	hostile_seq_tests(s);
+	hostile_verf_tests(s);
+	hostile_init_tests(s);
+	hostile_body_tests(s);
+	hostile_destroy_tests(s);
 	return s;
 }
 
-int
-main(void)
+static int
+setup(void)
 {
-	static const char *const extra[] = { "other/localhost", NULL };
-	struct testbed_opts o;
-	char errbuf[1024];
-	SRunner *sr;
-	int failed, st = 0;
-
-	/* A server that hangs up on us must fail a test, not kill it. */
-	signal(SIGPIPE, SIG_IGN);
-	memset(&o, 0, sizeof(o));
-	o.extra_principals = extra;
-	o.ntlm_user_file = true;	/* for the NTLM server's acceptor */
-	if (testbed_start(&o, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
 	if (e2e_server_start(&server, &wire_port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
+	    NULL) != 0)
+		return -1;
 	/*
 	 * The server keeps its defaults (krb5 contexts on the OpenSSL fast
 	 * path).  The test's own clients stay in GSS, because two cases need
@@ -114,17 +98,25 @@ main(void)
 	 * another QOP.  All else goes through secctx, whichever path.
 	 */
 	setenv("RPCAUTH_KRB5_FASTPATH", "0", 1);
-	sr = srunner_create(hostile_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	/* A clean exit on SIGTERM: under ASan, no memory error in any case. */
-	if (srvproc_stop(&server, 10000, &st) != 0 || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "demo server did not exit cleanly (status %#x)"
-		    ": see its stderr above\n", st);
-		failed++;
-	}
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return 0;
+}
+
+/* A clean exit on SIGTERM: under ASan, no memory error in any case. */
+static int
+teardown(void)
+{
+	return raw_server_stop(&server);
+}
+
+int
+main(void)
+{
+	static const char *const extra[] = { "other/localhost", NULL };
+
+	/* A server that hangs up on us must fail a test, not kill it. */
+	signal(SIGPIPE, SIG_IGN);
+	return e2e_main(hostile_suite(), &(struct testbed_opts){
+	    .extra_principals = extra,
+	    .ntlm_user_file = true,	/* for the NTLM server's acceptor */
+	}, &bed, setup, teardown);
 }

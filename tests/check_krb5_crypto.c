@@ -18,33 +18,10 @@
 #include <check.h>
 #include <openssl/rand.h>
 
+#include "cklist.h"
+#include "e2e.h"
+#include "handxdr.h"
 #include "krb5_crypto.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Hex to bytes; blanks are ignored.  Returns the length. */
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	int hi = -1, v;
-
-	for (; *s != '\0'; s++) {
-		if (*s == ' ')
-			continue;
-		v = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
-		ck_assert_msg(v >= 0 && v < 16, "bad hex digit '%c'", *s);
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	ck_assert_int_lt(hi, 0);
-	return n;
-}
 
 static const struct {
 	const char	*in;
@@ -427,32 +404,16 @@ START_TEST(roundtrip_lengths)
 }
 END_TEST
 
-static Suite *
-krb5_crypto_suite(void)
-{
-	Suite *s = suite_create("krb5_crypto");
-	TCase *tc = tcase_create("vectors");
-
-	tcase_add_loop_test(tc, nfold_rfc3961, 0, NELEM(nfold_vec));
-	tcase_add_loop_test(tc, cts_rfc3962, 0, NELEM(cts_vec));
-	tcase_add_test(tc, cts_too_short);
-	tcase_add_loop_test(tc, derive_known, 0, NELEM(derive_vec));
-	tcase_add_test(tc, derive_rejects);
-	tcase_add_loop_test(tc, encrypt_known, 0, NELEM(enc_vec));
-	tcase_add_loop_test(tc, checksum_known, 0, NELEM(cksum_vec));
-	tcase_add_loop_test(tc, roundtrip_lengths, 0, NELEM(all_enctypes));
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(krb5_crypto_suite());
-	int failed;
+	Suite *s = suite_create("krb5_crypto");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	CKLOOPS(cklist_tcase(s, "vectors", 0),
+	    { nfold_rfc3961, NELEM(nfold_vec) }, { cts_rfc3962, NELEM(cts_vec) },
+	    { cts_too_short, 1 }, { derive_known, NELEM(derive_vec) },
+	    { derive_rejects, 1 }, { encrypt_known, NELEM(enc_vec) },
+	    { checksum_known, NELEM(cksum_vec) },
+	    { roundtrip_lengths, NELEM(all_enctypes) });
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

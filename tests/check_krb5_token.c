@@ -832,45 +832,38 @@ static Suite *
 krb5_token_suite(void)
 {
 	Suite *s = suite_create("krb5_token");
-	TCase *tc = tcase_create("interop");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, interop_mutual, 0, 2 * NELEM(enctypes));
-	tcase_add_loop_test(tc, interop_no_subkey, 0, 2);
-	tcase_add_loop_test(tc, crafted_ec_rrc, 0, NELEM(enctypes));
-	CKLIST(tc, 1, export_refused, secctx_paths, secctx_disabled);
-	tcase_add_loop_test(tc, e2e_client_fast, 0, 3);
-	tcase_add_loop_test(tc, bench_64k, 0, NELEM(enctypes));
-	suite_add_tcase(s, tc);
+	CKLOOPS(cklist_tcase(s, "interop", 120),
+	    { interop_mutual, 2 * NELEM(enctypes) }, { interop_no_subkey, 2 },
+	    { crafted_ec_rrc, NELEM(enctypes) }, { export_refused, 1 },
+	    { secctx_paths, 1 }, { secctx_disabled, 1 },
+	    { e2e_client_fast, 3 }, { bench_64k, NELEM(enctypes) });
 	return s;
+}
+
+/* The k5tok service principal, then the demo server. */
+static int
+setup(void)
+{
+	char errbuf[8192];
+
+	if (add_service(errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "k5tok service: %s\n", errbuf);
+		return -1;
+	}
+	return e2e_server_start(&server, &port, testbed_server_keytab(bed),
+	    NULL);
+}
+
+static int
+teardown(void)
+{
+	e2e_server_stop(&server);
+	return 0;
 }
 
 int
 main(void)
 {
-	char errbuf[8192];
-	SRunner *sr;
-	int failed, st;
-
-	if (testbed_start(NULL, &bed, errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "test bed: %s\n", errbuf);
-		return 99;
-	}
-	if (add_service(errbuf, sizeof(errbuf)) != 0) {
-		fprintf(stderr, "k5tok service: %s\n", errbuf);
-		testbed_stop(bed);
-		return 99;
-	}
-	if (e2e_server_start(&server, &port, testbed_server_keytab(bed),
-	    NULL) != 0) {
-		testbed_stop(bed);
-		return 99;
-	}
-	sr = srunner_create(krb5_token_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	srvproc_stop(&server, 5000, &st);
-	testbed_stop(bed);
-	return failed == 0 ? 0 : 1;
+	return e2e_main(krb5_token_suite(), NULL, &bed, setup, teardown);
 }

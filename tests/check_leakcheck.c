@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cklist.h"
+#include "e2e.h"
 #include "internal.h"
 #include "srvproc.h"
 
@@ -116,6 +118,34 @@ run_child(char *const argv[], struct run *r)
 	    argv[0]);
 }
 
+/* A text the child's stderr must hold, and what its absence means. */
+struct says {
+	const char	*text;
+	const char	*missing;
+};
+
+/*
+ * Run argv (`what` names the run): it must exit with `status`, with each
+ * of must[0..n) in its stderr and, unless NULL, `absent` nowhere in it.
+ */
+static void
+verdict(char *const argv[], const char *what, int status,
+    const struct says *must, size_t n, const char *absent)
+{
+	static struct run r;
+	size_t i;
+
+	run_child(argv, &r);
+	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == status,
+	    "%s must end with status %d, got 0x%x; stderr:\n%s", what, status,
+	    r.status, r.err);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(strstr(r.err, must[i].text) != NULL, "%s:\n%s",
+		    must[i].missing, r.err);
+	ck_assert_msg(absent == NULL || strstr(r.err, absent) == NULL,
+	    "%s must not report \"%s\":\n%s", what, absent, r.err);
+}
+
 #ifdef HAVE_ASAN
 static void
 lsan_env(void)
@@ -138,35 +168,27 @@ lsan_env(void)
 
 START_TEST(lsan_reports_leak)
 {
+	static const struct says says[] = {
+		{ "ERROR: LeakSanitizer: detected memory leaks",
+		  "no LeakSanitizer report" },
+		{ "leaked in 1 allocation(s)",
+		  "the report must count exactly the deliberate block" },
+		{ ERR_SET, "the leak's stack must name " ERR_SET },
+	};
 	char *argv[] = { self, "--leak", NULL };
-	static struct run r;
 
 	lsan_env();
-	run_child(argv, &r);
-	ck_assert_msg(WIFEXITED(r.status) &&
-	    WEXITSTATUS(r.status) == LSAN_EXIT,
-	    "a leak must end with LeakSanitizer's status %d, got 0x%x; "
-	    "stderr:\n%s", LSAN_EXIT, r.status, r.err);
-	ck_assert_msg(strstr(r.err, "ERROR: LeakSanitizer: detected memory "
-	    "leaks") != NULL, "no LeakSanitizer report:\n%s", r.err);
-	ck_assert_msg(strstr(r.err, "leaked in 1 allocation(s)") != NULL,
-	    "the report must count exactly the deliberate block:\n%s", r.err);
-	ck_assert_msg(strstr(r.err, ERR_SET) != NULL,
-	    "the leak's stack must name " ERR_SET ":\n%s", r.err);
+	verdict(argv, "a leak under LeakSanitizer", LSAN_EXIT, says,
+	    sizeof(says) / sizeof(says[0]), NULL);
 }
 END_TEST
 
 START_TEST(lsan_quiet_when_clean)
 {
 	char *argv[] = { self, "--clean", NULL };
-	static struct run r;
 
 	lsan_env();
-	run_child(argv, &r);
-	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
-	    "a clean run must exit 0, got 0x%x; stderr:\n%s", r.status, r.err);
-	ck_assert_msg(strstr(r.err, "LeakSanitizer") == NULL,
-	    "a clean run must not report:\n%s", r.err);
+	verdict(argv, "a clean run", 0, NULL, 0, "LeakSanitizer");
 }
 END_TEST
 #else
@@ -193,35 +215,25 @@ vg_argv(char **argv, char *suppopt, size_t len, char *mode)
 
 START_TEST(valgrind_reports_leak)
 {
+	static const struct says says[] = {
+		{ "definitely lost in loss record", "no definite loss reported" },
+		{ ERR_SET, "the loss record must name " ERR_SET },
+	};
 	char *argv[12], opt[4200];
-	static struct run r;
 
 	vg_argv(argv, opt, sizeof(opt), "--leak");
-
-	run_child(argv, &r);
-	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == VG_EXIT,
-	    "a leak must end with status %d under memcheck, got 0x%x; "
-	    "stderr:\n%s", VG_EXIT, r.status, r.err);
-	ck_assert_msg(strstr(r.err, "definitely lost in loss record") != NULL,
-	    "no definite loss reported:\n%s", r.err);
-	ck_assert_msg(strstr(r.err, ERR_SET) != NULL,
-	    "the loss record must name " ERR_SET ":\n%s", r.err);
+	verdict(argv, "a leak under memcheck", VG_EXIT, says,
+	    sizeof(says) / sizeof(says[0]), NULL);
 }
 END_TEST
 
 START_TEST(valgrind_quiet_when_clean)
 {
 	char *argv[12], opt[4200];
-	static struct run r;
 
 	vg_argv(argv, opt, sizeof(opt), "--clean");
-
-	run_child(argv, &r);
-	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
-	    "a clean run must exit 0 under memcheck, got 0x%x; stderr:\n%s",
-	    r.status, r.err);
-	ck_assert_msg(strstr(r.err, "definitely lost") == NULL,
-	    "a clean run must lose nothing:\n%s", r.err);
+	verdict(argv, "a clean run under memcheck", 0, NULL, 0,
+	    "definitely lost");
 }
 END_TEST
 #endif
@@ -230,10 +242,8 @@ int
 main(int argc, char **argv)
 {
 	Suite *s;
-	SRunner *sr;
 	TCase *tc;
 	ssize_t n;
-	int failed;
 
 	if (argc == 2 && (strcmp(argv[1], "--leak") == 0 ||
 	    strcmp(argv[1], "--clean") == 0))
@@ -261,9 +271,5 @@ main(int argc, char **argv)
 	tcase_add_test(tc, valgrind_quiet_when_clean);
 #endif
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,6 +8,8 @@
 
 #include <check.h>
 
+#include "cklist.h"
+#include "e2e.h"
 #include "internal.h"
 #include "seqwin.h"
 
@@ -232,36 +234,38 @@ START_TEST(seqwin_walk)
 }
 END_TEST
 
-/* check() changes nothing: same verdict twice, same bytes. */
-START_TEST(seqwin_check_is_pure)
+/* check() changes nothing: same verdict twice, same bytes, for each probe. */
+static void
+probes_are_pure(struct seqwin *w)
 {
 	static const uint32_t probes[] = {
 		0, 1, 7, 8, 9, 95, 96, 97, 100, 101, 102, 103, 104, 1000,
 		RPCAUTH_MAXSEQ, RPCAUTH_MAXSEQ + 1, 0xFFFFFFFFu,
 	};
-	struct seqwin w, before;
+	struct seqwin before;
 	enum seqwin_verdict v1, v2;
 	size_t i;
 
-	ck_assert_int_eq(seqwin_init(&w, 8), 0);
 	for (i = 0; i < NELEM(probes); i++) {
-		/* Empty window first, then after a few records. */
-		memcpy(&before, &w, sizeof(w));
-		v1 = seqwin_check(&w, probes[i]);
-		v2 = seqwin_check(&w, probes[i]);
+		memcpy(&before, w, sizeof(*w));
+		v1 = seqwin_check(w, probes[i]);
+		v2 = seqwin_check(w, probes[i]);
 		ck_assert_int_eq(v1, v2);
-		ck_assert_mem_eq(&before, &w, sizeof(w));
+		ck_assert_mem_eq(&before, w, sizeof(*w));
 	}
+}
+
+/* Empty window first, then after a few records. */
+START_TEST(seqwin_check_is_pure)
+{
+	struct seqwin w;
+
+	ck_assert_int_eq(seqwin_init(&w, 8), 0);
+	probes_are_pure(&w);
 	seqwin_record(&w, 100);
 	seqwin_record(&w, 103);
 	seqwin_record(&w, 97);
-	for (i = 0; i < NELEM(probes); i++) {
-		memcpy(&before, &w, sizeof(w));
-		v1 = seqwin_check(&w, probes[i]);
-		v2 = seqwin_check(&w, probes[i]);
-		ck_assert_int_eq(v1, v2);
-		ck_assert_mem_eq(&before, &w, sizeof(w));
-	}
+	probes_are_pure(&w);
 }
 END_TEST
 
@@ -292,30 +296,15 @@ START_TEST(seqwin_record_refused_is_noop)
 }
 END_TEST
 
-static Suite *
-seqwin_suite(void)
-{
-	Suite *s = suite_create("seqwin");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_loop_test(tc, seqwin_tables, 0, NELEM(tables));
-	tcase_add_test(tc, seqwin_init_bounds);
-	tcase_add_loop_test(tc, seqwin_jumps, 0, NELEM(sizes) * NELEM(jumps));
-	tcase_add_loop_test(tc, seqwin_walk, 0, NELEM(sizes));
-	tcase_add_test(tc, seqwin_check_is_pure);
-	tcase_add_test(tc, seqwin_record_refused_is_noop);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(seqwin_suite());
-	int failed;
+	Suite *s = suite_create("seqwin");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	CKLOOPS(cklist_tcase(s, "core", 0), { seqwin_tables, NELEM(tables) },
+	    { seqwin_init_bounds, 1 },
+	    { seqwin_jumps, NELEM(sizes) * NELEM(jumps) },
+	    { seqwin_walk, NELEM(sizes) }, { seqwin_check_is_pure, 1 },
+	    { seqwin_record_refused_is_noop, 1 });
+	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

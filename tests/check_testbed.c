@@ -26,8 +26,10 @@
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
 
+#include "srvproc.h"
 #include "testbed.h"
 #include "cklist.h"
+#include "e2e.h"
 
 #define MAX_LEGS	8	/* krb5 with mutual auth needs 3 */
 #define SLACK_S		5
@@ -331,41 +333,6 @@ struct orphan_report {
 	char	err[512];
 };
 
-static int
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* The doomed process: start a bed, report it, die without stopping it. */
 static void __attribute__((noreturn))
 orphan_child(int fd, bool sigkill)
@@ -379,7 +346,7 @@ orphan_child(int fd, bool sigkill)
 		r.kdc = testbed_kdc_pid(tb);
 		snprintf(r.dir, sizeof(r.dir), "%s", testbed_dir(tb));
 	}
-	write_full(fd, &r, sizeof(r));
+	(void)srvproc_write_all(fd, &r, sizeof(r));
 	if (sigkill)
 		raise(SIGKILL);
 	_exit(0);
@@ -409,7 +376,7 @@ orphan_watcher(int fd, bool sigkill)
 		orphan_child(p[1], sigkill);
 	}
 	(void)close(p[1]);
-	if (read_full(p[0], &r, sizeof(r)) != 0)
+	if (srvproc_read_all(p[0], &r, sizeof(r)) != 0)
 		snprintf(r.err, sizeof(r.err), "no report from the child");
 	(void)waitpid(child, &r.child_status, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -427,7 +394,7 @@ orphan_watcher(int fd, bool sigkill)
 		usleep(20000);
 	}
 out:
-	write_full(fd, &r, sizeof(r));
+	(void)srvproc_write_all(fd, &r, sizeof(r));
 	_exit(0);
 }
 
@@ -446,7 +413,7 @@ orphan_case(bool sigkill)
 		orphan_watcher(p[1], sigkill);
 	}
 	(void)close(p[1]);
-	ck_assert_int_eq(read_full(p[0], &r, sizeof(r)), 0);
+	ck_assert_int_eq(srvproc_read_all(p[0], &r, sizeof(r)), 0);
 	(void)close(p[0]);
 	ck_assert_int_eq(waitpid(watcher, &status, 0), watcher);
 	ck_assert_msg(r.started, "testbed_start in the child: %s", r.err);
@@ -611,28 +578,10 @@ START_TEST(no_ccache_no_env)
 }
 END_TEST
 
-static Suite *
-testbed_suite(void)
-{
-	Suite *s = suite_create("testbed");
-	TCase *tc = tcase_create("bed");
-
-	tcase_set_timeout(tc, 60);
-	CKLIST(tc, 1, gss_loop_with_bed_files, wrong_key_keytab_is_refused,
-	    stop_removes_everything, exit_without_stop_cleans_up,
-	    sigkill_without_stop_cleans_up, forked_child_does_not_clean_up,
-	    short_lifetime, ntlm_user_file, extra_and_added_principals,
-	    no_ccache_no_env);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = NULL;
-	char err[1024];
-	int failed;
+	Suite *s;
 
 	if (KRB5KDC_PATH[0] == '\0' || KDB5_UTIL_PATH[0] == '\0' ||
 	    KADMIN_LOCAL_PATH[0] == '\0' || KINIT_PATH[0] == '\0') {
@@ -640,14 +589,11 @@ main(void)
 		    "configure time; skipping\n");
 		return 77;
 	}
-	if (testbed_start(NULL, &shared, err, sizeof(err)) != 0) {
-		fprintf(stderr, "check_testbed: %s\n", err);
-		return 99;
-	}
-	sr = srunner_create(testbed_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	testbed_stop(shared);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	s = suite_create("testbed");
+	CKLIST(cklist_tcase(s, "bed", 60), 1, gss_loop_with_bed_files,
+	    wrong_key_keytab_is_refused, stop_removes_everything,
+	    exit_without_stop_cleans_up, sigkill_without_stop_cleans_up,
+	    forked_child_does_not_clean_up, short_lifetime, ntlm_user_file,
+	    extra_and_added_principals, no_ccache_no_env);
+	return e2e_main(s, NULL, &shared, NULL, NULL);
 }

@@ -37,4 +37,25 @@ cklist_tcase(Suite *s, const char *name, double timeout)
 	return tc;
 }
 
+/* A test and how many times it runs (_i in [0, loops)). */
+struct cktest {
+	const TTest	*test;
+	int		 loops;
+};
+
+static inline void
+cklist_loops(TCase *tc, const struct cktest *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tcase_add_loop_test(tc, t[i].test, 0, t[i].loops);
+}
+
+/* CKLOOPS(tc, { test, loops }, ...): tests with loop counts of their own. */
+#define CKLOOPS(tc, ...)						\
+	cklist_loops((tc), (const struct cktest[]){ __VA_ARGS__ },	\
+	    sizeof((const struct cktest[]){ __VA_ARGS__ }) /		\
+	    sizeof(struct cktest))
+
 #endif

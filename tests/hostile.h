@@ -30,12 +30,12 @@ long	server_kb(const char *field);
 /* No allocation of a claimed size: VmPeak grew by less than half of it. */
 void	assert_no_big_alloc(long peak_before_kb, const char *label);
 
-/* One test case per theme, in the order the suite runs them. */
-TCase	*hostile_cred_tcase(void);	/* hostile_cred.c */
-TCase	*hostile_seq_tcase(void);	/* hostile_seq.c */
-TCase	*hostile_verf_tcase(void);	/* hostile_cred.c */
-TCase	*hostile_init_tcase(void);	/* hostile_init.c */
-TCase	*hostile_body_tcase(void);	/* hostile_body.c */
-TCase	*hostile_destroy_tcase(void);	/* hostile_seq.c */
+/* One test case per theme added to s, in the order the suite runs them. */
+void	hostile_cred_tests(Suite *s);		/* hostile_cred.c */
+void	hostile_seq_tests(Suite *s);		/* hostile_seq.c */
+void	hostile_verf_tests(Suite *s);		/* hostile_cred.c */
+void	hostile_init_tests(Suite *s);		/* hostile_init.c */
+void	hostile_body_tests(Suite *s);		/* hostile_body.c */
+void	hostile_destroy_tests(Suite *s);	/* hostile_seq.c */
 
 #endif

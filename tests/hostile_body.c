@@ -282,16 +282,14 @@ START_TEST(args_halfway_priv) { halfway(_i, RPCAUTH_SVC_PRIVACY); } END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_body_tcase(void)
+void
+hostile_body_tests(Suite *s)
 {
-	TCase *body = tcase_create("bodies");
+	TCase *body = cklist_tcase(s, "bodies", 120);
 
-	tcase_set_timeout(body, 120);
 	CKLIST(body, 2, body_integ_lengths, body_integ_framing,
 	    body_priv_framing, body_integ_broken, body_priv_broken);
 	tcase_add_test(body, body_other_qop);
 	CKLIST(body, 2, args_halfway_none, args_halfway_integ,
 	    args_halfway_priv);
-	return body;
 }

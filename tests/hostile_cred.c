@@ -66,30 +66,6 @@ START_TEST(cred_over_400)
 }
 END_TEST
 
-/* Run each raw credential body; every one must be AUTH_BADCRED. */
-static void
-badcred_bodies(int udp, const uint8_t *const *creds, const size_t *lens,
-    size_t n, const char *what)
-{
-	struct peer p;
-	struct wspec s;
-	char label[96];
-	size_t i;
-
-	peer_open(&p, udp, RPCAUTH_SVC_INTEGRITY);
-	for (i = 0; i < n; i++) {
-		s = dspec(&p, SEQ0);
-		s.cred = creds[i];
-		s.cred_len = lens[i];
-		snprintf(label, sizeof(label), "%s #%zu (%zu bytes)", what, i,
-		    lens[i]);
-		spec_denied(&p, &s, WIRE_AUTH_BADCRED, label);
-	}
-	/* None of them used up the seq. */
-	ok_echo(&p, SEQ0, "same seq, correct credential");
-	peer_done(&p, 1);
-}
-
 /* Under 20 bytes: no room for the five fixed units. */
 START_TEST(cred_under_20)
 {
@@ -99,7 +75,7 @@ START_TEST(cred_under_20)
 	const uint8_t *creds[] = { c16, c4, c16 };
 	size_t lens[] = { sizeof(c16), sizeof(c4), 0 };
 
-	badcred_bodies(_i, creds, lens, 3, "short credential");
+	bad_cred_bodies(_i, creds, lens, 3, "short credential");
 }
 END_TEST
 
@@ -118,7 +94,7 @@ START_TEST(cred_truncated_handle)
 	memset(b + 16, 0xFF, 4);
 	memset(b + lens[1], 0, 8);
 	lens[1] += 8;
-	badcred_bodies(_i, creds, lens, 2, "truncated handle");
+	bad_cred_bodies(_i, creds, lens, 2, "truncated handle");
 }
 END_TEST
 
@@ -136,7 +112,7 @@ START_TEST(cred_trailing_bytes)
 	/* A 15-byte handle whose padding byte is not zero. */
 	lens[1] = cred_body(b, sizeof(b), 1, 0, SEQ0, 2, h, 15);
 	b[lens[1] - 1] = 0x01;
-	badcred_bodies(_i, creds, lens, 2, "trailing bytes");
+	bad_cred_bodies(_i, creds, lens, 2, "trailing bytes");
 }
 END_TEST
 
@@ -275,9 +251,8 @@ START_TEST(handle_half_open_ntlm)
 	want_denied(&c, &m, WIRE_CREDPROBLEM, "the same leg again");
 	msg_free(&m);
 	conn_close(&c);
-	ck_assert_msg(srvproc_stop(&s2, 10000, &st) == 0 && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0, "the NTLM server did not exit cleanly (%#x)",
-	    st);
+	ck_assert_msg(srvproc_stop_clean(&s2, 10000, &st) == 0,
+	    "the NTLM server did not exit cleanly (%#x)", st);
 	wire_port = saved;
 	assert_ran(calls_now(), 0);
 }
@@ -351,25 +326,19 @@ END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_cred_tcase(void)
+void
+hostile_cred_tests(Suite *s)
 {
-	TCase *cred = tcase_create("credential");
-
-	tcase_set_timeout(cred, 120);
-	CKLIST(cred, 2, cred_over_400, cred_under_20, cred_truncated_handle,
-	    cred_trailing_bytes, cred_version, cred_gss_proc, cred_service);
-	return cred;
+	CKLIST(cklist_tcase(s, "credential", 120), 2, cred_over_400,
+	    cred_under_20, cred_truncated_handle, cred_trailing_bytes,
+	    cred_version, cred_gss_proc, cred_service);
 }
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_verf_tcase(void)
+void
+hostile_verf_tests(Suite *s)
 {
-	TCase *hv = tcase_create("handle_verifier");
-
-	tcase_set_timeout(hv, 120);
-	CKLIST(hv, 2, handle_unknown, handle_half_open, handle_half_open_ntlm,
-	    verf_bit_flipped, verf_bad_flavor_or_length);
-	return hv;
+	CKLIST(cklist_tcase(s, "handle_verifier", 120), 2, handle_unknown,
+	    handle_half_open, handle_half_open_ntlm, verf_bit_flipped,
+	    verf_bad_flavor_or_length);
 }

@@ -78,28 +78,20 @@ START_TEST(init_malformed_cred_or_verf)
 {
 	static const uint8_t tok[8] = { 0x60, 1, 2, 3, 4, 5, 6, 7 };
 	struct peer p;
-	struct msg m;
 	struct initres ir;
 
 	peer_open(&p, _i, RPCAUTH_SVC_NONE);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, p.cs->handle,
-	    p.cs->handle_len, AUTH_NONE, tok, sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADCRED, "INIT with a handle");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, RPCAUTH_FLAVOR, tok,
-	    sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADVERF, "INIT, verifier ours");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_SYS, tok,
-	    sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADVERF, "INIT, verifier AUTH_SYS");
-	msg_free(&m);
+	init_denied(&p.c, RPCAUTH_GSS_INIT, NULLPROC, p.cs->handle,
+	    p.cs->handle_len, AUTH_NONE, tok, sizeof(tok), WIRE_AUTH_BADCRED,
+	    "INIT with a handle");
+	init_denied(&p.c, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, RPCAUTH_FLAVOR,
+	    tok, sizeof(tok), WIRE_AUTH_BADVERF, "INIT, verifier ours");
+	init_denied(&p.c, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_SYS, tok,
+	    sizeof(tok), WIRE_AUTH_BADVERF, "INIT, verifier AUTH_SYS");
 	half_open(&p.c, &ir);
-	mk_init(&m, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, ir.handle,
-	    ir.handle_len, RPCAUTH_FLAVOR, tok, sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADVERF,
+	init_denied(&p.c, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, ir.handle,
+	    ir.handle_len, RPCAUTH_FLAVOR, tok, sizeof(tok), WIRE_AUTH_BADVERF,
 	    "CONTINUE_INIT, verifier ours");
-	msg_free(&m);
 	ok_echo(&p, SEQ0, "the context still works");
 	peer_done(&p, 1);
 }
@@ -111,19 +103,15 @@ START_TEST(control_proc_not_zero)
 	static const uint8_t tok[8] = { 0x60, 1, 2, 3, 4, 5, 6, 7 };
 	struct peer p;
 	struct wspec s;
-	struct msg m;
 	struct initres ir;
 
 	peer_open(&p, _i, RPCAUTH_SVC_NONE);
-	mk_init(&m, RPCAUTH_GSS_INIT, DEMOFS_ECHO, NULL, 0, AUTH_NONE, tok,
-	    sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADCRED, "INIT to ECHO");
-	msg_free(&m);
+	init_denied(&p.c, RPCAUTH_GSS_INIT, DEMOFS_ECHO, NULL, 0, AUTH_NONE,
+	    tok, sizeof(tok), WIRE_AUTH_BADCRED, "INIT to ECHO");
 	half_open(&p.c, &ir);
-	mk_init(&m, RPCAUTH_GSS_CONTINUE_INIT, DEMOFS_STATS, ir.handle,
-	    ir.handle_len, AUTH_NONE, tok, sizeof(tok));
-	want_denied(&p.c, &m, WIRE_AUTH_BADCRED, "CONTINUE_INIT to STATS");
-	msg_free(&m);
+	init_denied(&p.c, RPCAUTH_GSS_CONTINUE_INIT, DEMOFS_STATS, ir.handle,
+	    ir.handle_len, AUTH_NONE, tok, sizeof(tok), WIRE_AUTH_BADCRED,
+	    "CONTINUE_INIT to STATS");
 	s = dspec(&p, SEQ0);
 	s.gss_proc = RPCAUTH_GSS_DESTROY;
 	spec_denied(&p, &s, WIRE_AUTH_BADCRED, "DESTROY to ECHO");
@@ -141,7 +129,6 @@ START_TEST(init_bad_tokens)
 {
 	uint8_t rnd[200], kg[300], sg[64], one = 0x60, h[RPCAUTH_HANDLE_LEN];
 	struct conn c;
-	struct msg m;
 	uint64_t before = calls_now();
 	size_t i;
 
@@ -153,34 +140,18 @@ START_TEST(init_bad_tokens)
 	memcpy(sg, spnego_offer_krb5, 10);
 	sg[1] = sizeof(sg) - 2;
 	memset(sg + 10, 0xEE, sizeof(sg) - 10);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, NULL, 0);
-	want_init_refused(&c, &m, "empty token");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, &one, 1);
-	want_init_refused(&c, &m, "1-byte token");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, rnd,
-	    sizeof(rnd));
-	want_init_refused(&c, &m, "random token");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, kg,
-	    sizeof(kg));
-	want_init_refused(&c, &m, "Kerberos framing, garbage inside");
-	msg_free(&m);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, sg,
-	    sizeof(sg));
-	want_init_refused(&c, &m, "SPNEGO framing, garbage inside");
-	msg_free(&m);
+	init_refused(&c, NULL, 0, "empty token");
+	init_refused(&c, &one, 1, "1-byte token");
+	init_refused(&c, rnd, sizeof(rnd), "random token");
+	init_refused(&c, kg, sizeof(kg), "Kerberos framing, garbage inside");
+	init_refused(&c, sg, sizeof(sg), "SPNEGO framing, garbage inside");
 	/* The demo server allows krb5 and SPNEGO only, by default. */
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE,
-	    ntlm_negotiate, sizeof(ntlm_negotiate));
-	want_init_refused(&c, &m, "NTLM, not allowed");
-	msg_free(&m);
+	init_refused(&c, ntlm_negotiate, sizeof(ntlm_negotiate),
+	    "NTLM, not allowed");
 	memset(h, 0, sizeof(h));
-	mk_init(&m, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, h, sizeof(h),
-	    AUTH_NONE, rnd, sizeof(rnd));
-	want_denied(&c, &m, WIRE_CREDPROBLEM, "CONTINUE_INIT, any handle");
-	msg_free(&m);
+	init_denied(&c, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, h, sizeof(h),
+	    AUTH_NONE, rnd, sizeof(rnd), WIRE_CREDPROBLEM,
+	    "CONTINUE_INIT, any handle");
 	conn_close(&c);
 	assert_ran(before, 0);
 }
@@ -222,18 +193,15 @@ START_TEST(continue_on_established)
 {
 	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
 	struct peer p;
-	struct msg m;
 	OM_uint32 min;
 
 	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
 	ok_echo(&p, SEQ0, "before");
 	/* Even a real Kerberos token must not reach its GSS context. */
 	ap_req("demo@localhost", &tok);
-	mk_init(&m, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, p.cs->handle,
-	    p.cs->handle_len, AUTH_NONE, tok.value, tok.length);
-	want_denied(&p.c, &m, WIRE_CREDPROBLEM,
-	    "CONTINUE_INIT on an established context");
-	msg_free(&m);
+	init_denied(&p.c, RPCAUTH_GSS_CONTINUE_INIT, NULLPROC, p.cs->handle,
+	    p.cs->handle_len, AUTH_NONE, tok.value, tok.length,
+	    WIRE_CREDPROBLEM, "CONTINUE_INIT on an established context");
 	(void)gss_release_buffer(&min, &tok);
 	ok_echo(&p, SEQ0 + 1, "the context still works");
 	drop_echo(&p, SEQ0, "and its window is as it was");
@@ -261,10 +229,7 @@ START_TEST(init_replayed_ap_req)
 	ck_assert_uint_eq(ir.handle_len, RPCAUTH_HANDLE_LEN);
 	msg_free(&m);
 	/* Same bytes, new xid: the token is the replay, not the RPC. */
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, tok.value,
-	    tok.length);
-	want_init_refused(&c, &m, "the same AP-REQ again");
-	msg_free(&m);
+	init_refused(&c, tok.value, tok.length, "the same AP-REQ again");
 	(void)gss_release_buffer(&min, &tok);
 	conn_close(&c);
 	assert_ran(before, 0);
@@ -279,16 +244,12 @@ START_TEST(init_other_service_ticket)
 {
 	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
 	struct conn c;
-	struct msg m;
 	OM_uint32 min;
 	uint64_t before = calls_now();
 
 	conn_open(&c, _i);
 	ap_req("other@localhost", &tok);
-	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, tok.value,
-	    tok.length);
-	want_init_refused(&c, &m, "ticket for other/localhost");
-	msg_free(&m);
+	init_refused(&c, tok.value, tok.length, "ticket for other/localhost");
 	(void)gss_release_buffer(&min, &tok);
 	conn_close(&c);
 	assert_ran(before, 0);
@@ -318,10 +279,7 @@ START_TEST(init_token_sizes)
 	if (!_i) {
 		/* Framed as Kerberos, so that GSS, not a filter, judges it. */
 		krb5_garbage(big, MAX_TOKEN, 0x42);
-		mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE,
-		    big, MAX_TOKEN);
-		want_init_refused(&c, &m, "64 KiB token");
-		msg_free(&m);
+		init_refused(&c, big, MAX_TOKEN, "64 KiB token");
 		krb5_garbage(big, MAX_TOKEN + 1, 0x42);
 		mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE,
 		    big, MAX_TOKEN + 1);
@@ -331,10 +289,7 @@ START_TEST(init_token_sizes)
 	} else {
 		/* The largest token a 64 KiB datagram holds is judged too. */
 		krb5_garbage(big, 60000, 0x42);
-		mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE,
-		    big, 60000);
-		want_init_refused(&c, &m, "60000-byte token");
-		msg_free(&m);
+		init_refused(&c, big, 60000, "60000-byte token");
 	}
 	free(big);
 	clen = cred_body(cred, sizeof(cred), 1, RPCAUTH_GSS_INIT, 0, 2, NULL,
@@ -359,14 +314,11 @@ END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_init_tcase(void)
+void
+hostile_init_tests(Suite *s)
 {
-	TCase *ctl = tcase_create("control");
-
-	tcase_set_timeout(ctl, 120);
-	CKLIST(ctl, 2, init_malformed_cred_or_verf, control_proc_not_zero,
-	    init_bad_tokens, continue_garbage, continue_on_established,
-	    init_replayed_ap_req, init_other_service_ticket, init_token_sizes);
-	return ctl;
+	CKLIST(cklist_tcase(s, "control", 120), 2, init_malformed_cred_or_verf,
+	    control_proc_not_zero, init_bad_tokens, continue_garbage,
+	    continue_on_established, init_replayed_ap_req,
+	    init_other_service_ticket, init_token_sizes);
 }

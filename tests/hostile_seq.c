@@ -358,26 +358,20 @@ END_TEST
 
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_seq_tcase(void)
+void
+hostile_seq_tests(Suite *s)
 {
-	TCase *seq = tcase_create("sequence");
-
-	tcase_set_timeout(seq, 120);
-	CKLIST(seq, 2, seq_maxseq, seq_old_dropped, seq_drop_before_mic,
-	    seq_zero_and_out_of_order, seq_forged_far_ahead);
-	return seq;
+	CKLIST(cklist_tcase(s, "sequence", 120), 2, seq_maxseq, seq_old_dropped,
+	    seq_drop_before_mic, seq_zero_and_out_of_order,
+	    seq_forged_far_ahead);
 }
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
-TCase *
-hostile_destroy_tcase(void)
+void
+hostile_destroy_tests(Suite *s)
 {
-	TCase *des = tcase_create("destroy");
+	TCase *des = cklist_tcase(s, "destroy", 120);
 
-	tcase_set_timeout(des, 120);
-	tcase_add_loop_test(des, destroy_bad_mic, 0, 2);
-	tcase_add_loop_test(des, destroy_twice, 0, 2);
+	CKLIST(des, 2, destroy_bad_mic, destroy_twice);
 	tcase_add_test(des, destroy_races_data);
-	return des;
 }

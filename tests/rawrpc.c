@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -227,4 +228,16 @@ raw_reply_free(struct raw_reply *r)
 {
 	free(r->body);
 	r->body = NULL;
+}
+
+int
+raw_server_stop(struct srvproc *p)
+{
+	int st = 0;
+
+	if (srvproc_stop_clean(p, 10000, &st) == 0)
+		return 0;
+	fprintf(stderr, "demo server did not exit cleanly (status %#x): see "
+	    "its stderr above\n", st);
+	return -1;
 }

@@ -49,4 +49,12 @@ int	raw_exchange(int fd, int udp, int port, const uint8_t *msg, size_t len,
 int	raw_parse_reply(const uint8_t *p, size_t len, struct raw_reply *out);
 void	raw_reply_free(struct raw_reply *r);
 
+struct srvproc;
+/*
+ * Stop a server that took raw traffic: it must exit by itself, with
+ * status 0, on SIGTERM (under ASan: no memory error found in any case).
+ * 0, or -1 with a line on stderr.
+ */
+int	raw_server_stop(struct srvproc *p);
+
 #endif

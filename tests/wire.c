@@ -62,23 +62,6 @@ conn_close(struct conn *c)
 	c->fd = -1;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* One call: a datagram, or one record of one fragment. */
 void
 wire_send(const struct conn *c, const uint8_t *msg, size_t len)
@@ -94,38 +77,9 @@ wire_send(const struct conn *c, const uint8_t *msg, size_t len)
 	mark[1] = (uint8_t)(len >> 16);
 	mark[2] = (uint8_t)(len >> 8);
 	mark[3] = (uint8_t)len;
-	ck_assert_msg(write_all(c->fd, mark, 4) == 0 &&
-	    write_all(c->fd, msg, len) == 0, "write: %s", strerror(errno));
-}
-
-/* Read exactly n bytes: 1 done, 0 deadline passed, -1 closed or reset. */
-static int
-read_n(int fd, uint8_t *p, size_t n, long long deadline)
-{
-	struct pollfd pf;
-	long long left;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((left = deadline - srvproc_now_ms()) <= 0)
-			return 0;
-		pf.fd = fd;
-		pf.events = POLLIN;
-		pf.revents = 0;
-		r = poll(&pf, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return 0;
-		r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 1;
+	ck_assert_msg(srvproc_write_all(c->fd, mark, 4) == 0 &&
+	    srvproc_write_all(c->fd, msg, len) == 0, "write: %s",
+	    strerror(errno));
 }
 
 /* The next reply on c, whatever its xid. */
@@ -165,7 +119,7 @@ wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
 		total = (size_t)n;
 	} else {
 		do {
-			if ((r = read_n(c->fd, mark, 4, deadline)) <= 0)
+			if ((r = srvproc_read_by(c->fd, mark, 4, deadline)) <= 0)
 				goto short_read;
 			m = ((uint32_t)mark[0] << 24) |
 			    ((uint32_t)mark[1] << 16) |
@@ -177,7 +131,7 @@ wire_recv(const struct conn *c, int timeout_ms, struct raw_reply *out)
 			nb = realloc(buf, total + flen + 1);
 			ck_assert(nb != NULL);
 			buf = nb;
-			r = read_n(c->fd, buf + total, flen, deadline);
+			r = srvproc_read_by(c->fd, buf + total, flen, deadline);
 			if (r <= 0)
 				goto short_read;
 			total += flen;
@@ -797,30 +751,82 @@ drop_echo(struct peer *p, uint32_t seq, const char *label)
 	spec_drop(p, &s, label);
 }
 
-void
-bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+/*
+ * n calls on one context, each dspec(SEQ0) changed by vary(), which also
+ * names it: each AUTH_BADCRED, and none uses up the seq.
+ */
+static void
+badcred_each(int udp, size_t n, void (*vary)(struct wspec *s, size_t i,
+    const void *arg, char *label, size_t cap), const void *arg)
 {
-	static const char *const names[] = { "version", "gss_proc", "service" };
 	struct peer p;
 	struct wspec s;
-	char label[64];
+	char label[96];
 	size_t i;
 
 	peer_open(&p, udp, RPCAUTH_SVC_INTEGRITY);
 	for (i = 0; i < n; i++) {
 		s = dspec(&p, SEQ0);
-		if (f == FIELD_VERSION)
-			s.version = vals[i];
-		else if (f == FIELD_GSS_PROC)
-			s.gss_proc = vals[i];
-		else
-			s.service = vals[i];
-		snprintf(label, sizeof(label), "%s %" PRIu32, names[f],
-		    vals[i]);
+		vary(&s, i, arg, label, sizeof(label));
 		spec_denied(&p, &s, WIRE_AUTH_BADCRED, label);
 	}
 	ok_echo(&p, SEQ0, "same seq, correct credential");
 	peer_done(&p, 1);
+}
+
+struct field_vals {
+	enum cred_field	 f;
+	const uint32_t	*vals;
+};
+
+static void
+vary_field(struct wspec *s, size_t i, const void *arg, char *label,
+    size_t cap)
+{
+	static const char *const names[] = { "version", "gss_proc", "service" };
+	const struct field_vals *a = arg;
+
+	if (a->f == FIELD_VERSION)
+		s->version = a->vals[i];
+	else if (a->f == FIELD_GSS_PROC)
+		s->gss_proc = a->vals[i];
+	else
+		s->service = a->vals[i];
+	snprintf(label, cap, "%s %" PRIu32, names[a->f], a->vals[i]);
+}
+
+void
+bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+{
+	const struct field_vals a = { f, vals };
+
+	badcred_each(udp, n, vary_field, &a);
+}
+
+struct cred_bodies {
+	const uint8_t *const	*creds;
+	const size_t		*lens;
+	const char		*what;
+};
+
+static void
+vary_body(struct wspec *s, size_t i, const void *arg, char *label,
+    size_t cap)
+{
+	const struct cred_bodies *a = arg;
+
+	s->cred = a->creds[i];
+	s->cred_len = a->lens[i];
+	snprintf(label, cap, "%s #%zu (%zu bytes)", a->what, i, a->lens[i]);
+}
+
+void
+bad_cred_bodies(int udp, const uint8_t *const *creds, const size_t *lens,
+    size_t n, const char *what)
+{
+	const struct cred_bodies a = { creds, lens, what };
+
+	badcred_each(udp, n, vary_body, &a);
 }
 
 /* ---- handshake messages ------------------------------------------------ */
@@ -928,4 +934,28 @@ half_open(const struct conn *c, struct initres *ir)
 	ck_assert_uint_eq(ir->handle_len, RPCAUTH_HANDLE_LEN);
 	ck_assert_uint_gt(ir->token_len, 0);
 	ck_assert_uint_eq(ir->verf_flavor, AUTH_NONE);
+}
+
+void
+init_refused(const struct conn *c, const void *tok, size_t toklen,
+    const char *label)
+{
+	struct msg m;
+
+	mk_init(&m, RPCAUTH_GSS_INIT, NULLPROC, NULL, 0, AUTH_NONE, tok,
+	    toklen);
+	want_init_refused(c, &m, label);
+	msg_free(&m);
+}
+
+void
+init_denied(const struct conn *c, uint32_t gss_proc, uint32_t proc,
+    const uint8_t *h, size_t hlen, uint32_t vflavor, const void *tok,
+    size_t toklen, uint32_t auth_stat, const char *label)
+{
+	struct msg m;
+
+	mk_init(&m, gss_proc, proc, h, hlen, vflavor, tok, toklen);
+	want_denied(c, &m, auth_stat, label);
+	msg_free(&m);
 }

@@ -233,6 +233,9 @@ void	drop_echo(struct peer *p, uint32_t seq, const char *label);
 enum cred_field { FIELD_VERSION, FIELD_GSS_PROC, FIELD_SERVICE };
 
 void	bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n);
+/* The same for n raw credential bodies (creds[i], lens[i] bytes). */
+void	bad_cred_bodies(int udp, const uint8_t *const *creds,
+	    const size_t *lens, size_t n, const char *what);
 
 /* ---- handshake messages ------------------------------------------------ */
 
@@ -263,5 +266,12 @@ void	want_init_refused(const struct conn *c, const struct msg *m,
 	    const char *label);
 /* A half-open context on the server (SPNEGO offer): its handle in ir. */
 void	half_open(const struct conn *c, struct initres *ir);
+/* An INIT (NULLPROC, no handle, AUTH_NONE verifier) of tok: refused. */
+void	init_refused(const struct conn *c, const void *tok, size_t toklen,
+	    const char *label);
+/* mk_init() with these fields: MSG_DENIED / AUTH_ERROR with auth_stat. */
+void	init_denied(const struct conn *c, uint32_t gss_proc, uint32_t proc,
+	    const uint8_t *h, size_t hlen, uint32_t vflavor, const void *tok,
+	    size_t toklen, uint32_t auth_stat, const char *label);
 
 #endif

@@ -190,6 +190,69 @@ srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out)
 	return ret;
 }
 
+int
+srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out)
+{
+	int st = 0, ret;
+
+	ret = srvproc_stop(p, timeout_ms, &st);
+	if (status_out != NULL)
+		*status_out = st;
+	return ret == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int
+srvproc_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+srvproc_read_by(int fd, void *buf, size_t len, long long deadline)
+{
+	struct pollfd pf;
+	long long left = -1;
+	char *p = buf;
+	ssize_t r;
+
+	while (len > 0) {
+		if (deadline >= 0 && (left = deadline - srvproc_now_ms()) <= 0)
+			return 0;
+		pf.fd = fd;
+		pf.events = POLLIN;
+		pf.revents = 0;
+		r = poll(&pf, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		if ((r = read(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 1;
+}
+
+int
+srvproc_read_all(int fd, void *buf, size_t len)
+{
+	return srvproc_read_by(fd, buf, len, -1) == 1 ? 0 : -1;
+}
+
 /* Append what is readable on fd to buf (NUL-terminated); 0 at EOF. */
 static int
 drain(int fd, char *buf, size_t cap, size_t *used)

@@ -34,6 +34,24 @@ int	srvproc_start(struct srvproc *p, char *const argv[], const char *ready,
 int	srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out);
 
 /*
+ * srvproc_stop(), and 0 only if the child exited by itself, in time, with
+ * status 0: a server that must shut down cleanly on SIGTERM (under ASan:
+ * with no memory error found).  *status_out (may be NULL) as above.
+ */
+int	srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out);
+
+/* All of buf to fd, through EINTR and short writes: 0, or -1 (errno set). */
+int	srvproc_write_all(int fd, const void *buf, size_t len);
+/*
+ * Exactly len bytes from fd, through EINTR, by `deadline` (srvproc_now_ms()
+ * time; negative: none): 1, 0 when the deadline passed, -1 at EOF or on
+ * an error.
+ */
+int	srvproc_read_by(int fd, void *buf, size_t len, long long deadline);
+/* The same without a deadline: 0, or -1 at EOF or on an error. */
+int	srvproc_read_all(int fd, void *buf, size_t len);
+
+/*
  * Run argv to completion, capturing stdout and stderr (NUL-terminated,
  * truncated to the caps).  Returns 0, or -1 on spawn failure or timeout
  * (the child is killed then).

@@ -1055,6 +1055,20 @@ guardian_stop(struct testbed *tb)
 	tb->guard_pid = 0;
 }
 
+/* The strings tb owns (its paths and names; not the fixed buffers). */
+static void
+free_strings(struct testbed *tb)
+{
+	char **const owned[] = { &tb->dir, &tb->krb5_conf, &tb->kdc_conf,
+	    &tb->log, &tb->server_kt, &tb->user_kt, &tb->client_kt,
+	    &tb->wrong_kt, &tb->ccache, &tb->ccache_name, &tb->ntlm_file,
+	    &tb->user_princ, &tb->service_princ };
+	size_t i;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(*owned[i]);
+}
+
 void
 testbed_stop(struct testbed *tb)
 {
@@ -1073,45 +1087,28 @@ testbed_stop(struct testbed *tb)
 	for (i = 0; i < NENV; i++)
 		free(tb->env_old[i]);
 	explicit_bzero(tb->ntlm_pw, sizeof(tb->ntlm_pw));
-	free(tb->dir);
-	free(tb->krb5_conf);
-	free(tb->kdc_conf);
-	free(tb->log);
-	free(tb->server_kt);
-	free(tb->user_kt);
-	free(tb->client_kt);
-	free(tb->wrong_kt);
-	free(tb->ccache);
-	free(tb->ccache_name);
-	free(tb->ntlm_file);
-	free(tb->user_princ);
-	free(tb->service_princ);
+	free_strings(tb);
 	free(tb);
 }
 
-const char *
-testbed_errmsg(const struct testbed *tb)
-{
-	return tb->errmsg;
-}
+/* The getters of testbed.h: each returns one field of tb as it is. */
+#define GETTER(type, name, field)					\
+	type testbed_##name(const struct testbed *tb) { return tb->field; }
 
-const char *
-testbed_dir(const struct testbed *tb)
-{
-	return tb->dir;
-}
-
-int
-testbed_port(const struct testbed *tb)
-{
-	return tb->port;
-}
-
-pid_t
-testbed_kdc_pid(const struct testbed *tb)
-{
-	return tb->kdc_pid;
-}
+GETTER(const char *, errmsg, errmsg)
+GETTER(const char *, dir, dir)
+GETTER(int, port, port)
+GETTER(pid_t, kdc_pid, kdc_pid)
+GETTER(const char *, krb5_conf, krb5_conf)
+GETTER(const char *, kdc_conf, kdc_conf)
+GETTER(const char *, server_keytab, server_kt)
+GETTER(const char *, user_keytab, user_kt)
+GETTER(const char *, ccache, ccache)
+GETTER(const char *, ccache_name, ccache_name)
+GETTER(const char *, user_principal, user_princ)
+GETTER(const char *, service_principal, service_princ)
+GETTER(const char *, wrong_keytab, wrong_kt)
+GETTER(const char *, ntlm_user_file, ntlm_file)
 
 const char *
 testbed_realm(const struct testbed *tb)
@@ -1121,70 +1118,10 @@ testbed_realm(const struct testbed *tb)
 }
 
 const char *
-testbed_krb5_conf(const struct testbed *tb)
-{
-	return tb->krb5_conf;
-}
-
-const char *
-testbed_kdc_conf(const struct testbed *tb)
-{
-	return tb->kdc_conf;
-}
-
-const char *
-testbed_server_keytab(const struct testbed *tb)
-{
-	return tb->server_kt;
-}
-
-const char *
-testbed_user_keytab(const struct testbed *tb)
-{
-	return tb->user_kt;
-}
-
-const char *
-testbed_ccache(const struct testbed *tb)
-{
-	return tb->ccache;
-}
-
-const char *
-testbed_ccache_name(const struct testbed *tb)
-{
-	return tb->ccache_name;
-}
-
-const char *
-testbed_user_principal(const struct testbed *tb)
-{
-	return tb->user_princ;
-}
-
-const char *
 testbed_service(const struct testbed *tb)
 {
 	(void)tb;
 	return "demo@localhost";
-}
-
-const char *
-testbed_service_principal(const struct testbed *tb)
-{
-	return tb->service_princ;
-}
-
-const char *
-testbed_wrong_keytab(const struct testbed *tb)
-{
-	return tb->wrong_kt;
-}
-
-const char *
-testbed_ntlm_user_file(const struct testbed *tb)
-{
-	return tb->ntlm_file;
 }
 
 const char *

@@ -13,9 +13,8 @@ if [ "${1:-}" != inside ]; then
 fi
 RPCBIND=$2
 PATH=$PATH:/usr/sbin:/sbin
-work=$(mktemp -d)
 rpid=""
-trap '[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid"; rm -rf "$work"' EXIT
+trap '[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid"' EXIT
 "$RPCBIND" -f -w &
 rpid=$!
 i=0
@@ -25,7 +24,5 @@ until rpcinfo -p 127.0.0.1 >/dev/null 2>&1; do
 	sleep 0.05; i=$((i + 1))
 done
 st=0
-"$BED" --principal kv/localhost -- sh "$SRC/test/kv_check.sh" rpcbind "$work" || st=$?
-# 125: the bed did not start (no MIT KDC tools, as in a package build chroot).
-[ "$st" != 125 ] || { echo "SKIP: rpcauth-testbed could not start a KDC (see above)"; exit 77; }
+sh "$SRC/test/kv_check.sh" --bed rpcbind || st=$?
 exit "$st"
