@@ -402,6 +402,33 @@ reset_globals(void)
 }
 
 /*
+ * MIT's acceptor keeps a replay cache, by default a file in KRB5RCACHEDIR
+ * or /var/tmp.  A directory this process cannot write makes every
+ * handshake fail with "Generic error (see e-text)" on the client and
+ * nothing clearer on the server, so it is checked once here.  Skipped
+ * when the cache is turned off or named explicitly (KRB5RCACHETYPE=none,
+ * KRB5RCACHENAME); a krb5.conf default_rcache_name elsewhere is not seen.
+ */
+static int
+check_rcache_dir(struct rpcauth_err *err)
+{
+	const char *type = secure_getenv("KRB5RCACHETYPE");
+	const char *dir = secure_getenv("KRB5RCACHEDIR");
+
+	if ((type != NULL && strcmp(type, "none") == 0) ||
+	    secure_getenv("KRB5RCACHENAME") != NULL)
+		return 0;
+	if (dir == NULL || *dir == '\0')
+		dir = "/var/tmp";
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0)
+		return 0;
+	return rpcauth_err_set(err, RPCAUTH_E_CONFIG, "the replay cache "
+	    "directory %s is not writable by this process (%s): every "
+	    "handshake would fail; create it for this account or point "
+	    "KRB5RCACHEDIR at one it can write", dir, strerror(errno));
+}
+
+/*
  * The registration proper.  opts: imported by abi_svc_opts_import, in this
  * library's layout; err is never NULL here.
  */
@@ -416,7 +443,8 @@ register_opts(const struct rpcauth_svc_opts *opts, struct rpcauth_err *err)
 
 	flavor = opts->flavor != 0 ? opts->flavor : RPCAUTH_FLAVOR;
 	if (check_opts(opts, err) != 0 ||
-	    mech_set_parse(opts->mechs, &mechs, err) != 0)
+	    mech_set_parse(opts->mechs, &mechs, err) != 0 ||
+	    check_rcache_dir(err) != 0)
 		return -1;
 	/* SPNEGO negotiates the listed mechanisms, krb5 if none is listed. */
 	inner = mechs & mech_spnego_inner(1);

@@ -246,6 +246,29 @@ START_TEST(principal_without_host)
 }
 END_TEST
 
+/* A replay cache directory the server cannot write: said at registration,
+ * not as "Generic error" at every client's handshake. */
+START_TEST(rcache_dir_unwritable)
+{
+	struct rpcauth_svc_opts so;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	char dir[1024];
+
+	snprintf(dir, sizeof(dir), "%s/no-such-rcache-dir", testbed_dir(bed));
+	setenv("KRB5RCACHEDIR", dir, 1);
+	rpcauth_svc_opts_init(&so);
+	so.principal = "demo@localhost";
+	so.keytab = testbed_server_keytab(bed);
+	ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+	unsetenv("KRB5RCACHEDIR");
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	has(err.msg, "the replay cache directory ");
+	has(err.msg, "no-such-rcache-dir is not writable by this process");
+	has(err.msg, "KRB5RCACHEDIR");
+	rpcauth_err_clear(&err);
+}
+END_TEST
+
 START_TEST(server_keytab_missing_or_unreadable)
 {
 	char bad[512];
@@ -719,7 +742,8 @@ errors_suite(void)
 
 	CKLIST(cklist_tcase(s, "core", 60), 1, clock_skew,
 	    server_keytab_lacks_principal, principal_without_host,
-	    server_keytab_missing_or_unreadable, client_keytab_missing,
+	    server_keytab_missing_or_unreadable, rcache_dir_unwritable,
+	    client_keytab_missing,
 	    service_unknown_to_kdc, no_credentials, spnego_hint_in_tools,
 	    ticket_expired, ccache_copy_follows_the_file, kdc_unreachable,
 	    ntlm_wrong_password, mechanism_not_installed, service_too_weak,
