@@ -326,6 +326,39 @@ names_copy_locked(void *arg, gss_ctx_id_t gctx)
  * is gone would fall back to NTLM (docs/SECURITY.md section 3).
  * 0, or -1 with *err saying why.
  */
+/*
+ * 1 when a and b name the same principal.  gss_compare_name first; where
+ * the mechanism cannot compare (gss-ntlmssp answers GSS_S_UNAVAILABLE),
+ * the exact display names and name types, which a mechanism prints in
+ * one canonical form for one principal.
+ */
+static int
+same_name(gss_name_t a, gss_name_t b)
+{
+	gss_buffer_desc da = GSS_C_EMPTY_BUFFER, db = GSS_C_EMPTY_BUFFER;
+	gss_OID ta = GSS_C_NO_OID, tb = GSS_C_NO_OID;
+	OM_uint32 maj, min;
+	int equal = 0;
+
+	if (a == GSS_C_NO_NAME || b == GSS_C_NO_NAME)
+		return 0;
+	maj = gss_compare_name(&min, a, b, &equal);
+	if (!GSS_ERROR(maj))
+		return equal != 0;
+	if (GSS_ROUTINE_ERROR(maj) != GSS_S_UNAVAILABLE)
+		return 0;
+	equal = !GSS_ERROR(gss_display_name(&min, a, &da, &ta)) &&
+	    !GSS_ERROR(gss_display_name(&min, b, &db, &tb)) &&
+	    da.length == db.length && da.length > 0 &&
+	    memcmp(da.value, db.value, da.length) == 0 &&
+	    (ta == tb || (ta != GSS_C_NO_OID && tb != GSS_C_NO_OID &&
+	    ta->length == tb->length &&
+	    memcmp(ta->elements, tb->elements, ta->length) == 0));
+	(void)gss_release_buffer(&min, &da);
+	(void)gss_release_buffer(&min, &db);
+	return equal;
+}
+
 static int
 same_identity(struct clnt_state *st, const struct clnt_ctx *c,
     struct rpcauth_err *err)
@@ -335,7 +368,7 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 	gss_name_t target = GSS_C_NO_NAME;
 	char *olds = NULL, *nows = NULL;
 	OM_uint32 maj, min;
-	int equal = 0, ret = -1;
+	int ret = -1;
 
 	secctx_with_lock(&st->sc, names_copy_locked, &op);
 	old = op.client;
@@ -348,8 +381,7 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 	}
 	maj = gss_inquire_context(&min, c->gctx, &now, &target, NULL, NULL,
 	    NULL, NULL, NULL);
-	if (GSS_ERROR(maj) || GSS_ERROR(gss_compare_name(&min, old, now,
-	    &equal)) || !equal) {
+	if (GSS_ERROR(maj) || !same_name(old, now)) {
 		olds = clnt_name_string(old);
 		nows = clnt_name_string(now);
 		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context would "
@@ -363,9 +395,7 @@ same_identity(struct clnt_state *st, const struct clnt_ctx *c,
 	}
 	/* The same server too: the target is imported again for each
 	 * context, and host name canonicalization may land elsewhere. */
-	if (old_target != GSS_C_NO_NAME && (target == GSS_C_NO_NAME ||
-	    GSS_ERROR(gss_compare_name(&min, old_target, target, &equal)) ||
-	    !equal)) {
+	if (old_target != GSS_C_NO_NAME && !same_name(old_target, target)) {
 		olds = clnt_name_string(old_target);
 		nows = clnt_name_string(target);
 		rpcauth_err_set(err, RPCAUTH_E_AUTH, "the new context is with "

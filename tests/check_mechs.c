@@ -30,6 +30,7 @@
 #include "mech.h"
 #include "rawrpc.h"
 #include "cklist.h"
+#include "clnt_internal.h"
 
 static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
@@ -685,6 +686,44 @@ START_TEST(mechs_option_errors)
 }
 END_TEST
 
+/*
+ * A renewal keeps the AUTH's client (docs/SECURITY.md section 3), and
+ * that check must work for names gss_compare_name cannot compare:
+ * gss-ntlmssp answers GSS_S_UNAVAILABLE.  A forced renewal (the next
+ * seq would pass MAXSEQ), nothing forged: the call goes through on a
+ * second context.  _i: 0 krb5, 1 ntlm.
+ */
+START_TEST(renewal_keeps_working)
+{
+	const char *mech = _i ? "ntlm" : "krb5";
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_auth_info info;
+	struct clnt_state *st;
+	demo_data in, *out;
+	char buf[8] = "renew";
+	const char *why;
+	CLIENT *cl;
+
+	cl = mech_clnt(port, 0, mech, RPCAUTH_SVC_INTEGRITY, &err);
+	ck_assert_msg(cl != NULL, "%s handshake: %s", mech,
+	    err.msg ? err.msg : "?");
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	e2e_echo_check(cl, 10, mech);
+	st->seq_next = RPCAUTH_MAXSEQ;	/* the next call renews first */
+	in.demo_data_len = 5;
+	in.demo_data_val = buf;
+	out = demofs_echo_1(&in, cl);
+	why = rpcauth_auth_error(cl->cl_auth);
+	ck_assert_msg(out != NULL, "%s: the call after a forced renewal "
+	    "failed: %s", mech, why != NULL ? why : clnt_sperror(cl, "echo"));
+	ck_assert_int_eq(out->demo_data_len, 5);
+	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
+	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
+	ck_assert_uint_eq(info.contexts, 2);
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
 static Suite *
 mechs_suite(void)
 {
@@ -695,6 +734,7 @@ mechs_suite(void)
 	CKLIST(tc, 1, ntlm_half_open, ntlm_nullproc_integrity, ntlm_not_allowed,
 	    krb5_not_allowed, spnego_downgrade, spnego_mechlistmic_tampered,
 	    mechs_option_errors);
+	CKLIST(cklist_tcase(s, "renewal", 120), 2, renewal_keeps_working);
 	return s;
 }
 
