@@ -148,6 +148,47 @@ cat "$work/example.out"
 grep -q 'answered: alice@RPCAUTH.TEST via krb5 at service 3' "$work/example.out" ||
 	{ echo "pkgtest: unexpected answer"; exit 1; }
 
+echo "== examples/: an rpcgen service built as its README says, against /usr only"
+mkdir "$work/kv" && cp "$top"/examples/kv.x "$top"/examples/kv_*.c "$work/kv/"
+( cd "$work/kv" &&
+  rpcgen -h -o kv.h kv.x && rpcgen -c -o kv_xdr.c kv.x &&
+  rpcgen -l -o kv_clnt.c kv.x && rpcgen -m -o kv_svc.c kv.x &&
+  # shellcheck disable=SC2046
+  cc -o kv-server kv_server.c kv_proc.c kv_svc.c kv_xdr.c $(pkg-config --cflags --libs rpcauth) &&
+  # shellcheck disable=SC2046
+  cc -o kv-client kv_client.c kv_clnt.c kv_xdr.c $(pkg-config --cflags --libs rpcauth) ) \
+    >"$work/kv.out" 2>&1 || { cat "$work/kv.out"; echo "pkgtest: examples/ did not build against the packages"; exit 1; }
+cat >"$work/kv/run.sh" <<'EOS'
+#!/bin/sh
+# Inside rpcauth-testbed: a kv-server on a free port, a put at privacy over
+# TCP and a get over UDP as alice, then SIGTERM (exit 0).
+set -eu
+cd "$(dirname "$0")"
+for try in 1 2 3 4 5; do
+	port=$(( 20000 + ($(od -An -N2 -tu2 /dev/urandom) % 40000) ))
+	: >server.log
+	./kv-server -a 127.0.0.1 -p "$port" kv@localhost 2>>server.log & pid=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q 'ready' server.log; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q ready server.log && break
+	wait "$pid" 2>/dev/null || true; pid=""
+done
+[ -n "$pid" ] || { cat server.log; exit 1; }
+st=0
+./kv-client -p "$port" -s privacy 127.0.0.1 kv@localhost put colour blue || st=1
+[ "$(./kv-client -p "$port" -u 127.0.0.1 kv@localhost get colour)" = blue ] || st=1
+./kv-client -p "$port" 127.0.0.1 kv@localhost whoami | grep -q 'alice@RPCAUTH.TEST' || st=1
+kill -TERM "$pid"; wait "$pid" || st=1
+exit $st
+EOS
+chmod +x "$work/kv/run.sh"
+/usr/bin/rpcauth-testbed --principal kv/localhost -- "$work/kv/run.sh" >"$work/kv-run.out" 2>&1 ||
+	{ cat "$work/kv-run.out" "$work/kv/server.log" 2>/dev/null; echo "pkgtest: the examples/ service failed"; exit 1; }
+echo "examples/ kv service built against the packages: put (privacy, TCP), get (UDP), whoami as alice, SIGTERM exit 0"
+
 echo "== removing the packages"
 # shellcheck disable=SC2086
 $SUDO dpkg --purge $installed >/dev/null
@@ -157,4 +198,4 @@ for p in $PKGS; do
 		echo "pkgtest: $p still installed"; exit 1
 	fi
 done
-echo "pkgtest: passed: built and installed from source without Check; $(echo "$PKGS" | wc -w) packages built (lintian $nerr errors, $nwarn warnings; symbols file exact), installed, example built with pkg-config against /usr and run next to rpcauth-testbed --principal kv/localhost, removed"
+echo "pkgtest: passed: built and installed from source without Check; $(echo "$PKGS" | wc -w) packages built (lintian $nerr errors, $nwarn warnings; symbols file exact), installed, example and the examples/ rpcgen service built with pkg-config against /usr and run next to rpcauth-testbed --principal kv/localhost, removed"
