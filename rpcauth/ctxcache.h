@@ -10,6 +10,9 @@
 #include "secctx.h"
 #include "seqwin.h"
 
+/* A source address as the cache counts it (ctxcache_create_from). */
+#define CTXCACHE_SRC_LEN	16
+
 /*
  * One server context.  Three kinds of fields, by who may touch them when:
  * - fixed: written by the handshake leg that creates or completes the
@@ -36,6 +39,10 @@ struct svcctx {
 	char		*principal;	/* fixed: display name of the initiator */
 	gss_OID		 mech;		/* fixed: the negotiated (inner) one */
 	uint32_t	 prog, vers;	/* fixed: of the INIT call */
+	/* Fixed: the address the completing leg came from (svc_peer_key);
+	 * an NTLM context answers only calls from there (svc_auth.c). */
+	uint8_t		 peer[CTXCACHE_SRC_LEN];
+	int		 peer_known;
 	gss_OID		 wire_mech;	/* fixed: what the client spoke */
 	/* The context's: the local account, looked up on first use
 	 * (svc_caller.c); until then ident_done is 0 and src holds the name
@@ -76,8 +83,6 @@ struct svcctx {
 struct ctxcache;
 struct ctxsrc;
 
-/* A source address as the cache counts it (ctxcache_create_from). */
-#define CTXCACHE_SRC_LEN	16
 
 /*
  * max: contexts kept at most, half-open and established together (values

@@ -20,9 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cred_xdr.h"
 #include "hdrmic.h"
 #include "init_xdr.h"
+#include "mech.h"
 #include "protect.h"
 #include "svc_internal.h"
 #include "trace.h"
@@ -288,6 +291,7 @@ find_context(struct svc_req *rq, struct rpc_msg *msg,
     const struct rpcauth_cred *cred, const struct hdrmic_call *hc,
     struct svcctx **c_out)
 {
+	uint8_t src[CTXCACHE_SRC_LEN];
 	struct svcctx *c;
 	int est;
 
@@ -313,6 +317,23 @@ find_context(struct svc_req *rq, struct rpc_msg *msg,
 		    "call refused (CREDPROBLEM): context made for program %u "
 		    "version %u, which has another principal", c->prog,
 		    c->vers);
+		return RPCSEC_GSS_CREDPROBLEM;
+	}
+	/*
+	 * gss-ntlmssp counts a MIC that fails to verify, so one forged call
+	 * naming an NTLM context (its handle travels in clear) would put the
+	 * real client's next MIC out of step: such a context answers only
+	 * the address its handshake came from, refused here before any GSS
+	 * call (docs/SECURITY.md, "Known limit").
+	 */
+	if (mech_bit(c->mech) == MECH_NTLM && c->peer_known &&
+	    (svc_peer_key(rq->rq_xprt, src) != 0 ||
+	    CRYPTO_memcmp(src, c->peer, sizeof(src)) != 0)) {
+		TRACE("svc: call refused (CREDPROBLEM): an NTLM context used "
+		    "from another address than its handshake's");
+		CALL_EVENT(rq, msg, RPCSEC_GSS_CREDPROBLEM, c->principal,
+		    "call refused (CREDPROBLEM): an NTLM context used from "
+		    "another address than its handshake's");
 		return RPCSEC_GSS_CREDPROBLEM;
 	}
 	if (cred->seq > RPCAUTH_MAXSEQ) {

@@ -50,6 +50,7 @@ establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
 
 	c->expiry = lifetime == GSS_C_INDEFINITE || lifetime == 0 ? 0 :
 	    time(NULL) + (time_t)lifetime;
+	c->peer_known = svc_peer_key(rq->rq_xprt, c->peer) == 0;
 	if ((maj = svc_caller_establish(c, src, actual, rs->service, why,
 	    whylen)) != GSS_S_COMPLETE)
 		return maj;

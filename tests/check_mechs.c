@@ -11,7 +11,10 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <check.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@
 #include "rawrpc.h"
 #include "cklist.h"
 #include "clnt_internal.h"
+#include "xdrbuf.h"
 
 static struct testbed *bed;
 static struct srvproc server;		/* --mechs krb5,spnego,ntlm */
@@ -724,6 +728,93 @@ START_TEST(renewal_keeps_working)
 }
 END_TEST
 
+/* A TCP connection to 127.0.0.1:p from 127.0.0.2 (another source). */
+static int
+connect_from_other(int p)
+{
+	struct sockaddr_in me, to;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	me.sin_addr.s_addr = inet_addr("127.0.0.2");
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	to = me;
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)p);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	return fd;
+}
+
+/*
+ * gss-ntlmssp counts a MIC that fails to verify: one call from elsewhere
+ * that names an NTLM context (its handle is in every credential, in
+ * clear) with a junk header MIC must not reach GSS, or the real client's
+ * next call fails.  The context answers only its handshake's address:
+ * CREDPROBLEM for the forger, and the client goes on on the same
+ * context.  _i: 0 krb5 (control: its MICs are not counted), 1 ntlm.
+ */
+START_TEST(forged_call_from_elsewhere)
+{
+	const char *mech = _i ? "ntlm" : "krb5";
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_auth_info info;
+	struct clnt_state *st;
+	uint8_t cred[400], junk[32], args[16], msg[2048];
+	struct raw_call c;
+	struct raw_reply rep;
+	struct xdr_wr w;
+	size_t len;
+	CLIENT *cl;
+	int fd;
+
+	cl = mech_clnt(port, 0, mech, RPCAUTH_SVC_INTEGRITY, &err);
+	ck_assert_msg(cl != NULL, "%s handshake: %s", mech,
+	    err.msg ? err.msg : "?");
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	e2e_echo_check(cl, 10, mech);
+	xdr_wr_init(&w, cred, sizeof(cred));
+	xdr_wr_u32(&w, 1);
+	xdr_wr_u32(&w, RPCAUTH_GSS_DATA);
+	xdr_wr_u32(&w, st->seq_next + 500);
+	xdr_wr_u32(&w, RPCAUTH_SVC_INTEGRITY);
+	xdr_wr_opaque(&w, st->handle, st->handle_len);
+	ck_assert(xdr_wr_ok(&w));
+	memset(junk, 0xA5, sizeof(junk));
+	memset(args, 0, sizeof(args));
+	memset(&c, 0, sizeof(c));
+	c.xid = 0x52540000u;
+	c.prog = DEMOFS_PROG;
+	c.vers = DEMOFS_V1;
+	c.proc = DEMOFS_ECHO;
+	c.cred_flavor = RPCAUTH_FLAVOR;
+	c.cred = cred;
+	c.cred_len = w.off;
+	c.verf_flavor = RPCAUTH_FLAVOR;
+	c.verf = junk;
+	c.verf_len = sizeof(junk);
+	c.body = args;
+	c.body_len = sizeof(args);
+	len = raw_encode_call(&c, msg, sizeof(msg));
+	ck_assert_uint_gt(len, 0);
+	fd = connect_from_other(port);
+	ck_assert_int_eq(raw_exchange(fd, 0, port, msg, len, c.xid, 10000,
+	    &rep), 0);
+	close(fd);
+	ck_assert_msg(rep.kind == RAW_AUTH_ERROR &&
+	    rep.auth_stat == RPCSEC_GSS_CREDPROBLEM, "%s: forged call: reply "
+	    "kind %d auth_stat %u", mech, (int)rep.kind, rep.auth_stat);
+	raw_reply_free(&rep);
+	/* The real client's next calls, on the same context. */
+	e2e_echo_check(cl, 10, mech);
+	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
+	ck_assert_msg(info.contexts == 1, "%s: the forged call cost the "
+	    "client its context (%u contexts)", mech, info.contexts);
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
 static Suite *
 mechs_suite(void)
 {
@@ -734,7 +825,8 @@ mechs_suite(void)
 	CKLIST(tc, 1, ntlm_half_open, ntlm_nullproc_integrity, ntlm_not_allowed,
 	    krb5_not_allowed, spnego_downgrade, spnego_mechlistmic_tampered,
 	    mechs_option_errors);
-	CKLIST(cklist_tcase(s, "renewal", 120), 2, renewal_keeps_working);
+	CKLIST(cklist_tcase(s, "renewal", 120), 2, renewal_keeps_working,
+	    forged_call_from_elsewhere);
 	return s;
 }
 
