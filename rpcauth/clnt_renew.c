@@ -350,10 +350,10 @@ same_name(gss_name_t a, gss_name_t b)
 	equal = !GSS_ERROR(gss_display_name(&min, a, &da, &ta)) &&
 	    !GSS_ERROR(gss_display_name(&min, b, &db, &tb)) &&
 	    da.length == db.length && da.length > 0 &&
-	    memcmp(da.value, db.value, da.length) == 0 &&
+	    CRYPTO_memcmp(da.value, db.value, da.length) == 0 &&
 	    (ta == tb || (ta != GSS_C_NO_OID && tb != GSS_C_NO_OID &&
 	    ta->length == tb->length &&
-	    memcmp(ta->elements, tb->elements, ta->length) == 0));
+	    CRYPTO_memcmp(ta->elements, tb->elements, ta->length) == 0));
 	(void)gss_release_buffer(&min, &da);
 	(void)gss_release_buffer(&min, &db);
 	return equal;

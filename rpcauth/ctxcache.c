@@ -149,7 +149,7 @@ src_find(struct ctxcache *cc, const uint8_t *key)
 	struct ctxsrc *s;
 
 	for (s = cc->sbuckets[sbucket_of(cc, key)]; s != NULL; s = s->hnext)
-		if (memcmp(s->key, key, CTXCACHE_SRC_LEN) == 0)
+		if (CRYPTO_memcmp(s->key, key, CTXCACHE_SRC_LEN) == 0)
 			return s;
 	return NULL;
 }

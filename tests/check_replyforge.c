@@ -40,6 +40,7 @@
 #include "cred_xdr.h"
 #include "demofs.h"
 #include "e2e.h"
+#include "srvproc.h"
 #include "init_xdr.h"
 #include "rawrpc.h"
 #include "xdrbuf.h"
@@ -87,40 +88,6 @@ struct proxy {
 	int		 destroy_replies;
 };
 
-static int
-read_full(int fd, uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_full(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		r = write(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* One record, fragments joined, into buf; its length or -1. */
 static ssize_t
 read_record(int fd, uint8_t *buf, size_t cap)
@@ -130,12 +97,12 @@ read_record(int fd, uint8_t *buf, size_t cap)
 	int last;
 
 	do {
-		if (read_full(fd, mark, 4) != 0)
+		if (srvproc_read_all(fd, mark, 4) != 0)
 			return -1;
 		last = (mark[0] & 0x80) != 0;
 		flen = (size_t)(mark[0] & 0x7f) << 24 | (size_t)mark[1] << 16 |
 		    (size_t)mark[2] << 8 | mark[3];
-		if (flen > cap - len || read_full(fd, buf + len, flen) != 0)
+		if (flen > cap - len || srvproc_read_all(fd, buf + len, flen) != 0)
 			return -1;
 		len += flen;
 	} while (!last);
@@ -148,7 +115,7 @@ write_record(int fd, const uint8_t *p, size_t len)
 	uint8_t mark[4] = { 0x80 | (uint8_t)(len >> 24), (uint8_t)(len >> 16),
 	    (uint8_t)(len >> 8), (uint8_t)len };
 
-	return write_full(fd, mark, 4) == 0 && write_full(fd, p, len) == 0 ?
+	return srvproc_write_all(fd, mark, 4) == 0 && srvproc_write_all(fd, p, len) == 0 ?
 	    0 : -1;
 }
 
