@@ -78,9 +78,6 @@
 #define idmap_lookup_ntlm		rpcauthint_idmap_lookup_ntlm
 #define idmap_ntlm_canonical		rpcauthint_idmap_ntlm_canonical
 #define idmap_set_nss			rpcauthint_idmap_set_nss
-#define init_arg_decode			rpcauthint_init_arg_decode
-#define init_arg_encode			rpcauthint_init_arg_encode
-#define init_arg_size			rpcauthint_init_arg_size
 #define init_res_decode			rpcauthint_init_res_decode
 #define init_res_encode			rpcauthint_init_res_encode
 #define init_res_size			rpcauthint_init_res_size
@@ -122,9 +119,7 @@
 #define mech_set_oids			rpcauthint_mech_set_oids
 #define mech_set_parse			rpcauthint_mech_set_parse
 #define mech_spnego_inner	rpcauthint_mech_spnego_inner
-#define priv_body_encode		rpcauthint_priv_body_encode
 #define priv_body_parse			rpcauthint_priv_body_parse
-#define priv_body_size			rpcauthint_priv_body_size
 #define protect_decode			rpcauthint_protect_decode
 #define protect_encode			rpcauthint_protect_encode
 #define protect_err_set	rpcauthint_protect_err_set
@@ -174,6 +169,9 @@
 #define xdr_init_arg			rpcauthint_xdr_init_arg
 #define xdr_init_res			rpcauthint_xdr_init_res
 #define xdr_nothing			rpcauthint_xdr_nothing
+#define xdr_opaque_msg_decode		rpcauthint_xdr_opaque_msg_decode
+#define xdr_opaque_msg_encode		rpcauthint_xdr_opaque_msg_encode
+#define xdr_opaque_msg_size		rpcauthint_xdr_opaque_msg_size
 #define xdr_rd_done			rpcauthint_xdr_rd_done
 #define xdr_rd_fixed			rpcauthint_xdr_rd_fixed
 #define xdr_rd_init			rpcauthint_xdr_rd_init
