@@ -70,9 +70,12 @@
 #define gsserr_text			rpcauthint_gsserr_text
 #define hdrmic_build			rpcauthint_hdrmic_build
 #define hdrmic_parse			rpcauthint_hdrmic_parse
+#define hmacpad_finish			rpcauthint_hmacpad_finish
 #define hmacpad_free			rpcauthint_hmacpad_free
 #define hmacpad_new			rpcauthint_hmacpad_new
 #define hmacpad_run			rpcauthint_hmacpad_run
+#define hmacpad_start			rpcauthint_hmacpad_start
+#define hmacpad_update			rpcauthint_hmacpad_update
 #define idmap_account			rpcauthint_idmap_account
 #define idmap_lookup			rpcauthint_idmap_lookup
 #define idmap_lookup_ntlm		rpcauthint_idmap_lookup_ntlm
