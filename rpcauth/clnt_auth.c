@@ -5,6 +5,9 @@
  * call in flight; a UDP retransmission resends the same bytes and seq.
  * ah_marshal runs once per attempt: first for a call, then again after
  * each ah_refresh that returned TRUE (in_retry tells the two apart).
+ * Hence one AUTH per CLIENT; threads that share an identity get one each
+ * from rpcauth_client_clone (docs/ARCHITECTURE.md, "Many threads, one
+ * identity").
  */
 #include "config.h"
 
