@@ -425,6 +425,10 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	    (opts->client_keytab != NULL &&
 	    (st->client_keytab = strdup(opts->client_keytab)) == NULL))
 		return rpcauth_err_set(err, RPCAUTH_E_NOMEM, "out of memory");
+	st->opts = *opts;
+	st->opts.mech = st->mech_opt;
+	st->opts.ccache = st->ccache;
+	st->opts.client_keytab = st->client_keytab;
 	nbuf.value = st->target_str;
 	nbuf.length = strlen(st->target_str);
 	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
@@ -576,7 +580,6 @@ static AUTH *
 client_clone(AUTH *from, CLIENT *clnt, struct rpcauth_err *err)
 {
 	struct clnt_state *st;
-	struct rpcauth_client_opts o;
 	struct clone_op op = { NULL, GSS_C_NO_NAME };
 	OM_uint32 min;
 	AUTH *ret;
@@ -587,16 +590,6 @@ client_clone(AUTH *from, CLIENT *clnt, struct rpcauth_err *err)
 		return NULL;
 	}
 	st = state_of(from);
-	rpcauth_client_opts_init(&o);
-	o.service = st->service;
-	o.mech = st->mech_opt;
-	o.flavor = st->flavor;
-	o.ccache = st->ccache;
-	o.client_keytab = st->client_keytab;
-	o.handshake_timeout_ms = st->timeout_ms;
-	o.max_body = st->max_body;
-	o.renew_before_s = st->renew_before_s;
-	o.allow_ntlm = st->allow_ntlm;
 	op.st = st;
 	secctx_with_lock(&st->sc, clone_pin_locked, &op);
 	/* One identity: the clone is made as the original's client, or not
@@ -607,7 +600,7 @@ client_clone(AUTH *from, CLIENT *clnt, struct rpcauth_err *err)
 		    "it): make this AUTH with rpcauth_client_create()");
 		return NULL;
 	}
-	ret = client_create(clnt, st->target_str, &o, op.pin, err);
+	ret = client_create(clnt, st->target_str, &st->opts, op.pin, err);
 	(void)gss_release_name(&min, &op.pin);
 	return ret;
 }

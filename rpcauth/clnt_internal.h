@@ -73,7 +73,10 @@ struct clnt_state {
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
-	char		*mech_opt;	/* option as given, for a clone */
+	char		*mech_opt;	/* option as given */
+	/* The options as imported, their strings the copies above: what
+	 * rpcauth_client_clone makes the next AUTH with. */
+	struct rpcauth_client_opts opts;
 	/* Set by a renewal: credentials are acquired for this initiator
 	 * only, so a new context cannot be someone else's (clnt_renew.c). */
 	gss_name_t	 pin_name;
