@@ -40,6 +40,11 @@ struct clnt_peer {
 };
 
 /*
+ * One AUTH serves one CLIENT, whose lock serializes its calls: threads
+ * that share an identity get an AUTH each (rpcauth_client_clone), never
+ * one AUTH between CLIENTs (docs/ARCHITECTURE.md, "Many threads, one
+ * identity").
+ *
  * Invariant: between calls, sc, handle, window and expiry describe one
  * complete context and seq_next is its next unused sequence number.  The
  * renewal fields only ever delay or refuse a new context, never change
@@ -68,6 +73,10 @@ struct clnt_state {
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
+	char		*mech_opt;	/* option as given */
+	/* The options as imported, their strings the copies above: what
+	 * rpcauth_client_clone makes the next AUTH with. */
+	struct rpcauth_client_opts opts;
 	/* Set by a renewal: credentials are acquired for this initiator
 	 * only, so a new context cannot be someone else's (clnt_renew.c). */
 	gss_name_t	 pin_name;

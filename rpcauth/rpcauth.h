@@ -406,6 +406,23 @@ RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_create(CLIENT *clnt,
 	    struct rpcauth_err *err);
 
 /*
+ * Another AUTH as the same client for the same service, for `clnt` (a
+ * further connection to the server or to a replica): the handshake runs
+ * over `clnt` with `auth`'s options, and credentials are acquired for the
+ * client `auth` was made as and no one else.  On success the AUTH is
+ * installed as clnt->cl_auth and returned, with its own context, sequence
+ * numbers and renewals; the caller owns it (auth_destroy(3) before
+ * clnt_destroy(3)).  On failure NULL, *err filled, clnt->cl_auth left as
+ * it was.
+ *
+ * An AUTH serves one CLIENT at a time: threads that share an identity
+ * give each thread (or each CLIENT of a pool) its own clone.  May be
+ * called while other threads make calls through `auth`.
+ */
+RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_clone(AUTH *auth,
+	    CLIENT *clnt, struct rpcauth_err *err);
+
+/*
  * Why the last call on an AUTH made by rpcauth_client_create() failed (the
  * AUTH ops can only return a boolean to libtirpc): the cause and the fix,
  * with the GSS-API text where there is one.  NULL when the last call met

@@ -304,12 +304,15 @@ START_TEST(client_calls_without_err)
 	    sizeof(struct rpcauth_auth_info)), -1);
 	ck_assert_int_eq(rpcauth_auth_info_sized(NULL, NULL,
 	    sizeof(struct rpcauth_auth_info)), -1);
+	ck_assert_ptr_null(rpcauth_client_clone(NULL, NULL, NULL));
+	ck_assert_ptr_null(rpcauth_client_clone(none, NULL, NULL));
 }
 END_TEST
 
 /* A good AUTH: info with out NULL is refused, the AUTH still works. */
 START_TEST(client_good_auth_null_out)
 {
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_auth_info info;
 	CLIENT *cl = e2e_clnt(port, 0);
 	AUTH *a;
@@ -322,6 +325,12 @@ START_TEST(client_good_auth_null_out)
 	ck_assert_int_eq(rpcauth_auth_info(a, &info), 0);
 	ck_assert_uint_eq(info.contexts, 1);
 	ck_assert_ptr_null(rpcauth_auth_error(a));
+	/* A clone needs a CLIENT, with or without an err to say so. */
+	ck_assert_ptr_null(rpcauth_client_clone(a, NULL, NULL));
+	ck_assert_ptr_null(rpcauth_client_clone(a, NULL, &err));
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no CLIENT"));
+	rpcauth_err_clear(&err);
 	auth_destroy(a);
 	clnt_destroy(cl);
 }
