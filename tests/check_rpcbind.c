@@ -365,20 +365,12 @@ rpcbind_suite(void)
 int
 main(void)
 {
-	char msg[1024];
 	pid_t rpcbind = -1;
 	int ret;
 
 	if ((ret = rpcbindns_setup("check_rpcbind", &rpcbind)) != 0)
 		return ret;
-	ret = 99;
-	if (testbed_start(NULL, &bed, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "test bed: %s\n", msg);
-		goto out;
-	}
-	ret = e2e_suite_run(rpcbind_suite()) == 0 ? 0 : 1;
-out:
-	testbed_stop(bed);
+	ret = e2e_main(rpcbind_suite(), NULL, &bed, NULL, NULL);
 	rpcbindns_stop(&rpcbind);
 	return ret;
 }
