@@ -60,6 +60,9 @@ struct sup {
 };
 
 static int sig_fd[2] = { -1, -1 };
+/* What the supervisor handles; workers get the defaults back. */
+static const int handled[] = { SIGTERM, SIGINT, SIGCHLD };
+#define NHANDLED	(sizeof(handled) / sizeof(handled[0]))
 
 static long long
 now_ms(void)
@@ -82,21 +85,18 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* Every signal in handled[] to handler (SIG_DFL: as before us). */
 static int
-set_signals(void)
+handle_signals(void (*handler)(int))
 {
-	struct sigaction sa;
+	struct sigaction sa = { .sa_handler = handler,
+	    .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+	size_t i;
 
-	if (pipe2(sig_fd, O_NONBLOCK | O_CLOEXEC) == -1)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGCHLD, &sa, NULL) == -1)
-		return -1;
+	for (i = 0; i < NHANDLED; i++)
+		if (sigaction(handled[i], &sa, NULL) == -1)
+			return -1;
 	return 0;
 }
 
@@ -107,15 +107,9 @@ set_signals(void)
 static void
 worker_main(struct sup *s, unsigned int self, int ready_wr, pid_t parent)
 {
-	struct sigaction sa;
 	unsigned int i;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
+	(void)handle_signals(SIG_DFL);
 	close(sig_fd[0]);
 	close(sig_fd[1]);
 	for (i = 0; i < s->n; i++)
@@ -348,7 +342,8 @@ workers_run(unsigned int n, workers_fn fn, void (*on_ready)(void *),
 	if (n == 0 || n > WORKERS_MAX ||
 	    (s.slots = calloc(n, sizeof(*s.slots))) == NULL ||
 	    (pfd = calloc(n + 1, sizeof(*pfd))) == NULL ||
-	    set_signals() == -1) {
+	    pipe2(sig_fd, O_NONBLOCK | O_CLOEXEC) == -1 ||
+	    handle_signals(on_signal) == -1) {
 		fprintf(stderr, "%s: cannot set up %u workers: %s\n", prog, n,
 		    n == 0 || n > WORKERS_MAX ? "too many" : strerror(errno));
 		s.status = 1;

@@ -337,18 +337,12 @@ START_TEST(failed_start_is_one_line)
 }
 END_TEST
 
-static Suite *
-workers_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("workers");
 
 	CKLIST(cklist_tcase(s, "core", 120), 1, two_workers_share_the_port,
 	    killed_worker_is_restarted, failed_start_is_one_line);
-	return s;
-}
-
-int
-main(void)
-{
-	return e2e_main(workers_suite(), NULL, &bed, NULL, NULL);
+	return e2e_main(s, NULL, &bed, NULL, NULL);
 }
