@@ -235,6 +235,18 @@ reap(struct sup *s)
 				reaped(s, &s->slots[i], i, wst);
 }
 
+/*
+ * Slot i has no worker and may get one now or later.  At start, the
+ * others wait for the first to listen: a bad keytab or port then fails
+ * once, in one line, not once per worker.
+ */
+static int
+startable(const struct sup *s, unsigned int i)
+{
+	return !s->stopping && s->slots[i].pid == -1 &&
+	    (i == 0 || s->announced || s->slots[0].ready);
+}
+
 /* The poll timeout: the next restart or the kill deadline; -1: none. */
 static int
 next_timeout(const struct sup *s)
@@ -246,7 +258,7 @@ next_timeout(const struct sup *s)
 		at = s->kill_at_ms;
 	else
 		for (i = 0; i < s->n; i++)
-			if (s->slots[i].pid == -1 &&
+			if (startable(s, i) &&
 			    (at == -1 || s->slots[i].restart_at_ms < at))
 				at = s->slots[i].restart_at_ms;
 	if (at == -1)
@@ -305,15 +317,10 @@ restart_due(struct sup *s)
 	long long now = now_ms();
 	unsigned int i;
 
-	/*
-	 * At start, the others wait for the first to listen: a bad keytab or
-	 * port then fails once, in one line, not once per worker.
-	 */
-	for (i = 0; i < s->n && !s->stopping; i++) {
+	for (i = 0; i < s->n; i++) {
 		struct slot *sl = &s->slots[i];
 
-		if (sl->pid != -1 || sl->restart_at_ms > now ||
-		    (i > 0 && !s->announced && !s->slots[0].ready))
+		if (!startable(s, i) || sl->restart_at_ms > now)
 			continue;
 		if (spawn(s, i) == -1) {
 			fprintf(stderr, "%s: cannot start worker %u: %s\n",
