@@ -341,8 +341,10 @@ int
 main(void)
 {
 	Suite *s = suite_create("workers");
+	/* Each test starts a server of its own: no shared set-up. */
+	TCase *tc = cklist_tcase(s, "core", 120);
 
-	CKLIST(cklist_tcase(s, "core", 120), 1, two_workers_share_the_port,
-	    killed_worker_is_restarted, failed_start_is_one_line);
+	CKLIST(tc, 1, two_workers_share_the_port, killed_worker_is_restarted,
+	    failed_start_is_one_line);
 	return e2e_main(s, NULL, &bed, NULL, NULL);
 }
