@@ -33,6 +33,12 @@ enum clnt_renew_why {
 struct clnt_peer {
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;	/* 0: unknown, no new contexts */
+	/* The application's CLIENT's socket (borrowed) and its local
+	 * address: a new context is made over a duplicate of it while it is
+	 * still that socket (clnt_renew.c). */
+	int		 fd;
+	struct sockaddr_storage local;
+	socklen_t	 locallen;
 	int		 sotype;	/* SOCK_STREAM or SOCK_DGRAM */
 	rpcprog_t	 prog;		/* as each call's header says */
 	rpcvers_t	 vers;

@@ -27,7 +27,6 @@
 #include "config.h"
 
 #include <sys/socket.h>
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -266,40 +265,11 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 }
 
 /*
- * Steer by the client's address, not the kernel's 4-tuple hash: each
- * worker has its own contexts, and the client library makes a new context
- * over a second socket (another source port: rpcauth/clnt_renew.c, side
- * CLIENT), which a 4-tuple hash would send to any worker -- one that then
- * knows the context while the calls keep reaching the other.  By address,
- * every connection and datagram of a client host reaches the same worker
- * (docs/DEPLOYMENT.md, "Several cores").  The program returns the index
- * of a socket in the group; one the group does not have (a worker being
- * started again) falls back to the kernel's hash.  IPv4 only, as --listen.
- */
-static int
-steer_by_address(int fd, unsigned int workers)
-{
-	struct sock_filter code[] = {
-		/* A = the IPv4 source address */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_NET_OFF + 12),
-		/* mixed (Fibonacci hashing), so that neighbours spread */
-		BPF_STMT(BPF_ALU | BPF_MUL | BPF_K, 0x9E3779B1u),
-		BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 16),
-		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, workers),
-		BPF_STMT(BPF_RET | BPF_A, 0),
-	};
-	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
-
-	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
-	    sizeof(prog));
-}
-
-/*
  * A bound socket of `type` on cfg's address, or -1 with one line on stderr.
- * `reuseport`: join the port's SO_REUSEPORT group, one socket per worker,
- * steered by client address.  The program is attached once the socket is
- * in the group (after listen for TCP, bind for UDP): attached before, it
- * would stay with a group of its own that joining the port's discards.
+ * `reuseport`: join the port's SO_REUSEPORT group, one socket per worker:
+ * the kernel hashes each TCP connection and each UDP 4-tuple to one of
+ * them, and the client library makes new contexts over the same
+ * connection or 4-tuple (docs/DEPLOYMENT.md, "Several cores").
  */
 static int
 bound_socket(const struct server_cfg *cfg, int type, const char *what,
@@ -326,8 +296,6 @@ bound_socket(const struct server_cfg *cfg, int type, const char *what,
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		goto fail;
 	if (type == SOCK_STREAM && listen(fd, SOMAXCONN) == -1)
-		goto fail;
-	if (reuseport && steer_by_address(fd, cfg->workers) == -1)
 		goto fail;
 	return fd;
 fail:

@@ -5,10 +5,11 @@
  * (127.0.0.N) spread over both worker processes (seen in /proc: which
  * worker holds the accepted socket), calls at integrity and privacy over
  * TCP and UDP; the worker that serves 127.0.0.1, killed with SIGKILL, is
- * started again and clients carry on: UDP ones through a new context each,
- * made over the AUTH's second socket, which must reach the same worker as
- * their calls (steering by address); SIGTERM stops every process and the
- * supervisor exits 0.  Waits are bounded; nothing asserts on time.
+ * started again and clients carry on: UDP ones that reach another worker
+ * now through a new context, made over the AUTH's own socket (the same
+ * 4-tuple, so the same worker as their calls: rpcauth/clnt_renew.c);
+ * SIGTERM stops every process and the supervisor exits 0.  Waits are
+ * bounded; nothing asserts on time.
  */
 #include "config.h"
 
@@ -36,7 +37,7 @@
  * one: the server hashes addresses, 2 to 64 cannot all land on one. */
 #define TCP_TRIES	64
 /* UDP clients made before a worker is killed: some land on it. */
-#define UDP_CLIENTS	12
+#define UDP_CLIENTS	24
 #define WAIT_MS		20000
 
 static struct testbed *bed;
@@ -288,7 +289,8 @@ START_TEST(killed_worker_is_restarted)
 		udp[i] = client(port, 1, svc_of(i));
 		e2e_echo_check(udp[i], 100, "udp before");
 	}
-	/* The worker that has them all: the one 127.0.0.1 is steered to. */
+	/* The worker of a TCP connection: about half of the UDP 4-tuples
+	 * hash to it as well (all of them missing it: 2^-24). */
 	cl = client(port, 0, RPCAUTH_SVC_INTEGRITY);
 	ck_assert_int_ge(i = worker_of(cl, port, pids, NWORKERS), 0);
 	killed = pids[i];
@@ -310,8 +312,10 @@ START_TEST(killed_worker_is_restarted)
 		    contexts - 1;
 		e2e_secure_destroy(udp[i]);
 	}
-	ck_assert_msg(renewed == UDP_CLIENTS, "%u new contexts for %d UDP "
-	    "clients", renewed, UDP_CLIENTS);
+	/* At most two each: the kill, and the kernel's re-hashing when the
+	 * new worker joins the port. */
+	ck_assert_msg(renewed >= 1 && renewed <= 2 * UDP_CLIENTS, "%u new "
+	    "contexts for %d UDP clients", renewed, UDP_CLIENTS);
 	stop_workers(&srv, pids);
 }
 END_TEST
