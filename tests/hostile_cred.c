@@ -259,21 +259,17 @@ START_TEST(handle_half_open_ntlm)
 END_TEST
 
 /* One bit of the header MIC: CREDPROBLEM, seq not used up, context fine. */
-START_TEST(verf_bit_flipped)
-{
-	struct peer p;
-	struct wspec s;
+static const struct scenario verf_cases[] = {
+	{ "verf_bit_flipped", RPCAUTH_SVC_INTEGRITY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_MIC_FLIP,
+	    .label = "one bit flipped" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "same seq, correct MIC" },
+	{ WANT_SUCCESS, SEQ0 + 2, .label = "next" }), 3 },
+};
 
-	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
-	ok_echo(&p, SEQ0, "before");
-	s = dspec(&p, SEQ0 + 1);
-	s.vm = VM_MIC_FLIP;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "one bit flipped");
-	ok_echo(&p, SEQ0 + 1, "same seq, correct MIC");
-	ok_echo(&p, SEQ0 + 2, "next");
-	peer_done(&p, 3);
-}
-END_TEST
+/* _i / 2 is the case, _i % 2 the transport (0 TCP, 1 UDP). */
+START_TEST(verf_scenario) { scenario_run(_i % 2, &verf_cases[_i / 2]); } END_TEST
 
 /*
  * Verifier of another flavor, or shorter than 4 bytes: AUTH_BADVERF.
@@ -338,7 +334,10 @@ hostile_cred_tests(Suite *s)
 void
 hostile_verf_tests(Suite *s)
 {
-	CKLIST(cklist_tcase(s, "handle_verifier", 120), 2, handle_unknown,
-	    handle_half_open, handle_half_open_ntlm, verf_bit_flipped,
-	    verf_bad_flavor_or_length);
+	TCase *hv = cklist_tcase(s, "handle_verifier", 120);
+
+	CKLIST(hv, 2, handle_unknown, handle_half_open, handle_half_open_ntlm);
+	tcase_add_loop_test(hv, verf_scenario, 0,
+	    (int)(2 * sizeof(verf_cases) / sizeof(verf_cases[0])));
+	CKLIST(hv, 2, verf_bad_flavor_or_length);
 }

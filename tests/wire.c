@@ -400,7 +400,6 @@ peer_close(struct peer *p)
 	conn_close(&p->c);
 }
 
-/* Reconnect after the server closed a TCP connection on us. */
 void
 peer_done(struct peer *p, uint64_t ran)
 {
@@ -409,6 +408,7 @@ peer_done(struct peer *p, uint64_t ran)
 	ck_assert_uint_eq(p->ran, ran);
 }
 
+/* Reconnect after the server closed a TCP connection on us. */
 void
 peer_reconnect(struct peer *p)
 {
@@ -749,6 +749,74 @@ drop_echo(struct peer *p, uint32_t seq, const char *label)
 	struct wspec s = dspec(p, seq);
 
 	spec_drop(p, &s, label);
+}
+
+struct wspec
+dspec_destroy(const struct peer *p, uint32_t seq)
+{
+	struct wspec s = dspec(p, seq);
+
+	s.proc = NULLPROC;
+	s.gss_proc = RPCAUTH_GSS_DESTROY;
+	s.body_given = 1;
+	s.body = NULL;
+	s.body_len = 0;
+	return s;
+}
+
+/* ---- scenarios ----------------------------------------------------------- */
+
+static void
+step_run(struct peer *p, const struct step *st, const char *label)
+{
+	struct wspec s = st->destroy ? dspec_destroy(p, st->seq) :
+	    dspec(p, st->seq);
+
+	s.vm = st->vm;
+	if (st->flip_bit != 0)
+		s.flip_bit = st->flip_bit;
+	if (st->body_seq != 0)
+		s.body_seq = st->body_seq;
+	s.tamper = st->tamper;
+	switch (st->want) {
+	case WANT_SUCCESS:
+		spec_success(p, &s, label);
+		break;
+	case WANT_DROP:
+		spec_drop(p, &s, label);
+		break;
+	case WANT_DENIED:
+		spec_denied(p, &s, st->why, label);
+		break;
+	case WANT_GARBAGE:
+		spec_garbage(p, &s, label);
+		break;
+	}
+}
+
+void
+steps_run(struct peer *p, const struct step *st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		step_run(p, &st[i], st[i].label);
+}
+
+void
+scenario_run(int udp, const struct scenario *sc)
+{
+	struct peer p;
+	char label[160];
+	size_t i;
+
+	peer_open(&p, udp, sc->svc);
+	for (i = 0; i < sc->n; i++) {
+		snprintf(label, sizeof(label), "%s: %s", sc->name,
+		    sc->steps[i].label);
+		step_run(&p, &sc->steps[i], label);
+	}
+	peer_done(&p, sc->ran);
 }
 
 /*
