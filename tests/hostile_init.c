@@ -114,9 +114,8 @@ START_TEST(control_proc_not_zero)
 	    "CONTINUE_INIT to STATS");
 	s = dspec(&p, SEQ0);
 	s.gss_proc = RPCAUTH_GSS_DESTROY;
-	spec_denied(&p, &s, WIRE_AUTH_BADCRED, "DESTROY to ECHO");
-	ok_echo(&p, SEQ0, "not destroyed, seq not used up");
-	peer_done(&p, 1);
+	last_denied(&p, &s, WIRE_AUTH_BADCRED, "DESTROY to ECHO",
+	    "not destroyed, seq not used up");
 }
 END_TEST
 
@@ -182,9 +181,8 @@ START_TEST(continue_garbage)
 	s.handle = ir.handle;
 	s.handle_len = ir.handle_len;
 	s.vm = VM_JUNK;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "DATA on the deleted context");
-	ok_echo(&p, SEQ0, "the established context");
-	peer_done(&p, 1);
+	last_denied(&p, &s, WIRE_CREDPROBLEM, "DATA on the deleted context",
+	    "the established context");
 }
 END_TEST
 

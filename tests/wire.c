@@ -764,6 +764,15 @@ dspec_destroy(const struct peer *p, uint32_t seq)
 	return s;
 }
 
+void
+last_denied(struct peer *p, const struct wspec *s, uint32_t why,
+    const char *label, const char *served)
+{
+	spec_denied(p, s, why, label);
+	ok_echo(p, s->seq, served);
+	peer_done(p, 1);
+}
+
 /* ---- scenarios ----------------------------------------------------------- */
 
 static void

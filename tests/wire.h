@@ -228,6 +228,14 @@ void	drop_echo(struct peer *p, uint32_t seq, const char *label);
 /* A DESTROY on p's context at seq, as a client sends it: NULLPROC, no body. */
 struct wspec dspec_destroy(const struct peer *p, uint32_t seq);
 
+/*
+ * The last refusal of a case: s is denied with `why`, then the seq it
+ * carried is served (a refused call does not use its seq up) with the
+ * label `served`, and peer_done(p, 1).
+ */
+void	last_denied(struct peer *p, const struct wspec *s, uint32_t why,
+	    const char *label, const char *served);
+
 /* ---- scenarios: one context, calls in a table --------------------------- */
 
 /* The answer a step's call must get. */
