@@ -851,17 +851,12 @@ badcred_each(int udp, size_t n, void (*vary)(struct wspec *s, size_t i,
 	peer_done(&p, 1);
 }
 
-struct field_vals {
-	enum cred_field	 f;
-	const uint32_t	*vals;
-};
-
 static void
 vary_field(struct wspec *s, size_t i, const void *arg, char *label,
     size_t cap)
 {
 	static const char *const names[] = { "version", "gss_proc", "service" };
-	const struct field_vals *a = arg;
+	const struct field_case *a = arg;
 
 	if (a->f == FIELD_VERSION)
 		s->version = a->vals[i];
@@ -873,11 +868,9 @@ vary_field(struct wspec *s, size_t i, const void *arg, char *label,
 }
 
 void
-bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+bad_field(int udp, const struct field_case *fc)
 {
-	const struct field_vals a = { f, vals };
-
-	badcred_each(udp, n, vary_field, &a);
+	badcred_each(udp, fc->n, vary_field, fc);
 }
 
 struct cred_bodies {

@@ -292,7 +292,14 @@ void	scenario_run(int udp, const struct scenario *sc);
  */
 enum cred_field { FIELD_VERSION, FIELD_GSS_PROC, FIELD_SERVICE };
 
-void	bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n);
+/* A field and the n (up to 4) values it is tried with. */
+struct field_case {
+	enum cred_field	 f;
+	uint32_t	 vals[4];
+	size_t		 n;
+};
+
+void	bad_field(int udp, const struct field_case *fc);
 /* The same for n raw credential bodies (creds[i], lens[i] bytes). */
 void	bad_cred_bodies(int udp, const uint8_t *const *creds,
 	    const size_t *lens, size_t n, const char *what);
