@@ -43,6 +43,7 @@
 #include "secctx.h"
 #include "xdrbuf.h"
 #include "cklist.h"
+#include "handxdr.h"
 
 #define SEQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | \
 	GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG)
@@ -124,69 +125,82 @@ wrap(struct secctx *sc, const char *m)
 	return t;
 }
 
+/* Unwrap t; when that succeeds, what came out must be m. */
 static int
-unwrap(struct secctx *sc, gss_buffer_desc *t, struct secctx_status *st)
+unwrap(struct secctx *sc, const char *m, gss_buffer_desc *t,
+    struct secctx_status *st)
 {
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min;
 	int r;
 
 	r = secctx_unwrap(sc, t->value, t->length, &out, st);
+	if (r == 0)
+		ck_assert_msg(out.length == strlen(m) &&
+		    memcmp(out.value, m, out.length) == 0,
+		    "Unwrap of \"%s\" gave something else", m);
 	(void)gss_release_buffer(&min, &out);
 	return r;
 }
+
+/* A kind of per-message token: made of m by `make`, checked by `check`. */
+static const struct tokkind {
+	const char	*name;
+	gss_buffer_desc	(*make)(struct secctx *sc, const char *m);
+	int		(*check)(struct secctx *sc, const char *m,
+			    gss_buffer_desc *t, struct secctx_status *st);
+} tokkinds[] = {
+	{ "MIC", mic, verify },
+	{ "Wrap", wrap, unwrap },
+};
+
+/*
+ * Six tokens made in order; the receiver never sees the first (lost), sees
+ * the fourth before the third (reordered) and the fifth with its last bit
+ * flipped.  Only the tampered one may fail.
+ */
+static const char *const seqmsgs[] = { "one", "two", "three", "four",
+    "five", "six" };
+static const struct seqcheck {
+	size_t		 i;		/* into seqmsgs[] */
+	const char	*what;
+} seqchecks[] = {
+	{ 1, "after a lost one" },
+	{ 3, "ahead" },
+	{ 2, "late" },
+	{ 4, NULL },			/* tampered: must be refused */
+	{ 5, "after a tampered one" },
+};
 
 /* Lost, reordered, tampered, then a good one: from `s` to `r`. */
 static void
 sequence_run(struct secctx *s, struct secctx *r, const char *label)
 {
-	gss_buffer_desc t1, t2, t3, t4, t5, t6;
+	gss_buffer_desc t[NELEM(seqmsgs)];
+	const struct tokkind *k;
+	const struct seqcheck *c;
 	struct secctx_status st;
 	OM_uint32 min;
+	size_t i;
 
-	t1 = mic(s, "one");		/* lost */
-	t2 = mic(s, "two");
-	ck_assert_msg(verify(r, "two", &t2, &st) == 0, "%s: MIC after a lost "
-	    "one refused (major %#x)", label, st.major);
-	t3 = mic(s, "three");
-	t4 = mic(s, "four");
-	ck_assert_msg(verify(r, "four", &t4, &st) == 0, "%s: MIC ahead "
-	    "refused (major %#x)", label, st.major);
-	ck_assert_msg(verify(r, "three", &t3, &st) == 0, "%s: MIC late "
-	    "refused (major %#x)", label, st.major);
-	t5 = mic(s, "five");
-	((uint8_t *)t5.value)[t5.length - 1] ^= 1;
-	ck_assert_msg(verify(r, "five", &t5, &st) != 0, "%s: tampered MIC "
-	    "accepted", label);
-	t6 = mic(s, "six");
-	ck_assert_msg(verify(r, "six", &t6, &st) == 0, "%s: MIC after a "
-	    "tampered one refused (major %#x)", label, st.major);
-	(void)gss_release_buffer(&min, &t1);
-	(void)gss_release_buffer(&min, &t2);
-	(void)gss_release_buffer(&min, &t3);
-	(void)gss_release_buffer(&min, &t4);
-	(void)gss_release_buffer(&min, &t5);
-	(void)gss_release_buffer(&min, &t6);
-
-	t1 = wrap(s, "one");		/* lost */
-	t2 = wrap(s, "two");
-	ck_assert_msg(unwrap(r, &t2, &st) == 0, "%s: Wrap after a lost one "
-	    "refused (major %#x)", label, st.major);
-	t3 = wrap(s, "three");
-	t4 = wrap(s, "four");
-	ck_assert_msg(unwrap(r, &t4, &st) == 0, "%s: Wrap ahead refused "
-	    "(major %#x)", label, st.major);
-	ck_assert_msg(unwrap(r, &t3, &st) == 0, "%s: Wrap late refused "
-	    "(major %#x)", label, st.major);
-	t5 = wrap(s, "five");
-	((uint8_t *)t5.value)[t5.length - 1] ^= 1;
-	ck_assert_msg(unwrap(r, &t5, &st) != 0, "%s: tampered Wrap accepted",
-	    label);
-	(void)gss_release_buffer(&min, &t1);
-	(void)gss_release_buffer(&min, &t2);
-	(void)gss_release_buffer(&min, &t3);
-	(void)gss_release_buffer(&min, &t4);
-	(void)gss_release_buffer(&min, &t5);
+	for (k = tokkinds; k < tokkinds + NELEM(tokkinds); k++) {
+		for (i = 0; i < NELEM(seqmsgs); i++)
+			t[i] = k->make(s, seqmsgs[i]);
+		((uint8_t *)t[4].value)[t[4].length - 1] ^= 1;
+		for (c = seqchecks; c < seqchecks + NELEM(seqchecks); c++) {
+			if (c->what == NULL)
+				ck_assert_msg(k->check(r, seqmsgs[c->i],
+				    &t[c->i], &st) != 0, "%s: tampered %s "
+				    "accepted", label, k->name);
+			else
+				ck_assert_msg(k->check(r, seqmsgs[c->i],
+				    &t[c->i], &st) == 0, "%s: %s %s refused "
+				    "(major %#x)", label, k->name, c->what,
+				    st.major);
+		}
+		for (i = 0; i < NELEM(seqmsgs); i++)
+			(void)gss_release_buffer(&min, &t[i]);
+	}
 }
 
 /* _i: 0 GSS path, 1 fast path (both sides exported). */
