@@ -34,6 +34,7 @@
 #include "cred_xdr.h"
 #include "demofs.h"
 #include "e2e.h"
+#include "gssname.h"
 #include "init_xdr.h"
 #include "hdrmic.h"
 #include "krb5_crypto.h"
@@ -57,12 +58,9 @@ static int port_fast, port_gss;
 static gss_name_t
 target(void)
 {
-	gss_buffer_desc nb = { strlen("demo@localhost"), "demo@localhost" };
-	gss_name_t n = GSS_C_NO_NAME;
-	OM_uint32 min;
+	gss_name_t n;
 
-	ck_assert(!GSS_ERROR(gss_import_name(&min, &nb,
-	    GSS_C_NT_HOSTBASED_SERVICE, &n)));
+	ck_assert(!GSS_ERROR(hostbased_name("demo@localhost", &n)));
 	return n;
 }
 

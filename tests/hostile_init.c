@@ -16,6 +16,7 @@
 #include "xdrbuf.h"
 #include "demofs.h"
 #include "e2e.h"
+#include "gssname.h"
 #include "hostile.h"
 
 /*
@@ -51,15 +52,11 @@ krb5_garbage(uint8_t *buf, size_t len, uint8_t fill)
 static void
 ap_req(const char *target, gss_buffer_t tok)
 {
-	gss_buffer_desc nb;
-	gss_name_t name = GSS_C_NO_NAME;
+	gss_name_t name;
 	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
 	OM_uint32 maj, min;
 
-	nb.value = (void *)(uintptr_t)target;
-	nb.length = strlen(target);
-	maj = gss_import_name(&min, &nb, GSS_C_NT_HOSTBASED_SERVICE, &name);
-	ck_assert(!GSS_ERROR(maj));
+	ck_assert(!GSS_ERROR(hostbased_name(target, &name)));
 	maj = gss_init_sec_context(&min, GSS_C_NO_CREDENTIAL, &ctx, name,
 	    (gss_OID)gss_mech_krb5, GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG |
 	    GSS_C_CONF_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
