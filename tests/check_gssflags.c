@@ -483,12 +483,10 @@ static Suite *
 gssflags_suite(void)
 {
 	Suite *s = suite_create("gssflags");
-	TCase *tc = cklist_tcase(s, "sequencing", 120);
 
-	tcase_add_loop_test(tc, pair_sequencing, 0, 2);
-	tcase_add_test(tc, k5tok_empty_token);
-	tcase_add_loop_test(tc, protect_empty_body, 0, 4);
-	tcase_add_loop_test(tc, server_tolerates_sequencing, 0, 6);
+	CKLOOPS(cklist_tcase(s, "sequencing", 120), { pair_sequencing, 2 },
+	    { k5tok_empty_token, 1 }, { protect_empty_body, 4 },
+	    { server_tolerates_sequencing, 6 });
 	return s;
 }
 
