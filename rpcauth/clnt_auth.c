@@ -268,30 +268,26 @@ cl_refresh(AUTH *a, void *arg)
 	return clnt_refresh(state_of(a), arg);
 }
 
+/*
+ * ah_wrap (an encoding stream: the arguments) and ah_unwrap (a decoding
+ * one: the results) are one operation, told apart by the stream.
+ */
 static int
-cl_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+cl_body(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 {
 	struct clnt_state *st = state_of(a);
 	struct secctx_status sst;
 	enum protect_result r;
 
-	r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs, proc,
-	    where, &sst);
-	if (r != PROTECT_OK) {
+	if (xdrs->x_op == XDR_ENCODE) {
+		r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs,
+		    proc, where, &sst);
+		if (r == PROTECT_OK)
+			return TRUE;
 		protect_err_set(&st->lasterr, r, &sst, st->mech,
 		    "cannot protect the arguments");
 		return FALSE;
 	}
-	return TRUE;
-}
-
-static int
-cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
-{
-	struct clnt_state *st = state_of(a);
-	struct secctx_status sst;
-	enum protect_result r;
-
 	r = protect_decode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, st->max_body, &sst);
 	/*
@@ -370,7 +366,7 @@ cl_destroy(AUTH *a)
 
 static struct auth_ops cl_ops = {
 	clnt_op_nextverf, cl_marshal, cl_validate, cl_refresh, cl_destroy,
-	cl_wrap, cl_unwrap
+	cl_body, cl_body
 };
 
 /* "1.2.3.4": digits and single dots, so a mechanism given by OID. */

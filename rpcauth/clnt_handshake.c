@@ -394,10 +394,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	out->gctx = GSS_C_NO_CONTEXT;
 	memset(&res, 0, sizeof(res));
 	memset(&hs, 0, sizeof(hs));
-	hs.auth.ah_ops = &hs_ops;
-	hs.auth.ah_private = &hs;
-	hs.auth.ah_cred = _null_auth;
-	hs.auth.ah_verf = _null_auth;
+	clnt_aux_auth(&hs.auth, &hs_ops, &hs);
 	hs.st = st;
 	hs.ctx = out;
 	hs.proc = RPCAUTH_GSS_INIT;

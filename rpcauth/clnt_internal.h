@@ -214,6 +214,19 @@ const char *clnt_service_name(enum rpcauth_service s);
 long long clnt_now_ms(void);
 
 /* Record where clnt's server is; 0, or -1 if it cannot be known. */
+/*
+ * An AUTH of a moment (the handshake's, the DESTROY of a replaced context)
+ * that lives inside `priv`, with no credential or verifier of its own.
+ */
+static inline void
+clnt_aux_auth(AUTH *a, struct auth_ops *ops, void *priv)
+{
+	a->ah_ops = ops;
+	a->ah_private = priv;
+	a->ah_cred = _null_auth;
+	a->ah_verf = _null_auth;
+}
+
 int	clnt_peer_capture(struct clnt_state *st, CLIENT *clnt);
 /* Make *c the AUTH's context (sequence numbers start again at 0). */
 void	clnt_install(struct clnt_state *st, struct clnt_ctx *c);

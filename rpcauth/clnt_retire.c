@@ -98,10 +98,7 @@ clnt_retire(struct clnt_state *st, CLIENT *side)
 	    (st->expiry != 0 && time(NULL) >= st->expiry))
 		return;
 	memset(&rt, 0, sizeof(rt));
-	rt.auth.ah_ops = &rt_ops;
-	rt.auth.ah_private = &rt;
-	rt.auth.ah_cred = _null_auth;
-	rt.auth.ah_verf = _null_auth;
+	clnt_aux_auth(&rt.auth, &rt_ops, &rt);
 	rt.st = st;
 	/* Its last token: not worth the move to the fast path. */
 	secctx_accel_cancel(&st->sc);

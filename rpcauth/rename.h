@@ -131,10 +131,10 @@
 #define rpcauth_err_set			rpcauthint_err_set
 #define rpcauth_zfree			rpcauthint_zfree
 #define scratch_discard			rpcauthint_scratch_discard
-#define scratch_get			rpcauthint_scratch_get
 #define scratch_release			rpcauthint_scratch_release
 #define scratch_reserve			rpcauthint_scratch_reserve
 #define scratch_take			rpcauthint_scratch_take
+#define scratch_thread			rpcauthint_scratch_thread
 #define secctx_accel			rpcauthint_secctx_accel
 #define secctx_accel_cancel		rpcauthint_secctx_accel_cancel
 #define secctx_accel_later		rpcauthint_secctx_accel_later

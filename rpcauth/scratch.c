@@ -44,10 +44,8 @@ make_key(void)
 }
 
 struct scratch *
-scratch_get(enum scratch_id id)
+scratch_thread(void)
 {
-	if (id >= SCRATCH_COUNT)
-		return NULL;
 	if (mine == NULL) {
 		(void)pthread_once(&once, make_key);
 		if (!key_ok || (mine = calloc(SCRATCH_COUNT,
@@ -56,7 +54,7 @@ scratch_get(enum scratch_id id)
 		/* The key only frees them at thread exit. */
 		(void)pthread_setspecific(key, mine);
 	}
-	return &mine[id];
+	return mine;
 }
 
 uint8_t *

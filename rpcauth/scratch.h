@@ -26,8 +26,9 @@ struct scratch {
 	size_t		 big_cap;
 };
 
-/* The calling thread's buffer `id`; NULL when out of memory. */
-struct scratch	*scratch_get(enum scratch_id id);
+/* The calling thread's SCRATCH_COUNT buffers, indexed by enum scratch_id;
+ * NULL when out of memory. */
+struct scratch	*scratch_thread(void);
 /*
  * At least n bytes at s->p, keeping the first s->used bytes (so a body
  * may grow as it arrives).  Up to SCRATCH_KEEP bytes live on between
