@@ -43,7 +43,7 @@ uint8_t		*scratch_reserve(struct scratch *s, size_t n);
 void		 scratch_release(struct scratch *s, int wipe);
 
 /*
- * For a scratch of the caller's own (zeroed struct, not scratch_get()):
+ * For a scratch of the caller's own (zeroed struct, not scratch_thread()):
  * take hands over the current buffer (free() it) and frees the other;
  * discard wipes the bytes used if `wipe` and frees both.
  */
