@@ -248,9 +248,9 @@ out:
 /*
  * The passwd entry's home directory of euid, looked up once per copy:
  * getpwuid_r reads nsswitch.conf and /etc/passwd (or asks a directory
- * service), a third of the whole check, on every handshake.  A new copy
- * (any change of the ccache file) or another euid looks it up again.
- * Under lock; NULL when there is no entry.
+ * service), about 4 us, on every handshake otherwise.  A new copy (any
+ * change of the ccache file) or another euid looks it up again.  Under
+ * lock; NULL when there is no entry (or no memory: asked again next time).
  */
 static uid_t pw_uid;
 static int pw_known;
@@ -265,7 +265,7 @@ pw_forget_locked(void)
 }
 
 static const char *
-pw_home_locked(int *found)
+pw_home_locked(void)
 {
 	struct passwd pw, *pwp = NULL;
 	char buf[4096];
@@ -275,11 +275,10 @@ pw_home_locked(int *found)
 		pw_forget_locked();
 		if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) == 0 &&
 		    pwp != NULL && (pw_home = strdup(pwp->pw_dir)) == NULL)
-			return *found = 0, NULL;	/* retry next time */
+			return NULL;
 		pw_uid = uid;
 		pw_known = 1;
 	}
-	*found = pw_home != NULL;
 	return pw_home;
 }
 
@@ -294,12 +293,11 @@ k5identity_possible_locked(void)
 {
 	const char *home = secure_getenv("HOME"), *pwdir;
 	char path[4200];
-	int found;
 
 	if (home != NULL && snprintf(path, sizeof(path), "%s/.k5identity",
 	    home) < (int)sizeof(path) && access(path, F_OK) == 0)
 		return 1;
-	if ((pwdir = pw_home_locked(&found)) == NULL)
+	if ((pwdir = pw_home_locked()) == NULL)
 		return home == NULL;	/* no home known: cannot tell */
 	return snprintf(path, sizeof(path), "%s/.k5identity", pwdir) >=
 	    (int)sizeof(path) || access(path, F_OK) == 0;
@@ -334,9 +332,10 @@ ccselect_plugins_locked(void)
  * gss_krb5_ccache_name(..., &old) would tell the thread's name, but it
  * frees the old name MIT handed the application on its own last call,
  * and returns the process default when the thread has none: not usable.
- * The lifetime comes with the acquisition (time_rec, the TGT's end as
- * MIT's acquire found it): a gss_inquire_cred afterwards would read the
- * file once more for the same number (docs/PERFORMANCE.md).
+ * The lifetime comes with the acquisition (time_rec, from the TGT end
+ * MIT's acquire found): a gss_inquire_cred afterwards was a second pass
+ * through the mechanism, with a krb5 context of its own, for the same
+ * number (docs/PERFORMANCE.md).
  */
 static int
 mit_agrees(const struct ccmirror *m)
