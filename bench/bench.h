@@ -49,7 +49,7 @@ long	 server_rss_kib(const struct server *sv);
  */
 
 enum metric { M_NULL, M_ECHO_SMALL, M_ECHO_64K, M_ECHO_1M, M_ECHO_16M,
-	M_SETUP, M_COUNT };
+	M_SETUP, M_SETUP_SAME, M_COUNT };
 
 struct metricdef {
 	const char	*name;

@@ -18,7 +18,8 @@ const struct metricdef bench_metrics[M_COUNT] = {
 	{ "ECHO 64 KiB MB/s",	BOP_ECHO,  65536,    1, 10, 1, 1 },
 	{ "ECHO 1 MiB MB/s",	BOP_ECHO,  1048576,  1, 5,  1, 1 },
 	{ "ECHO 16 MiB MB/s",	BOP_ECHO,  16777216, 1, 3,  1, 1 },
-	{ "context setups/s",	BOP_SETUP, 0,	     0, 10, 0, 0 },
+	{ "context setups/s, new connection each", BOP_SETUP, 0, 0, 10, 0, 0 },
+	{ "context setups/s, same connection", BOP_SETUP_SAME, 0, 0, 10, 0, 0 },
 };
 
 struct series bench_res[M_COUNT][4][BSYS_COUNT];
@@ -64,6 +65,8 @@ bench_what_name(const struct metricdef *md, char *buf, size_t len)
 		snprintf(buf, len, "NULL");
 	else if (md->op == BOP_SETUP)
 		snprintf(buf, len, "context setups");
+	else if (md->op == BOP_SETUP_SAME)
+		snprintf(buf, len, "context setups, same connection");
 	else if (n >= 1048576 && n % 1048576 == 0)
 		snprintf(buf, len, "ECHO %zu MiB", n / 1048576);
 	else if (n >= 1024 && n % 1024 == 0)

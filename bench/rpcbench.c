@@ -266,7 +266,8 @@ main(int argc, char **argv)
 	    "record buffers on both sides.  Cells: median [min-max]; ratios "
 	    "are taken within each repetition.  MB = 10^6 bytes of ECHO "
 	    "argument, one way.  Context setups: a new TCP connection each "
-	    "(connect, handshake, DESTROY, close), ticket in the ccache.  "
+	    "(connect, handshake, DESTROY, close), or all on one connection "
+	    "(handshake, DESTROY), ticket in the ccache.  "
 	    "Load average: %s at start, %s at end.\n\n", o.reps, SLICE_MS,
 	    o.seconds, load0, load1);
 	if (o.compare)

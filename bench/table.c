@@ -211,7 +211,11 @@ targets_compare(const struct bench_opts *o)
 	    lowest, low >= 1.0);
 
 	v = vs_tirpc(o, M_SETUP, 2, cell, sizeof(cell));
-	target("context setups >= 1.5x libtirpc", cell, v >= 1.5);
+	target("context setups, new connection each >= 2x libtirpc", cell,
+	    v >= 2.0);
+	v = vs_tirpc(o, M_SETUP_SAME, 2, cell, sizeof(cell));
+	target("context setups, same connection >= 2x libtirpc", cell,
+	    v >= 2.0);
 }
 
 /* Many live contexts against 10: the figure furthest from 1.0x decides. */
