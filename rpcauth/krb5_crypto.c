@@ -410,10 +410,12 @@ cur_next(struct cursor *c, const uint8_t **p, size_t *avail)
 	}
 }
 
-/* Encrypt the next len bytes of the stream to *outp (len: whole blocks). */
+/*
+ * The next len bytes of the stream to *outp: encrypted with ctx (len: whole
+ * blocks), or copied when ctx is NULL (the tail cts_encrypt handles).
+ */
 static int
-cur_encrypt(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len,
-    uint8_t **outp)
+cur_take(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len, uint8_t **outp)
 {
 	const uint8_t *p;
 	size_t avail;
@@ -427,31 +429,17 @@ cur_encrypt(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len,
 		if (avail > CHUNK)
 			avail = CHUNK;
 		mac_opt(c->pt_mac, p, avail);
-		/* Unaligned pieces: EVP keeps the partial block for us. */
-		if (EVP_CipherUpdate(ctx, *outp, &outl, p, (int)avail) != 1)
-			return -1;
-		mac_opt(c->ct_mac, *outp, (size_t)outl);
+		if (ctx == NULL) {
+			memcpy(*outp, p, avail);
+			outl = (int)avail;
+		} else {
+			/* Unaligned pieces: EVP keeps the partial block. */
+			if (EVP_CipherUpdate(ctx, *outp, &outl, p,
+			    (int)avail) != 1)
+				return -1;
+			mac_opt(c->ct_mac, *outp, (size_t)outl);
+		}
 		*outp += outl;
-		c->off += avail;
-		len -= avail;
-	}
-	return 0;
-}
-
-static int
-cur_copy(struct cursor *c, uint8_t *dst, size_t len)
-{
-	const uint8_t *p;
-	size_t avail;
-
-	while (len > 0) {
-		if (cur_next(c, &p, &avail) != 0)
-			return -1;
-		if (avail > len)
-			avail = len;
-		mac_opt(c->pt_mac, p, avail);
-		memcpy(dst, p, avail);
-		dst += avail;
 		c->off += avail;
 		len -= avail;
 	}
@@ -468,16 +456,16 @@ static int
 cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
     uint8_t *out)
 {
-	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK];
+	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK], *tp = tail;
 	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
 	size_t bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
 	int ret = -1;
 
 	if (total < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0 ||
-	    cur_encrypt(cur, ctx, bulk, &out) != 0)
+	    cur_take(cur, ctx, bulk, &out) != 0)
 		goto out;
 	if (total == K5_BLOCK) {
-		ret = cur_encrypt(cur, ctx, K5_BLOCK, &out);
+		ret = cur_take(cur, ctx, K5_BLOCK, &out);
 		goto out;
 	}
 	/*
@@ -485,7 +473,7 @@ cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
 	 * first, then the first r bytes of En-1.
 	 */
 	memset(tail, 0, sizeof(tail));
-	if (cur_copy(cur, tail, K5_BLOCK + r) != 0 ||
+	if (cur_take(cur, NULL, K5_BLOCK + r, &tp) != 0 ||
 	    cbc_update(ctx, e, tail, K5_BLOCK) != 0 ||
 	    cbc_update(ctx, out, tail + K5_BLOCK, K5_BLOCK) != 0)
 		goto out;
