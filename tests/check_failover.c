@@ -53,6 +53,20 @@ server_kill(struct srvproc *p)
 	srvproc_stop(p, 5000, &st);
 }
 
+/* Two demo servers on free ports; the first with `keytab` (NULL: the
+ * bed's).  Writes to connections the servers reset must fail calls, not
+ * end the test. */
+static void
+replicas(struct srvproc *a, struct srvproc *b, int ports[2],
+    const char *keytab)
+{
+	(void)signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(e2e_server_start(a, &ports[0], keytab != NULL ?
+	    keytab : testbed_server_keytab(bed), NULL), 0);
+	ck_assert_int_eq(e2e_server_start(b, &ports[1],
+	    testbed_server_keytab(bed), NULL), 0);
+}
+
 /* A reconnecting CLIENT for DEMOFS on the given ports of 127.0.0.1. */
 static CLIENT *
 fo_clnt(const int *ports, size_t n, int udp, int budget_ms,
@@ -72,6 +86,35 @@ fo_clnt(const int *ports, size_t n, int udp, int budget_ms,
 	o.failover_timeout_ms = budget_ms;
 	return rpcauth_clnt_create(hosts, DEMOFS_PROG, DEMOFS_V1,
 	    udp ? "udp" : "tcp", "demo@localhost", &o, err);
+}
+
+/* Two replicas and a reconnecting CLIENT of both, connected to the first. */
+static CLIENT *
+replicas_clnt(struct srvproc *a, struct srvproc *b, int ports[2], int udp,
+    int budget_ms)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	CLIENT *cl;
+
+	replicas(a, b, ports, NULL);
+	cl = fo_clnt(ports, 2, udp, budget_ms, &err);
+	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	return cl;
+}
+
+/* One server and a reconnecting TCP CLIENT of it. */
+static CLIENT *
+server_clnt(struct srvproc *srv, int *port)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	CLIENT *cl;
+
+	(void)signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(e2e_server_start(srv, port,
+	    testbed_server_keytab(bed), NULL), 0);
+	cl = fo_clnt(port, 1, 0, 20000, &err);
+	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	return cl;
 }
 
 /* STATS through cl: the count of the process that answered. */
@@ -112,17 +155,12 @@ fo_destroy(CLIENT *cl)
  */
 START_TEST(tcp_restart_between_calls)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_auth_info info;
 	struct srvproc srv;
 	CLIENT *cl;
 	int port, st;
 
-	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = fo_clnt(&port, 1, 0, 20000, &err);
-	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	cl = server_clnt(&srv, &port);
 	null_ok(cl);
 	null_ok(cl);
 	ck_assert_uint_eq(stats(cl), 2);
@@ -146,16 +184,11 @@ END_TEST
  * the same server, the call goes through. */
 START_TEST(tcp_connection_closed)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc srv;
 	CLIENT *cl;
 	int port, fd = -1, st;
 
-	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = fo_clnt(&port, 1, 0, 20000, &err);
-	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	cl = server_clnt(&srv, &port);
 	null_ok(cl);
 	ck_assert(clnt_control(cl, CLGET_FD, (char *)&fd));
 	ck_assert_int_ge(fd, 0);
@@ -171,18 +204,11 @@ END_TEST
  * 1 UDP). */
 START_TEST(replica_killed)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct srvproc a, b;
 	CLIENT *cl;
 	int ports[2], st, i;
 
-	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&a, &ports[0],
-	    testbed_server_keytab(bed), NULL), 0);
-	ck_assert_int_eq(e2e_server_start(&b, &ports[1],
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = fo_clnt(ports, 2, _i, 20000, &err);
-	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	cl = replicas_clnt(&a, &b, ports, _i, 20000);
 	if (_i == 1) {
 		struct timeval tv = { 1, 0 };
 
@@ -214,13 +240,7 @@ START_TEST(all_down)
 	CLIENT *cl;
 	int ports[2], st;
 
-	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&a, &ports[0],
-	    testbed_server_keytab(bed), NULL), 0);
-	ck_assert_int_eq(e2e_server_start(&b, &ports[1],
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = fo_clnt(ports, 2, _i, 2000, &err);
-	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	cl = replicas_clnt(&a, &b, ports, _i, 2000);
 	null_ok(cl);
 	server_kill(&a);
 	server_kill(&b);
@@ -262,10 +282,7 @@ START_TEST(refusal_is_not_failed_over)
 	char want[64];
 	int ports[2], st;
 
-	ck_assert_int_eq(e2e_server_start(&bad, &ports[0],
-	    testbed_wrong_keytab(bed), NULL), 0);
-	ck_assert_int_eq(e2e_server_start(&good, &ports[1],
-	    testbed_server_keytab(bed), NULL), 0);
+	replicas(&bad, &good, ports, testbed_wrong_keytab(bed));
 	cl = fo_clnt(ports, 2, 0, 20000, &err);
 	ck_assert_ptr_null(cl);
 	ck_assert_int_ne(err.code, RPCAUTH_E_RPC);
@@ -306,11 +323,7 @@ START_TEST(demo_client_repeat_across_restart)
 	size_t used = 0;
 	int ports[2], st, r, status;
 
-	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&a, &ports[0],
-	    testbed_server_keytab(bed), NULL), 0);
-	ck_assert_int_eq(e2e_server_start(&b, &ports[1],
-	    testbed_server_keytab(bed), NULL), 0);
+	replicas(&a, &b, ports, NULL);
 	snprintf(pa, sizeof(pa), "127.0.0.1:%d", ports[0]);
 	snprintf(pb, sizeof(pb), "127.0.0.1:%d", ports[1]);
 
