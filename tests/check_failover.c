@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sched.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -301,6 +302,53 @@ START_TEST(refusal_is_not_failed_over)
 END_TEST
 
 /*
+ * No port and no rpcbind: the message says so and how to give the port.
+ * In a network namespace of its own (a child process) where nothing
+ * answers, whatever the host runs.
+ */
+START_TEST(no_rpcbind_is_named)
+{
+	static const char *const hosts[] = { "127.0.0.1", NULL };
+	struct rpcauth_client_opts o;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	char msg[1024];
+	ssize_t n;
+	pid_t pid;
+	int pfd[2], status;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		rpcauth_client_opts_init(&o);
+		o.failover_attempts = 1;
+		o.failover_timeout_ms = 5000;
+		if (unshare(CLONE_NEWNET) != 0)
+			snprintf(msg, sizeof(msg), "unshare: %s",
+			    strerror(errno));
+		else if (rpcauth_clnt_create(hosts, DEMOFS_PROG, DEMOFS_V1,
+		    "tcp", "demo@localhost", &o, &err) != NULL)
+			snprintf(msg, sizeof(msg), "connected");
+		else
+			snprintf(msg, sizeof(msg), "%s", err.msg);
+		(void)!write(pfd[1], msg, strlen(msg));
+		_exit(0);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_gt(n, 0);
+	msg[n] = '\0';
+	ck_assert_msg(strstr(msg, "127.0.0.1: no port given and rpcbind on "
+	    "127.0.0.1 does not answer") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "give the port as 127.0.0.1:PORT") != NULL,
+	    "%s", msg);
+}
+END_TEST
+
+/*
  * The demo client with two --host and --repeat: first a plain run, then
  * a run during which the replica it uses is killed and restarted.  The
  * test watches that replica's STATS until the client has made some
@@ -413,7 +461,8 @@ failover_suite(void)
 	CKLIST(cklist_tcase(s, "restart", 120), 2, tcp_restart_between_calls,
 	    replica_killed, all_down);
 	CKLIST(cklist_tcase(s, "core", 180), 1, tcp_connection_closed,
-	    refusal_is_not_failed_over, demo_client_repeat_across_restart);
+	    refusal_is_not_failed_over, no_rpcbind_is_named,
+	    demo_client_repeat_across_restart);
 	return s;
 }
 
