@@ -62,6 +62,7 @@ struct failover {
 	AUTH		*inner_auth;
 	struct timeval	 timeout, retry;	/* CLSET_*; tv_sec -1: unset */
 	int		 auth_gone;	/* auth_destroy(cl_auth) was called */
+	int		 conn_errno;	/* of the last connect that failed */
 	struct rpc_err	 rpcerr;	/* of the last call */
 	struct rpcauth_err lasterr;	/* ours, else the inner AUTH's */
 };
@@ -178,6 +179,7 @@ inner_create(struct failover *fo, const struct sockaddr *sa, socklen_t len,
 	fd = socket(sa->sa_family, (fo->udp ? SOCK_DGRAM : SOCK_STREAM) |
 	    SOCK_CLOEXEC, 0);
 	if (fd == -1 || connect_within(fd, sa, len, ms) == -1) {
+		fo->conn_errno = errno;
 		snprintf(why, whylen, "cannot connect: %s", strerror(errno));
 		goto out;
 	}
@@ -219,6 +221,7 @@ try_address(struct failover *fo, const struct sockaddr *sa, socklen_t len,
 {
 	struct rpcauth_client_opts o = fo->opts;
 	struct rpcauth_err e = RPCAUTH_ERR_INIT;
+	struct rpc_err re;
 	long long left = deadline - now_ms();
 	CLIENT *c;
 	AUTH *a;
@@ -231,6 +234,10 @@ try_address(struct failover *fo, const struct sockaddr *sa, socklen_t len,
 		return 1;
 	o.handshake_timeout_ms = ms;
 	if ((a = rpcauth_client_create(c, fo->service, &o, &e)) == NULL) {
+		/* The first handshake ran over c: its transport errno. */
+		clnt_geterr(c, &re);
+		if (re.re_status == RPC_CANTSEND || re.re_status == RPC_CANTRECV)
+			fo->conn_errno = re.re_errno;
 		clnt_destroy(c);
 		if (e.code == RPCAUTH_E_RPC || e.code == RPCAUTH_E_SYSTEM) {
 			snprintf(why, whylen, "%s", e.msg);
@@ -437,6 +444,7 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 	pthread_mutex_lock(&fo->lock);
 	rpcauth_err_clear(&fo->lasterr);
 	memset(&fo->rpcerr, 0, sizeof(fo->rpcerr));
+	fo->conn_errno = 0;
 	if (fo->auth_gone) {
 		rpcauth_err_set(&fo->lasterr, RPCAUTH_E_CONFIG, "the security "
 		    "context was destroyed (auth_destroy): make a new client "
@@ -448,10 +456,16 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 	for (;;) {
 		if (fo->inner == NULL && fo_connect(fo, start, deadline,
 		    &attempts, max_att, &fo->lasterr) != 0) {
-			/* The status says transport unless a server refused. */
-			fo->rpcerr.re_status = fo->lasterr.code ==
-			    RPCAUTH_E_RPC ? RPC_CANTSEND : RPC_AUTHERROR;
-			fo->rpcerr.re_why = AUTH_FAILED;
+			/* The status says transport unless a server refused;
+			 * re_errno and re_why share a union. */
+			if (fo->lasterr.code == RPCAUTH_E_RPC) {
+				fo->rpcerr.re_status = RPC_CANTSEND;
+				fo->rpcerr.re_errno = fo->conn_errno != 0 ?
+				    fo->conn_errno : ENOTCONN;
+			} else {
+				fo->rpcerr.re_status = RPC_AUTHERROR;
+				fo->rpcerr.re_why = AUTH_FAILED;
+			}
 			break;
 		}
 		/* The caller's timeout (or CLSET_TIMEOUT's), within the
@@ -471,6 +485,7 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 		TRACE("client: %s: call failed (%s): reconnecting",
 		    fo->hosts[fo->cur], clnt_sperrno(s));
 		fo_drop(fo);
+		fo->conn_errno = 0;
 		/* A partial reply may have allocated; the resend decodes
 		 * into the same results. */
 		xdr_free(xres, resp);

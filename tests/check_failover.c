@@ -252,6 +252,9 @@ START_TEST(all_down)
 	ck_assert_msg(spent < 2000 + 1500, "took %lld ms", spent);
 	clnt_geterr(cl, &re);
 	ck_assert_int_eq(re.re_status, RPC_CANTSEND);
+	/* libtirpc's text names the transport cause too. */
+	ck_assert_msg(strstr(clnt_sperror(cl, "null"), "Connection refused") !=
+	    NULL, "%s", clnt_sperror(cl, "null"));
 	e = rpcauth_auth_error(cl->cl_auth);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_msg(strstr(e, "could be reached") != NULL, "%s", e);
@@ -411,7 +414,7 @@ START_TEST(demo_client_repeat_across_restart)
 	    cli.pid);
 	ck_assert(WIFSTOPPED(status));
 	seen = *demofs_stats_1(NULL, watch);
-	ck_assert_msg(seen >= RUN_CALLS + 20 && seen < 2 * RUN_CALLS,
+	ck_assert_msg(seen >= RUN_CALLS + 20 && seen < 2 * RUN_CALLS - 1,
 	    "client made %llu calls", (unsigned long long)(seen - RUN_CALLS));
 	e2e_secure_destroy(watch);
 	server_kill(&a);
@@ -442,9 +445,12 @@ START_TEST(demo_client_repeat_across_restart)
 	ck_assert_ptr_nonnull(watch);
 	after += *demofs_stats_1(NULL, watch);
 	e2e_secure_destroy(watch);
-	/* One more when the call in flight at the kill had run: it is sent
-	 * again (at least once). */
-	ck_assert_msg(after >= 2 * RUN_CALLS - seen &&
+	/*
+	 * The call in flight at SIGSTOP may have run before the count was
+	 * read (one more: it is sent again, at least once), or after it,
+	 * with its reply read before the kill (one less).
+	 */
+	ck_assert_msg(after + 1 >= 2 * RUN_CALLS - seen &&
 	    after <= 2 * RUN_CALLS - seen + 1, "%llu calls after the restart, "
 	    "%llu left", (unsigned long long)after,
 	    (unsigned long long)(2 * RUN_CALLS - seen));
