@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,68 @@ START_TEST(refusal_is_not_failed_over)
 }
 END_TEST
 
+/* Threads sharing one CLIENT: each makes its calls and counts failures. */
+#define THREADS		4
+#define THREAD_CALLS	100
+struct sharer {
+	CLIENT		*cl;
+	int		 failed;
+};
+
+static void *
+sharer_run(void *arg)
+{
+	struct sharer *sh = arg;
+	int i;
+
+	for (i = 0; i < THREAD_CALLS; i++)
+		if (demofs_null_1(NULL, sh->cl) == NULL)
+			sh->failed++;
+	return NULL;
+}
+
+/*
+ * Several threads call through one CLIENT while the replica it uses is
+ * killed: the calls are serialized, the reconnection happens once, and
+ * none fails.
+ */
+START_TEST(threads_share_one_client)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct sharer sh[THREADS];
+	pthread_t tid[THREADS];
+	struct srvproc a, b;
+	CLIENT *cl, *watch;
+	uint64_t on_a = 0;
+	long long end;
+	int ports[2], st, i;
+
+	cl = replicas_clnt(&a, &b, ports, 0, 20000);
+	watch = e2e_secure_clnt(ports[0], 0, RPCAUTH_SVC_INTEGRITY, 0, &err);
+	ck_assert_ptr_nonnull(watch);
+	for (i = 0; i < THREADS; i++) {
+		sh[i].cl = cl;
+		sh[i].failed = 0;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, sharer_run,
+		    &sh[i]), 0);
+	}
+	end = srvproc_now_ms() + 30000;
+	while (on_a < THREADS * THREAD_CALLS / 4 && srvproc_now_ms() < end)
+		on_a = *demofs_stats_1(NULL, watch);
+	e2e_secure_destroy(watch);
+	server_kill(&a);
+	for (i = 0; i < THREADS; i++) {
+		ck_assert_int_eq(pthread_join(tid[i], NULL), 0);
+		ck_assert_int_eq(sh[i].failed, 0);
+	}
+	/* Some calls ran on the second replica: the kill came mid-run. */
+	ck_assert_uint_gt(stats(cl), 0);
+	ck_assert_uint_lt(on_a, THREADS * THREAD_CALLS);
+	fo_destroy(cl);
+	srvproc_stop(&b, 5000, &st);
+}
+END_TEST
+
 /*
  * No port and no rpcbind: the message says so and how to give the port.
  * In a network namespace of its own (a child process) where nothing
@@ -468,6 +531,7 @@ failover_suite(void)
 	    replica_killed, all_down);
 	CKLIST(cklist_tcase(s, "core", 180), 1, tcp_connection_closed,
 	    refusal_is_not_failed_over, no_rpcbind_is_named,
+	    threads_share_one_client,
 	    demo_client_repeat_across_restart);
 	return s;
 }
