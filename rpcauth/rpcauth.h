@@ -399,7 +399,9 @@ RPCAUTH_API void rpcauth_client_opts_init_sized(
  * RPCSEC_GSS_CREDPROBLEM or RPCSEC_GSS_CTXPROBLEM (it restarted, or
  * dropped or ended the context); libtirpc then sends the call again.  The
  * handshake runs over a CLIENT of its own to the address, transport,
- * program and version of `clnt`.  At most one new context per call
+ * program and version of `clnt`, on a duplicate of `clnt`'s socket (the
+ * same connection or UDP source port) while that is still the socket the
+ * AUTH was made on.  At most one new context per call
  * answers a rejection, rejections of a new context start a back-off, and
  * at most 3 new contexts answer rejections at once, then one per 20 s
  * (docs/SECURITY.md section 9), so forged rejections cannot make the
@@ -438,6 +440,23 @@ RPCAUTH_API RPCAUTH_MUST_CHECK CLIENT *rpcauth_clnt_create(
 	    const char *const *hosts, rpcprog_t prog, rpcvers_t vers,
 	    const char *netid, const char *service,
 	    const struct rpcauth_client_opts *opts, struct rpcauth_err *err);
+
+/*
+ * Another AUTH as the same client for the same service, for `clnt` (a
+ * further connection to the server or to a replica): the handshake runs
+ * over `clnt` with `auth`'s options, and credentials are acquired for the
+ * client `auth` was made as and no one else.  On success the AUTH is
+ * installed as clnt->cl_auth and returned, with its own context, sequence
+ * numbers and renewals; the caller owns it (auth_destroy(3) before
+ * clnt_destroy(3)).  On failure NULL, *err filled, clnt->cl_auth left as
+ * it was.
+ *
+ * An AUTH serves one CLIENT at a time: threads that share an identity
+ * give each thread (or each CLIENT of a pool) its own clone.  May be
+ * called while other threads make calls through `auth`.
+ */
+RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_clone(AUTH *auth,
+	    CLIENT *clnt, struct rpcauth_err *err);
 
 /*
  * Why the last call on an AUTH made by rpcauth_client_create() failed (the
