@@ -522,6 +522,43 @@ START_TEST(demo_client_repeat_across_restart)
 }
 END_TEST
 
+/* The new options' usage errors: exit 2, one line naming the option. */
+START_TEST(demo_client_usage)
+{
+	static const char *const bad[][2] = {
+		{ "--repeat", "0" }, { "--repeat", "x" },
+		{ "--host", "127.0.0.1:0" }, { "--host", "127.0.0.1:99999" },
+	};
+	char out[512], errbuf[512];
+	size_t i;
+	int status;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = { DEMO_CLIENT, "--host", "127.0.0.1",
+		    "--port", "1", "--principal", "demo@localhost", bad[i][0],
+		    bad[i][1], "null", NULL };
+
+		ck_assert_int_eq(srvproc_run((char *const *)argv, out,
+		    sizeof(out), errbuf, sizeof(errbuf), 10000, &status), 0);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+		    "%s %s: %s", bad[i][0], bad[i][1], errbuf);
+		ck_assert_msg(strstr(errbuf, bad[i][0]) != NULL, "%s",
+		    errbuf);
+	}
+	/* A host without a port and no --port: still a usage error. */
+	{
+		const char *argv[] = { DEMO_CLIENT, "--host", "127.0.0.1",
+		    "--principal", "demo@localhost", "null", NULL };
+
+		ck_assert_int_eq(srvproc_run((char *const *)argv, out,
+		    sizeof(out), errbuf, sizeof(errbuf), 10000, &status), 0);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+		ck_assert_msg(strstr(errbuf, "--port is required") != NULL,
+		    "%s", errbuf);
+	}
+}
+END_TEST
+
 static Suite *
 failover_suite(void)
 {
@@ -531,7 +568,7 @@ failover_suite(void)
 	    replica_killed, all_down);
 	CKLIST(cklist_tcase(s, "core", 180), 1, tcp_connection_closed,
 	    refusal_is_not_failed_over, no_rpcbind_is_named,
-	    threads_share_one_client,
+	    threads_share_one_client, demo_client_usage,
 	    demo_client_repeat_across_restart);
 	return s;
 }
