@@ -19,6 +19,7 @@
 
 #include "clnt_internal.h"
 #include "cred_xdr.h"
+#include "failover.h"
 #include "gsserr.h"
 #include "mech.h"
 #include "protect.h"
@@ -616,6 +617,8 @@ rpcauth_client_clone(AUTH *auth, CLIENT *clnt, struct rpcauth_err *err)
 const char *
 rpcauth_auth_error(AUTH *auth)
 {
+	if (failover_owns(auth))	/* rpcauth_clnt_create()'s cl_auth */
+		return failover_auth_error(auth);
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return NULL;
 	return state_of(auth)->lasterr.msg;
@@ -679,7 +682,11 @@ rpcauth_auth_info_sized(AUTH *auth, struct rpcauth_auth_info *out,
     size_t size)
 {
 	struct rpcauth_auth_info info;
-	int ret = auth_info(auth, &info);
+	int ret;
+
+	if (failover_owns(auth))	/* rpcauth_clnt_create()'s cl_auth */
+		return failover_auth_info(auth, out, size);
+	ret = auth_info(auth, &info);
 
 	if (abi_copy_out(out, size, &info, sizeof(info), AUTH_INFO_SIZE0,
 	    ret == 0) != 0)

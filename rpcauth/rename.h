@@ -64,6 +64,9 @@
 #define ctxcache_put			rpcauthint_ctxcache_put
 #define ctxcache_remove			rpcauthint_ctxcache_remove
 #define databody_split			rpcauthint_databody_split
+#define failover_auth_error		rpcauthint_failover_auth_error
+#define failover_auth_info		rpcauthint_failover_auth_info
+#define failover_owns			rpcauthint_failover_owns
 #define gsserr_cause			rpcauthint_gsserr_cause
 #define gsserr_fix			rpcauthint_gsserr_fix
 #define gsserr_set			rpcauthint_gsserr_set
