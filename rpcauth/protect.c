@@ -86,8 +86,10 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	enum protect_result r;
 	size_t plen = 0, tlen = 0;
 
-	if (service == RPCAUTH_SVC_NONE)
+	if (service == RPCAUTH_SVC_NONE) {
+		scratch_trim();
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_ENCODE;
+	}
 	if ((s = scratch_thread()) == NULL)
 		return PROTECT_E_NOMEM;
 	plain = &s[SCRATCH_PLAIN];
@@ -188,8 +190,10 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	enum protect_result r;
 	int bad;
 
-	if (service == RPCAUTH_SVC_NONE)
+	if (service == RPCAUTH_SVC_NONE) {
+		scratch_trim();
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
+	}
 	if ((s = scratch_thread()) == NULL)
 		return PROTECT_E_NOMEM;
 	body = &s[SCRATCH_BODY];

@@ -138,6 +138,7 @@
 #define scratch_reserve			rpcauthint_scratch_reserve
 #define scratch_take			rpcauthint_scratch_take
 #define scratch_thread			rpcauthint_scratch_thread
+#define scratch_trim			rpcauthint_scratch_trim
 #define secctx_accel			rpcauthint_secctx_accel
 #define secctx_accel_cancel		rpcauthint_secctx_accel_cancel
 #define secctx_accel_later		rpcauthint_secctx_accel_later

@@ -7,9 +7,11 @@
  * second buffer, kept as long as consecutive calls need one: freeing and
  * allocating megabytes per call costs a page fault per 4 KiB, about as
  * much as the cipher (docs/PERFORMANCE.md).  The first call that does not
- * need it frees it, so a thread keeps SCRATCH_COUNT * SCRATCH_KEEP bytes
- * once large bodies stop, and one large buffer per use while they flow.
- * Freed when the thread exits.
+ * need it frees it (a call at service none too: scratch_trim), so a thread
+ * keeps SCRATCH_COUNT * SCRATCH_KEEP bytes once large bodies stop, and one
+ * large buffer per use while they flow, or while the thread makes no call
+ * after them (at most SCRATCH_COUNT times the largest body the caller
+ * allows: max_body).  Freed when the thread exits.
  */
 #include "config.h"
 
@@ -55,6 +57,21 @@ scratch_thread(void)
 		(void)pthread_setspecific(key, mine);
 	}
 	return mine;
+}
+
+void
+scratch_trim(void)
+{
+	int i;
+
+	if (mine == NULL)
+		return;
+	for (i = 0; i < SCRATCH_COUNT; i++)
+		if (mine[i].big != NULL && mine[i].p != mine[i].big) {
+			free(mine[i].big);
+			mine[i].big = NULL;
+			mine[i].big_cap = 0;
+		}
 }
 
 uint8_t *

@@ -48,6 +48,8 @@ void		 scratch_release(struct scratch *s, int wipe);
  * discard wipes the bytes used if `wipe` and frees both.
  */
 uint8_t		*scratch_take(struct scratch *s);
+/* A call that needs no buffer: free the thread's large ones not in use. */
+void		 scratch_trim(void);
 void		 scratch_discard(struct scratch *s, int wipe);
 
 #endif

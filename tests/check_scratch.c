@@ -38,6 +38,27 @@ START_TEST(large_run_reuses_buffer)
 }
 END_TEST
 
+/* A call at service none (scratch_trim) frees the large buffers too. */
+START_TEST(trim_frees_large)
+{
+	struct scratch *s = scratch_thread();
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(scratch_reserve(&s[SCRATCH_PLAIN], BIG));
+	scratch_release(&s[SCRATCH_PLAIN], 0);
+	ck_assert_ptr_nonnull(scratch_reserve(&s[SCRATCH_TOKEN], BIG));
+	ck_assert_ptr_nonnull(s[SCRATCH_PLAIN].big);
+	scratch_trim();
+	/* The one not in use goes; the one in use stays where it is. */
+	ck_assert_ptr_null(s[SCRATCH_PLAIN].big);
+	ck_assert_ptr_nonnull(s[SCRATCH_TOKEN].big);
+	ck_assert_ptr_eq(s[SCRATCH_TOKEN].p, s[SCRATCH_TOKEN].big);
+	scratch_release(&s[SCRATCH_TOKEN], 0);
+	scratch_trim();
+	ck_assert_ptr_null(s[SCRATCH_TOKEN].big);
+}
+END_TEST
+
 /* Growing past SCRATCH_KEEP keeps what was received so far. */
 START_TEST(growth_keeps_bytes)
 {
@@ -94,6 +115,6 @@ main(void)
 	Suite *s = suite_create("scratch");
 
 	CKLIST(cklist_tcase(s, "core", 0), 1, large_run_reuses_buffer,
-	    growth_keeps_bytes, take_and_discard);
+	    growth_keeps_bytes, take_and_discard, trim_frees_large);
 	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
