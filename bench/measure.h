@@ -53,12 +53,17 @@ struct bjob {
 	unsigned	 min_ops;	/* and at least this many operations */
 	int		 ntargets;
 	struct btarget	 t[BENCH_MAXT];
+	const char	*service;	/* GSS host-based name; NULL: demo */
+	const char	*krb5_config;	/* the child's KRB5_CONFIG; NULL: ours */
 };
 
 struct bresult {
 	int		 ok;
 	uint64_t	 ops;		/* calls or contexts timed */
 	double		 secs;
+	/* rpcauth: the enctype its OpenSSL fast path took on, 0: none (the
+	 * calls went through GSS). */
+	int		 fast_enctype;
 	char		 err[240];	/* why, when !ok */
 };
 
