@@ -21,6 +21,9 @@ struct bench_opts {
 	size_t		 conn_contexts;	/* one connection each; 0: skip */
 	const char	*only;		/* figures whose name has this */
 	int		 one_server;	/* 1: one process serves every system */
+	int		 one_client;	/* 1: a job's systems share its child,
+					 * taking turns; 0: one child each, in
+					 * turn (an A/B for bench/README.md) */
 };
 
 /* ---- servers.c: rpcbench-server processes -------------------------------- */

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 /*
- * CPU seconds (this thread's, CLOCK_THREAD_CPUTIME_ID: a neighbour's load
+ * CPU seconds (this thread's, getrusage(RUSAGE_THREAD): a neighbour's load
  * does not inflate it) that the tokens of one call and its reply take at
  * RFC 2203 service `level` (1 none, 2 integrity, 3 privacy) with an ECHO
  * argument of `size` bytes (0: NULL, no body):

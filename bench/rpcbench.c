@@ -2,7 +2,7 @@
 /*
  * rpcbench [--reps N] [--seconds S] [--compare 0|1] [--contexts N]
  *     [--mem-contexts N] [--conn-contexts N] [--only TEXT]
- *     [--servers one|each]
+ *     [--servers one|each] [--clients one|each]
  *
  * Starts a private MIT KDC (the test bed, in this process) and, per
  * session key compared, one rpcbench-server serving all three securities
@@ -42,10 +42,13 @@ run_job(const struct bench_opts *o, const struct bjob *job,
 	struct bresult r1[BENCH_MAXT];
 	int i;
 
-	if (job_run(job, res, bench_timeout_ms(o, job->ntargets)) > 0 ||
-	    job->ntargets == 1)
+	/* --clients each: every system in a process of its own, in turn. */
+	if (o->one_client && (job_run(job, res, bench_timeout_ms(o,
+	    job->ntargets)) > 0 || job->ntargets == 1))
 		return;
-	fprintf(stderr, "(%s; again one system at a time) ", res[0].err);
+	if (o->one_client)
+		fprintf(stderr, "(%s; again one system at a time) ",
+		    res[0].err);
 	for (i = 0; i < job->ntargets; i++) {
 		one = *job;
 		one.ntargets = 1;
@@ -209,7 +212,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: " PROG " [--reps N] [--seconds S] "
 	    "[--compare 0|1] [--contexts N] [--mem-contexts N] "
-	    "[--conn-contexts N] [--only TEXT] [--servers one|each]\n");
+	    "[--conn-contexts N] [--only TEXT] [--servers one|each] "
+	    "[--clients one|each]\n");
 	exit(2);
 }
 
@@ -239,6 +243,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 	o->conn_contexts = 1000;
 	o->only = NULL;
 	o->one_server = 1;
+	o->one_client = 1;
 	for (i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
 			usage();
@@ -255,7 +260,15 @@ parse(int argc, char **argv, struct bench_opts *o)
 			    10000000);
 		else if (strcmp(argv[i], "--only") == 0)
 			o->only = argv[++i];
-		else if (strcmp(argv[i], "--servers") == 0) {
+		else if (strcmp(argv[i], "--clients") == 0) {
+			i++;
+			if (strcmp(argv[i], "one") == 0)
+				o->one_client = 1;
+			else if (strcmp(argv[i], "each") == 0)
+				o->one_client = 0;
+			else
+				usage();
+		} else if (strcmp(argv[i], "--servers") == 0) {
 			i++;
 			if (strcmp(argv[i], "one") == 0)
 				o->one_server = 1;

@@ -61,30 +61,37 @@ void
 table_caption(const struct bench_opts *o, const char *load0,
     const char *load1)
 {
+	char clients[160];
 	int s;
 
-	printf("%d repetitions.  %s  In each figure's job the systems take "
-	    "turns in %d ms slices, each system timed >= %.1f s, with its "
-	    "own connection and context; the same client process, buffers "
-	    "and dispatch for all.  One client thread, one TCP connection per "
-	    "system to 127.0.0.1, 256 KiB record buffers on both sides.  "
-	    "Cells: median [min-max]; ratios and percentages are taken "
-	    "within each repetition.  MB = 10^6 bytes of ECHO argument, one "
-	    "way.  Floor: 1 / (crypto + 1 / AUTH_SYS), where crypto is the "
-	    "CPU time OpenSSL takes in this process for exactly the tokens "
-	    "of one call and its reply (header and verifier MICs; body MICs "
-	    "at krb5i, AES-CTS + HMAC seal and open at krb5p, both "
-	    "directions; the session's enctype), measured after each job, "
-	    "and AUTH_SYS is that job's rate: one core doing both in turn.  "
-	    "Context setups: a new TCP connection each (connect, handshake, "
-	    "DESTROY, close), ticket in the ccache, the default replay "
-	    "cache.  Load average: %s at start, %s at end.\n\n", o->reps,
+	if (o->one_client)
+		snprintf(clients, sizeof(clients), "In each figure's job the "
+		    "systems share one client process and take turns in %d ms "
+		    "slices", SLICE_MS);
+	else
+		snprintf(clients, sizeof(clients), "Each system runs in a "
+		    "client process of its own, one after another (--clients "
+		    "each)");
+	printf("%d repetitions.  %s  %s, each system timed >= %.1f s, with "
+	    "its own connection and context, 256 KiB record buffers on "
+	    "both sides for every system, one client thread, TCP to "
+	    "127.0.0.1.  Cells: median [min-max]; ratios and percentages are "
+	    "taken within each repetition.  MB = 10^6 bytes of ECHO "
+	    "argument, one way.  Floor: 1 / (crypto + 1 / AUTH_SYS), where "
+	    "crypto is the CPU time OpenSSL takes in this process for "
+	    "exactly the tokens of one call and its reply (header and "
+	    "verifier MICs; body MICs at krb5i, AES-CTS + HMAC seal and open "
+	    "at krb5p, both directions; the session's enctype), measured "
+	    "after each job, and AUTH_SYS is that job's rate: one core doing "
+	    "both in turn.  Context setups: a new TCP connection each "
+	    "(connect, handshake, DESTROY, close), ticket in the ccache, the "
+	    "servers' default replay cache.  Load average: %s at start, %s "
+	    "at end.\n\n", o->reps,
 	    o->one_server ? "One server process serves AUTH_SYS, libtirpc's "
-	    "RPCSEC_GSS and rpcauth alike (per session key), as an "
+	    "RPCSEC_GSS and rpcauth alike (one per session key), as an "
 	    "independent harness would." : "One server process per system "
-	    "(--servers each): this flatters no one knowingly, but is not "
-	    "how an independent harness serves them.", SLICE_MS, o->seconds,
-	    load0, load1);
+	    "(--servers each), not how an independent harness serves them.",
+	    clients, o->seconds, load0, load1);
 	printf("Session keys (the ticket's session key enctype; rpcauth's "
 	    "per-message path as its client reported it):");
 	for (s = 0; s < S_COUNT; s++) {
@@ -93,12 +100,15 @@ table_caption(const struct bench_opts *o, const char *load0,
 
 		if (fe < 0)
 			continue;
-		printf(" %s (%s, enctype %d): %s%s;", sd->name, sd->service,
-		    (int)sd->enctype, fe > 0 ? "OpenSSL fast path" :
-		    "GSS (no fast path)", fe > 0 && fe != sd->enctype ?
-		    " WITH ANOTHER ENCTYPE" : "");
-		if (fe > 0 && fe != sd->enctype)
-			printf(" (%d)", fe);
+		printf(" %s (%s, enctype %d): ", sd->name, sd->service,
+		    (int)sd->enctype);
+		if (fe == 0)
+			printf("GSS (no fast path);");
+		else if (fe == sd->enctype)
+			printf("OpenSSL fast path;");
+		else
+			printf("OpenSSL fast path WITH ANOTHER ENCTYPE (%d);",
+			    fe);
 	}
 	printf("\n\n");
 }
