@@ -24,6 +24,8 @@ struct bench_opts {
 	int		 one_client;	/* 1: a job's systems share its child,
 					 * taking turns; 0: one child each, in
 					 * turn (an A/B for bench/README.md) */
+	int		 preset_reply;	/* ECHO results decoded into a preset
+					 * buffer, not allocated by XDR */
 };
 
 /* ---- servers.c: rpcbench-server processes -------------------------------- */

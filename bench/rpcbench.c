@@ -2,7 +2,7 @@
 /*
  * rpcbench [--reps N] [--seconds S] [--compare 0|1] [--contexts N]
  *     [--mem-contexts N] [--conn-contexts N] [--only TEXT]
- *     [--servers one|each] [--clients one|each]
+ *     [--servers one|each] [--clients one|each] [--reply alloc|preset]
  *
  * Starts a private MIT KDC (the test bed, in this process) and, per
  * session key compared, one rpcbench-server serving all three securities
@@ -122,6 +122,7 @@ compare_one(const struct bench_opts *o,
 	job.min_ops = md->min_ops;
 	job.service = bench_sessions[md->session].service;
 	job.krb5_config = bench_session_krb5_config[md->session];
+	job.preset_reply = o->preset_reply;
 	bench_progress("rep %d/%d: %s %s", rep + 1, o->reps,
 	    level_name(level), bench_what_name(md, what, sizeof(what)));
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -213,7 +214,7 @@ usage(void)
 	fprintf(stderr, "usage: " PROG " [--reps N] [--seconds S] "
 	    "[--compare 0|1] [--contexts N] [--mem-contexts N] "
 	    "[--conn-contexts N] [--only TEXT] [--servers one|each] "
-	    "[--clients one|each]\n");
+	    "[--clients one|each] [--reply alloc|preset]\n");
 	exit(2);
 }
 
@@ -244,6 +245,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 	o->only = NULL;
 	o->one_server = 1;
 	o->one_client = 1;
+	o->preset_reply = 0;
 	for (i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
 			usage();
@@ -266,6 +268,14 @@ parse(int argc, char **argv, struct bench_opts *o)
 				o->one_client = 1;
 			else if (strcmp(argv[i], "each") == 0)
 				o->one_client = 0;
+			else
+				usage();
+		} else if (strcmp(argv[i], "--reply") == 0) {
+			i++;
+			if (strcmp(argv[i], "alloc") == 0)
+				o->preset_reply = 0;
+			else if (strcmp(argv[i], "preset") == 0)
+				o->preset_reply = 1;
 			else
 				usage();
 		} else if (strcmp(argv[i], "--servers") == 0) {

@@ -75,7 +75,7 @@ table_caption(const struct bench_opts *o, const char *load0,
 	printf("%d repetitions.  %s  %s, each system timed >= %.1f s, with "
 	    "its own connection and context, 256 KiB record buffers on "
 	    "both sides for every system, one client thread, TCP to "
-	    "127.0.0.1.  Cells: median [min-max]; ratios and percentages are "
+	    "127.0.0.1.  %s  Cells: median [min-max]; ratios and percentages are "
 	    "taken within each repetition.  MB = 10^6 bytes of ECHO "
 	    "argument, one way.  Floor: 1 / (crypto + 1 / AUTH_SYS), where "
 	    "crypto is the CPU time OpenSSL takes in this process for "
@@ -91,7 +91,10 @@ table_caption(const struct bench_opts *o, const char *load0,
 	    "RPCSEC_GSS and rpcauth alike (one per session key), as an "
 	    "independent harness would." : "One server process per system "
 	    "(--servers each), not how an independent harness serves them.",
-	    clients, o->seconds, load0, load1);
+	    clients, o->seconds, o->preset_reply ? "ECHO results decoded "
+	    "into a preset buffer (--reply preset)." : "ECHO results "
+	    "allocated by XDR and freed before the next call, as an rpcgen "
+	    "client does.", load0, load1);
 	printf("Session keys (the ticket's session key enctype; rpcauth's "
 	    "per-message path as its client reported it):");
 	for (s = 0; s < S_COUNT; s++) {
