@@ -57,6 +57,16 @@ pct_cell(char *buf, size_t len, const struct series *a,
 		series_cell(buf, len, &ratio, nreps, 0, "%", "n/a");
 }
 
+/* "ECHO 1 MiB MB/s", with ", aes256-sha384" for a SHA-2 session. */
+static const char *
+row_name(const struct metricdef *md, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", md->name, md->session != S_AES256_SHA1 ?
+	    ", " : "", md->session != S_AES256_SHA1 ?
+	    bench_sessions[md->session].name : "");
+	return buf;
+}
+
 void
 table_caption(const struct bench_opts *o, const char *load0,
     const char *load1)
@@ -153,11 +163,7 @@ table_comparison(const struct bench_opts *o)
 			    fig(m, level, BSYS_TIRPC), o->reps);
 			ratio_cell(c[7], 64, fig(m, level, BSYS_RPCAUTH),
 			    fig(m, level, BSYS_AUTHSYS), o->reps);
-			snprintf(name, sizeof(name), "%s%s%s", md->name,
-			    md->session != S_AES256_SHA1 ? ", " : "",
-			    md->session != S_AES256_SHA1 ?
-			    bench_sessions[md->session].name : "");
-			cells[0] = name;
+			cells[0] = row_name(md, name, sizeof(name));
 			cells[1] = level_name(level);
 			for (i = 0; i < 8; i++)
 				cells[i + 2] = c[i];
@@ -404,6 +410,7 @@ void
 table_failures(void)
 {
 	const struct series *s;
+	char name[96];
 	int m, level, sys, first = 1;
 
 	for (m = 0; m < M_COUNT; m++)
@@ -417,7 +424,8 @@ table_failures(void)
 					    "\n\n");
 				first = 0;
 				printf("- %s %s %s: %s\n", bsys_name(sys),
-				    level_name(level), bench_metrics[m].name,
+				    level_name(level), row_name(
+				    &bench_metrics[m], name, sizeof(name)),
 				    s->err);
 			}
 }
