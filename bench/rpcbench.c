@@ -231,6 +231,15 @@ number(const char *s, double min, double max)
 	return v;
 }
 
+/* 0 for `no`, 1 for `yes`; anything else is a usage error. */
+static int
+either(const char *s, const char *no, const char *yes)
+{
+	if (strcmp(s, no) != 0 && strcmp(s, yes) != 0)
+		usage();
+	return strcmp(s, yes) == 0;
+}
+
 static void
 parse(int argc, char **argv, struct bench_opts *o)
 {
@@ -262,31 +271,12 @@ parse(int argc, char **argv, struct bench_opts *o)
 			    10000000);
 		else if (strcmp(argv[i], "--only") == 0)
 			o->only = argv[++i];
-		else if (strcmp(argv[i], "--clients") == 0) {
-			i++;
-			if (strcmp(argv[i], "one") == 0)
-				o->one_client = 1;
-			else if (strcmp(argv[i], "each") == 0)
-				o->one_client = 0;
-			else
-				usage();
-		} else if (strcmp(argv[i], "--reply") == 0) {
-			i++;
-			if (strcmp(argv[i], "alloc") == 0)
-				o->preset_reply = 0;
-			else if (strcmp(argv[i], "preset") == 0)
-				o->preset_reply = 1;
-			else
-				usage();
-		} else if (strcmp(argv[i], "--servers") == 0) {
-			i++;
-			if (strcmp(argv[i], "one") == 0)
-				o->one_server = 1;
-			else if (strcmp(argv[i], "each") == 0)
-				o->one_server = 0;
-			else
-				usage();
-		}
+		else if (strcmp(argv[i], "--clients") == 0)
+			o->one_client = either(argv[++i], "each", "one");
+		else if (strcmp(argv[i], "--reply") == 0)
+			o->preset_reply = either(argv[++i], "alloc", "preset");
+		else if (strcmp(argv[i], "--servers") == 0)
+			o->one_server = either(argv[++i], "each", "one");
 		else if (strcmp(argv[i], "--conn-contexts") == 0)
 			o->conn_contexts = (size_t)number(argv[++i], 0,
 			    100000);
