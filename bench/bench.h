@@ -111,6 +111,14 @@ extern struct series bench_res[M_COUNT][4][BSYS_COUNT];
  */
 extern struct series bench_floor[M_COUNT][4];
 /*
+ * [metric][level][system]: CPU microseconds per operation, client process
+ * and server together, in that system's slices only: what a neighbour's
+ * load on the machine hardly moves.  bench_cpu_floor: the floor in the
+ * same terms (crypto + AUTH_SYS's CPU per call).
+ */
+extern struct series bench_cpu[M_COUNT][4][BSYS_COUNT];
+extern struct series bench_cpu_floor[M_COUNT][4];
+/*
  * Per session: the enctype rpcauth's OpenSSL fast path reported on the
  * client (0: the calls went through GSS; -1: not seen yet).
  */
@@ -161,6 +169,8 @@ void	 scale_conn_test(const struct bench_opts *o, enum bsys sys,
 void	 table_caption(const struct bench_opts *o, const char *load0,
 	    const char *load1);
 void	 table_comparison(const struct bench_opts *o);
+/* The same figures as CPU time per operation. */
+void	 table_cpu(const struct bench_opts *o);
 void	 table_scale(const struct bench_opts *o, const struct scale_out *so,
 	    const struct conn_out co[2]);
 void	 table_targets(const struct bench_opts *o,

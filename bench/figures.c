@@ -41,6 +41,8 @@ const struct metricdef bench_metrics[M_COUNT] = {
 
 struct series bench_res[M_COUNT][4][BSYS_COUNT];
 struct series bench_floor[M_COUNT][4];
+struct series bench_cpu[M_COUNT][4][BSYS_COUNT];
+struct series bench_cpu_floor[M_COUNT][4];
 int bench_fast_enctype[S_COUNT] = { -1, -1, -1 };
 
 static int step, nsteps;

@@ -50,6 +50,39 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* This process's CPU time (the job's child is single-threaded). */
+static double
+cpu_self(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A server's CPU time in seconds, from the scheduler's nanosecond count
+ * (/proc/PID/schedstat; its stat file counts 10 ms ticks, too coarse for
+ * a slice).  rpcbench-server runs svc_run() in one thread.  -1: unknown.
+ */
+static double
+server_cpu_s(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns;
+	FILE *f;
+	int n;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (double)ns / 1e9 : -1;
+}
+
 const char *
 bsys_name(enum bsys s)
 {
@@ -330,11 +363,13 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 	CLIENT *cl[BENCH_MAXT];
 	int active[BENCH_MAXT];
 	struct echobuf eb;
-	double t0, t, slice = SLICE_MS / 1000.0;
+	double t0, t, c0, s0, s1, slice = SLICE_MS / 1000.0;
+	int no_server_cpu[BENCH_MAXT];
 	uint64_t n;
 	int i, k, round, left;
 
 	memset(cl, 0, sizeof(cl));
+	memset(no_server_cpu, 0, sizeof(no_server_cpu));
 	if (echobuf_init(&eb, job->op == BOP_ECHO ? job->size : 0,
 	    job->preset_reply) != 0) {
 		for (i = 0; i < job->ntargets; i++)
@@ -354,6 +389,8 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 			if (!active[i])
 				continue;
 			n = 0;
+			s0 = server_cpu_s(job->t[i].server_pid);
+			c0 = cpu_self();
 			t = t0 = now_s();
 			do {
 				if (one_op(job, &job->t[i], cl[i], &eb,
@@ -368,6 +405,12 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 			}
 			res[i].ops += n;
 			res[i].secs += t - t0;
+			res[i].cpu_client += cpu_self() - c0;
+			s1 = server_cpu_s(job->t[i].server_pid);
+			if (s0 >= 0 && s1 >= s0 && !no_server_cpu[i])
+				res[i].cpu_server += s1 - s0;
+			else
+				no_server_cpu[i] = 1;
 			if (res[i].secs < job->seconds ||
 			    res[i].ops < job->min_ops)
 				left++;
@@ -375,8 +418,11 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 		if (left == 0)
 			break;
 	}
-	for (i = 0; i < job->ntargets; i++)
+	for (i = 0; i < job->ntargets; i++) {
 		res[i].ok = active[i];
+		if (no_server_cpu[i])
+			res[i].cpu_server = 0;
+	}
 out:
 	for (i = 0; i < job->ntargets; i++)
 		teardown(cl[i]);

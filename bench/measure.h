@@ -42,6 +42,7 @@ enum bop {
 struct btarget {
 	enum bsys	 sys;
 	int		 port;
+	pid_t		 server_pid;	/* for its CPU time; <= 0: not read */
 };
 
 struct bjob {
@@ -62,6 +63,9 @@ struct bresult {
 	int		 ok;
 	uint64_t	 ops;		/* calls or contexts timed */
 	double		 secs;
+	/* CPU seconds in this target's slices: the client process and its
+	 * server (0 when the server's could not be read). */
+	double		 cpu_client, cpu_server;
 	/* rpcauth: the enctype its OpenSSL fast path took on, 0: none (the
 	 * calls went through GSS). */
 	int		 fast_enctype;

@@ -75,7 +75,7 @@ server_of(const struct bench_opts *o,
  */
 static void
 floor_one(const struct bench_opts *o, enum metric m, int level, int rep,
-    double authsys_per_s)
+    double authsys_per_s, double authsys_cpu_us)
 {
 	const struct metricdef *md = &bench_metrics[m];
 	struct series *s = &bench_floor[m][level];
@@ -88,6 +88,9 @@ floor_one(const struct bench_opts *o, enum metric m, int level, int rep,
 		fprintf(stderr, "; floor fails: %s", why);
 		return;
 	}
+	if (authsys_cpu_us > 0)
+		series_set(&bench_cpu_floor[m][level], rep,
+		    c * 1e6 + authsys_cpu_us);
 	/* One core does the crypto and AUTH_SYS's work in turn. */
 	f = 1.0 / (c + 1.0 / authsys_per_s);
 	if (md->mbps)
@@ -112,7 +115,7 @@ compare_one(const struct bench_opts *o,
 	enum bsys sys;
 	size_t i;
 	int k;
-	double v, authsys_per_s = 0;
+	double v, cpu, authsys_per_s = 0, authsys_cpu = 0;
 
 	memset(&job, 0, sizeof(job));
 	job.op = md->op;
@@ -136,6 +139,8 @@ compare_one(const struct bench_opts *o,
 			continue;
 		}
 		job.t[job.ntargets].sys = sys;
+		job.t[job.ntargets].server_pid = server_of(o, sv, md->session,
+		    sys)->proc.pid;
 		job.t[job.ntargets++].port = server_of(o, sv, md->session,
 		    sys)->port;
 	}
@@ -157,8 +162,15 @@ compare_one(const struct bench_opts *o,
 		if (sys == BSYS_RPCAUTH && md->op != BOP_SETUP)
 			bench_fast_enctype[md->session] = res[k].fast_enctype;
 		v = (double)res[k].ops / res[k].secs;
-		if (sys == BSYS_AUTHSYS)
+		/* Without the server's CPU time the cell would flatter. */
+		cpu = res[k].cpu_server > 0 ? (res[k].cpu_client +
+		    res[k].cpu_server) * 1e6 / (double)res[k].ops : 0;
+		if (cpu > 0)
+			series_set(&bench_cpu[m][level][sys], rep, cpu);
+		if (sys == BSYS_AUTHSYS) {
 			authsys_per_s = v;
+			authsys_cpu = cpu;
+		}
 		if (md->mbps)
 			v = v * (double)md->size / 1e6;
 		series_set(s, rep, v);
@@ -167,7 +179,7 @@ compare_one(const struct bench_opts *o,
 	}
 	fprintf(stderr, " %s", md->mbps ? "MB/s" : "/s");
 	if (authsys_per_s > 0)
-		floor_one(o, m, level, rep, authsys_per_s);
+		floor_one(o, m, level, rep, authsys_per_s, authsys_cpu);
 	fprintf(stderr, "\n");
 }
 
@@ -447,8 +459,10 @@ main(int argc, char **argv)
 
 	printf("# rpcbench: AUTH_SYS, libtirpc RPCSEC_GSS, rpcauth\n\n");
 	table_caption(&o, load0, load1);
-	if (o.compare)
+	if (o.compare) {
 		table_comparison(&o);
+		table_cpu(&o);
+	}
 	table_scale(&o, &so, co);
 	table_targets(&o, &so);
 	table_failures();
