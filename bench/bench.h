@@ -71,8 +71,8 @@ enum session { S_AES256_SHA1, S_AES256_SHA384, S_AES128_SHA256, S_COUNT };
 
 struct sessiondef {
 	const char	*name;		/* in figure names and --only */
-	const char	*service;	/* GSS host-based name the client asks */
-	const char	*principal;	/* added to the bed; NULL: demo/localhost */
+	const char	*service;	/* host-based name the client asks */
+	const char	*principal;	/* added to the bed; NULL: demo */
 	int32_t		 enctype;	/* RFC 3961 number of the session key */
 };
 extern const struct sessiondef bench_sessions[S_COUNT];

@@ -24,9 +24,9 @@ const char *bench_session_krb5_config[S_COUNT];
 #define SHA2_LEVELS	(LV(2) | LV(3))
 /* The large ECHOs again with a SHA-2 session key, krb5i and krb5p. */
 #define SHA2_ECHO(s) \
-	{ "ECHO 64 KiB MB/s",	BOP_ECHO,  65536,    1, 10, SHA2_LEVELS, 1, s }, \
-	{ "ECHO 1 MiB MB/s",	BOP_ECHO,  1048576,  1, 5,  SHA2_LEVELS, 1, s }, \
-	{ "ECHO 16 MiB MB/s",	BOP_ECHO,  16777216, 1, 3,  SHA2_LEVELS, 1, s }
+	{ "ECHO 64 KiB MB/s", BOP_ECHO, 65536, 1, 10, SHA2_LEVELS, 1, s }, \
+	{ "ECHO 1 MiB MB/s", BOP_ECHO, 1048576, 1, 5, SHA2_LEVELS, 1, s }, \
+	{ "ECHO 16 MiB MB/s", BOP_ECHO, 16777216, 1, 3, SHA2_LEVELS, 1, s }
 
 const struct metricdef bench_metrics[M_COUNT] = {
 	{ "NULL calls/s",	BOP_NULL,  0,	     0, 20, LV_ALL, 1, 0 },

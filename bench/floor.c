@@ -39,10 +39,10 @@
 struct floor_etype {
 	int32_t		 enctype;
 	const char	*name;
-	const char	*cipher;	/* OpenSSL, CBC with ciphertext stealing */
+	const char	*cipher;	/* CBC, ciphertext stealing */
 	const char	*digest;
 	size_t		 keylen, mackeylen, h;
-	int		 etm;		/* RFC 8009: HMAC over IV | ciphertext */
+	int		 etm;		/* RFC 8009: HMAC of IV | ciphertext */
 };
 
 static const struct floor_etype etypes[] = {

@@ -41,22 +41,14 @@
  */
 #define CLNT_BUFSZ	(256 * 1024)
 
+/* Seconds on `id`: CLOCK_MONOTONIC for the slices, CLOCK_PROCESS_CPUTIME_ID
+ * for this process's CPU time (the job's child is single-threaded). */
 static double
-now_s(void)
+clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* This process's CPU time (the job's child is single-threaded). */
-static double
-cpu_self(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -390,14 +382,14 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 				continue;
 			n = 0;
 			s0 = server_cpu_s(job->t[i].server_pid);
-			c0 = cpu_self();
-			t = t0 = now_s();
+			c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+			t = t0 = clock_s(CLOCK_MONOTONIC);
 			do {
 				if (one_op(job, &job->t[i], cl[i], &eb,
 				    res[i].err, sizeof(res[i].err)) != 0)
 					break;
 				n++;
-				t = now_s();
+				t = clock_s(CLOCK_MONOTONIC);
 			} while (t - t0 < slice);
 			if (res[i].err[0] != '\0') {
 				active[i] = 0;	/* out of the job */
@@ -405,7 +397,8 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 			}
 			res[i].ops += n;
 			res[i].secs += t - t0;
-			res[i].cpu_client += cpu_self() - c0;
+			res[i].cpu_client +=
+			    clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 			s1 = server_cpu_s(job->t[i].server_pid);
 			if (s0 >= 0 && s1 >= s0 && !no_server_cpu[i])
 				res[i].cpu_server += s1 - s0;
@@ -464,7 +457,7 @@ run_populate(const struct bjob *job, struct bresult *res)
 	double t0;
 	size_t done = 0, nb;
 
-	t0 = now_s();
+	t0 = clock_s(CLOCK_MONOTONIC);
 	while (done < job->count) {
 		if ((cl = connect_clnt(job->t[0].port, res->err,
 		    sizeof(res->err))) == NULL)
@@ -482,7 +475,7 @@ run_populate(const struct bjob *job, struct bresult *res)
 		abandon(cl, auths, nb);
 	}
 	res->ops = done;
-	res->secs = now_s() - t0;
+	res->secs = clock_s(CLOCK_MONOTONIC) - t0;
 	res->ok = 1;
 }
 
@@ -494,7 +487,7 @@ run_populate(const struct bjob *job, struct bresult *res)
 static void
 run_hold(const struct bjob *job, struct bresult *res, int res_fd)
 {
-	double t0 = now_s();
+	double t0 = clock_s(CLOCK_MONOTONIC);
 	size_t i;
 
 	for (i = 0; i < job->count; i++)
@@ -502,7 +495,7 @@ run_hold(const struct bjob *job, struct bresult *res, int res_fd)
 		    sizeof(res->err)) == NULL)
 			return;
 	res->ops = i;
-	res->secs = now_s() - t0;
+	res->secs = clock_s(CLOCK_MONOTONIC) - t0;
 	res->ok = 1;
 	if (write(res_fd, res, sizeof(*res)) != (ssize_t)sizeof(*res))
 		_exit(1);

@@ -55,7 +55,7 @@ struct bjob {
 	int		 ntargets;
 	struct btarget	 t[BENCH_MAXT];
 	const char	*service;	/* GSS host-based name; NULL: demo */
-	const char	*krb5_config;	/* the child's KRB5_CONFIG; NULL: ours */
+	const char	*krb5_config;	/* child's KRB5_CONFIG; NULL: ours */
 	int		 preset_reply;	/* ECHO results into a preset buffer */
 };
 

@@ -85,7 +85,8 @@ table_caption(const struct bench_opts *o, const char *load0,
 	printf("%d repetitions.  %s  %s, each system timed >= %.1f s, with "
 	    "its own connection and context, 256 KiB record buffers on "
 	    "both sides for every system, one client thread, TCP to "
-	    "127.0.0.1.  %s  Cells: median [min-max]; ratios and percentages are "
+	    "127.0.0.1.  %s  Cells: median [min-max]; ratios and percentages "
+	    "are "
 	    "taken within each repetition.  MB = 10^6 bytes of ECHO "
 	    "argument, one way.  Floor: 1 / (crypto + 1 / AUTH_SYS), where "
 	    "crypto is the CPU time OpenSSL takes in this process for "
@@ -182,7 +183,7 @@ table_cpu(const struct bench_opts *o)
 {
 	char c[6][64], name[96];
 	const struct metricdef *md;
-	int m, level;
+	int m, level, i;
 
 	printf("\nCPU time per operation, client process and server together, "
 	    "in each system's own slices (us; the server's from "
@@ -197,20 +198,17 @@ table_cpu(const struct bench_opts *o)
 			md = &bench_metrics[m];
 			if (!bench_selected(o, m, level))
 				continue;
-			series_cell(c[0], 64, &bench_cpu[m][level][BSYS_AUTHSYS],
-			    o->reps, 1, "", "n/a");
-			series_cell(c[1], 64, &bench_cpu[m][level][BSYS_TIRPC],
-			    o->reps, 1, "", "n/a");
-			series_cell(c[2], 64, &bench_cpu[m][level][BSYS_RPCAUTH],
-			    o->reps, 1, "", "n/a");
+			for (i = 0; i < 3; i++)
+				series_cell(c[i], 64, &bench_cpu[m][level][i],
+				    o->reps, 1, "", "n/a");
 			series_cell(c[3], 64, &bench_cpu_floor[m][level],
 			    o->reps, 1, "", "n/a");
 			pct_cell(c[4], 64, &bench_cpu_floor[m][level],
 			    &bench_cpu[m][level][BSYS_RPCAUTH], o->reps);
 			ratio_cell(c[5], 64, &bench_cpu[m][level][BSYS_TIRPC],
 			    &bench_cpu[m][level][BSYS_RPCAUTH], o->reps);
-			printf("| %-18s | %-5s | %-20s | %-20s | %-20s | %-20s | "
-			    "%-16s | %-17s |\n", row_name(md, name,
+			printf("| %-18s | %-5s | %-20s | %-20s | %-20s | "
+			    "%-20s | %-16s | %-17s |\n", row_name(md, name,
 			    sizeof(name)), level_name(level), c[0], c[1], c[2],
 			    c[3], c[4], c[5]);
 		}
