@@ -82,7 +82,7 @@ extern const char *bench_session_krb5_config[S_COUNT];
 enum metric { M_NULL, M_ECHO_SMALL, M_ECHO_64K, M_ECHO_1M, M_ECHO_16M,
 	M_ECHO_64K_SHA384, M_ECHO_1M_SHA384, M_ECHO_16M_SHA384,
 	M_ECHO_64K_SHA256, M_ECHO_1M_SHA256, M_ECHO_16M_SHA256,
-	M_SETUP, M_COUNT };
+	M_SETUP, M_SETUP_SAME, M_COUNT };
 
 #define LV(l)		(1u << (l))
 #define LV_ALL		(LV(1) | LV(2) | LV(3))

@@ -36,7 +36,10 @@ const struct metricdef bench_metrics[M_COUNT] = {
 	{ "ECHO 16 MiB MB/s",	BOP_ECHO,  16777216, 1, 3,  LV_ALL, 1, 0 },
 	SHA2_ECHO(S_AES256_SHA384),
 	SHA2_ECHO(S_AES128_SHA256),
-	{ "context setups/s",	BOP_SETUP, 0,	     0, 10, LV(2), 0, 0 },
+	{ "context setups/s, new connection each", BOP_SETUP, 0, 0, 10, LV(2),
+	    0, 0 },
+	{ "context setups/s, same connection", BOP_SETUP_SAME, 0, 0, 10, LV(2),
+	    0, 0 },
 };
 
 struct series bench_res[M_COUNT][4][BSYS_COUNT];
@@ -86,6 +89,8 @@ bench_what_name(const struct metricdef *md, char *buf, size_t len)
 		snprintf(buf, len, "NULL");
 	else if (md->op == BOP_SETUP)
 		snprintf(buf, len, "context setups");
+	else if (md->op == BOP_SETUP_SAME)
+		snprintf(buf, len, "context setups, same connection");
 	else if (n >= 1048576 && n % 1048576 == 0)
 		snprintf(buf, len, "ECHO %zu MiB", n / 1048576);
 	else if (n >= 1024 && n % 1024 == 0)

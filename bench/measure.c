@@ -283,11 +283,24 @@ one_call(CLIENT *cl, enum bop op, struct echobuf *eb, char *why, size_t len)
 	return -1;
 }
 
-/* One operation of the job on one target: a call, or a whole setup. */
+/*
+ * One operation of the job on one target: a call, or a whole setup.  On
+ * one connection (the way NFS keeps its connection and makes a context
+ * per user): handshake and DESTROY, then the CLIENT is AUTH_NONE again
+ * (libtirpc's authnone_create is one static AUTH, nothing to free).
+ */
 static int
 one_op(const struct bjob *job, const struct btarget *t, CLIENT *cl,
     struct echobuf *eb, char *why, size_t len)
 {
+	if (job->op == BOP_SETUP_SAME) {
+		if (secure(cl, t->sys, job->level, job_service(job), why,
+		    len) != 0)
+			return -1;
+		auth_destroy(cl->cl_auth);
+		cl->cl_auth = authnone_create();
+		return 0;
+	}
 	if (job->op != BOP_SETUP)
 		return one_call(cl, job->op, eb, why, len);
 	if ((cl = secure_clnt(job, t, why, len)) == NULL)
@@ -325,6 +338,13 @@ prepare(const struct bjob *job, const struct btarget *t,
 	if (job->op == BOP_SETUP) {
 		(void)one_op(job, t, NULL, eb, res->err, sizeof(res->err));
 		return NULL;
+	}
+	if (job->op == BOP_SETUP_SAME) {
+		if ((cl = connect_clnt(t->port, res->err,
+		    sizeof(res->err))) == NULL ||
+		    one_op(job, t, cl, eb, res->err, sizeof(res->err)) == 0)
+			return cl;
+		goto fail;
 	}
 	if ((cl = secure_clnt(job, t, res->err, sizeof(res->err))) == NULL)
 		return NULL;
@@ -521,6 +541,7 @@ child(const struct bjob *job, int res_fd)
 	case BOP_NULL:
 	case BOP_ECHO:
 	case BOP_SETUP:
+	case BOP_SETUP_SAME:
 		run_turns(job, res);
 		break;
 	case BOP_POPULATE:

@@ -35,6 +35,7 @@ enum bop {
 	BOP_NULL,	/* DEMOFS NULL calls, one connection per target */
 	BOP_ECHO,	/* DEMOFS ECHO of `size` bytes */
 	BOP_SETUP,	/* connect + context + DESTROY + close, repeated */
+	BOP_SETUP_SAME,	/* context + DESTROY on one connection, repeated */
 	BOP_POPULATE,	/* `count` contexts left on the server; 1 target */
 	BOP_HOLD	/* `count` connections with a context each; 1 target */
 };

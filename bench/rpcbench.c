@@ -159,7 +159,8 @@ compare_one(const struct bench_opts *o,
 			server_restart(server_of(o, sv, md->session, sys));
 			continue;
 		}
-		if (sys == BSYS_RPCAUTH && md->op != BOP_SETUP)
+		if (sys == BSYS_RPCAUTH && (md->op == BOP_NULL ||
+		    md->op == BOP_ECHO))
 			bench_fast_enctype[md->session] = res[k].fast_enctype;
 		v = (double)res[k].ops / res[k].secs;
 		/* Without the server's CPU time the cell would flatter. */

@@ -1,8 +1,8 @@
 /* client/demo_client.c - rpcauth-demo-client: one DEMOFS call per run */
 /*
- * rpcauth-demo-client --host H --port P [--udp] --principal SERVICE@HOST
- *     [--flavor N] [--service none|integrity|privacy]
- *     [--mech krb5|spnego|ntlm] [--allow-ntlm] COMMAND [ARGS]
+ * rpcauth-demo-client --host H[:P] [--host H[:P]]... --port P [--udp]
+ *     --principal SERVICE@HOST [--flavor N] [--service none|integrity|privacy]
+ *     [--mech krb5|spnego|ntlm] [--allow-ntlm] [--repeat N] COMMAND [ARGS]
  * rpcauth-demo-client --help | --version
  *
  * Commands and what they print on success:
@@ -24,7 +24,12 @@
  * text, error texts) is written with control characters escaped
  * (termsafe.h); READ data too when standard output is a terminal, and
  * byte for byte otherwise (docs/SECURITY.md 12).
- * The host is resolved as IPv4, like the server listens; no rpcbind.
+ * Several --host are replicas of one service: the CLIENT comes from
+ * rpcauth_clnt_create(), which reconnects and fails over between them
+ * (a P in --host overrides --port).  --repeat N runs COMMAND N times
+ * through that one CLIENT and prints "N ok, M failed" (exit 0 only when
+ * M is 0), each failure's line on stderr as it happens.
+ * Hosts are resolved as IPv4, like the server listens; no rpcbind.
  * The library's messages name C settings; they are printed with the
  * options that set them instead (hints.h).  man/rpcauth-demo-client.1 is
  * the contract.
@@ -38,6 +43,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,10 +59,10 @@
 #include "termsafe.h"
 
 #define PROG		"rpcauth-demo-client"
-#define USAGE		"usage: " PROG " --host H --port P [--udp] " \
-	"--principal SERVICE@HOST [--flavor N] " \
+#define USAGE		"usage: " PROG " --host H[:P] [--host H[:P]]... " \
+	"--port P [--udp] --principal SERVICE@HOST [--flavor N] " \
 	"[--service none|integrity|privacy] [--mech krb5|spnego|ntlm] " \
-	"[--allow-ntlm] COMMAND [ARGS]"
+	"[--allow-ntlm] [--repeat N] COMMAND [ARGS]"
 /* Room for a 64 KiB datagram; libtirpc caps buffers at 256 KiB. */
 #define usage_error(...)	cli_usage_error(PROG, USAGE, __VA_ARGS__)
 #define UDP_BUFSZ	65536
@@ -64,10 +70,15 @@
 #define UDP_READ_CHUNK	32768
 #define CALL_TIMEOUT	25	/* seconds, as rpcgen's stubs */
 #define UDP_RETRY	1	/* seconds between UDP retransmissions */
+#define MAX_HOSTS	16
+/* A call's reconnections within the time one call had before (25 s). */
+#define FAILOVER_MS	(CALL_TIMEOUT * 1000)
 
 struct client_cfg {
-	const char		*host;
+	const char		*hosts[MAX_HOSTS];	/* --host, in order */
+	size_t			 nhosts;
 	uint16_t		 port;
+	uint64_t		 repeat;	/* 0: one call, no count line */
 	int			 udp;
 	const char		*principal;	/* SERVICE@HOST */
 	uint32_t		 flavor;	/* RPCAUTH_FLAVOR by default */
@@ -502,6 +513,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		{ "service",	required_argument, NULL, 's' },
 		{ "mech",	required_argument, NULL, 'm' },
 		{ "allow-ntlm",	no_argument,	   NULL, 'N' },
+		{ "repeat",	required_argument, NULL, 'r' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -521,7 +533,15 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
-			cfg->host = optarg;
+			if (cfg->nhosts == MAX_HOSTS)
+				usage_error("--host: at most %d", MAX_HOSTS);
+			cfg->hosts[cfg->nhosts++] = optarg;
+			break;
+		case 'r':
+			if (cli_parse_num(optarg, 1, UINT32_MAX, &v) != 0)
+				usage_error("--repeat: '%s' is not a count "
+				    "(1-%u)", optarg, (unsigned)UINT32_MAX);
+			cfg->repeat = v;
 			break;
 		case 'p':
 			if (cli_parse_num(optarg, 1, 65535, &v) != 0)
@@ -574,10 +594,11 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			usage_error("unknown option %s", argv[optind - 1]);
 		}
 	}
-	if (cfg->host == NULL)
+	if (cfg->nhosts == 0)
 		usage_error("--host is required");
-	if (cfg->port == 0)
-		usage_error("--port is required");
+	for (i = 0; i < cfg->nhosts; i++)
+		if (cfg->port == 0 && strchr(cfg->hosts[i], ':') == NULL)
+			usage_error("--port is required");
 	if (cfg->principal == NULL)
 		usage_error("--principal is required");
 	if (optind >= argc)
@@ -599,53 +620,77 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 }
 
 /*
- * Socket, connect (TCP), CLIENT.  No rpcbind: the port is given.  Returns
- * NULL after the one error line.
+ * "H" or "H:P" as "a.b.c.d:P" (the first IPv4 address; --port when the
+ * entry has none) into buf.  -1 after the one error line.
+ */
+static int
+host_entry(const struct client_cfg *cfg, const char *arg, char *buf,
+    size_t len)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_in sin;
+	char host[256], abuf[INET_ADDRSTRLEN];
+	const char *colon = strchr(arg, ':');
+	uint64_t port = cfg->port;
+	size_t n = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+	int gerr;
+
+	if (n == 0 || n >= sizeof(host) || (colon != NULL &&
+	    cli_parse_num(colon + 1, 1, 65535, &port) != 0))
+		usage_error("--host: '%s' is not H or H:P (a port 1-65535)",
+		    arg);
+	memcpy(host, arg, n);
+	host[n] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
+	if ((gerr = getaddrinfo(host, NULL, &hints, &ai)) != 0) {
+		fail("cannot resolve %s: %s", host, gai_strerror(gerr));
+		return -1;
+	}
+	memcpy(&sin, ai->ai_addr, sizeof(sin));
+	freeaddrinfo(ai);
+	inet_ntop(AF_INET, &sin.sin_addr, abuf, sizeof(abuf));
+	snprintf(buf, len, "%s:%u", abuf, (unsigned)port);
+	return 0;
+}
+
+/*
+ * The CLIENT, connected and authenticated (mutual authentication before
+ * any DEMOFS call), from rpcauth_clnt_create(): it reconnects to the
+ * replicas by itself.  No rpcbind: every entry has a port.  Returns NULL
+ * after the one error line.
  */
 static CLIENT *
 connect_client(const struct client_cfg *cfg)
 {
-	struct addrinfo hints, *ai = NULL;
-	struct sockaddr_in sin;
-	struct netbuf nb;
+	char bufs[MAX_HOSTS][INET_ADDRSTRLEN + 8];
+	const char *hosts[MAX_HOSTS + 1];
+	struct rpcauth_client_opts co;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct timeval tv;
-	CLIENT *clnt = NULL;
-	char abuf[INET_ADDRSTRLEN];
-	int fd = -1, gerr;
+	CLIENT *clnt;
+	size_t i;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
-	if ((gerr = getaddrinfo(cfg->host, NULL, &hints, &ai)) != 0) {
-		fail("cannot resolve %s: %s", cfg->host, gai_strerror(gerr));
-		goto out;
+	for (i = 0; i < cfg->nhosts; i++) {
+		if (host_entry(cfg, cfg->hosts[i], bufs[i],
+		    sizeof(bufs[i])) != 0)
+			return NULL;
+		hosts[i] = bufs[i];
 	}
-	memcpy(&sin, ai->ai_addr, sizeof(sin));
-	sin.sin_port = htons(cfg->port);
-	inet_ntop(AF_INET, &sin.sin_addr, abuf, sizeof(abuf));
-	nb.buf = &sin;
-	nb.len = nb.maxlen = sizeof(sin);
-	if ((fd = socket(AF_INET, hints.ai_socktype | SOCK_CLOEXEC, 0)) == -1) {
-		fail("socket: %s", strerror(errno));
-		goto out;
+	hosts[i] = NULL;
+	rpcauth_client_opts_init(&co);
+	co.service = cfg->service;
+	co.mech = cfg->mech;
+	co.flavor = cfg->flavor;
+	co.allow_ntlm = cfg->allow_ntlm;
+	co.failover_timeout_ms = FAILOVER_MS;
+	if ((clnt = rpcauth_clnt_create(hosts, DEMOFS_PROG, DEMOFS_V1,
+	    cfg->udp ? "udp" : "tcp", cfg->principal, &co, &err)) == NULL) {
+		fail_lib("", err.msg);
+		rpcauth_err_clear(&err);
+		return NULL;
 	}
-	if (cfg->udp) {
-		clnt = clnt_dg_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1,
-		    UDP_BUFSZ, UDP_BUFSZ);
-	} else {
-		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-			fail("cannot connect to %s:%u: %s", abuf,
-			    (unsigned)cfg->port, strerror(errno));
-			goto out;
-		}
-		clnt = clnt_vc_create(fd, &nb, DEMOFS_PROG, DEMOFS_V1, 0, 0);
-	}
-	if (clnt == NULL) {
-		fail_folded(clnt_spcreateerror(abuf));
-		goto out;
-	}
-	fd = -1;			/* clnt_destroy closes it */
-	clnt_control(clnt, CLSET_FD_CLOSE, NULL);
 	tv.tv_sec = CALL_TIMEOUT;
 	tv.tv_usec = 0;
 	clnt_control(clnt, CLSET_TIMEOUT, (char *)&tv);
@@ -653,11 +698,6 @@ connect_client(const struct client_cfg *cfg)
 		tv.tv_sec = UDP_RETRY;
 		clnt_control(clnt, CLSET_RETRY_TIMEOUT, (char *)&tv);
 	}
-out:
-	if (fd != -1)
-		close(fd);
-	if (ai != NULL)
-		freeaddrinfo(ai);
 	return clnt;
 }
 
@@ -667,37 +707,27 @@ main(int argc, char *argv[])
 	struct client_cfg cfg;
 	const struct command *cmd;
 	CLIENT *clnt = NULL;
+	uint64_t i, ok = 0, runs;
 	int ret = 1;
 
 	cmd = parse_args(argc, argv, &cfg);
+	/* A write to a connection the server closed must fail the call
+	 * (and be retried), not kill the program. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	if ((clnt = connect_client(&cfg)) == NULL)
 		goto out;
-
-	/* Mutual authentication before any DEMOFS call. */
-	{
-		struct rpcauth_client_opts co;
-		struct rpcauth_err err = RPCAUTH_ERR_INIT;
-
-		rpcauth_client_opts_init(&co);
-		co.service = cfg.service;
-		co.mech = cfg.mech;
-		co.flavor = cfg.flavor;
-		co.allow_ntlm = cfg.allow_ntlm;
-		if (rpcauth_client_create(clnt, cfg.principal, &co, &err) ==
-		    NULL) {
-			fail_lib("", err.msg);
-			rpcauth_err_clear(&err);
-			goto out;
-		}
-	}
-
-	if (cmd->run(clnt, &cfg, &argv[optind + 1]) != 0)
-		goto out;
+	runs = cfg.repeat > 0 ? cfg.repeat : 1;
+	for (i = 0; i < runs; i++)
+		if (cmd->run(clnt, &cfg, &argv[optind + 1]) == 0)
+			ok++;
+	if (cfg.repeat > 0)
+		printf("%" PRIu64 " ok, %" PRIu64 " failed\n", ok, runs - ok);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fail("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}
-	ret = 0;
+	if (ok == runs)
+		ret = 0;
 out:
 	if (clnt != NULL) {
 		/* clnt_destroy leaves cl_auth alone; an rpcauth AUTH sends

@@ -8,7 +8,9 @@
  * established: mechanism, service, client and server principals, context
  * lifetime, handshake time and NULL round-trip time.  On failure prints the
  * library's message (cause and fix) on one line and exits 1; usage errors
- * exit 2.  Without --port the server's port comes from rpcbind on HOST.
+ * exit 2.  Without --port the server's port comes from rpcbind on HOST;
+ * when that fails the message says whether rpcbind or the server is
+ * missing (rpcbfind.h).
  * The library's messages name C settings; they are printed with the
  * options that set them instead (hints.h).
  */
@@ -32,6 +34,7 @@
 #include "rpcauth/rpcauth.h"
 #include "cli.h"
 #include "hints.h"
+#include "rpcbfind.h"
 #include "termsafe.h"
 
 #define PROG	"rpcauth-ping"
@@ -105,13 +108,9 @@ make_client(const char *host, unsigned long prog, unsigned long vers,
 	CLIENT *cl = NULL;
 	int fd = -1, rc;
 
-	if (port <= 0) {
-		cl = clnt_create(host, (rpcprog_t)prog, (rpcvers_t)vers,
-		    udp ? "udp" : "tcp");
-		if (cl == NULL)
-			snprintf(why, whylen, "%s", clnt_spcreateerror(host));
-		return cl;
-	}
+	if (port <= 0)
+		return rpcbfind_clnt_create(host, (rpcprog_t)prog,
+		    (rpcvers_t)vers, udp ? "udp" : "tcp", why, whylen);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_INET;
 	hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;

@@ -79,35 +79,12 @@ int
 priv_body_parse(const void *buf, size_t len, size_t max_body,
     const uint8_t **tok, size_t *toklen)
 {
-	const uint8_t *t;
-	size_t tl;
-	struct xdr_rd r;
-
-	*tok = NULL;
-	*toklen = 0;
-	xdr_rd_init(&r, buf, len);
-	t = xdr_rd_opaque(&r, max_body, &tl);
-	if (!xdr_rd_done(&r) || tl == 0)
+	/* No mechanism wraps into nothing: an empty token is malformed. */
+	if (xdr_opaque_msg_decode(buf, len, max_body, tok, toklen) != 0 ||
+	    *toklen == 0) {
+		*tok = NULL;
+		*toklen = 0;
 		return -1;
-	*tok = t;
-	*toklen = tl;
+	}
 	return 0;
-}
-
-size_t
-priv_body_size(size_t toklen)
-{
-	if (toklen > INT_MAX - 8)
-		return 0;
-	return 4 + XDR_RNDUP(toklen);
-}
-
-int
-priv_body_encode(const void *tok, size_t toklen, uint8_t *buf, size_t cap)
-{
-	struct xdr_wr w;
-
-	xdr_wr_init(&w, buf, cap);
-	xdr_wr_opaque(&w, tok, toklen);
-	return xdr_wr_result(&w);
 }

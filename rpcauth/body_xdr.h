@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "xdrbuf.h"
 
 /*
  * rpc_gss_integ_data { opaque databody_integ<>; opaque checksum<>; } as the
@@ -48,10 +49,10 @@ int	integ_body_encode(const void *db, size_t dblen, const void *ck,
  */
 int	priv_body_parse(const void *buf, size_t len, size_t max_body,
 	    const uint8_t **tok, size_t *toklen);
-/* Bytes priv_body_encode() needs; 0 if that would exceed INT_MAX. */
-size_t	priv_body_size(size_t toklen);
-/* Returns the length written, or -1 (does not fit cap or INT_MAX). */
-int	priv_body_encode(const void *tok, size_t toklen, uint8_t *buf,
-	    size_t cap);
+/* Bytes priv_body_encode() needs (0 if that would exceed INT_MAX), and
+ * the encoder (the length written, or -1): one opaque, xdrbuf.h. */
+#define priv_body_size(toklen)	xdr_opaque_msg_size(toklen)
+#define priv_body_encode(tok, toklen, buf, cap) \
+	xdr_opaque_msg_encode((tok), (toklen), (buf), (cap))
 
 #endif /* RPCAUTH_BODY_XDR_H */

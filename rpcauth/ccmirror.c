@@ -246,25 +246,61 @@ out:
 }
 
 /*
- * Whether ~/.k5identity may exist: MIT's k5identity ccselect module reads
- * $HOME/.k5identity (HOME unless setuid, else the passwd entry) and may
- * pick another principal for a target.  Both places are checked.
+ * The passwd entry's home directory of euid, looked up once per copy:
+ * getpwuid_r reads nsswitch.conf and /etc/passwd (or asks a directory
+ * service), about 4 us, on every handshake otherwise.  A new copy (any
+ * change of the ccache file) or another euid looks it up again.  Under
+ * lock; NULL when there is no entry (or no memory: asked again next time).
  */
-static int
-k5identity_possible(void)
+static uid_t pw_uid;
+static int pw_known;
+static char *pw_home;
+
+static void
+pw_forget_locked(void)
+{
+	free(pw_home);
+	pw_home = NULL;
+	pw_known = 0;
+}
+
+static const char *
+pw_home_locked(void)
 {
 	struct passwd pw, *pwp = NULL;
-	const char *home = secure_getenv("HOME");
-	char path[4200], buf[4096];
+	char buf[4096];
+	uid_t uid = geteuid();
+
+	if (!pw_known || pw_uid != uid) {
+		pw_forget_locked();
+		if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) == 0 &&
+		    pwp != NULL && (pw_home = strdup(pwp->pw_dir)) == NULL)
+			return NULL;
+		pw_uid = uid;
+		pw_known = 1;
+	}
+	return pw_home;
+}
+
+/*
+ * Whether ~/.k5identity may exist: MIT's k5identity ccselect module reads
+ * $HOME/.k5identity (HOME unless setuid, else the passwd entry) and may
+ * pick another principal for a target.  Both places are checked.  Under
+ * lock.
+ */
+static int
+k5identity_possible_locked(void)
+{
+	const char *home = secure_getenv("HOME"), *pwdir;
+	char path[4200];
 
 	if (home != NULL && snprintf(path, sizeof(path), "%s/.k5identity",
 	    home) < (int)sizeof(path) && access(path, F_OK) == 0)
 		return 1;
-	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &pwp) != 0 ||
-	    pwp == NULL)
+	if ((pwdir = pw_home_locked()) == NULL)
 		return home == NULL;	/* no home known: cannot tell */
-	return snprintf(path, sizeof(path), "%s/.k5identity",
-	    pwp->pw_dir) >= (int)sizeof(path) || access(path, F_OK) == 0;
+	return snprintf(path, sizeof(path), "%s/.k5identity", pwdir) >=
+	    (int)sizeof(path) || access(path, F_OK) == 0;
 }
 
 /* A ccselect plugin module in krb5.conf can pick any ccache; under lock. */
@@ -296,6 +332,10 @@ ccselect_plugins_locked(void)
  * gss_krb5_ccache_name(..., &old) would tell the thread's name, but it
  * frees the old name MIT handed the application on its own last call,
  * and returns the process default when the thread has none: not usable.
+ * The lifetime comes with the acquisition (time_rec, from the TGT end
+ * MIT's acquire found): a gss_inquire_cred afterwards was a second pass
+ * through the mechanism, with a krb5 context of its own, for the same
+ * number (docs/PERFORMANCE.md).
  */
 static int
 mit_agrees(const struct ccmirror *m)
@@ -306,13 +346,11 @@ mit_agrees(const struct ccmirror *m)
 	time_t now;
 	int ok = 0;
 
-	maj = gss_acquire_cred(&min, m->name, GSS_C_INDEFINITE, &mechs,
-	    GSS_C_INITIATE, &c, NULL, NULL);
-	if (GSS_ERROR(maj))
-		goto out;
 	now = time(NULL);
-	maj = gss_inquire_cred(&min, c, NULL, &life, NULL, NULL);
-	/* Indefinite: no ticket there, MIT would fetch one (client keytab). */
+	maj = gss_acquire_cred(&min, m->name, GSS_C_INDEFINITE, &mechs,
+	    GSS_C_INITIATE, &c, NULL, &life);
+	/* Indefinite or 0: no ticket there, MIT would fetch one (client
+	 * keytab). */
 	if (GSS_ERROR(maj) || life == 0 || life == GSS_C_INDEFINITE)
 		goto out;
 	ok = (time_t)(now + life) >= m->tgt_end - 1 &&
@@ -342,7 +380,10 @@ ccmirror_get(void)
 	}
 	if ((path = default_file_path()) == NULL || stat(path, &st) != 0)
 		goto drop;
-	if (ccselect_plugins_locked() || k5identity_possible()) {
+	if (cur == NULL || strcmp(cur->path, path) != 0 ||
+	    !same_file(&cur->st, &st))
+		pw_forget_locked();	/* no copy or a changed file: ask again */
+	if (ccselect_plugins_locked() || k5identity_possible_locked()) {
 		why = "a ccselect plugin or ~/.k5identity may choose the "
 		    "principal";
 		goto out;
@@ -365,6 +406,7 @@ drop:
 	/* No file (kdestroy) or another kind: forget the copy. */
 	unref_locked(cur);
 	cur = NULL;
+	pw_forget_locked();
 out:
 	pthread_mutex_unlock(&lock);
 	free(path);

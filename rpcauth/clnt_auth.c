@@ -5,6 +5,9 @@
  * call in flight; a UDP retransmission resends the same bytes and seq.
  * ah_marshal runs once per attempt: first for a call, then again after
  * each ah_refresh that returned TRUE (in_retry tells the two apart).
+ * Hence one AUTH per CLIENT; threads that share an identity get one each
+ * from rpcauth_client_clone (docs/ARCHITECTURE.md, "Many threads, one
+ * identity").
  */
 #include "config.h"
 
@@ -16,6 +19,7 @@
 
 #include "clnt_internal.h"
 #include "cred_xdr.h"
+#include "failover.h"
 #include "gsserr.h"
 #include "mech.h"
 #include "protect.h"
@@ -265,30 +269,26 @@ cl_refresh(AUTH *a, void *arg)
 	return clnt_refresh(state_of(a), arg);
 }
 
+/*
+ * ah_wrap (an encoding stream: the arguments) and ah_unwrap (a decoding
+ * one: the results) are one operation, told apart by the stream.
+ */
 static int
-cl_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+cl_body(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 {
 	struct clnt_state *st = state_of(a);
 	struct secctx_status sst;
 	enum protect_result r;
 
-	r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs, proc,
-	    where, &sst);
-	if (r != PROTECT_OK) {
+	if (xdrs->x_op == XDR_ENCODE) {
+		r = protect_encode(&st->sc, st->service, st->seq_cur, xdrs,
+		    proc, where, &sst);
+		if (r == PROTECT_OK)
+			return TRUE;
 		protect_err_set(&st->lasterr, r, &sst, st->mech,
 		    "cannot protect the arguments");
 		return FALSE;
 	}
-	return TRUE;
-}
-
-static int
-cl_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
-{
-	struct clnt_state *st = state_of(a);
-	struct secctx_status sst;
-	enum protect_result r;
-
 	r = protect_decode(&st->sc, st->service, st->seq_cur, xdrs, proc,
 	    where, st->max_body, &sst);
 	/*
@@ -329,6 +329,7 @@ state_free(struct clnt_state *st)
 		(void)gss_release_cred(&min, &st->cred);
 	free(st->target_str);
 	free(st->ccache);
+	free(st->mech_opt);
 	free(st->client_keytab);
 	clnt_names_drop(st);
 	rpcauth_err_clear(&st->lasterr);
@@ -366,7 +367,7 @@ cl_destroy(AUTH *a)
 
 static struct auth_ops cl_ops = {
 	clnt_op_nextverf, cl_marshal, cl_validate, cl_refresh, cl_destroy,
-	cl_wrap, cl_unwrap
+	cl_body, cl_body
 };
 
 /* "1.2.3.4": digits and single dots, so a mechanism given by OID. */
@@ -415,11 +416,16 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	if (clnt_mech_check(mname, st->req_mech, err) != 0)
 		return -1;
 	if ((st->target_str = strdup(service)) == NULL ||
+	    (st->mech_opt = strdup(mname)) == NULL ||
 	    (opts->ccache != NULL &&
 	    (st->ccache = strdup(opts->ccache)) == NULL) ||
 	    (opts->client_keytab != NULL &&
 	    (st->client_keytab = strdup(opts->client_keytab)) == NULL))
 		return rpcauth_err_set(err, RPCAUTH_E_NOMEM, "out of memory");
+	st->opts = *opts;
+	st->opts.mech = st->mech_opt;
+	st->opts.ccache = st->ccache;
+	st->opts.client_keytab = st->client_keytab;
 	nbuf.value = st->target_str;
 	nbuf.length = strlen(st->target_str);
 	maj = gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE,
@@ -434,15 +440,21 @@ state_setup(struct clnt_state *st, CLIENT *clnt, const char *service,
 	return 0;
 }
 
-/* The work of rpcauth_client_create; err is never NULL here. */
+/*
+ * The work of rpcauth_client_create and rpcauth_client_clone; err is
+ * never NULL here.  `pin` (may be GSS_C_NO_NAME; copied): the only
+ * initiator the handshake may acquire credentials for.
+ */
 static AUTH *
 client_create(CLIENT *clnt, const char *service,
-    const struct rpcauth_client_opts *opts, struct rpcauth_err *err)
+    const struct rpcauth_client_opts *opts, gss_name_t pin,
+    struct rpcauth_err *err)
 {
 	struct rpcauth_client_opts o;
 	struct clnt_state *st = NULL;
 	struct clnt_ctx c;
 	const char *at;
+	OM_uint32 min;
 	AUTH *ret = NULL;
 
 	/* Read once, in this library's layout, whatever header the caller
@@ -499,6 +511,12 @@ client_create(CLIENT *clnt, const char *service,
 	st->mode = CLNT_MODE_HANDSHAKE;
 	if (state_setup(st, clnt, service, opts, err) != 0)
 		goto out;
+	if (pin != GSS_C_NO_NAME && GSS_ERROR(gss_duplicate_name(&min, pin,
+	    &st->pin_name))) {
+		rpcauth_err_set(err, RPCAUTH_E_NOMEM, "cannot copy the client's "
+		    "name for the new AUTH");
+		goto out;
+	}
 	/* Not inside an AUTH op yet: the application's CLIENT is free. */
 	if (clnt_handshake(st, clnt, &c, err) != 0)
 		goto out;
@@ -522,7 +540,76 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 	/* Inside the library err is never NULL (docs/ARCHITECTURE.md,
 	 * "Errors"), so a caller that declines the message declines only
 	 * the message. */
-	ret = client_create(clnt, service, opts, err != NULL ? err : &local);
+	ret = client_create(clnt, service, opts, GSS_C_NO_NAME,
+	    err != NULL ? err : &local);
+	rpcauth_err_clear(&local);
+	return ret;
+}
+
+/* What clone_pin_locked reads from, and its copy of the name. */
+struct clone_op {
+	struct clnt_state *st;
+	gss_name_t	 pin;
+};
+
+/* The original's client name, taken in a section of its context's lock:
+ * a renewal in another thread's call may be replacing it. */
+static void
+clone_pin_locked(void *arg, gss_ctx_id_t gctx)
+{
+	struct clone_op *op = arg;
+	struct clnt_state *st = op->st;
+	OM_uint32 min;
+
+	clnt_names_keep(st, gctx);
+	if (st->pin_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, st->pin_name, &op->pin);
+	else if (st->client_name != GSS_C_NO_NAME)
+		(void)gss_duplicate_name(&min, st->client_name, &op->pin);
+}
+
+/*
+ * Everything read from `from` is fixed at its creation (the options, the
+ * target) or read in a section of its lock (the client's name), so a
+ * clone may be made while other threads call through `from`.
+ */
+static AUTH *
+client_clone(AUTH *from, CLIENT *clnt, struct rpcauth_err *err)
+{
+	struct clnt_state *st;
+	struct clone_op op = { NULL, GSS_C_NO_NAME };
+	OM_uint32 min;
+	AUTH *ret;
+
+	if (from == NULL || from->ah_ops != &cl_ops) {
+		rpcauth_err_set(err, RPCAUTH_E_CONFIG, "no AUTH to clone: "
+		    "give one made by rpcauth_client_create()");
+		return NULL;
+	}
+	st = state_of(from);
+	op.st = st;
+	secctx_with_lock(&st->sc, clone_pin_locked, &op);
+	/* One identity: the clone is made as the original's client, or not
+	 * at all, whatever this thread's ccache names now. */
+	if (op.pin == GSS_C_NO_NAME) {
+		rpcauth_err_set(err, RPCAUTH_E_GSS, "cannot tell which client "
+		    "the AUTH to clone was made as (the GSS-API does not name "
+		    "it): make this AUTH with rpcauth_client_create()");
+		return NULL;
+	}
+	ret = client_create(clnt, st->target_str, &st->opts, op.pin, err);
+	(void)gss_release_name(&min, &op.pin);
+	return ret;
+}
+
+AUTH *
+rpcauth_client_clone(AUTH *auth, CLIENT *clnt, struct rpcauth_err *err)
+{
+	struct rpcauth_err local = RPCAUTH_ERR_INIT;
+	AUTH *ret;
+
+	krb5conf_pin();
+	ret = client_clone(auth, clnt, err != NULL ? err : &local);
 	rpcauth_err_clear(&local);
 	return ret;
 }
@@ -530,6 +617,8 @@ rpcauth_client_create(CLIENT *clnt, const char *service,
 const char *
 rpcauth_auth_error(AUTH *auth)
 {
+	if (failover_owns(auth))	/* rpcauth_clnt_create()'s cl_auth */
+		return failover_auth_error(auth);
 	if (auth == NULL || auth->ah_ops != &cl_ops)
 		return NULL;
 	return state_of(auth)->lasterr.msg;
@@ -593,7 +682,11 @@ rpcauth_auth_info_sized(AUTH *auth, struct rpcauth_auth_info *out,
     size_t size)
 {
 	struct rpcauth_auth_info info;
-	int ret = auth_info(auth, &info);
+	int ret;
+
+	if (failover_owns(auth))	/* rpcauth_clnt_create()'s cl_auth */
+		return failover_auth_info(auth, out, size);
+	ret = auth_info(auth, &info);
 
 	if (abi_copy_out(out, size, &info, sizeof(info), AUTH_INFO_SIZE0,
 	    ret == 0) != 0)

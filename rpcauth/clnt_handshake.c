@@ -374,6 +374,63 @@ hs_finish(struct clnt_state *st, struct clnt_hs *hs, gss_OID actual,
 	return 0;
 }
 
+/*
+ * After gss_init_sec_context: 1 when its token goes to the server, 0 when
+ * both sides are done, -1 (err set) when the two sides disagree.
+ */
+static int
+token_to_send(OM_uint32 maj, size_t toklen, int server_done, const char *what,
+    struct rpcauth_err *err)
+{
+	if (toklen == 0) {
+		if (maj == GSS_S_COMPLETE && server_done)
+			return 0;
+		rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the mechanism "
+		    "produced no token to send", what);
+		return -1;
+	}
+	if (server_done) {
+		rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the server finished "
+		    "while the mechanism still has a token to send", what);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The server's answer to a leg: refused, or a handle (the context's from
+ * now on: CONTINUE_INIT) and, once the server is done, its window.
+ */
+static int
+take_reply(struct clnt_state *st, gss_cred_id_t cred, gss_OID actual,
+    struct init_res *res, int rounds, struct clnt_hs *hs, int *server_done,
+    const char *what, struct rpcauth_err *err)
+{
+	struct clnt_ctx *out = hs->ctx;
+
+	TRACE("client: handshake round %d: server major 0x%x, handle %zu "
+	    "bytes, window %u, %zu bytes back", rounds, (unsigned)res->major,
+	    res->handle_len, (unsigned)res->window, res->token_len);
+	if (res->major != GSS_S_COMPLETE &&
+	    res->major != GSS_S_CONTINUE_NEEDED) {
+		server_refusal(st, cred, out, actual, res, what, err);
+		return -1;
+	}
+	if (res->handle_len == 0) {
+		rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the server sent an "
+		    "empty context handle", what);
+		return -1;
+	}
+	memcpy(out->handle, res->handle, res->handle_len);
+	out->handle_len = res->handle_len;
+	hs->proc = RPCAUTH_GSS_CONTINUE_INIT;
+	if (res->major == GSS_S_COMPLETE) {
+		*server_done = 1;
+		out->window = res->window;
+	}
+	return 0;
+}
+
 int
 clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
     struct rpcauth_err *err)
@@ -385,7 +442,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	OM_uint32 maj, min, flags = 0;
 	long long deadline = clnt_now_ms() + st->timeout_ms;
 	AUTH *saved = via->cl_auth;
-	int rounds = 0, server_done = 0, ret = -1;
+	int rounds = 0, server_done = 0, ret = -1, r;
 	struct ccmirror *mir = NULL;
 	gss_cred_id_t cred;
 	char what[1200];
@@ -394,10 +451,7 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 	out->gctx = GSS_C_NO_CONTEXT;
 	memset(&res, 0, sizeof(res));
 	memset(&hs, 0, sizeof(hs));
-	hs.auth.ah_ops = &hs_ops;
-	hs.auth.ah_private = &hs;
-	hs.auth.ah_cred = _null_auth;
-	hs.auth.ah_verf = _null_auth;
+	clnt_aux_auth(&hs.auth, &hs_ops, &hs);
 	hs.st = st;
 	hs.ctx = out;
 	hs.proc = RPCAUTH_GSS_INIT;
@@ -439,45 +493,19 @@ clnt_handshake(struct clnt_state *st, CLIENT *via, struct clnt_ctx *out,
 			spnego_hint(st, rounds, err);
 			goto out;
 		}
-		if (tok.length == 0) {
-			if (maj == GSS_S_COMPLETE && server_done)
-				break;
-			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the "
-			    "mechanism produced no token to send", what);
+		if ((r = token_to_send(maj, tok.length, server_done, what,
+		    err)) < 0)
 			goto out;
-		}
-		if (server_done) {
-			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the server "
-			    "finished while the mechanism still has a token to "
-			    "send", what);
-			goto out;
-		}
+		if (r == 0)
+			break;
 		hs.verf_len = 0;
 		hs.verf_flavor = 0;
 		if (hs_round(st, via, &tok, deadline, &res, what, err) != 0)
 			goto out;
 		(void)gss_release_buffer(&min, &tok);
-		TRACE("client: handshake round %d: server major 0x%x, handle "
-		    "%zu bytes, window %u, %zu bytes back", rounds,
-		    (unsigned)res.major, res.handle_len, (unsigned)res.window,
-		    res.token_len);
-		if (res.major != GSS_S_COMPLETE &&
-		    res.major != GSS_S_CONTINUE_NEEDED) {
-			server_refusal(st, cred, out, actual, &res, what, err);
+		if (take_reply(st, cred, actual, &res, rounds, &hs,
+		    &server_done, what, err) != 0)
 			goto out;
-		}
-		if (res.handle_len == 0) {
-			rpcauth_err_set(err, RPCAUTH_E_PROTO, "%s: the "
-			    "server sent an empty context handle", what);
-			goto out;
-		}
-		memcpy(out->handle, res.handle, res.handle_len);
-		out->handle_len = res.handle_len;
-		hs.proc = RPCAUTH_GSS_CONTINUE_INIT;
-		if (res.major == GSS_S_COMPLETE) {
-			server_done = 1;
-			out->window = res.window;
-		}
 		in.value = res.token;
 		in.length = res.token_len;
 		if (maj == GSS_S_COMPLETE) {

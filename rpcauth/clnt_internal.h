@@ -33,6 +33,12 @@ enum clnt_renew_why {
 struct clnt_peer {
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;	/* 0: unknown, no new contexts */
+	/* The application's CLIENT's socket (borrowed) and its local
+	 * address: a new context is made over a duplicate of it while it is
+	 * still that socket (clnt_renew.c). */
+	int		 fd;
+	struct sockaddr_storage local;
+	socklen_t	 locallen;
 	int		 sotype;	/* SOCK_STREAM or SOCK_DGRAM */
 	rpcprog_t	 prog;		/* as each call's header says */
 	rpcvers_t	 vers;
@@ -40,6 +46,11 @@ struct clnt_peer {
 };
 
 /*
+ * One AUTH serves one CLIENT, whose lock serializes its calls: threads
+ * that share an identity get an AUTH each (rpcauth_client_clone), never
+ * one AUTH between CLIENTs (docs/ARCHITECTURE.md, "Many threads, one
+ * identity").
+ *
  * Invariant: between calls, sc, handle, window and expiry describe one
  * complete context and seq_next is its next unused sequence number.  The
  * renewal fields only ever delay or refuse a new context, never change
@@ -68,6 +79,10 @@ struct clnt_state {
 	gss_name_t	 target;
 	gss_cred_id_t	 cred;
 	char		*ccache;	/* options, to acquire again */
+	char		*mech_opt;	/* option as given */
+	/* The options as imported, their strings the copies above: what
+	 * rpcauth_client_clone makes the next AUTH with. */
+	struct rpcauth_client_opts opts;
 	/* Set by a renewal: credentials are acquired for this initiator
 	 * only, so a new context cannot be someone else's (clnt_renew.c). */
 	gss_name_t	 pin_name;
@@ -199,6 +214,19 @@ const char *clnt_service_name(enum rpcauth_service s);
 long long clnt_now_ms(void);
 
 /* Record where clnt's server is; 0, or -1 if it cannot be known. */
+/*
+ * An AUTH of a moment (the handshake's, the DESTROY of a replaced context)
+ * that lives inside `priv`, with no credential or verifier of its own.
+ */
+static inline void
+clnt_aux_auth(AUTH *a, struct auth_ops *ops, void *priv)
+{
+	a->ah_ops = ops;
+	a->ah_private = priv;
+	a->ah_cred = _null_auth;
+	a->ah_verf = _null_auth;
+}
+
 int	clnt_peer_capture(struct clnt_state *st, CLIENT *clnt);
 /* Make *c the AUTH's context (sequence numbers start again at 0). */
 void	clnt_install(struct clnt_state *st, struct clnt_ctx *c);

@@ -26,6 +26,8 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -66,6 +68,43 @@ clnt_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static in_port_t
+port_of(const struct sockaddr_storage *a)
+{
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)a)->sin_port;
+	if (a->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)(const void *)a)->
+		    sin6_port;
+	return 0;
+}
+
+/*
+ * The socket's local address, which later tells that fd is still this
+ * socket.  A datagram socket that has sent nothing yet has no port: bind
+ * it to an ephemeral one now, as its first send would.
+ */
+static int
+local_capture(int fd, struct clnt_peer *p)
+{
+	socklen_t sl = sizeof(p->local);
+
+	if (getsockname(fd, (struct sockaddr *)&p->local, &sl) != 0 ||
+	    sl == 0 || sl > sizeof(p->local))
+		return -1;
+	if (port_of(&p->local) == 0) {
+		if (bind(fd, (struct sockaddr *)&p->local, sl) != 0)
+			return -1;
+		sl = sizeof(p->local);
+		if (getsockname(fd, (struct sockaddr *)&p->local, &sl) != 0 ||
+		    sl == 0 || sl > sizeof(p->local) ||
+		    port_of(&p->local) == 0)
+			return -1;
+	}
+	p->locallen = sl;
+	return 0;
+}
+
 int
 clnt_peer_capture(struct clnt_state *st, CLIENT *clnt)
 {
@@ -76,8 +115,11 @@ clnt_peer_capture(struct clnt_state *st, CLIENT *clnt)
 	int fd = -1;
 
 	memset(p, 0, sizeof(*p));
+	p->fd = -1;
 	if (!clnt_control(clnt, CLGET_FD, (char *)&fd) || fd < 0)
 		return -1;
+	if (local_capture(fd, p) == 0)
+		p->fd = fd;
 	sl = sizeof(p->sotype);
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &p->sotype, &sl) != 0 ||
 	    (p->sotype != SOCK_STREAM && p->sotype != SOCK_DGRAM))
@@ -139,6 +181,57 @@ connect_within(int fd, const struct clnt_peer *p, int timeout_ms)
 	return ret;
 }
 
+/* Is fd still the socket the AUTH was made on (not closed, not reused)? */
+static int
+same_socket(const struct clnt_peer *p)
+{
+	struct sockaddr_storage a;
+	socklen_t sl = sizeof(a);
+	int type;
+
+	if (p->fd < 0)
+		return 0;
+	if (getsockname(p->fd, (struct sockaddr *)&a, &sl) != 0 ||
+	    sl != p->locallen || memcmp(&a, &p->local, sl) != 0)
+		return 0;
+	sl = sizeof(type);
+	if (getsockopt(p->fd, SOL_SOCKET, SO_TYPE, &type, &sl) != 0 ||
+	    type != p->sotype)
+		return 0;
+	if (p->sotype != SOCK_STREAM)
+		return 1;
+	sl = sizeof(a);
+	return getpeername(p->fd, (struct sockaddr *)&a, &sl) == 0 &&
+	    sl == p->addrlen && memcmp(&a, &p->addr, sl) == 0;
+}
+
+/* A socket to the server: the application's, duplicated, or a new one. */
+static int
+side_socket(const struct clnt_peer *p, int timeout_ms,
+    struct rpcauth_err *err)
+{
+	int fd;
+
+	if (same_socket(p) &&
+	    (fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		return fd;
+	fd = socket(p->addr.ss_family, p->sotype | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rpcauth_err_set(err, RPCAUTH_E_SYSTEM, "cannot make a socket "
+		    "to the server: %s", strerror(errno));
+		return -1;
+	}
+	if (p->sotype == SOCK_STREAM &&
+	    connect_within(fd, p, timeout_ms) != 0) {
+		rpcauth_err_set(err, RPCAUTH_E_RPC, "cannot connect to the "
+		    "server again: %s: check that it runs and is reachable",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static CLIENT *
 side_create(struct clnt_state *st, struct rpcauth_err *err)
 {
@@ -147,20 +240,8 @@ side_create(struct clnt_state *st, struct rpcauth_err *err)
 	CLIENT *cl = NULL;
 	int fd;
 
-	fd = socket(p->addr.ss_family, p->sotype | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rpcauth_err_set(err, RPCAUTH_E_SYSTEM, "cannot make a socket "
-		    "to the server: %s", strerror(errno));
+	if ((fd = side_socket(p, st->timeout_ms, err)) < 0)
 		return NULL;
-	}
-	if (p->sotype == SOCK_STREAM &&
-	    connect_within(fd, p, st->timeout_ms) != 0) {
-		rpcauth_err_set(err, RPCAUTH_E_RPC, "cannot connect to the "
-		    "server again: %s: check that it runs and is reachable",
-		    strerror(errno));
-		close(fd);
-		return NULL;
-	}
 	nb.buf = (void *)&p->addr;
 	nb.len = nb.maxlen = p->addrlen;
 	cl = p->sotype == SOCK_STREAM ?

@@ -36,16 +36,13 @@ struct clnt_retiring {
 	struct rpcauth_err err;
 };
 
-static struct clnt_retiring *
-rt_of(AUTH *a)
-{
-	return (struct clnt_retiring *)a->ah_private;
-}
+/* ah_private points back at the struct (clnt_retire sets it). */
+#define RT_OF(a)	((struct clnt_retiring *)(a)->ah_private)
 
 static int
 rt_marshal(AUTH *a, XDR *xdrs)
 {
-	struct clnt_retiring *rt = rt_of(a);
+	struct clnt_retiring *rt = RT_OF(a);
 
 	return clnt_cred_write(rt->st, xdrs, RPCAUTH_GSS_DESTROY,
 	    &rt->err) == 0;
@@ -64,7 +61,7 @@ rt_validate(AUTH *a, struct opaque_auth *v)
 static int
 rt_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 {
-	struct clnt_retiring *rt = rt_of(a);
+	struct clnt_retiring *rt = RT_OF(a);
 	struct secctx_status sst;
 
 	return protect_encode(&rt->st->sc, rt->st->service, rt->st->seq_cur,
@@ -101,10 +98,7 @@ clnt_retire(struct clnt_state *st, CLIENT *side)
 	    (st->expiry != 0 && time(NULL) >= st->expiry))
 		return;
 	memset(&rt, 0, sizeof(rt));
-	rt.auth.ah_ops = &rt_ops;
-	rt.auth.ah_private = &rt;
-	rt.auth.ah_cred = _null_auth;
-	rt.auth.ah_verf = _null_auth;
+	clnt_aux_auth(&rt.auth, &rt_ops, &rt);
 	rt.st = st;
 	/* Its last token: not worth the move to the fast path. */
 	secctx_accel_cancel(&st->sc);

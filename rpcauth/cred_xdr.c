@@ -59,45 +59,6 @@ cred_encode(const struct rpcauth_cred *c, uint8_t *buf, size_t cap)
 }
 
 int
-init_arg_decode(const void *buf, size_t len, size_t max_token,
-    const uint8_t **tok, size_t *toklen)
-{
-	struct xdr_rd r;
-	const uint8_t *t;
-	size_t tl;
-
-	*tok = NULL;
-	*toklen = 0;
-	xdr_rd_init(&r, buf, len);
-	t = xdr_rd_opaque(&r, max_token, &tl);
-	if (!xdr_rd_done(&r))
-		return -1;
-	*tok = t;
-	*toklen = tl;
-	return 0;
-}
-
-size_t
-init_arg_size(size_t toklen)
-{
-	/* Our encoders return an int; bounding first also keeps the
-	 * rounding from wrapping where size_t has 32 bits. */
-	if (toklen > INT_MAX - 8)
-		return 0;
-	return 4 + XDR_RNDUP(toklen);
-}
-
-int
-init_arg_encode(const void *tok, size_t toklen, uint8_t *buf, size_t cap)
-{
-	struct xdr_wr w;
-
-	xdr_wr_init(&w, buf, cap);
-	xdr_wr_opaque(&w, tok, toklen);
-	return xdr_wr_result(&w);
-}
-
-int
 init_res_decode(const void *buf, size_t len, size_t max_handle,
     size_t max_token, struct rpcauth_init_res *out)
 {

@@ -16,6 +16,7 @@
 /* Limits (bounds.h); the service values are rpcauth.h's enum
  * rpcauth_service, which are rpc_gss_service_t's wire values. */
 #include "internal.h"
+#include "xdrbuf.h"
 
 enum rpcauth_gss_proc {
 	RPCAUTH_GSS_DATA = 0,
@@ -56,13 +57,13 @@ int	cred_encode(const struct rpcauth_cred *c, uint8_t *buf, size_t cap);
  * bytes, token at most max_token bytes.  *tok is borrowed (NULL when the
  * token is empty; judging an empty token is the GSS layer's job).  0 or -1.
  */
-int	init_arg_decode(const void *buf, size_t len, size_t max_token,
-	    const uint8_t **tok, size_t *toklen);
-/* Bytes init_arg_encode() needs; 0 if that would exceed INT_MAX. */
-size_t	init_arg_size(size_t toklen);
-/* Returns the length written or -1 (does not fit cap or INT_MAX). */
-int	init_arg_encode(const void *tok, size_t toklen, uint8_t *buf,
-	    size_t cap);
+#define init_arg_decode(buf, len, max_token, tok, toklen) \
+	xdr_opaque_msg_decode((buf), (len), (max_token), (tok), (toklen))
+/* Bytes init_arg_encode() needs (0 if that would exceed INT_MAX), and the
+ * encoder (the length written, or -1). */
+#define init_arg_size(toklen)	xdr_opaque_msg_size(toklen)
+#define init_arg_encode(tok, toklen, buf, cap) \
+	xdr_opaque_msg_encode((tok), (toklen), (buf), (cap))
 
 /*
  * rpc_gss_init_res { opaque handle<>; unsigned int gss_major, gss_minor,

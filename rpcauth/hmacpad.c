@@ -124,24 +124,56 @@ hmacpad_free(struct hmacpad *h)
 	free(h);
 }
 
+/* The hash state lives in the caller's hmacpad_ctx: it must fit. */
+typedef char state_fits[sizeof(union mdstate) <=
+    sizeof(((struct hmacpad_ctx *)0)->state) ? 1 : -1];
+
+static union mdstate *
+ctx_state(struct hmacpad_ctx *c)
+{
+	return (union mdstate *)(void *)c->state;
+}
+
+void
+hmacpad_start(const struct hmacpad *h, struct hmacpad_ctx *c)
+{
+	c->h = h;
+	*ctx_state(c) = h->in;
+}
+
+void
+hmacpad_update(struct hmacpad_ctx *c, const void *p, size_t n)
+{
+	md_update(c->h->alg, ctx_state(c), p, n);
+}
+
+void
+hmacpad_finish(struct hmacpad_ctx *c, uint8_t md[HMACPAD_MAX_MD])
+{
+	const struct hmacpad *h = c->h;
+	uint8_t inner[HMACPAD_MAX_MD];
+	union mdstate *s = ctx_state(c);
+
+	md_final(h->alg, s, inner);
+	*s = h->out;
+	md_update(h->alg, s, inner, md_len(h->alg));
+	md_final(h->alg, s, md);
+	OPENSSL_cleanse(inner, sizeof(inner));
+	OPENSSL_cleanse(c, sizeof(*c));
+}
+
 int
 hmacpad_run(const struct hmacpad *h, const struct hmacpad_piece *pieces,
     size_t n, uint8_t md[HMACPAD_MAX_MD])
 {
-	union mdstate s;
-	uint8_t inner[HMACPAD_MAX_MD];
+	struct hmacpad_ctx c;
 	size_t i;
 
 	if (h == NULL)
 		return -1;
-	s = h->in;
+	hmacpad_start(h, &c);
 	for (i = 0; i < n; i++)
-		md_update(h->alg, &s, pieces[i].p, pieces[i].len);
-	md_final(h->alg, &s, inner);
-	s = h->out;
-	md_update(h->alg, &s, inner, md_len(h->alg));
-	md_final(h->alg, &s, md);
-	OPENSSL_cleanse(inner, sizeof(inner));
-	OPENSSL_cleanse(&s, sizeof(s));
+		hmacpad_update(&c, pieces[i].p, pieces[i].len);
+	hmacpad_finish(&c, md);
 	return 0;
 }

@@ -364,14 +364,31 @@ k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
 	return CRYPTO_memcmp(md, cksum, cklen) == 0 ? 0 : -1;
 }
 
-/* The plaintext stream conf | pieces, consumed front to back. */
+/*
+ * The plaintext stream conf | pieces, consumed front to back.  The HMACs
+ * run over each chunk as it passes the cipher, while it is in cache:
+ * pt_mac over the plaintext (RFC 3962), ct_mac over the ciphertext
+ * written (RFC 8009); either may be NULL.
+ */
 struct cursor {
 	const uint8_t		*conf;
 	const struct k5_iov	*iov;
 	size_t			 n;
 	size_t			 seg;	/* 0: conf, i + 1: iov[i] */
 	size_t			 off;	/* within the segment */
+	struct hmacpad_ctx	*pt_mac;
+	struct hmacpad_ctx	*ct_mac;
 };
+
+/* Bytes the cipher and the HMAC take in turn: well inside L1/L2. */
+#define CHUNK	(16U * 1024)
+
+static void
+mac_opt(struct hmacpad_ctx *c, const void *p, size_t n)
+{
+	if (c != NULL)
+		hmacpad_update(c, p, n);
+}
 
 static int
 cur_next(struct cursor *c, const uint8_t **p, size_t *avail)
@@ -393,10 +410,12 @@ cur_next(struct cursor *c, const uint8_t **p, size_t *avail)
 	}
 }
 
-/* Encrypt the next len bytes of the stream to *outp (len: whole blocks). */
+/*
+ * The next len bytes of the stream to *outp: encrypted with ctx (len: whole
+ * blocks), or copied when ctx is NULL (the tail cts_encrypt handles).
+ */
 static int
-cur_encrypt(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len,
-    uint8_t **outp)
+cur_take(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len, uint8_t **outp)
 {
 	const uint8_t *p;
 	size_t avail;
@@ -407,31 +426,20 @@ cur_encrypt(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len,
 			return -1;
 		if (avail > len)
 			avail = len;
-		if (avail > SLICE)
-			avail = SLICE;
-		/* Unaligned pieces: EVP keeps the partial block for us. */
-		if (EVP_CipherUpdate(ctx, *outp, &outl, p, (int)avail) != 1)
-			return -1;
+		if (avail > CHUNK)
+			avail = CHUNK;
+		mac_opt(c->pt_mac, p, avail);
+		if (ctx == NULL) {
+			memcpy(*outp, p, avail);
+			outl = (int)avail;
+		} else {
+			/* Unaligned pieces: EVP keeps the partial block. */
+			if (EVP_CipherUpdate(ctx, *outp, &outl, p,
+			    (int)avail) != 1)
+				return -1;
+			mac_opt(c->ct_mac, *outp, (size_t)outl);
+		}
 		*outp += outl;
-		c->off += avail;
-		len -= avail;
-	}
-	return 0;
-}
-
-static int
-cur_copy(struct cursor *c, uint8_t *dst, size_t len)
-{
-	const uint8_t *p;
-	size_t avail;
-
-	while (len > 0) {
-		if (cur_next(c, &p, &avail) != 0)
-			return -1;
-		if (avail > len)
-			avail = len;
-		memcpy(dst, p, avail);
-		dst += avail;
 		c->off += avail;
 		len -= avail;
 	}
@@ -448,16 +456,16 @@ static int
 cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
     uint8_t *out)
 {
-	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK];
+	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK], *tp = tail;
 	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
 	size_t bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
 	int ret = -1;
 
 	if (total < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0 ||
-	    cur_encrypt(cur, ctx, bulk, &out) != 0)
+	    cur_take(cur, ctx, bulk, &out) != 0)
 		goto out;
 	if (total == K5_BLOCK) {
-		ret = cur_encrypt(cur, ctx, K5_BLOCK, &out);
+		ret = cur_take(cur, ctx, K5_BLOCK, &out);
 		goto out;
 	}
 	/*
@@ -465,11 +473,12 @@ cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
 	 * first, then the first r bytes of En-1.
 	 */
 	memset(tail, 0, sizeof(tail));
-	if (cur_copy(cur, tail, K5_BLOCK + r) != 0 ||
+	if (cur_take(cur, NULL, K5_BLOCK + r, &tp) != 0 ||
 	    cbc_update(ctx, e, tail, K5_BLOCK) != 0 ||
 	    cbc_update(ctx, out, tail + K5_BLOCK, K5_BLOCK) != 0)
 		goto out;
 	memcpy(out + K5_BLOCK, e, r);
+	mac_opt(cur->ct_mac, out, K5_BLOCK + r);
 	ret = 0;
 out:
 	OPENSSL_cleanse(tail, sizeof(tail));
@@ -477,13 +486,34 @@ out:
 	return ret;
 }
 
+/* CBC-decrypt len bytes (whole blocks) chunk by chunk, each MACed in turn. */
+static int
+cbc_decrypt_macs(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
+    size_t len, struct hmacpad_ctx *pt_mac, struct hmacpad_ctx *ct_mac)
+{
+	while (len > 0) {
+		size_t step = len > CHUNK ? CHUNK : len;
+
+		mac_opt(ct_mac, in, step);
+		if (cbc_update(ctx, out, in, step) != 0)
+			return -1;
+		mac_opt(pt_mac, out, step);
+		out += step;
+		in += step;
+		len -= step;
+	}
+	return 0;
+}
+
 /*
  * The inverse of cts_encrypt over n >= K5_BLOCK bytes: the first block's
- * plaintext goes to first[], the rest (n - K5_BLOCK bytes) to rest.
+ * plaintext goes to first[], the rest (n - K5_BLOCK bytes) to rest; the
+ * MACs (either may be NULL) see the ciphertext and the plaintext in order.
  */
 static int
 cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
-    uint8_t first[K5_BLOCK], uint8_t *rest)
+    uint8_t first[K5_BLOCK], uint8_t *rest, struct hmacpad_ctx *pt_mac,
+    struct hmacpad_ctx *ct_mac)
 {
 	uint8_t d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK];
 	size_t r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
@@ -494,12 +524,15 @@ cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
 	if (n < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0)
 		goto out;
 	if (n == K5_BLOCK) {
-		ret = cbc_update(ctx, first, in, K5_BLOCK);
+		ret = cbc_decrypt_macs(ctx, first, in, K5_BLOCK, pt_mac,
+		    ct_mac);
 		goto out;
 	}
-	if (bulk > 0 && (cbc_update(ctx, first, in, K5_BLOCK) != 0 ||
-	    cbc_update(ctx, rest, in + K5_BLOCK, bulk - K5_BLOCK) != 0))
+	if (bulk > 0 && (cbc_decrypt_macs(ctx, first, in, K5_BLOCK, pt_mac,
+	    ct_mac) != 0 || cbc_decrypt_macs(ctx, rest, in + K5_BLOCK,
+	    bulk - K5_BLOCK, pt_mac, ct_mac) != 0))
 		goto out;
+	mac_opt(ct_mac, in + bulk, K5_BLOCK + r);
 	/* D(C'n-1) = Pn|0 ^ En-1: its tail completes En-1, its head is Pn. */
 	chain = bulk > 0 ? in + bulk - K5_BLOCK : zero_iv;
 	if (cbc_reset(ctx, zero_iv) != 0 ||
@@ -516,6 +549,7 @@ cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
 		memcpy(rest, t + K5_BLOCK, r);
 	} else
 		memcpy(rest + bulk - K5_BLOCK, t, K5_BLOCK + r);
+	mac_opt(pt_mac, t, K5_BLOCK + r);
 	ret = 0;
 out:
 	OPENSSL_cleanse(d, sizeof(d));
@@ -529,7 +563,7 @@ k5_cts_raw(const uint8_t *key, size_t keylen, int enc, const uint8_t *in,
     size_t len, uint8_t *out)
 {
 	struct k5_iov rest = { in + K5_BLOCK, len - K5_BLOCK };
-	struct cursor cur = { in, &rest, 1, 0, 0 };
+	struct cursor cur = { in, &rest, 1, 0, 0, NULL, NULL };
 	EVP_CIPHER_CTX *ctx = NULL;
 	int ret = -1;
 
@@ -538,19 +572,24 @@ k5_cts_raw(const uint8_t *key, size_t keylen, int enc, const uint8_t *in,
 	    key, enc)) == NULL)
 		goto out;
 	ret = enc ? cts_encrypt(ctx, &cur, len, out) :
-	    cts_decrypt(ctx, in, len, out, out + K5_BLOCK);
+	    cts_decrypt(ctx, in, len, out, out + K5_BLOCK, NULL, NULL);
 out:
 	EVP_CIPHER_CTX_free(ctx);
 	return ret;
 }
 
+/*
+ * One pass over the message: each chunk is MACed (RFC 3962: the plaintext,
+ * confounder first; RFC 8009 5: encrypt-then-MAC over IV | C) while the
+ * cipher has it in cache.
+ */
 int
 k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
     const struct k5_iov *iov, size_t n, uint8_t *out)
 {
-	struct cursor cur = { conf, iov, n, 0, 0 };
-	uint8_t md[EVP_MAX_MD_SIZE];
-	struct k5_iov ct;
+	struct cursor cur = { conf, iov, n, 0, 0, NULL, NULL };
+	struct hmacpad_ctx mac;
+	uint8_t md[HMACPAD_MAX_MD];
 	size_t total = K5_BLOCK, i;
 	int ret = -1;
 
@@ -559,58 +598,59 @@ k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
 			return -1;
 		total += iov[i].len;
 	}
-	if (k->enc == NULL)
-		goto out;
-	/* RFC 3961 5.3: the SHA-1 types MAC the plaintext, confounder first. */
-	if (!k->et->rfc8009 && hmac_iov(k->ki, conf, K5_BLOCK, iov, n, md) != 0)
-		goto out;
+	if (k->enc == NULL || k->ki == NULL)
+		return -1;
+	hmacpad_start(k->ki, &mac);
+	if (k->et->rfc8009) {
+		hmacpad_update(&mac, zero_iv, K5_BLOCK);
+		cur.ct_mac = &mac;
+	} else
+		cur.pt_mac = &mac;
 	if (cts_encrypt(k->enc, &cur, total, out) != 0)
 		goto out;
-	/* RFC 8009 5: encrypt-then-MAC over IV | C. */
-	ct.p = out;
-	ct.len = total;
-	if (k->et->rfc8009 &&
-	    hmac_iov(k->ki, zero_iv, K5_BLOCK, &ct, 1, md) != 0)
-		goto out;
+	hmacpad_finish(&mac, md);
 	memcpy(out + total, md, k->et->h);
 	ret = 0;
 out:
+	OPENSSL_cleanse(&mac, sizeof(mac));
 	OPENSSL_cleanse(md, sizeof(md));
 	return ret;
 }
 
+/*
+ * One pass too: each chunk is MACed as it is decrypted (RFC 8009: the
+ * ciphertext; RFC 3962: the plaintext).  Nothing decrypted is used before
+ * the tag verified: out is wiped when it does not.
+ */
 int
 k5_decrypt(struct k5_key *k, const uint8_t *in, size_t len, uint8_t *out)
 {
-	uint8_t conf[K5_BLOCK], md[EVP_MAX_MD_SIZE];
-	struct k5_iov ct, pt;
-	size_t h = k->et->h, n, plen;
-	int ret = -1;
+	struct hmacpad_ctx mac;
+	uint8_t conf[K5_BLOCK], md[HMACPAD_MAX_MD];
+	size_t h, n, plen = 0;
+	int etm, ret = -1;
 
-	if (k->dec == NULL || len < K5_BLOCK + h)
+	if (k->dec == NULL || k->ki == NULL || len < K5_BLOCK + k->et->h)
 		return -1;
+	h = k->et->h;
 	n = len - h;
 	plen = n - K5_BLOCK;
-	ct.p = in;
-	ct.len = n;
-	/* RFC 8009 5: check the tag before decrypting anything. */
-	if (k->et->rfc8009 &&
-	    (hmac_iov(k->ki, zero_iv, K5_BLOCK, &ct, 1, md) != 0 ||
-	    CRYPTO_memcmp(md, in + n, h) != 0))
-		goto out;
+	etm = k->et->rfc8009;
+	hmacpad_start(k->ki, &mac);
+	if (etm)
+		hmacpad_update(&mac, zero_iv, K5_BLOCK);
 	/* The confounder is decrypted aside, so out gets the plaintext only. */
-	if (cts_decrypt(k->dec, in, n, conf, out) != 0)
+	if (cts_decrypt(k->dec, in, n, conf, out, etm ? NULL : &mac,
+	    etm ? &mac : NULL) != 0)
 		goto out;
-	pt.p = out;
-	pt.len = plen;
-	if (!k->et->rfc8009 &&
-	    (hmac_iov(k->ki, conf, K5_BLOCK, &pt, 1, md) != 0 ||
-	    CRYPTO_memcmp(md, in + n, h) != 0))
+	hmacpad_finish(&mac, md);
+	if (CRYPTO_memcmp(md, in + n, h) != 0)
 		goto out;
 	ret = 0;
 out:
 	if (ret != 0)
 		OPENSSL_cleanse(out, plen);
+	OPENSSL_cleanse(&mac, sizeof(mac));
 	OPENSSL_cleanse(conf, sizeof(conf));
 	OPENSSL_cleanse(md, sizeof(md));
 	return ret;

@@ -82,17 +82,16 @@ enum protect_result
 protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, struct secctx_status *st)
 {
-	struct scratch *plain = NULL, *tok = NULL;
+	struct scratch *s, *plain, *tok;
 	enum protect_result r;
 	size_t plen = 0, tlen = 0;
 
 	if (service == RPCAUTH_SVC_NONE)
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_ENCODE;
-	if ((plain = scratch_get(SCRATCH_PLAIN)) == NULL ||
-	    (tok = scratch_get(SCRATCH_TOKEN)) == NULL) {
-		r = PROTECT_E_NOMEM;
-		goto out;
-	}
+	if ((s = scratch_thread()) == NULL)
+		return PROTECT_E_NOMEM;
+	plain = &s[SCRATCH_PLAIN];
+	tok = &s[SCRATCH_TOKEN];
 	if (service == RPCAUTH_SVC_INTEGRITY) {
 		/* Room for the databody's length in front of it. */
 		if ((r = encode_plain(seq, proc, where, plain, 4,
@@ -185,17 +184,16 @@ enum protect_result
 protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
 {
-	struct scratch *body = NULL, *open = NULL;
+	struct scratch *s, *body, *open;
 	enum protect_result r;
 	int bad;
 
 	if (service == RPCAUTH_SVC_NONE)
 		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
-	if ((body = scratch_get(SCRATCH_BODY)) == NULL ||
-	    (open = scratch_get(SCRATCH_OPEN)) == NULL) {
-		r = PROTECT_E_NOMEM;
-		goto out;
-	}
+	if ((s = scratch_thread()) == NULL)
+		return PROTECT_E_NOMEM;
+	body = &s[SCRATCH_BODY];
+	open = &s[SCRATCH_OPEN];
 	/* Off the stream as it is encoded; judged by the codec below. */
 	bad = xdrstream_read_opaque(xdrs, max_body, body) != 0;
 	if (!bad && service == RPCAUTH_SVC_INTEGRITY)
@@ -207,7 +205,6 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		r = decode_integ(sc, body, max_body, seq, proc, where, st);
 	else
 		r = decode_priv(sc, body, open, max_body, seq, proc, where, st);
-out:
 	scratch_release(body, 0);
 	scratch_release(open, 1);
 	return r;

@@ -365,6 +365,13 @@ struct rpcauth_client_opts {
 	 * does not authenticate the server (docs/SECURITY.md section 4);
 	 * mech "ntlm" is an opt-in by itself. */
 	int		 allow_ntlm;
+	/* rpcauth_clnt_create() only: one call's bounds when it has to
+	 * reconnect.  Connections tried (each address of the list counts
+	 * once per try); 0: 16. */
+	int		 failover_attempts;
+	/* The whole call, reconnections and resends included, in ms; 0:
+	 * 60000.  A connection's own call timeout applies inside it. */
+	int		 failover_timeout_ms;
 };
 
 /*
@@ -392,7 +399,9 @@ RPCAUTH_API void rpcauth_client_opts_init_sized(
  * RPCSEC_GSS_CREDPROBLEM or RPCSEC_GSS_CTXPROBLEM (it restarted, or
  * dropped or ended the context); libtirpc then sends the call again.  The
  * handshake runs over a CLIENT of its own to the address, transport,
- * program and version of `clnt`.  At most one new context per call
+ * program and version of `clnt`, on a duplicate of `clnt`'s socket (the
+ * same connection or UDP source port) while that is still the socket the
+ * AUTH was made on.  At most one new context per call
  * answers a rejection, rejections of a new context start a back-off, and
  * at most 3 new contexts answer rejections at once, then one per 20 s
  * (docs/SECURITY.md section 9), so forged rejections cannot make the
@@ -404,6 +413,50 @@ RPCAUTH_API void rpcauth_client_opts_init_sized(
 RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_create(CLIENT *clnt,
 	    const char *service, const struct rpcauth_client_opts *opts,
 	    struct rpcauth_err *err);
+
+/*
+ * A CLIENT for rpcgen's stubs that survives its server: `hosts` is a
+ * NULL-terminated list of replicas of one service, each "host",
+ * "host:port" or "[v6addr]:port" (no port: rpcbind on that host is asked;
+ * every address the resolver gives for a host is tried in its order);
+ * netid "tcp" or "udp".  It connects to the first address that answers
+ * and runs the handshake as rpcauth_client_create() with *opts; the
+ * strings and *opts are copied.  When a call meets a transport failure
+ * (RPC_CANTSEND, RPC_CANTRECV: reset, EOF, refused; RPC_TIMEDOUT) the
+ * connection and its context are dropped, the same address and then the
+ * next ones are connected to with a new handshake, and the call is sent
+ * again: it may run twice on the server (at least once, as NFS over
+ * TCP).  Bounded per call by opts->failover_attempts and
+ * opts->failover_timeout_ms; past them the call fails with one message
+ * naming each address's cause (rpcauth_auth_error(cl->cl_auth)).  A
+ * server that answers and refuses (the handshake fails for any reason but
+ * the transport) is not retried elsewhere: the call fails with that
+ * error.  Calls from several threads are serialized.  Returns the CLIENT,
+ * or NULL with *err filled; auth_destroy(cl->cl_auth) then clnt_destroy(cl)
+ * as for rpcauth_client_create() (clnt_destroy alone is fine too).
+ * man rpcauth_clnt_create: clnt_control, errors, semantics.
+ */
+RPCAUTH_API RPCAUTH_MUST_CHECK CLIENT *rpcauth_clnt_create(
+	    const char *const *hosts, rpcprog_t prog, rpcvers_t vers,
+	    const char *netid, const char *service,
+	    const struct rpcauth_client_opts *opts, struct rpcauth_err *err);
+
+/*
+ * Another AUTH as the same client for the same service, for `clnt` (a
+ * further connection to the server or to a replica): the handshake runs
+ * over `clnt` with `auth`'s options, and credentials are acquired for the
+ * client `auth` was made as and no one else.  On success the AUTH is
+ * installed as clnt->cl_auth and returned, with its own context, sequence
+ * numbers and renewals; the caller owns it (auth_destroy(3) before
+ * clnt_destroy(3)).  On failure NULL, *err filled, clnt->cl_auth left as
+ * it was.
+ *
+ * An AUTH serves one CLIENT at a time: threads that share an identity
+ * give each thread (or each CLIENT of a pool) its own clone.  May be
+ * called while other threads make calls through `auth`.
+ */
+RPCAUTH_API RPCAUTH_MUST_CHECK AUTH *rpcauth_client_clone(AUTH *auth,
+	    CLIENT *clnt, struct rpcauth_err *err);
 
 /*
  * Why the last call on an AUTH made by rpcauth_client_create() failed (the

@@ -3,9 +3,13 @@
  * Each call encodes, signs or seals, and decodes a body: without reuse
  * that is several heap allocations and frees of the body's size per call.
  * The buffers belong to the thread (a call runs in one thread from start
- * to end), grow to SCRATCH_KEEP at most and stay; a larger body gets a
- * buffer of its own that goes at release, so a thread keeps at most
- * SCRATCH_COUNT * SCRATCH_KEEP bytes.  Freed when the thread exits.
+ * to end), grow to SCRATCH_KEEP at most and stay.  A larger body gets a
+ * second buffer, kept as long as consecutive calls need one: freeing and
+ * allocating megabytes per call costs a page fault per 4 KiB, about as
+ * much as the cipher (docs/PERFORMANCE.md).  The first call that does not
+ * need it frees it, so a thread keeps SCRATCH_COUNT * SCRATCH_KEEP bytes
+ * once large bodies stop, and one large buffer per use while they flow.
+ * Freed when the thread exits.
  */
 #include "config.h"
 
@@ -28,11 +32,8 @@ thread_gone(void *v)
 	struct scratch *s = v;
 	int i;
 
-	for (i = 0; i < SCRATCH_COUNT; i++) {
-		if (s[i].p != s[i].keep)
-			free(s[i].p);
-		free(s[i].keep);
-	}
+	for (i = 0; i < SCRATCH_COUNT; i++)
+		scratch_discard(&s[i], 0);
 	free(s);
 }
 
@@ -43,10 +44,8 @@ make_key(void)
 }
 
 struct scratch *
-scratch_get(enum scratch_id id)
+scratch_thread(void)
 {
-	if (id >= SCRATCH_COUNT)
-		return NULL;
 	if (mine == NULL) {
 		(void)pthread_once(&once, make_key);
 		if (!key_ok || (mine = calloc(SCRATCH_COUNT,
@@ -55,7 +54,7 @@ scratch_get(enum scratch_id id)
 		/* The key only frees them at thread exit. */
 		(void)pthread_setspecific(key, mine);
 	}
-	return &mine[id];
+	return mine;
 }
 
 uint8_t *
@@ -63,6 +62,7 @@ scratch_reserve(struct scratch *s, size_t n)
 {
 	uint8_t *np;
 	size_t ncap;
+	int in_big;
 
 	if (n <= s->cap)
 		return s->p;
@@ -79,17 +79,25 @@ scratch_reserve(struct scratch *s, size_t n)
 		s->keep_cap = s->cap = ncap;
 		return np;
 	}
-	/* Beyond what is kept: a buffer of its own, exactly as large. */
-	if (s->p == s->keep) {
-		if ((np = malloc(n)) == NULL)
-			return NULL;
-		if (s->used > 0)
-			memcpy(np, s->p, s->used);
-	} else if ((np = realloc(s->p, n)) == NULL)
-		return NULL;
-	s->p = np;
-	s->cap = n;
-	return np;
+	/* The large buffer: exactly as large as asked, reused when it fits. */
+	in_big = s->big != NULL && s->p == s->big;
+	if (n > s->big_cap) {
+		if (in_big) {
+			if ((np = realloc(s->big, n)) == NULL)
+				return NULL;
+		} else {
+			if ((np = malloc(n)) == NULL)
+				return NULL;
+			free(s->big);
+		}
+		s->big = np;
+		s->big_cap = n;
+	}
+	if (!in_big && s->used > 0)
+		memcpy(s->big, s->p, s->used);
+	s->p = s->big;
+	s->cap = s->big_cap;
+	return s->p;
 }
 
 void
@@ -99,10 +107,12 @@ scratch_release(struct scratch *s, int wipe)
 		return;
 	if (wipe && s->used > 0)
 		OPENSSL_cleanse(s->p, s->used);
-	if (s->p != s->keep) {
-		free(s->p);
-		s->p = s->keep;
+	if (s->big != NULL && s->p != s->big) {
+		free(s->big);
+		s->big = NULL;
+		s->big_cap = 0;
 	}
+	s->p = s->keep;
 	s->cap = s->keep_cap;
 	s->used = 0;
 }
@@ -114,6 +124,8 @@ scratch_take(struct scratch *s)
 
 	if (s->keep != p)
 		free(s->keep);
+	if (s->big != p)
+		free(s->big);
 	memset(s, 0, sizeof(*s));
 	return p;
 }
@@ -123,8 +135,7 @@ scratch_discard(struct scratch *s, int wipe)
 {
 	if (wipe && s->used > 0)
 		OPENSSL_cleanse(s->p, s->used);
-	if (s->p != s->keep)
-		free(s->p);
+	free(s->big);
 	free(s->keep);
 	memset(s, 0, sizeof(*s));
 }

@@ -22,23 +22,28 @@ struct scratch {
 	size_t		 used;		/* what release wipes */
 	uint8_t		*keep;		/* the thread's own buffer */
 	size_t		 keep_cap;
+	uint8_t		*big;		/* kept for a run of large bodies */
+	size_t		 big_cap;
 };
 
-/* The calling thread's buffer `id`; NULL when out of memory. */
-struct scratch	*scratch_get(enum scratch_id id);
+/* The calling thread's SCRATCH_COUNT buffers, indexed by enum scratch_id;
+ * NULL when out of memory. */
+struct scratch	*scratch_thread(void);
 /*
  * At least n bytes at s->p, keeping the first s->used bytes (so a body
  * may grow as it arrives).  Up to SCRATCH_KEEP bytes live on between
- * calls; larger requests get a buffer of their own until release.
+ * calls; a larger request gets a second buffer, kept while the calls that
+ * follow need it too, freed by the first release of a call that did not.
  * NULL when out of memory (s is then as before).
  */
 #define SCRATCH_KEEP	(256 * 1024)
 uint8_t		*scratch_reserve(struct scratch *s, size_t n);
-/* Done: wipe the bytes used if `wipe`, give back an oversized buffer. */
+/* Done: wipe the bytes used if `wipe`; free the large buffer if this call
+ * did not use it. */
 void		 scratch_release(struct scratch *s, int wipe);
 
 /*
- * For a scratch of the caller's own (zeroed struct, not scratch_get()):
+ * For a scratch of the caller's own (zeroed struct, not scratch_thread()):
  * take hands over the current buffer (free() it) and frees the other;
  * discard wipes the bytes used if `wipe` and frees both.
  */

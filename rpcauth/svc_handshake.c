@@ -73,53 +73,39 @@ establish(struct svc_req *rq, struct svc_reqstate *rs, struct svcctx *c,
 	return GSS_S_COMPLETE;
 }
 
-static void
-handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
+/*
+ * The context a leg works on: a new half-open one for INIT (if its token's
+ * mechanism is allowed), the half-open one named for CONTINUE_INIT.  NULL
+ * when refused, the refusal sent.
+ */
+static struct svcctx *
+leg_context(SVCXPRT *xprt, const struct svc_reqstate *rs,
+    const struct init_arg *arg, struct init_res *res)
 {
-	struct init_arg arg;
-	struct init_res res;
-	struct svcctx *c = NULL;
-	gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
-	gss_name_t src = GSS_C_NO_NAME;
-	gss_OID mech = GSS_C_NO_OID, wire;
-	gss_cred_id_t acceptor;
-	OM_uint32 maj, min, flags = 0, lifetime = 0;
-	char why[400], gtext[256];
+	struct svcctx *c;
 	struct rpcauth_err cerr = RPCAUTH_ERR_INIT;
 	uint8_t src_key[CTXCACHE_SRC_LEN];
+	gss_OID wire;
 	int est;
 
-	memset(&arg, 0, sizeof(arg));
-	memset(&res, 0, sizeof(res));
-	arg.max_token = svc_g.max_token;
-	if (!svc_getargs(xprt, (xdrproc_t)xdr_init_arg, (caddr_t)&arg)) {
-		TRACE("svc: %s refused (GARBAGE_ARGS): token missing or over "
-		    "%zu bytes", leg_name(rs), svc_g.max_token);
-		SVC_EVENT(xprt, rs->prog, rs->vers,
-		    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 1, 0, NULL,
-		    "%s refused (GARBAGE_ARGS): token missing or over %zu "
-		    "bytes", leg_name(rs), svc_g.max_token);
-		svcerr_decode(xprt);
-		goto out;
-	}
 	if (rs->action == SVC_ACT_INIT) {
-		wire = mech_of_token(arg.token, arg.token_len);
+		wire = mech_of_token(arg->token, arg->token_len);
 		if ((mech_bit(wire) & svc_g.mechs) == 0) {
 			TRACE("svc: INIT refused (GSS_S_BAD_MECH): token of "
 			    "%zu bytes is %s, allowed mechanisms 0x%x",
-			    arg.token_len, wire == GSS_C_NO_OID ?
+			    arg->token_len, wire == GSS_C_NO_OID ?
 			    "of no known mechanism" : mech_name(wire),
 			    svc_g.mechs);
-			res.major = GSS_S_BAD_MECH;
+			res->major = GSS_S_BAD_MECH;
 			SVC_EVENT(xprt, rs->prog, rs->vers,
 			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0,
 			    GSS_S_BAD_MECH, NULL, "INIT refused "
 			    "(GSS_S_BAD_MECH): token of %zu bytes is %s, "
 			    "which this server does not allow",
-			    arg.token_len, wire == GSS_C_NO_OID ?
+			    arg->token_len, wire == GSS_C_NO_OID ?
 			    "of no known mechanism" : mech_name(wire));
-			reply_failure(xprt, &res);
-			goto out;
+			reply_failure(xprt, res);
+			return NULL;
 		}
 		/* Half-open slots are shared out by source (ctxcache.h). */
 		if ((c = ctxcache_create_from(svc_g.cc,
@@ -129,8 +115,9 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 			SVC_EVENT(xprt, rs->prog, rs->vers,
 			    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 0, 0, NULL,
 			    "INIT refused (SYSTEM_ERR): %s", cerr.msg);
+			rpcauth_err_clear(&cerr);
 			svcerr_systemerr(xprt);
-			goto out;
+			return NULL;
 		}
 		c->prog = rs->prog;
 		c->vers = rs->vers;
@@ -147,9 +134,41 @@ handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
 			    "CONTINUE_INIT refused (CREDPROBLEM): the context "
 			    "went away");
 			svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
-			goto out;
+			ctxcache_put(svc_g.cc, c);
+			return NULL;
 		}
 	}
+	return c;
+}
+
+static void
+handshake(struct svc_req *rq, SVCXPRT *xprt, struct svc_reqstate *rs)
+{
+	struct init_arg arg;
+	struct init_res res;
+	struct svcctx *c = NULL;
+	gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+	gss_name_t src = GSS_C_NO_NAME;
+	gss_OID mech = GSS_C_NO_OID;
+	gss_cred_id_t acceptor;
+	OM_uint32 maj, min, flags = 0, lifetime = 0;
+	char why[400], gtext[256];
+
+	memset(&arg, 0, sizeof(arg));
+	memset(&res, 0, sizeof(res));
+	arg.max_token = svc_g.max_token;
+	if (!svc_getargs(xprt, (xdrproc_t)xdr_init_arg, (caddr_t)&arg)) {
+		TRACE("svc: %s refused (GARBAGE_ARGS): token missing or over "
+		    "%zu bytes", leg_name(rs), svc_g.max_token);
+		SVC_EVENT(xprt, rs->prog, rs->vers,
+		    RPCAUTH_SVC_EV_HANDSHAKE_REFUSED, 0, 1, 0, NULL,
+		    "%s refused (GARBAGE_ARGS): token missing or over %zu "
+		    "bytes", leg_name(rs), svc_g.max_token);
+		svcerr_decode(xprt);
+		goto out;
+	}
+	if ((c = leg_context(xprt, rs, &arg, &res)) == NULL)
+		goto out;
 	acceptor = svc_g.acceptors[svc_acceptor_for(c->prog, c->vers)].cred;
 	in.value = arg.token;
 	in.length = arg.token_len;
@@ -201,7 +220,6 @@ failed:
 	ctxcache_remove(svc_g.cc, c);
 	reply_failure(xprt, &res);
 out:
-	rpcauth_err_clear(&cerr);
 	ctxcache_put(svc_g.cc, c);
 	(void)gss_release_buffer(&min, &out);
 	if (src != GSS_C_NO_NAME)

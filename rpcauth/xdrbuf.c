@@ -28,19 +28,30 @@ xdr_rd_init(struct xdr_rd *r, const void *buf, size_t len)
 	r->bad = buf == NULL && len != 0;
 }
 
+/*
+ * Both cursors claim room the same way: advance *off by n when n bytes remain
+ * below len, else latch *bad.  Returns the offset claimed, or -1.
+ */
+static ptrdiff_t
+claim(size_t *off, size_t len, int *bad, size_t n)
+{
+	size_t at = *off;
+
+	if (*bad || n > len - at || n > PTRDIFF_MAX) {
+		*bad = 1;
+		return -1;
+	}
+	*off = at + n;
+	return (ptrdiff_t)at;
+}
+
 /* Claim n > 0 bytes; NULL (and bad) if fewer remain. */
 static const uint8_t *
 rd_take(struct xdr_rd *r, size_t n)
 {
-	const uint8_t *q;
+	ptrdiff_t at = claim(&r->off, r->len, &r->bad, n);
 
-	if (r->bad || n > r->len - r->off) {
-		r->bad = 1;
-		return NULL;
-	}
-	q = r->p + r->off;
-	r->off += n;
-	return q;
+	return at < 0 ? NULL : r->p + at;
 }
 
 uint32_t
@@ -131,15 +142,9 @@ xdr_wr_init(struct xdr_wr *w, void *buf, size_t cap)
 static uint8_t *
 wr_take(struct xdr_wr *w, size_t n)
 {
-	uint8_t *q;
+	ptrdiff_t at = claim(&w->off, w->cap, &w->bad, n);
 
-	if (w->bad || n > w->cap - w->off) {
-		w->bad = 1;
-		return NULL;
-	}
-	q = w->p + w->off;
-	w->off += n;
-	return q;
+	return at < 0 ? NULL : w->p + at;
 }
 
 void
@@ -208,4 +213,49 @@ xdr_wr_result(const struct xdr_wr *w)
 	if (w->bad || w->off > INT_MAX)
 		return -1;
 	return (int)w->off;
+}
+
+/*
+ * Messages that are one opaque and nothing else (rpc_gss_init_arg,
+ * rpc_gss_priv_data) share these three steps; their named codecs in
+ * cred_xdr.h and body_xdr.h add only their own rules.
+ */
+int
+xdr_opaque_msg_decode(const void *buf, size_t len, size_t max,
+    const uint8_t **data, size_t *data_len)
+{
+	struct xdr_rd r;
+	const uint8_t *d;
+	size_t dl;
+
+	*data = NULL;
+	*data_len = 0;
+	xdr_rd_init(&r, buf, len);
+	d = xdr_rd_opaque(&r, max, &dl);
+	if (!xdr_rd_done(&r))
+		return -1;
+	*data = d;
+	*data_len = dl;
+	return 0;
+}
+
+size_t
+xdr_opaque_msg_size(size_t data_len)
+{
+	/* Encoders return an int; bounding first also keeps the rounding
+	 * from wrapping where size_t has 32 bits. */
+	if (data_len > INT_MAX - 8)
+		return 0;
+	return 4 + XDR_RNDUP(data_len);
+}
+
+int
+xdr_opaque_msg_encode(const void *data, size_t data_len, uint8_t *buf,
+    size_t cap)
+{
+	struct xdr_wr w;
+
+	xdr_wr_init(&w, buf, cap);
+	xdr_wr_opaque(&w, data, data_len);
+	return xdr_wr_result(&w);
 }

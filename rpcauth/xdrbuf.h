@@ -73,4 +73,16 @@ int	xdr_wr_ok(const struct xdr_wr *w);
 /* Bytes written, as the int that encoders return; -1 if bad or > INT_MAX. */
 int	xdr_wr_result(const struct xdr_wr *w);
 
+/*
+ * A message that is one opaque<max> and nothing else, as the whole of buf
+ * (no trailing bytes).  decode: *data borrowed, NULL when empty; 0 or -1.
+ * size: bytes encode needs, 0 if that would exceed INT_MAX.  encode: the
+ * length written, or -1 (does not fit cap or INT_MAX).
+ */
+int	xdr_opaque_msg_decode(const void *buf, size_t len, size_t max,
+	    const uint8_t **data, size_t *data_len);
+size_t	xdr_opaque_msg_size(size_t data_len);
+int	xdr_opaque_msg_encode(const void *data, size_t data_len, uint8_t *buf,
+	    size_t cap);
+
 #endif /* RPCAUTH_XDRBUF_H */

@@ -2,7 +2,7 @@
 /*
  * rpcauth-demo-server --listen ADDR --port P --principal SERVICE@HOST
  *     --keytab FILE [--flavor N] [--min-service none|integrity|privacy]
- *     [--window N] [--root DIR] [--mechs LIST] [--log-events]
+ *     [--window N] [--root DIR] [--mechs LIST] [--log-events] [--workers N]
  * rpcauth-demo-server --help | --version
  *
  * Serves DEMOFS on IPv4 ADDR:P over TCP and UDP, without rpcbind.  Prints
@@ -15,6 +15,9 @@
  * --log-events prints one line on stderr for each handshake the security
  * layer refuses and each call it rejects or drops
  * (rpcauth_svc_set_log), as a daemon would send them to syslog.
+ * --workers N (default 1) serves with N processes on the same port
+ * (SO_REUSEPORT, server/workers.c): "ready" once all N listen, a worker
+ * that dies is started again, SIGTERM stops them all and exits 0.
  * The library's messages are printed with the options that set what they
  * name (client/hints.h).  man/rpcauth-demo-server.1 is the contract.
  *
@@ -44,12 +47,13 @@
 #include "fsops.h"
 #include "cli.h"
 #include "hints.h"
+#include "workers.h"
 
 #define PROG		"rpcauth-demo-server"
 #define USAGE		"usage: " PROG " --listen ADDR --port P " \
 	"--principal SERVICE@HOST --keytab FILE [--flavor N] " \
 	"[--min-service none|integrity|privacy] [--window N] [--root DIR] " \
-	"[--mechs krb5,spnego,ntlm] [--log-events]"
+	"[--mechs krb5,spnego,ntlm] [--log-events] [--workers N]"
 /* UDP buffers: room for the largest datagram IPv4 can carry. */
 #define usage_error(...)	cli_usage_error(PROG, USAGE, __VA_ARGS__)
 #define UDP_BUFSZ	65536
@@ -57,6 +61,8 @@
 #define WINDOW_MAX	65536
 /* --mechs names at most these; each may appear once. */
 #define MECHS_MAX	3
+/* Most --workers: far more than the cores of any machine it runs on. */
+#define WORKERS_MAX	256
 
 /* The dispatch function rpcgen -m writes; demofs.h does not declare it. */
 void	demofs_prog_1(struct svc_req *, SVCXPRT *);
@@ -75,6 +81,7 @@ struct server_cfg {
 	const char		*mechs[MECHS_MAX + 1];
 	char			 mechbuf[64];	/* the names point in here */
 	int			 log_events;
+	unsigned int		 workers;	/* 1: no supervisor */
 };
 
 static const char *
@@ -157,6 +164,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		{ "root",	 required_argument, NULL, 'r' },
 		{ "mechs",	 required_argument, NULL, 'm' },
 		{ "log-events",	 no_argument,	    NULL, 'L' },
+		{ "workers",	 required_argument, NULL, 'W' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -168,6 +176,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->flavor = RPCAUTH_FLAVOR;
 	cfg->min_service = RPCAUTH_SVC_NONE;
+	cfg->workers = 1;
 	opterr = 0;			/* one line of our own instead */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -227,6 +236,12 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 		case 'L':
 			cfg->log_events = 1;
 			break;
+		case 'W':
+			if (cli_parse_num(optarg, 1, WORKERS_MAX, &v) != 0)
+				usage_error("--workers: '%s' is not a number "
+				    "of processes (1-256)", optarg);
+			cfg->workers = (unsigned int)v;
+			break;
 		case 'h':
 		case 'V':
 			cli_help_version(c, PROG, USAGE);
@@ -251,9 +266,14 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 
 /*
  * A bound socket of `type` on cfg's address, or -1 with one line on stderr.
+ * `reuseport`: join the port's SO_REUSEPORT group, one socket per worker:
+ * the kernel hashes each TCP connection and each UDP 4-tuple to one of
+ * them, and the client library makes new contexts over the same
+ * connection or 4-tuple (docs/DEPLOYMENT.md, "Several cores").
  */
 static int
-bound_socket(const struct server_cfg *cfg, int type, const char *what)
+bound_socket(const struct server_cfg *cfg, int type, const char *what,
+    int reuseport)
 {
 	struct sockaddr_in sin;
 	char abuf[INET_ADDRSTRLEN];
@@ -269,6 +289,9 @@ bound_socket(const struct server_cfg *cfg, int type, const char *what)
 	/* A restarted server must not wait for old connections' TIME_WAIT. */
 	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
 	    &on, sizeof(on)) == -1)
+		goto fail;
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
+	    sizeof(on)) == -1)
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		goto fail;
@@ -351,15 +374,46 @@ out:
 	return ret;
 }
 
-int
-main(int argc, char *argv[])
+/* The contract's "ready" line: 0, or -1 with one line on stderr. */
+static int
+announce_ready(const struct server_cfg *cfg)
 {
-	struct server_cfg cfg;
-	SVCXPRT *tcp = NULL, *udp = NULL;
 	char abuf[INET_ADDRSTRLEN];
-	int tfd = -1, ufd = -1, err, ret = 1;
 
-	parse_args(argc, argv, &cfg);
+	inet_ntop(AF_INET, &cfg->addr, abuf, sizeof(abuf));
+	if (cfg->workers > 1)
+		printf(PROG " ready on %s:%u (tcp, udp; %u workers)\n", abuf,
+		    (unsigned)cfg->port, cfg->workers);
+	else
+		printf(PROG " ready on %s:%u (tcp, udp)\n", abuf,
+		    (unsigned)cfg->port);
+	if (fflush(stdout) == EOF) {
+		fprintf(stderr, PROG ": stdout: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* workers_run's on_ready: the workers serve whether stdout works or not. */
+static void
+workers_ready(void *arg)
+{
+	(void)announce_ready(arg);
+}
+
+/*
+ * The whole server in this process: register, listen, tell that it is
+ * ready, serve until SIGTERM.  ready_fd -1: print the "ready" line; else
+ * (a worker) write one byte there for the supervisor, which prints it
+ * once all workers have.  Returns the exit status.
+ */
+static int
+run_server(const struct server_cfg *cfgp, int ready_fd)
+{
+	const struct server_cfg cfg = *cfgp;
+	SVCXPRT *tcp = NULL, *udp = NULL;
+	int tfd = -1, ufd = -1, err, ret = 1, reuseport = cfg.workers > 1;
+
 	if (set_signals() == -1) {
 		fprintf(stderr, PROG ": signal setup: %s\n", strerror(errno));
 		goto out;
@@ -398,8 +452,8 @@ main(int argc, char *argv[])
 		}
 	}
 
-	if ((tfd = bound_socket(&cfg, SOCK_STREAM, "tcp")) == -1 ||
-	    (ufd = bound_socket(&cfg, SOCK_DGRAM, "udp")) == -1)
+	if ((tfd = bound_socket(&cfg, SOCK_STREAM, "tcp", reuseport)) == -1 ||
+	    (ufd = bound_socket(&cfg, SOCK_DGRAM, "udp", reuseport)) == -1)
 		goto out;
 	/* The transports own the descriptors from here on. */
 	if ((tcp = svc_vc_create(tfd, 0, 0)) == NULL) {
@@ -429,11 +483,17 @@ main(int argc, char *argv[])
 		goto out;
 	}
 
-	inet_ntop(AF_INET, &cfg.addr, abuf, sizeof(abuf));
-	printf(PROG " ready on %s:%u (tcp, udp)\n", abuf, (unsigned)cfg.port);
-	if (fflush(stdout) == EOF) {
-		fprintf(stderr, PROG ": stdout: %s\n", strerror(errno));
-		goto out;
+	if (ready_fd == -1) {
+		if (announce_ready(&cfg) == -1)
+			goto out;
+	} else {
+		if (write(ready_fd, "r", 1) != 1) {
+			fprintf(stderr, PROG ": cannot tell the supervisor: "
+			    "%s\n", strerror(errno));
+			goto out;
+		}
+		close(ready_fd);
+		ready_fd = -1;
 	}
 	if (serve() == 0)
 		ret = 0;
@@ -447,6 +507,49 @@ out:
 		close(tfd);
 	if (ufd != -1)
 		close(ufd);
+	if (ready_fd != -1)
+		close(ready_fd);
 	fsops_root_close();
 	return ret;
+}
+
+/* workers_run's worker: the same server, in a process of its own. */
+static int
+worker(void *arg, int ready_fd)
+{
+	return run_server(arg, ready_fd);
+}
+
+/*
+ * With --workers, the port is tried without SO_REUSEPORT first: a port in
+ * use by anyone (even a SO_REUSEPORT group of this user, which the workers
+ * would otherwise join) fails here with the single-process message.  The
+ * probe sockets are closed before any worker starts.
+ */
+static int
+port_free(const struct server_cfg *cfg)
+{
+	int tfd, ufd;
+
+	if ((tfd = bound_socket(cfg, SOCK_STREAM, "tcp", 0)) == -1)
+		return -1;
+	ufd = bound_socket(cfg, SOCK_DGRAM, "udp", 0);
+	close(tfd);
+	if (ufd == -1)
+		return -1;
+	close(ufd);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct server_cfg cfg;
+
+	parse_args(argc, argv, &cfg);
+	if (cfg.workers == 1)
+		return run_server(&cfg, -1);
+	if (port_free(&cfg) == -1)
+		return 1;
+	return workers_run(cfg.workers, worker, workers_ready, &cfg, PROG);
 }

@@ -14,14 +14,17 @@
 #include "config.h"
 
 #include <sys/auxv.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <check.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +271,88 @@ START_TEST(thread_names_default)
 	who_run(&w, testbed_ccache_name(bed), NULL);
 	who_is(&w, ALICE, "thread ccache name = the default file");
 	ck_assert_int_gt(copy_uses(), 0);
+}
+END_TEST
+
+/*
+ * What the copy costs (docs/PERFORMANCE.md, "Context setup"): a warm
+ * handshake looks for ~/.k5identity in HOME and in the passwd entry's
+ * home, but asks NSS for that entry once per copy, not per handshake.
+ * The proof that MIT agrees (one gss_acquire_cred) stays: it reads the
+ * ccache file, at most PROOF_OPENS times (inotify: only this process
+ * opens the bed's ccache).  Passwd lookups are counted here, in front of
+ * libc (the library's objects are linked in, their calls land here
+ * first), since other processes read /etc/passwd too.
+ */
+#define WARM_SETUPS	6
+#define PROOF_OPENS	4
+
+static int pw_lookups;
+
+typedef int (*pwuid_fn)(uid_t, struct passwd *, char *, size_t,
+    struct passwd **);
+
+int
+getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len,
+    struct passwd **res)
+{
+	static pwuid_fn f;
+
+	__atomic_add_fetch(&pw_lookups, 1, __ATOMIC_RELAXED);
+	if (f == NULL && (f = (pwuid_fn)dlsym(RTLD_NEXT, "getpwuid_r")) ==
+	    NULL)
+		abort();
+	return f(uid, pw, buf, len, res);
+}
+
+static int
+cc_opens(int fd, int wd)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	const struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+	int opens = 0;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (ev->wd == wd && (ev->mask & IN_OPEN))
+				opens++;
+		}
+	return opens;
+}
+
+START_TEST(warm_setup_io)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	CLIENT *cl;
+	int fd, wd, i, pw = 0, cc;
+
+	mirror_mode(0);
+	ck_assert_int_ge(fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), 0);
+	ck_assert_int_ge(wd = inotify_add_watch(fd, testbed_ccache(bed),
+	    IN_OPEN), 0);
+	for (i = 0; i <= WARM_SETUPS; i++) {
+		if (i == 1) {	/* the first made the copy: count from here */
+			(void)cc_opens(fd, wd);
+			pw = __atomic_load_n(&pw_lookups, __ATOMIC_RELAXED);
+		}
+		ck_assert_ptr_nonnull(cl = e2e_clnt(port, 0));
+		rpcauth_client_opts_init(&o);
+		ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
+		    &err) != NULL, "setup %d: %s", i, err.msg);
+		e2e_secure_destroy(cl);
+	}
+	pw = __atomic_load_n(&pw_lookups, __ATOMIC_RELAXED) - pw;
+	cc = cc_opens(fd, wd);
+	close(fd);
+	ck_assert_int_eq(copy_uses(), WARM_SETUPS + 1);
+	ck_assert_msg(pw == 0, "%d warm handshakes looked the passwd entry "
+	    "up %d times: once per copy is enough", WARM_SETUPS, pw);
+	ck_assert_msg(cc <= PROOF_OPENS * WARM_SETUPS, "%d warm handshakes "
+	    "opened the ccache file %d times", WARM_SETUPS, cc);
 }
 END_TEST
 
@@ -717,7 +802,8 @@ ccident_suite(void)
 
 	CKLIST(tc, 2, thread_ccache_name, thread_dir_collection,
 	    env_dir_collection, opts_ccache, k5identity);
-	CKLIST(tc, 1, thread_names_default, renewal_keeps_identity);
+	CKLIST(tc, 1, thread_names_default, renewal_keeps_identity,
+	    warm_setup_io);
 	CKLIST(cklist_tcase(s, "auth_info", 180), 1, auth_info_during_renewals);
 	CKLIST(cklist_tcase(s, "client_part", 120), 1, confounder_after_fork,
 	    setuid_ignores_env, no_plain_getenv, termsafe_unit,

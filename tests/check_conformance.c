@@ -72,148 +72,83 @@ START_TEST(c1_old_seq_tcp) { old_seq(0); } END_TEST
 START_TEST(c1_old_seq_udp) { old_seq(1); } END_TEST
 
 /*
+ * The cases that are one context and a list of calls (tests/wire.h,
+ * struct scenario), over TCP.
+ *
  * Case 2: the seq inside a protected body differs from the credential's,
  * checksum or wrap otherwise correct: GARBAGE_ARGS.  A correct body first
  * shows the hand-made protection is right.
- */
-static void
-body_seq(enum rpcauth_service svc)
-{
-	struct peer p;
-	struct wspec s;
-
-	peer_open(&p, 0, svc);
-	ok_echo(&p, SEQ0, "correct body");
-	s = dspec(&p, SEQ0 + 1);
-	s.body_seq = SEQ0 + 2;
-	spec_garbage(&p, &s, "body seq = credential seq + 1");
-	s = dspec(&p, SEQ0 + 3);
-	s.body_seq = SEQ0 + 2;
-	spec_garbage(&p, &s, "body seq = credential seq - 1");
-	ok_echo(&p, SEQ0 + 4, "the context still works");
-	peer_done(&p, 2);
-}
-
-START_TEST(c2_body_seq_integrity) { body_seq(RPCAUTH_SVC_INTEGRITY); } END_TEST
-START_TEST(c2_body_seq_privacy)   { body_seq(RPCAUTH_SVC_PRIVACY); } END_TEST
-
-/*
+ *
  * Case 3: one bit of the header MIC flipped (in the checksum, in SND_SEQ):
  * RPCSEC_GSS_CREDPROBLEM.  The seq of a refused call was not recorded, so
- * the same seq with a correct MIC is then served.
+ * the same seq with a correct MIC is then served.  Window side: a call with
+ * a forged MIC and a seq far ahead must not slide the window (digest
+ * section 5: record only after the MIC verified), or the real client's
+ * next seq would be dropped as too old.
+ *
+ * Case 4 (and the privacy twin): spoiled protection, GARBAGE_ARGS.
+ *
+ * Case 6: above MAXSEQ is RPCSEC_GSS_CTXPROBLEM, whatever the window.
  */
-START_TEST(c3_header_mic_altered)
-{
-	struct peer p;
-	struct wspec s;
+#define BODY_SEQ(svc_)							\
+	{ "c2_body_seq_" #svc_, RPCAUTH_SVC_##svc_, SCENARIO_STEPS(	\
+	{ WANT_SUCCESS, SEQ0, .label = "correct body" },		\
+	{ WANT_GARBAGE, SEQ0 + 1, .body_seq = SEQ0 + 2,			\
+	    .label = "body seq = credential seq + 1" },			\
+	{ WANT_GARBAGE, SEQ0 + 3, .body_seq = SEQ0 + 2,			\
+	    .label = "body seq = credential seq - 1" },			\
+	{ WANT_SUCCESS, SEQ0 + 4, .label = "the context still works" }), 2 }
+#define BODY_ALTERED(name_, svc_, tamper_, what_)			\
+	{ name_, svc_, SCENARIO_STEPS(					\
+	{ WANT_SUCCESS, SEQ0, .label = "correct body" },		\
+	{ WANT_GARBAGE, SEQ0 + 1, .tamper = tamper_, .label = what_ },	\
+	{ WANT_SUCCESS, SEQ0 + 2, .label = "the context still works" }), 2 }
 
-	peer_open(&p, 0, RPCAUTH_SVC_NONE);
-	ok_echo(&p, SEQ0, "before");
-	s = dspec(&p, SEQ0 + 1);
-	s.vm = VM_MIC_FLIP;
-	s.flip_bit = VERF_BIT_CKSUM;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "checksum bit flipped");
-	s.vm = VM_MIC_FLIP;
-	s.flip_bit = VERF_BIT_SNDSEQ;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "SND_SEQ bit flipped");
-	ok_echo(&p, SEQ0 + 1, "same seq, correct MIC");
-	ok_echo(&p, SEQ0 + 2, "new seq");
-	peer_done(&p, 3);
-}
-END_TEST
+static const struct scenario scenarios[] = {
+	BODY_SEQ(INTEGRITY),
+	BODY_SEQ(PRIVACY),
+	{ "c3_header_mic_altered", RPCAUTH_SVC_NONE, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_MIC_FLIP, VERF_BIT_CKSUM,
+	    .label = "checksum bit flipped" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_MIC_FLIP, VERF_BIT_SNDSEQ,
+	    .label = "SND_SEQ bit flipped" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "same seq, correct MIC" },
+	{ WANT_SUCCESS, SEQ0 + 2, .label = "new seq" }), 3 },
+	{ "c3_forged_mic_keeps_window", RPCAUTH_SVC_NONE, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, SEQ0 + 100000, WIRE_CREDPROBLEM, VM_MIC_FLIP,
+	    VERF_BIT_CKSUM, .label = "forged MIC, seq far ahead" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "next seq is not too old" },
+	{ WANT_SUCCESS, SEQ0 + 100000,
+	    .label = "the forged seq was not recorded" }), 3 },
+	BODY_ALTERED("c4_integ_checksum_altered", RPCAUTH_SVC_INTEGRITY,
+	    TAMPER_CHECKSUM, "checksum bit flipped"),
+	BODY_ALTERED("c4_integ_databody_altered", RPCAUTH_SVC_INTEGRITY,
+	    TAMPER_DATABODY, "databody bit flipped"),
+	BODY_ALTERED("c4_priv_token_altered", RPCAUTH_SVC_PRIVACY,
+	    TAMPER_TOKEN, "wrap token bit flipped"),
+	{ "c6_seq_above_maxseq", RPCAUTH_SVC_NONE, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, MAXSEQ + 1, WIRE_CTXPROBLEM, .label = "seq 0x80000001" },
+	{ WANT_DENIED, 0xFFFFFFFFu, WIRE_CTXPROBLEM, .label = "seq 0xffffffff" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "the context still works" }), 2 },
+};
 
-/*
- * Case 3, window side: a call with a forged MIC and a seq far ahead must
- * not slide the window (digest section 5: record only after the MIC
- * verified), or the real client's next seq would be dropped as too old.
- */
-START_TEST(c3_forged_mic_keeps_window)
-{
-	struct peer p;
-	struct wspec s;
-
-	peer_open(&p, 0, RPCAUTH_SVC_NONE);
-	ok_echo(&p, SEQ0, "before");
-	s = dspec(&p, SEQ0 + 100000);
-	s.vm = VM_MIC_FLIP;
-	s.flip_bit = VERF_BIT_CKSUM;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "forged MIC, seq far ahead");
-	ok_echo(&p, SEQ0 + 1, "next seq is not too old");
-	ok_echo(&p, SEQ0 + 100000, "the forged seq was not recorded");
-	peer_done(&p, 3);
-}
-END_TEST
-
-/* Case 4 (and the privacy twin): spoiled protection, GARBAGE_ARGS. */
-static void
-body_altered(enum rpcauth_service svc, enum tamper t, const char *label)
-{
-	struct peer p;
-	struct wspec s;
-
-	peer_open(&p, 0, svc);
-	ok_echo(&p, SEQ0, "correct body");
-	s = dspec(&p, SEQ0 + 1);
-	s.tamper = t;
-	spec_garbage(&p, &s, label);
-	ok_echo(&p, SEQ0 + 2, "the context still works");
-	peer_done(&p, 2);
-}
-
-START_TEST(c4_integ_checksum_altered)
-{
-	body_altered(RPCAUTH_SVC_INTEGRITY, TAMPER_CHECKSUM,
-	    "checksum bit flipped");
-}
-END_TEST
-
-START_TEST(c4_integ_databody_altered)
-{
-	body_altered(RPCAUTH_SVC_INTEGRITY, TAMPER_DATABODY,
-	    "databody bit flipped");
-}
-END_TEST
-
-START_TEST(c4_priv_token_altered)
-{
-	body_altered(RPCAUTH_SVC_PRIVACY, TAMPER_TOKEN,
-	    "wrap token bit flipped");
-}
-END_TEST
+START_TEST(scenario) { scenario_run(0, &scenarios[_i]); } END_TEST
 
 /*
  * Cases 5, 7, 8: one credential field out of range, header MIC valid over
  * it: AUTH_BADCRED.  None of them uses up the seq: the same seq with a
  * correct credential is served afterwards.
  */
-START_TEST(c5_cred_version)
-{
-	static const uint32_t v[] = { 0, 2, 3, 1024 };
+static const struct field_case bad_fields[] = {
+	{ FIELD_VERSION, { 0, 2, 3, 1024 }, 4 },	/* c5_cred_version */
+	{ FIELD_GSS_PROC, { 4, 5, 1024 }, 3 },		/* c7_gss_proc_unknown */
+	{ FIELD_SERVICE, { 0, 4, 5, 1024 }, 4 },	/* c8_service_unknown */
+};
 
-	bad_field(0, FIELD_VERSION, v, sizeof(v) / sizeof(v[0]));
-}
-END_TEST
-
-/* Case 6: above MAXSEQ is RPCSEC_GSS_CTXPROBLEM, whatever the window. */
-START_TEST(c6_seq_above_maxseq)
-{
-	static const uint32_t bad[] = { MAXSEQ + 1, 0xFFFFFFFFu };
-	struct peer p;
-	struct wspec s;
-	char label[64];
-	size_t i;
-
-	peer_open(&p, 0, RPCAUTH_SVC_NONE);
-	ok_echo(&p, SEQ0, "before");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		s = dspec(&p, bad[i]);
-		snprintf(label, sizeof(label), "seq %#" PRIx32, bad[i]);
-		spec_denied(&p, &s, WIRE_CTXPROBLEM, label);
-	}
-	ok_echo(&p, SEQ0 + 1, "the context still works");
-	peer_done(&p, 2);
-}
-END_TEST
+START_TEST(cred_field) { bad_field(0, &bad_fields[_i]); } END_TEST
 
 /*
  * Case 6: MAXSEQ itself is legal and the procedure runs once.  A raw STATS
@@ -241,22 +176,6 @@ START_TEST(c6_maxseq_legal)
 	peer_close(&p);
 	assert_ran(before, 1);
 	ck_assert_uint_eq(p.ran, 1);
-}
-END_TEST
-
-START_TEST(c7_gss_proc_unknown)
-{
-	static const uint32_t v[] = { 4, 5, 1024 };
-
-	bad_field(0, FIELD_GSS_PROC, v, sizeof(v) / sizeof(v[0]));
-}
-END_TEST
-
-START_TEST(c8_service_unknown)
-{
-	static const uint32_t v[] = { 0, 4, 5, 1024 };
-
-	bad_field(0, FIELD_SERVICE, v, sizeof(v) / sizeof(v[0]));
 }
 END_TEST
 
@@ -322,13 +241,14 @@ conformance_suite(void)
 {
 	Suite *s = suite_create("conformance");
 
-	CKLIST(cklist_tcase(s, "rfc2203", 60), 1, c1_old_seq_tcp,
-	    c1_old_seq_udp, c2_body_seq_integrity, c2_body_seq_privacy,
-	    c3_header_mic_altered, c3_forged_mic_keeps_window,
-	    c4_integ_checksum_altered, c4_integ_databody_altered,
-	    c4_priv_token_altered, c5_cred_version, c6_seq_above_maxseq,
-	    c6_maxseq_legal, c7_gss_proc_unknown, c8_service_unknown,
-	    other_clients_unaffected);
+	TCase *tc = cklist_tcase(s, "rfc2203", 60);
+
+	CKLIST(tc, 1, c1_old_seq_tcp, c1_old_seq_udp);
+	tcase_add_loop_test(tc, scenario, 0,
+	    (int)(sizeof(scenarios) / sizeof(scenarios[0])));
+	tcase_add_loop_test(tc, cred_field, 0,
+	    (int)(sizeof(bad_fields) / sizeof(bad_fields[0])));
+	CKLIST(tc, 1, c6_maxseq_legal, other_clients_unaffected);
 	return s;
 }
 

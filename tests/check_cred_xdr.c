@@ -109,39 +109,37 @@ END_TEST
 static const struct bad_cred {
 	const char	*name;
 	uint32_t	 version, proc, service;
-	uint32_t	 hlen_field;	/* what the length field claims */
-	size_t		 hbytes;	/* bytes actually present (then padded) */
-	uint8_t		 padbyte;
+	struct hb_opq	 handle;
 	int		 extra;		/* zero bytes appended (< 0: cut) */
 } bad_creds[] = {
-	{ "version 0", 0, 0, 1, 16, 16, 0, 0 },
-	{ "version 2", 2, 0, 1, 16, 16, 0, 0 },
-	{ "version 3", 3, 0, 1, 16, 16, 0, 0 },
-	{ "version 1024", 1024, 0, 1, 16, 16, 0, 0 },
-	{ "proc 4", 1, 4, 1, 16, 16, 0, 0 },
-	{ "proc 5", 1, 5, 1, 16, 16, 0, 0 },
-	{ "proc 7", 1, 7, 1, 16, 16, 0, 0 },
-	{ "proc 1024", 1, 1024, 1, 16, 16, 0, 0 },
-	{ "service 0", 1, 0, 0, 16, 16, 0, 0 },
-	{ "service 4", 1, 0, 4, 16, 16, 0, 0 },
-	{ "service 5", 1, 0, 5, 16, 16, 0, 0 },
-	{ "service 1024", 1, 0, 1024, 16, 16, 0, 0 },
-	{ "hlen 0xFFFFFFF0", 1, 0, 1, 0xFFFFFFF0u, 16, 0, 0 },
-	{ "hlen 0xFFFFFFFF", 1, 0, 1, 0xFFFFFFFFu, 16, 0, 0 },
-	{ "hlen 0xFFFFFFFC", 1, 0, 1, 0xFFFFFFFCu, 0, 0, 0 },
-	{ "hlen just past end", 1, 0, 1, 17, 16, 0, 0 },
-	{ "hlen past end by 4", 1, 0, 1, 20, 16, 0, 0 },
-	{ "handle padding cut", 1, 0, 1, 13, 13, 0, -3 },
-	{ "handle padding cut by 1", 1, 0, 1, 15, 15, 0, -1 },
-	{ "truncated handle", 1, 0, 1, 16, 8, 0, 0 },
-	{ "handle 381", 1, 0, 1, 381, 381, 0, 0 },
-	{ "trailing 4 bytes", 1, 0, 1, 16, 16, 0, 4 },
-	{ "trailing 4, empty handle", 1, 1, 1, 0, 0, 0, 4 },
-	{ "trailing 1 byte", 1, 0, 1, 16, 16, 0, 1 },
-	{ "pad byte 0x01", 1, 0, 1, 1, 1, 0x01, 0 },
-	{ "pad byte 0x80", 1, 0, 1, 2, 2, 0x80, 0 },
-	{ "pad byte 0xFF", 1, 0, 1, 3, 3, 0xFF, 0 },
-	{ "over 400 bytes", 1, 0, 1, 380, 380, 0, 4 },
+	{ "version 0", 0, 0, 1, { 16, 16, 0 }, 0 },
+	{ "version 2", 2, 0, 1, { 16, 16, 0 }, 0 },
+	{ "version 3", 3, 0, 1, { 16, 16, 0 }, 0 },
+	{ "version 1024", 1024, 0, 1, { 16, 16, 0 }, 0 },
+	{ "proc 4", 1, 4, 1, { 16, 16, 0 }, 0 },
+	{ "proc 5", 1, 5, 1, { 16, 16, 0 }, 0 },
+	{ "proc 7", 1, 7, 1, { 16, 16, 0 }, 0 },
+	{ "proc 1024", 1, 1024, 1, { 16, 16, 0 }, 0 },
+	{ "service 0", 1, 0, 0, { 16, 16, 0 }, 0 },
+	{ "service 4", 1, 0, 4, { 16, 16, 0 }, 0 },
+	{ "service 5", 1, 0, 5, { 16, 16, 0 }, 0 },
+	{ "service 1024", 1, 0, 1024, { 16, 16, 0 }, 0 },
+	{ "hlen 0xFFFFFFF0", 1, 0, 1, { 0xFFFFFFF0u, 16, 0 }, 0 },
+	{ "hlen 0xFFFFFFFF", 1, 0, 1, { 0xFFFFFFFFu, 16, 0 }, 0 },
+	{ "hlen 0xFFFFFFFC", 1, 0, 1, { 0xFFFFFFFCu, 0, 0 }, 0 },
+	{ "hlen just past end", 1, 0, 1, { 17, 16, 0 }, 0 },
+	{ "hlen past end by 4", 1, 0, 1, { 20, 16, 0 }, 0 },
+	{ "handle padding cut", 1, 0, 1, { 13, 13, 0 }, -3 },
+	{ "handle padding cut by 1", 1, 0, 1, { 15, 15, 0 }, -1 },
+	{ "truncated handle", 1, 0, 1, { 16, 8, 0 }, 0 },
+	{ "handle 381", 1, 0, 1, { 381, 381, 0 }, 0 },
+	{ "trailing 4 bytes", 1, 0, 1, { 16, 16, 0 }, 4 },
+	{ "trailing 4, empty handle", 1, 1, 1, { 0, 0, 0 }, 4 },
+	{ "trailing 1 byte", 1, 0, 1, { 16, 16, 0 }, 1 },
+	{ "pad byte 0x01", 1, 0, 1, { 1, 1, 0x01 }, 0 },
+	{ "pad byte 0x80", 1, 0, 1, { 2, 2, 0x80 }, 0 },
+	{ "pad byte 0xFF", 1, 0, 1, { 3, 3, 0xFF }, 0 },
+	{ "over 400 bytes", 1, 0, 1, { 380, 380, 0 }, 4 },
 };
 
 START_TEST(cred_rejects)
@@ -154,9 +152,8 @@ START_TEST(cred_rejects)
 	hb_u32(&h, b->proc);
 	hb_u32(&h, 42);
 	hb_u32(&h, b->service);
-	hb_u32(&h, b->hlen_field);
-	hb_letters(&h, b->hbytes, b->padbyte);
-	h.n = (size_t)((long)h.n + b->extra);
+	hb_opaque_letters(&h, &b->handle);
+	hb_extra(&h, b->extra);
 	ck_assert_msg(cred_decode_exact(h.b, h.n, &d) == -1, "%s accepted",
 	    b->name);
 }
@@ -259,21 +256,19 @@ END_TEST
 
 static const struct bad_tok {
 	const char	*name;
-	uint32_t	 len_field;
-	size_t		 bytes;
-	uint8_t		 padbyte;
+	struct hb_opq	 token;
 	int		 extra;		/* zero bytes appended (< 0: cut) */
 } bad_args[] = {
-	{ "len 0xFFFFFFF0", 0xFFFFFFF0u, 8, 0, 0 },
-	{ "len 0xFFFFFFFF", 0xFFFFFFFFu, 8, 0, 0 },
-	{ "len 0xFFFFFFFD", 0xFFFFFFFDu, 0, 0, 0 },
-	{ "len just past end", 9, 8, 0, 0 },
-	{ "padding cut", 5, 5, 0, -1 },
-	{ "padding cut to none", 5, 5, 0, -3 },
-	{ "over cap", 600, 600, 0, 0 },
-	{ "trailing 4", 8, 8, 0, 4 },
-	{ "trailing 4 after empty", 0, 0, 0, 4 },
-	{ "pad not zero", 5, 5, 0x01, 0 },
+	{ "len 0xFFFFFFF0", { 0xFFFFFFF0u, 8, 0 }, 0 },
+	{ "len 0xFFFFFFFF", { 0xFFFFFFFFu, 8, 0 }, 0 },
+	{ "len 0xFFFFFFFD", { 0xFFFFFFFDu, 0, 0 }, 0 },
+	{ "len just past end", { 9, 8, 0 }, 0 },
+	{ "padding cut", { 5, 5, 0 }, -1 },
+	{ "padding cut to none", { 5, 5, 0 }, -3 },
+	{ "over cap", { 600, 600, 0 }, 0 },
+	{ "trailing 4", { 8, 8, 0 }, 4 },
+	{ "trailing 4 after empty", { 0, 0, 0 }, 4 },
+	{ "pad not zero", { 5, 5, 0x01 }, 0 },
 };
 
 START_TEST(init_arg_rejects)
@@ -284,9 +279,8 @@ START_TEST(init_arg_rejects)
 	uint8_t *p;
 	size_t tl;
 
-	hb_u32(&h, b->len_field);
-	hb_letters(&h, b->bytes, b->padbyte);
-	h.n = (size_t)((long)h.n + b->extra);
+	hb_opaque_letters(&h, &b->token);
+	hb_extra(&h, b->extra);
 	p = exact(h.b, h.n);
 	ck_assert_msg(init_arg_decode(p, h.n, 512, &t, &tl) == -1,
 	    "%s accepted", b->name);
@@ -360,26 +354,21 @@ END_TEST
 
 static const struct bad_res {
 	const char	*name;
-	uint32_t	 hlen_field;
-	size_t		 hbytes;
-	uint8_t		 hpad;
-	uint32_t	 tlen_field;
-	size_t		 tbytes;
-	uint8_t		 tpad;
+	struct hb_opq	 handle, token;
 	int		 extra;		/* zero bytes appended (< 0: cut) */
 } bad_res[] = {
-	{ "handle 381", 381, 381, 0, 4, 4, 0, 0 },
-	{ "handle 0xFFFFFFF0", 0xFFFFFFF0u, 16, 0, 4, 4, 0, 0 },
-	{ "handle 0xFFFFFFFF", 0xFFFFFFFFu, 16, 0, 4, 4, 0, 0 },
-	{ "token 0xFFFFFFF0", 16, 16, 0, 0xFFFFFFF0u, 8, 0, 0 },
-	{ "token 0xFFFFFFFF", 16, 16, 0, 0xFFFFFFFFu, 8, 0, 0 },
-	{ "token just past end", 16, 16, 0, 9, 8, 0, 0 },
-	{ "token over cap", 16, 16, 0, 257, 257, 0, 0 },
-	{ "handle pad not zero", 15, 15, 0x01, 4, 4, 0, 0 },
-	{ "token pad not zero", 16, 16, 0, 6, 6, 0xFF, 0 },
-	{ "token padding cut", 16, 16, 0, 5, 5, 0, -2 },
-	{ "trailing 4", 16, 16, 0, 4, 4, 0, 4 },
-	{ "trailing 4, empty", 0, 0, 0, 0, 0, 0, 4 },
+	{ "handle 381", { 381, 381, 0 }, { 4, 4, 0 }, 0 },
+	{ "handle 0xFFFFFFF0", { 0xFFFFFFF0u, 16, 0 }, { 4, 4, 0 }, 0 },
+	{ "handle 0xFFFFFFFF", { 0xFFFFFFFFu, 16, 0 }, { 4, 4, 0 }, 0 },
+	{ "token 0xFFFFFFF0", { 16, 16, 0 }, { 0xFFFFFFF0u, 8, 0 }, 0 },
+	{ "token 0xFFFFFFFF", { 16, 16, 0 }, { 0xFFFFFFFFu, 8, 0 }, 0 },
+	{ "token just past end", { 16, 16, 0 }, { 9, 8, 0 }, 0 },
+	{ "token over cap", { 16, 16, 0 }, { 257, 257, 0 }, 0 },
+	{ "handle pad not zero", { 15, 15, 0x01 }, { 4, 4, 0 }, 0 },
+	{ "token pad not zero", { 16, 16, 0 }, { 6, 6, 0xFF }, 0 },
+	{ "token padding cut", { 16, 16, 0 }, { 5, 5, 0 }, -2 },
+	{ "trailing 4", { 16, 16, 0 }, { 4, 4, 0 }, 4 },
+	{ "trailing 4, empty", { 0, 0, 0 }, { 0, 0, 0 }, 4 },
 };
 
 START_TEST(init_res_rejects)
@@ -389,14 +378,12 @@ START_TEST(init_res_rejects)
 	struct hb h = { .n = 0 };
 	uint8_t *p;
 
-	hb_u32(&h, b->hlen_field);
-	hb_letters(&h, b->hbytes, b->hpad);
+	hb_opaque_letters(&h, &b->handle);
 	hb_u32(&h, 0);
 	hb_u32(&h, 0);
 	hb_u32(&h, 128);
-	hb_u32(&h, b->tlen_field);
-	hb_letters(&h, b->tbytes, b->tpad);
-	h.n = (size_t)((long)h.n + b->extra);
+	hb_opaque_letters(&h, &b->token);
+	hb_extra(&h, b->extra);
 	p = exact(h.b, h.n);
 	ck_assert_msg(init_res_decode(p, h.n, RPCAUTH_CRED_MAX_HANDLE, 256,
 	    &d) == -1, "%s accepted", b->name);

@@ -33,11 +33,12 @@ static int port;
 static void
 has(const char *msg, const char *needle)
 {
-	static const char *last;
+	static char last[2048];
 
-	if (msg != NULL && msg != last) {
+	/* By text: run_says() hands out one buffer for every run. */
+	if (msg != NULL && strncmp(msg, last, sizeof(last)) != 0) {
 		fprintf(stderr, "message: %s\n", msg);
-		last = msg;
+		snprintf(last, sizeof(last), "%s", msg);
 	}
 	ck_assert_msg(msg != NULL && strstr(msg, needle) != NULL,
 	    "'%s' not in: %s", needle, msg != NULL ? msg : "(null)");
@@ -61,23 +62,31 @@ create_fails(int p, int udp, const char *service,
 	return err;
 }
 
-/* create_fails(), then its code (unless code is -1) and each of the
- * NULL-terminated strings after it in its message. */
+/* err's code (unless code is -1) and each of the NULL-terminated strings
+ * of ap in its message; then err is cleared. */
+static void
+err_says(struct rpcauth_err *err, int code, va_list ap)
+{
+	const char *needle;
+
+	if (code != -1)
+		ck_assert_int_eq(err->code, code);
+	while ((needle = va_arg(ap, const char *)) != NULL)
+		has(err->msg, needle);
+	rpcauth_err_clear(err);
+}
+
+/* create_fails(), then err_says() with code and the strings after it. */
 static void
 fails_with(int p, int udp, const char *service,
     const struct rpcauth_client_opts *o, int code, ...)
 {
 	struct rpcauth_err err = create_fails(p, udp, service, o);
-	const char *needle;
 	va_list ap;
 
-	if (code != -1)
-		ck_assert_int_eq(err.code, code);
 	va_start(ap, code);
-	while ((needle = va_arg(ap, const char *)) != NULL)
-		has(err.msg, needle);
+	err_says(&err, code, ap);
 	va_end(ap);
-	rpcauth_err_clear(&err);
 }
 
 /*
@@ -157,20 +166,57 @@ START_TEST(clock_skew)
 }
 END_TEST
 
-/* Server side: registration fails and the demo server says why. */
-static void
-server_refuses(const char *principal, const char *keytab, const char *needle)
+/*
+ * argv run to its end: it exits with `code` and its stderr holds needle.
+ * Returns that stderr (static: valid until the next call).
+ */
+static const char *
+run_says(const char *const *argv, int code, const char *needle)
 {
-	char out[1024], errtext[2048];
-	const char *argv[] = { DEMO_SERVER, "--listen", "127.0.0.1", "--port",
-	    "1", "--principal", principal, "--keytab", keytab, NULL };
+	static char errtext[2048];
+	char out[1024];
 	int st;
 
 	ck_assert_int_eq(srvproc_run((char *const *)argv, out, sizeof(out),
 	    errtext, sizeof(errtext), 20000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d: %s",
-	    st, errtext);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == code,
+	    "%s: status %d, wanted exit %d: %s", argv[0], st, code, errtext);
 	has(errtext, needle);
+	return errtext;
+}
+
+/* Server side: registration fails and the demo server says why. */
+static void
+server_refuses(const char *principal, const char *keytab, const char *needle)
+{
+	const char *argv[] = { DEMO_SERVER, "--listen", "127.0.0.1", "--port",
+	    "1", "--principal", principal, "--keytab", keytab, NULL };
+
+	(void)run_says(argv, 1, needle);
+}
+
+/*
+ * rpcauth_svc_register of `principal` with the bed's keytab and the
+ * npol policies pol: RPCAUTH_E_CONFIG, and each of the NULL-terminated
+ * strings after npol in the message.
+ */
+static void
+register_fails(const char *principal,
+    const struct rpcauth_svc_policy *pol, size_t npol, ...)
+{
+	struct rpcauth_svc_opts so;
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	va_list ap;
+
+	rpcauth_svc_opts_init(&so);
+	so.principal = principal;
+	so.keytab = testbed_server_keytab(bed);
+	so.policies = pol;
+	so.npolicies = npol;
+	ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+	va_start(ap, npol);
+	err_says(&err, RPCAUTH_E_CONFIG, ap);
+	va_end(ap);
 }
 
 START_TEST(server_keytab_lacks_principal)
@@ -189,60 +235,36 @@ START_TEST(principal_without_host)
 {
 	static const char *const bad[] = { "demo", "demo@", "@localhost" };
 	struct rpcauth_svc_policy pol;
-	struct rpcauth_svc_opts so;
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	char want[128], out[1024], errtext[2048];
+	char want[128];
 	const char *sv[] = { DEMO_SERVER, "--listen", "127.0.0.1", "--port",
 	    "1", "--principal", "demo", "--keytab", "/dev/null", NULL };
 	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", "1",
 	    "--principal", "demo", "null", NULL };
 	const char *pg[] = { DEMO_PING, "--port", "1", "127.0.0.1", "1", "1",
 	    "demo", NULL };
+	const char *errtext;
 	size_t i;
-	int st;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		rpcauth_svc_opts_init(&so);
-		so.principal = bad[i];
-		so.keytab = testbed_server_keytab(bed);
-		ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
-		ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
 		snprintf(want, sizeof(want), "principal \"%s\" is not of the "
 		    "form service@host", bad[i]);
-		has(err.msg, want);
-		rpcauth_err_clear(&err);
+		register_fails(bad[i], NULL, 0, want, NULL);
 	}
 	memset(&pol, 0, sizeof(pol));
 	pol.prog = DEMOFS_PROG;
 	pol.vers = DEMOFS_V1;
 	pol.principal = "other";
-	rpcauth_svc_opts_init(&so);
-	so.principal = "demo@localhost";
-	so.keytab = testbed_server_keytab(bed);
-	so.policies = &pol;
-	so.npolicies = 1;
-	ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
-	has(err.msg, "policy 0: principal \"other\" is not of the form "
-	    "service@host");
-	rpcauth_err_clear(&err);
+	register_fails("demo@localhost", &pol, 1, "policy 0: principal "
+	    "\"other\" is not of the form service@host", NULL);
 
-	ck_assert_int_eq(srvproc_run((char *const *)sv, out, sizeof(out),
-	    errtext, sizeof(errtext), 20000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
-	has(errtext, "rpcauth-demo-server: --principal: principal \"demo\" is "
-	    "not of the form service@host");
+	errtext = run_says(sv, 2, "rpcauth-demo-server: --principal: "
+	    "principal \"demo\" is not of the form service@host");
 	ck_assert_msg(strchr(errtext, '\n') == errtext + strlen(errtext) - 1,
 	    "not one line: %s", errtext);
-	ck_assert_int_eq(srvproc_run((char *const *)cl, out, sizeof(out),
-	    errtext, sizeof(errtext), 20000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
-	has(errtext, "rpcauth-demo-client: --principal: service name \"demo\" "
-	    "is not of the form service@host");
-	ck_assert_int_eq(srvproc_run((char *const *)pg, out, sizeof(out),
-	    errtext, sizeof(errtext), 20000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
-	has(errtext, "rpcauth-ping: service name \"demo\" is not of the form "
-	    "service@host");
+	(void)run_says(cl, 2, "rpcauth-demo-client: --principal: service "
+	    "name \"demo\" is not of the form service@host");
+	(void)run_says(pg, 2, "rpcauth-ping: service name \"demo\" is not of "
+	    "the form service@host");
 }
 END_TEST
 
@@ -250,22 +272,15 @@ END_TEST
  * not as "Generic error" at every client's handshake. */
 START_TEST(rcache_dir_unwritable)
 {
-	struct rpcauth_svc_opts so;
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	char dir[1024];
 
 	snprintf(dir, sizeof(dir), "%s/no-such-rcache-dir", testbed_dir(bed));
 	setenv("KRB5RCACHEDIR", dir, 1);
-	rpcauth_svc_opts_init(&so);
-	so.principal = "demo@localhost";
-	so.keytab = testbed_server_keytab(bed);
-	ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
+	register_fails("demo@localhost", NULL, 0,
+	    "the replay cache directory ",
+	    "no-such-rcache-dir is not writable by this process",
+	    "KRB5RCACHEDIR", NULL);
 	unsetenv("KRB5RCACHEDIR");
-	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
-	has(err.msg, "the replay cache directory ");
-	has(err.msg, "no-such-rcache-dir is not writable by this process");
-	has(err.msg, "KRB5RCACHEDIR");
-	rpcauth_err_clear(&err);
 }
 END_TEST
 
@@ -336,14 +351,14 @@ END_TEST
 /* SPNEGO without Kerberos credentials: the tools name --allow-ntlm. */
 START_TEST(spnego_hint_in_tools)
 {
-	char cc[512], ps[16], out[2048], errtext[2048];
+	char cc[512], ps[16];
 	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", ps,
 	    "--principal", "demo@localhost", "--mech", "spnego", "null", NULL };
 	const char *pg[] = { DEMO_PING, "--port", ps, "--mech", "spnego",
 	    "127.0.0.1", "0x20000C0F", "1", "demo@localhost", NULL };
 	const char *const *argvs[] = { cl, pg };
+	const char *errtext;
 	size_t i;
-	int st;
 
 	cc_path(cc, sizeof(cc), "spnego-none");
 	ck_assert_int_eq(setenv("KRB5CCNAME", cc, 1), 0);
@@ -351,13 +366,9 @@ START_TEST(spnego_hint_in_tools)
 	    "FILE:/nonexistent/none.keytab", 1), 0);
 	snprintf(ps, sizeof(ps), "%d", port);
 	for (i = 0; i < 2; i++) {
-		ck_assert_int_eq(srvproc_run((char *const *)argvs[i], out,
-		    sizeof(out), errtext, sizeof(errtext), 20000, &st), 0);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
-		    "status %d: %s", st, errtext);
-		has(errtext, "SPNEGO negotiates Kerberos only unless NTLM is "
-		    "allowed (--allow-ntlm, which does not authenticate the "
-		    "server): run kinit, or add --allow-ntlm");
+		errtext = run_says(argvs[i], 1, "SPNEGO negotiates Kerberos "
+		    "only unless NTLM is allowed (--allow-ntlm, which does not "
+		    "authenticate the server): run kinit, or add --allow-ntlm");
 		ck_assert_msg(strstr(errtext, "allow_ntlm") == NULL,
 		    "C hint in: %s", errtext);
 	}
@@ -593,23 +604,20 @@ END_TEST
 static void
 tools_say_options(int sport)
 {
-	char ps[16], out[2048], errtext[2048];
+	char ps[16];
 	const char *cl[] = { DEMO_CLIENT, "--host", "127.0.0.1", "--port", ps,
 	    "--principal", "demo@localhost", "--service", "integrity",
 	    "whoami", NULL };
 	const char *pg[] = { DEMO_PING, "--port", ps, "--service", "integrity",
 	    "127.0.0.1", "0x20000C0F", "1", "demo@localhost", NULL };
 	const char *const *argvs[] = { cl, pg };
+	const char *errtext;
 	size_t i;
-	int st;
 
 	snprintf(ps, sizeof(ps), "%d", sport);
 	for (i = 0; i < 2; i++) {
-		ck_assert_int_eq(srvproc_run((char *const *)argvs[i], out,
-		    sizeof(out), errtext, sizeof(errtext), 20000, &st), 0);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
-		    "status %d: %s", st, errtext);
-		has(errtext, "requires a stronger service than integrity");
+		errtext = run_says(argvs[i], 1,
+		    "requires a stronger service than integrity");
 		has(errtext, "ask for a stronger service (--service privacy)");
 		ck_assert_msg(strstr(errtext, "opts.") == NULL &&
 		    strstr(errtext, "RPCAUTH_") == NULL, "C hint in: %s",
@@ -698,18 +706,9 @@ START_TEST(bad_arguments)
 	fails_with(port, 0, "kv/localhost@RPCAUTH.TEST", NULL, -1,
 	    "service name \"kv/localhost@RPCAUTH.TEST\" is a Kerberos "
 	    "principal name: write it as service@host", NULL);
-	{
-		struct rpcauth_svc_opts so;
-
-		rpcauth_svc_opts_init(&so);
-		so.principal = "demo/localhost@RPCAUTH.TEST";
-		so.keytab = testbed_server_keytab(bed);
-		ck_assert_int_eq(rpcauth_svc_register(&so, &err), -1);
-		ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
-		has(err.msg, "principal \"demo/localhost@RPCAUTH.TEST\" is a "
-		    "Kerberos principal name: write it as service@host");
-		rpcauth_err_clear(&err);
-	}
+	register_fails("demo/localhost@RPCAUTH.TEST", NULL, 0, "principal "
+	    "\"demo/localhost@RPCAUTH.TEST\" is a Kerberos principal name: "
+	    "write it as service@host", NULL);
 	ck_assert_ptr_null(rpcauth_client_create(NULL, "demo@localhost", NULL,
 	    &err));
 	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);

@@ -18,39 +18,30 @@
  *
  * The generated main registers with rpcbind (svc_register with a
  * protocol calls pmap_set), so main() first moves this process into
- * private network and mount namespaces: loopback up, a tmpfs over /run
- * (rpcbind's socket and state), and an `rpcbind -f -w` of its own, started
- * and stopped by PID.  Nothing reaches the host's network or rpcbind.
- * Without the privileges for that, or without rpcbind, the program exits
- * 77 (skipped) saying why.
+ * private namespaces with an rpcbind of their own (tests/rpcbindns.h:
+ * skipped, 77, only without the privileges for that, and failed then
+ * under CI=true).
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <check.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "demofs.h"
 #include "e2e.h"
 #include "kv.h"
 #include "rawrpc.h"
+#include "rpcbindns.h"
 #include "cklist.h"
 
 #define KV_GATE_SERVER	TOP_BUILDDIR "/tests/kv_gate_server"
@@ -61,131 +52,6 @@ static struct testbed *bed;
 static struct srvproc demo = { -1, -1 };
 static int demo_port;
 static char demo_trace[1024];
-
-/* ---- the private namespaces and rpcbind ---------------------------------- */
-
-static int
-lo_up(void)
-{
-	struct ifreq ifr;
-	int fd, ret = -1;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		goto out;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		goto out;
-	ret = 0;
-out:
-	close(fd);
-	return ret;
-}
-
-/* 0, or -1 with why in msg. */
-static int
-enter_namespaces(char *msg, size_t len)
-{
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) {
-		snprintf(msg, len, "unshare(CLONE_NEWNET|CLONE_NEWNS): %s",
-		    strerror(errno));
-		return -1;
-	}
-	/* Our mounts must not propagate to the host. */
-	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV,
-	    "mode=0755") != 0) {
-		snprintf(msg, len, "private tmpfs on /run: %s",
-		    strerror(errno));
-		return -1;
-	}
-	if (lo_up() != 0) {
-		snprintf(msg, len, "loopback up: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static const char *
-rpcbind_path(void)
-{
-	static const char *const paths[] = { "/usr/sbin/rpcbind",
-	    "/sbin/rpcbind", "/usr/bin/rpcbind" };
-	size_t i;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
-/* Does rpcbind answer on its TCP port and its unix socket? */
-static int
-rpcbind_ready(void)
-{
-	struct sockaddr_in sin;
-	struct stat st;
-	int fd, ok;
-
-	if (stat("/run/rpcbind.sock", &st) != 0 || !S_ISSOCK(st.st_mode))
-		return 0;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(111);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	ok = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return ok;
-}
-
-/* Start rpcbind -f -w; its PID, or -1 with why in msg. */
-static pid_t
-rpcbind_start(const char *path, char *msg, size_t len)
-{
-	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	pid_t pid;
-	int i, st;
-
-	if ((pid = fork()) < 0) {
-		snprintf(msg, len, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(path, "rpcbind", "-f", "-w", (char *)NULL);
-		_exit(127);
-	}
-	/* Bounded wait for readiness (not a timing assertion). */
-	for (i = 0; i < 1000; i++) {
-		if (rpcbind_ready())
-			return pid;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			snprintf(msg, len, "%s exited (status 0x%x)", path, st);
-			return -1;
-		}
-		nanosleep(&pause, NULL);
-	}
-	snprintf(msg, len, "%s did not come up", path);
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
-
-static void
-rpcbind_stop(pid_t pid)
-{
-	int st;
-
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	waitpid(pid, &st, 0);
-}
 
 /* ---- clients ------------------------------------------------------------- */
 
@@ -693,24 +559,12 @@ main(void)
 {
 	struct srvproc kv = { -1, -1 };
 	char msg[1024];
-	const char *rb;
 	pid_t rpcbind = -1;
-	int failed = 0, ret = 99;
+	int failed = 0, ret;
 
-	if ((rb = rpcbind_path()) == NULL) {
-		fprintf(stderr, "SKIP: rpcbind is not installed "
-		    "(scripts/deps.sh installs it)\n");
-		return 77;
-	}
-	if (enter_namespaces(msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "SKIP: no private network and mount "
-		    "namespace: %s\n", msg);
-		return 77;
-	}
-	if ((rpcbind = rpcbind_start(rb, msg, sizeof(msg))) < 0) {
-		fprintf(stderr, "rpcbind: %s\n", msg);
-		return 99;
-	}
+	if ((ret = rpcbindns_setup("check_flavorgate", &rpcbind)) != 0)
+		return ret;
+	ret = 99;
 	if (testbed_start(NULL, &bed, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "test bed: %s\n", msg);
 		goto out;
@@ -728,6 +582,6 @@ out:
 	srvproc_stop(&kv, 5000, NULL);
 	srvproc_stop(&demo, 5000, NULL);
 	testbed_stop(bed);
-	rpcbind_stop(rpcbind);
+	rpcbindns_stop(&rpcbind);
 	return ret;
 }

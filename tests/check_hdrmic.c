@@ -38,19 +38,19 @@ static const struct known {
 	  " 00000024"
 	  " 00000001 00000000 80000000 00000002 00000010"
 	  " 00112233 44556677 8899aabb ccddeeff" },
-	/* Cred lengths 1..4: the padding is zeros, and only what 4 needs. */
-	{ 1, 2, 3, 4, 5, "aa",
-	  "00000001 00000000 00000002 00000002 00000003 00000004 00000005"
-	  " 00000001 aa000000" },
-	{ 1, 2, 3, 4, 5, "aabb",
-	  "00000001 00000000 00000002 00000002 00000003 00000004 00000005"
-	  " 00000002 aabb0000" },
-	{ 1, 2, 3, 4, 5, "aabbcc",
-	  "00000001 00000000 00000002 00000002 00000003 00000004 00000005"
-	  " 00000003 aabbcc00" },
-	{ 1, 2, 3, 4, 5, "aabbccdd",
-	  "00000001 00000000 00000002 00000002 00000003 00000004 00000005"
-	  " 00000004 aabbccdd" },
+	/*
+	 * Cred lengths 1..4: the padding is zeros, and only what 4 needs.
+	 * The call is xid 1, prog 2, vers 3, proc 4, flavor 5.
+	 */
+#define SMALL_CRED(cred, len, padded)					\
+	{ 1, 2, 3, 4, 5, cred,						\
+	  "00000001 00000000 00000002 00000002 00000003 00000004 00000005" \
+	  " " len " " padded }
+	SMALL_CRED("aa", "00000001", "aa000000"),
+	SMALL_CRED("aabb", "00000002", "aabb0000"),
+	SMALL_CRED("aabbcc", "00000003", "aabbcc00"),
+	SMALL_CRED("aabbccdd", "00000004", "aabbccdd"),
+#undef SMALL_CRED
 	/* An empty credential body: no bytes, no padding. */
 	{ 0, 0, 0, 0, 0, "",
 	  "00000000 00000000 00000002 00000000 00000000 00000000 00000000"

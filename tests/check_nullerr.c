@@ -56,7 +56,10 @@ static const struct rpcauth_svc_policy pol_empty_principal[] = {
 	{ 0x20000C0F, 1, RPCAUTH_SVC_INTEGRITY, "", RPCAUTH_UNAUTH_REFUSE },
 };
 
-/* One bad server set-up: what is changed from the defaults, what it says. */
+/*
+ * One bad server set-up: what is changed from the defaults (fields left
+ * out keep them), and what the RPCAUTH_E_CONFIG message must contain.
+ */
 static const struct svc_case {
 	const char	*name;
 	const char	*principal;
@@ -67,48 +70,45 @@ static const struct svc_case {
 	uint32_t	 flavor;
 	const struct rpcauth_svc_policy *policies;
 	size_t		 npolicies;
-	enum rpcauth_code want;
 	const char	*needle;
 } svc_cases[] = {
-	{ "empty principal, ntlm", "", NULL, m_ntlm, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "not of the form service@host" },
-	{ "empty principal", "", NULL, NULL, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "not of the form service@host" },
-	{ "principal without host", "demo@", NULL, NULL, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "not of the form service@host" },
-	{ "principal without service", "@localhost", NULL, NULL, 0, 0, 0,
-	    NULL, 0, RPCAUTH_E_CONFIG, "not of the form service@host" },
-	{ "min_service out of range", NULL, NULL, NULL, 9, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "unknown minimum service 9" },
-	{ "min_service negative", NULL, NULL, NULL, -1, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "unknown minimum service" },
-	{ "window too large", NULL, NULL, NULL, 0, UINT32_MAX, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "window 4294967295 is larger than" },
-	{ "policies NULL", NULL, NULL, NULL, 0, 0, 0, NULL, 3,
-	    RPCAUTH_E_CONFIG, "npolicies is 3 but policies is NULL" },
-	{ "policy min_service", NULL, NULL, NULL, 0, 0, 0, pol_bad_service, 1,
-	    RPCAUTH_E_CONFIG, "policy 0: unknown minimum service 9" },
-	{ "policy unauth", NULL, NULL, NULL, 0, 0, 0, pol_bad_unauth, 1,
-	    RPCAUTH_E_CONFIG, "policy 0: unknown unauth value 7" },
-	{ "policy empty principal", NULL, NULL, NULL, 0, 0, 0,
-	    pol_empty_principal, 1, RPCAUTH_E_CONFIG,
-	    "policy 0: principal \"\" is not of the form" },
-	{ "unknown mechanism", NULL, NULL, m_bogus, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "unknown mechanism \"nosuch\"" },
-	{ "empty mechanism name", NULL, NULL, m_empty_name, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "unknown mechanism \"\"" },
-	{ "empty mechanism list", NULL, NULL, m_none, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "the list of mechanisms is empty" },
+	{ "empty principal, ntlm", "", .mechs = m_ntlm,
+	    .needle = "not of the form service@host" },
+	{ "empty principal", "", .needle = "not of the form service@host" },
+	{ "principal without host", "demo@",
+	    .needle = "not of the form service@host" },
+	{ "principal without service", "@localhost",
+	    .needle = "not of the form service@host" },
+	{ "min_service out of range", .min_service = 9,
+	    .needle = "unknown minimum service 9" },
+	{ "min_service negative", .min_service = -1,
+	    .needle = "unknown minimum service" },
+	{ "window too large", .window = UINT32_MAX,
+	    .needle = "window 4294967295 is larger than" },
+	{ "policies NULL", .npolicies = 3,
+	    .needle = "npolicies is 3 but policies is NULL" },
+	{ "policy min_service", .policies = pol_bad_service, .npolicies = 1,
+	    .needle = "policy 0: unknown minimum service 9" },
+	{ "policy unauth", .policies = pol_bad_unauth, .npolicies = 1,
+	    .needle = "policy 0: unknown unauth value 7" },
+	{ "policy empty principal", .policies = pol_empty_principal,
+	    .npolicies = 1,
+	    .needle = "policy 0: principal \"\" is not of the form" },
+	{ "unknown mechanism", .mechs = m_bogus,
+	    .needle = "unknown mechanism \"nosuch\"" },
+	{ "empty mechanism name", .mechs = m_empty_name,
+	    .needle = "unknown mechanism \"\"" },
+	{ "empty mechanism list", .mechs = m_none,
+	    .needle = "the list of mechanisms is empty" },
 	{ "missing keytab", "demo@localhost", "/nonexistent/server.keytab",
-	    NULL, 0, 0, 0, NULL, 0, RPCAUTH_E_CONFIG,
-	    "keytab /nonexistent/server.keytab is missing or unreadable" },
-	{ "empty keytab name", "demo@localhost", "", NULL, 0, 0, 0, NULL, 0,
-	    RPCAUTH_E_CONFIG, "keytab" },
-	{ "no key for the principal", "nosuch@localhost", NULL, NULL, 0, 0, 0,
-	    NULL, 0, RPCAUTH_E_CONFIG, "no key for nosuch/localhost@" },
+	    .needle = "keytab /nonexistent/server.keytab is missing or "
+	    "unreadable" },
+	{ "empty keytab name", "demo@localhost", "", .needle = "keytab" },
+	{ "no key for the principal", "nosuch@localhost",
+	    .needle = "no key for nosuch/localhost@" },
 	/* libtirpc keeps 6 for itself: found after the credentials. */
-	{ "flavor taken", "demo@localhost", NULL, NULL, 0, 0, 6, NULL, 0,
-	    RPCAUTH_E_CONFIG, "flavor 6 is already taken" },
+	{ "flavor taken", "demo@localhost", .flavor = 6,
+	    .needle = "flavor 6 is already taken" },
 };
 
 START_TEST(svc_register_bad)
@@ -129,7 +129,7 @@ START_TEST(svc_register_bad)
 	ck_assert_msg(rpcauth_svc_register(&o, NULL) == -1, "%s: err NULL",
 	    c->name);
 	ck_assert_msg(rpcauth_svc_register(&o, &err) == -1, "%s", c->name);
-	err_is(&err, c->want, c->needle, c->name);
+	err_is(&err, RPCAUTH_E_CONFIG, c->needle, c->name);
 	/* A failed registration leaves nothing behind: it works afterwards. */
 	rpcauth_svc_opts_init(&o);
 	o.principal = "demo@localhost";
@@ -201,7 +201,10 @@ END_TEST
 
 /* ---- rpcauth_client_create ------------------------------------------ */
 
-/* One bad client set-up against the running server. */
+/*
+ * One bad client set-up against the running server: what is changed from
+ * the defaults (fields left out keep them), the code and the message.
+ */
 static const struct clnt_case {
 	const char	*name;
 	int		 no_clnt;
@@ -215,32 +218,38 @@ static const struct clnt_case {
 	enum rpcauth_code want;
 	const char	*needle;
 } clnt_cases[] = {
-	{ "no CLIENT", 1, "demo@localhost", NULL, 0, 0, NULL, NULL, 0,
-	    RPCAUTH_E_CONFIG, "no CLIENT" },
-	{ "no service", 0, NULL, NULL, 0, 0, NULL, NULL, 0,
-	    RPCAUTH_E_CONFIG, "no service name" },
-	{ "empty service", 0, "", NULL, 0, 0, NULL, NULL, 0,
-	    RPCAUTH_E_CONFIG, "service name \"\" is not of the form" },
-	{ "service without host", 0, "demo@", NULL, 0, 0, NULL, NULL, 0,
-	    RPCAUTH_E_CONFIG, "is not of the form service@host" },
-	{ "service level out of range", 0, "demo@localhost", NULL, 9, 0,
-	    NULL, NULL, 0, RPCAUTH_E_CONFIG, "unknown service 9" },
-	{ "unknown mechanism", 0, "demo@localhost", "nosuch", 0, 0, NULL,
-	    NULL, 0, RPCAUTH_E_CONFIG, "unknown mechanism \"nosuch\"" },
-	{ "empty mechanism", 0, "demo@localhost", "", 0, 0, NULL, NULL, 0,
-	    RPCAUTH_E_CONFIG, "unknown mechanism \"\"" },
-	{ "OID of no mechanism", 0, "demo@localhost", "1.2.3.4", 0, 0, NULL,
-	    NULL, 0, RPCAUTH_E_CONFIG, "mechanism 1.2.3.4 is not installed" },
-	{ "missing client keytab", 0, "demo@localhost", NULL, 0, 0,
-	    "FILE:/nonexistent/cc", "/nonexistent/client.keytab", 0,
-	    RPCAUTH_E_GSS, "cannot get client credentials" },
-	{ "service unknown to the KDC", 0, "nosuch@localhost", NULL, 0, 0,
-	    NULL, NULL, 0, RPCAUTH_E_GSS, "does not know the service" },
-	{ "SPNEGO without credentials", 0, "demo@localhost", "spnego", 0, 0,
-	    NULL, NULL, 1, RPCAUTH_E_GSS, "SPNEGO negotiates Kerberos only" },
-	{ "flavor the server does not speak", 0, "demo@localhost", NULL, 0,
-	    400999, NULL, NULL, 0, RPCAUTH_E_AUTH,
-	    "does not speak flavor 400999" },
+	{ "no CLIENT", 1, "demo@localhost", .want = RPCAUTH_E_CONFIG,
+	    .needle = "no CLIENT" },
+	{ "no service", .want = RPCAUTH_E_CONFIG,
+	    .needle = "no service name" },
+	{ "empty service", .service = "", .want = RPCAUTH_E_CONFIG,
+	    .needle = "service name \"\" is not of the form" },
+	{ "service without host", .service = "demo@",
+	    .want = RPCAUTH_E_CONFIG,
+	    .needle = "is not of the form service@host" },
+	{ "service level out of range", .service = "demo@localhost",
+	    .svc_level = 9, .want = RPCAUTH_E_CONFIG,
+	    .needle = "unknown service 9" },
+	{ "unknown mechanism", .service = "demo@localhost", .mech = "nosuch",
+	    .want = RPCAUTH_E_CONFIG,
+	    .needle = "unknown mechanism \"nosuch\"" },
+	{ "empty mechanism", .service = "demo@localhost", .mech = "",
+	    .want = RPCAUTH_E_CONFIG, .needle = "unknown mechanism \"\"" },
+	{ "OID of no mechanism", .service = "demo@localhost",
+	    .mech = "1.2.3.4", .want = RPCAUTH_E_CONFIG,
+	    .needle = "mechanism 1.2.3.4 is not installed" },
+	{ "missing client keytab", .service = "demo@localhost",
+	    .ccache = "FILE:/nonexistent/cc",
+	    .client_keytab = "/nonexistent/client.keytab",
+	    .want = RPCAUTH_E_GSS, .needle = "cannot get client credentials" },
+	{ "service unknown to the KDC", .service = "nosuch@localhost",
+	    .want = RPCAUTH_E_GSS, .needle = "does not know the service" },
+	{ "SPNEGO without credentials", .service = "demo@localhost",
+	    .mech = "spnego", .no_creds = 1, .want = RPCAUTH_E_GSS,
+	    .needle = "SPNEGO negotiates Kerberos only" },
+	{ "flavor the server does not speak", .service = "demo@localhost",
+	    .flavor = 400999, .want = RPCAUTH_E_AUTH,
+	    .needle = "does not speak flavor 400999" },
 };
 
 START_TEST(client_create_bad)
@@ -304,12 +313,15 @@ START_TEST(client_calls_without_err)
 	    sizeof(struct rpcauth_auth_info)), -1);
 	ck_assert_int_eq(rpcauth_auth_info_sized(NULL, NULL,
 	    sizeof(struct rpcauth_auth_info)), -1);
+	ck_assert_ptr_null(rpcauth_client_clone(NULL, NULL, NULL));
+	ck_assert_ptr_null(rpcauth_client_clone(none, NULL, NULL));
 }
 END_TEST
 
 /* A good AUTH: info with out NULL is refused, the AUTH still works. */
 START_TEST(client_good_auth_null_out)
 {
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_auth_info info;
 	CLIENT *cl = e2e_clnt(port, 0);
 	AUTH *a;
@@ -322,6 +334,12 @@ START_TEST(client_good_auth_null_out)
 	ck_assert_int_eq(rpcauth_auth_info(a, &info), 0);
 	ck_assert_uint_eq(info.contexts, 1);
 	ck_assert_ptr_null(rpcauth_auth_error(a));
+	/* A clone needs a CLIENT, with or without an err to say so. */
+	ck_assert_ptr_null(rpcauth_client_clone(a, NULL, NULL));
+	ck_assert_ptr_null(rpcauth_client_clone(a, NULL, &err));
+	ck_assert_int_eq(err.code, RPCAUTH_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no CLIENT"));
+	rpcauth_err_clear(&err);
 	auth_destroy(a);
 	clnt_destroy(cl);
 }

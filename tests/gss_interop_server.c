@@ -35,6 +35,7 @@
 #include <rpc/rpcsec_gss.h>
 
 #include "demofs.h"
+#include "gssname.h"
 
 #ifndef RPCSEC_GSS
 #define RPCSEC_GSS	6
@@ -191,14 +192,11 @@ dispatch(struct svc_req *rq, SVCXPRT *xprt)
 static int
 check_acceptor(const char *principal)
 {
-	gss_buffer_desc buf;
-	gss_name_t name = GSS_C_NO_NAME;
+	gss_name_t name;
 	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
 	OM_uint32 maj, min;
 
-	buf.value = (void *)(uintptr_t)principal;
-	buf.length = strlen(principal);
-	maj = gss_import_name(&min, &buf, GSS_C_NT_HOSTBASED_SERVICE, &name);
+	maj = hostbased_name(principal, &name);
 	if (!GSS_ERROR(maj))
 		maj = gss_acquire_cred(&min, name, 0, GSS_C_NO_OID_SET,
 		    GSS_C_ACCEPT, &cred, NULL, NULL);

@@ -72,6 +72,42 @@ hb_letters(struct hb *h, size_t n, uint8_t padbyte)
 	hb_pad(h, padbyte);
 }
 
+/*
+ * An XDR opaque as a hostile peer writes it: the length its field claims,
+ * the bytes that actually follow, and the byte they are padded with.
+ */
+struct hb_opq {
+	uint32_t	len_field;
+	size_t		bytes;
+	uint8_t		padbyte;
+};
+
+/* The opaque o, its bytes seed, seed+1, ... (hb_bytes). */
+static inline void
+hb_opaque(struct hb *h, const struct hb_opq *o, uint8_t seed)
+{
+	hb_u32(h, o->len_field);
+	hb_bytes(h, o->bytes, seed, o->padbyte);
+}
+
+/* The opaque o, its bytes the hb_letter() pattern. */
+static inline void
+hb_opaque_letters(struct hb *h, const struct hb_opq *o)
+{
+	hb_u32(h, o->len_field);
+	hb_letters(h, o->bytes, o->padbyte);
+}
+
+/* The end of a hostile record: `extra` zero bytes appended (< 0: cut). */
+static inline void
+hb_extra(struct hb *h, int extra)
+{
+	ck_assert_int_ge((long)h->n + extra, 0);
+	ck_assert_uint_le(h->n + (size_t)(extra > 0 ? extra : 0),
+	    sizeof(h->b));
+	h->n = (size_t)((long)h->n + extra);
+}
+
 /* Heap copy of exactly len bytes; malloc(0) may be NULL, so keep one. */
 static inline uint8_t *
 exact(const void *src, size_t len)

@@ -69,31 +69,59 @@ START_TEST(body_integ_lengths)
 END_TEST
 
 /*
+ * Protected bodies built correctly by protect_args() from the body seq
+ * body_seq (conf, extra and cut passed on), then sent at seq with their
+ * last `trim` bytes left off: each must be GARBAGE_ARGS.
+ */
+struct bad_body {
+	uint32_t	 seq, body_seq;
+	int		 conf;
+	size_t		 extra, cut, trim;
+	const char	*label;
+};
+
+/* The bodies in order on a fresh context, then one that works at SEQ0 + n. */
+static void
+bad_bodies(int udp, enum rpcauth_service svc, const struct bad_body *bb,
+    size_t n)
+{
+	uint8_t args[64], body[4096];
+	struct peer p;
+	size_t alen, blen, i;
+
+	peer_open(&p, udp, svc);
+	alen = echo_args(args, sizeof(args));
+	for (i = 0; i < n; i++) {
+		blen = protect_args(&p, p.service, bb[i].body_seq, args, alen,
+		    bb[i].conf, bb[i].extra, bb[i].cut, body, sizeof(body));
+		garbage_body(&p, bb[i].seq, body, blen - bb[i].trim,
+		    bb[i].label);
+	}
+	ok_echo(&p, SEQ0 + (uint32_t)n, "the context still works");
+	peer_done(&p, 1);
+}
+
+/*
  * A correctly signed databody that is no XDR of {seq, args}: one byte too
  * many (length not a multiple of 4, RFC 4506 4.10) or one too few.
  * Integrity and privacy: GARBAGE_ARGS.
  */
-static void
-framing(int udp, enum rpcauth_service svc)
+static const struct bad_body framing[] = {
+	{ SEQ0, SEQ0, 1, 1, 0, 0, "one trailing byte" },
+	{ SEQ0 + 1, SEQ0 + 1, 1, 0, 1, 0, "one byte short" },
+};
+
+START_TEST(body_integ_framing)
 {
-	uint8_t args[64], body[4096];
-	struct peer p;
-	size_t alen, blen;
-
-	peer_open(&p, udp, svc);
-	alen = echo_args(args, sizeof(args));
-	blen = protect_args(&p, p.service, SEQ0, args, alen, 1, 1, 0, body,
-	    sizeof(body));
-	garbage_body(&p, SEQ0, body, blen, "one trailing byte");
-	blen = protect_args(&p, p.service, SEQ0 + 1, args, alen, 1, 0, 1,
-	    body, sizeof(body));
-	garbage_body(&p, SEQ0 + 1, body, blen, "one byte short");
-	ok_echo(&p, SEQ0 + 2, "the context still works");
-	peer_done(&p, 1);
+	bad_bodies(_i, RPCAUTH_SVC_INTEGRITY, framing, 2);
 }
+END_TEST
 
-START_TEST(body_integ_framing) { framing(_i, RPCAUTH_SVC_INTEGRITY); } END_TEST
-START_TEST(body_priv_framing)  { framing(_i, RPCAUTH_SVC_PRIVACY); } END_TEST
+START_TEST(body_priv_framing)
+{
+	bad_bodies(_i, RPCAUTH_SVC_PRIVACY, framing, 2);
+}
+END_TEST
 
 /*
  * Integrity envelopes cut short or spoiled: the record ends inside the
@@ -146,23 +174,13 @@ END_TEST
  */
 START_TEST(body_priv_broken)
 {
-	uint8_t args[64], body[4096];
-	struct peer p;
-	size_t alen, blen;
+	static const struct bad_body bb[] = {
+		{ SEQ0, SEQ0, 0, 0, 0, 0, "wrap without confidentiality" },
+		{ SEQ0 + 1, SEQ0 + 1, 1, 0, 0, 12, "wrap token cut short" },
+		{ SEQ0 + 2, SEQ0 + 3, 1, 0, 0, 0, "body seq of another call" },
+	};
 
-	peer_open(&p, _i, RPCAUTH_SVC_PRIVACY);
-	alen = echo_args(args, sizeof(args));
-	blen = protect_args(&p, p.service, SEQ0, args, alen, 0, 0, 0, body,
-	    sizeof(body));
-	garbage_body(&p, SEQ0, body, blen, "wrap without confidentiality");
-	blen = protect_args(&p, p.service, SEQ0 + 1, args, alen, 1, 0, 0,
-	    body, sizeof(body));
-	garbage_body(&p, SEQ0 + 1, body, blen - 12, "wrap token cut short");
-	blen = protect_args(&p, p.service, SEQ0 + 3, args, alen, 1, 0, 0,
-	    body, sizeof(body));
-	garbage_body(&p, SEQ0 + 2, body, blen, "body seq of another call");
-	ok_echo(&p, SEQ0 + 3, "the context still works");
-	peer_done(&p, 1);
+	bad_bodies(_i, RPCAUTH_SVC_PRIVACY, bb, 3);
 }
 END_TEST
 

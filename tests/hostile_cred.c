@@ -79,66 +79,73 @@ START_TEST(cred_under_20)
 }
 END_TEST
 
+/*
+ * Credential bodies that frame their handle wrongly, two a case: make()
+ * writes them into c[0] and c[1] and their lengths into len[].
+ */
+struct cred_framing {
+	const char	*what;
+	void		(*make)(uint8_t c[2][64], size_t len[2]);
+};
+
 /* A handle length that runs past the credential's end. */
-START_TEST(cred_truncated_handle)
+static void
+truncated_handle(uint8_t c[2][64], size_t len[2])
 {
-	uint8_t a[64], b[64], h[16];
-	const uint8_t *creds[2] = { a, b };
-	size_t lens[2];
+	uint8_t h[16];
 
 	/* A handle whose length field says 16, only 8 bytes sent. */
 	memset(h, 0x11, sizeof(h));
-	lens[0] = cred_body(a, sizeof(a), 1, 0, SEQ0, 2, h, 16) - 8;
+	len[0] = cred_body(c[0], 64, 1, 0, SEQ0, 2, h, 16) - 8;
 	/* A length of 0xFFFFFFFF. */
-	lens[1] = cred_body(b, sizeof(b), 1, 0, SEQ0, 2, NULL, 0);
-	memset(b + 16, 0xFF, 4);
-	memset(b + lens[1], 0, 8);
-	lens[1] += 8;
-	bad_cred_bodies(_i, creds, lens, 2, "truncated handle");
+	len[1] = cred_body(c[1], 64, 1, 0, SEQ0, 2, NULL, 0);
+	memset(c[1] + 16, 0xFF, 4);
+	memset(c[1] + len[1], 0, 8);
+	len[1] += 8;
 }
-END_TEST
 
 /* Bytes after the handle: the credential must be consumed exactly. */
-START_TEST(cred_trailing_bytes)
+static void
+trailing_bytes(uint8_t c[2][64], size_t len[2])
 {
-	uint8_t a[64], b[64], h[16];
-	const uint8_t *creds[2] = { a, b };
-	size_t lens[2];
+	uint8_t h[16];
 
 	memset(h, 0x22, sizeof(h));
-	lens[0] = cred_body(a, sizeof(a), 1, 0, SEQ0, 2, h, 16);
-	memset(a + lens[0], 0, 4);
-	lens[0] += 4;
+	len[0] = cred_body(c[0], 64, 1, 0, SEQ0, 2, h, 16);
+	memset(c[0] + len[0], 0, 4);
+	len[0] += 4;
 	/* A 15-byte handle whose padding byte is not zero. */
-	lens[1] = cred_body(b, sizeof(b), 1, 0, SEQ0, 2, h, 15);
-	b[lens[1] - 1] = 0x01;
-	bad_cred_bodies(_i, creds, lens, 2, "trailing bytes");
+	len[1] = cred_body(c[1], 64, 1, 0, SEQ0, 2, h, 15);
+	c[1][len[1] - 1] = 0x01;
 }
-END_TEST
 
-START_TEST(cred_version)
+static const struct cred_framing cred_framings[] = {
+	{ "truncated handle", truncated_handle },
+	{ "trailing bytes", trailing_bytes },
+};
+
+/* _i / 2 is the case, _i % 2 the transport (0 TCP, 1 UDP). */
+START_TEST(cred_framing)
 {
-	static const uint32_t v[] = { 0, 2, 3, 1024 };
+	const struct cred_framing *cf = &cred_framings[_i / 2];
+	uint8_t c[2][64];
+	const uint8_t *creds[2] = { c[0], c[1] };
+	size_t lens[2];
 
-	bad_field(_i, FIELD_VERSION, v, sizeof(v) / sizeof(v[0]));
+	cf->make(c, lens);
+	bad_cred_bodies(_i % 2, creds, lens, 2, cf->what);
 }
 END_TEST
 
-START_TEST(cred_gss_proc)
-{
-	static const uint32_t v[] = { 4, 5, 7, 1024 };
+/* One credential field out of range (tests/wire.h, bad_field). */
+static const struct field_case bad_fields[] = {
+	{ FIELD_VERSION, { 0, 2, 3, 1024 }, 4 },
+	{ FIELD_GSS_PROC, { 4, 5, 7, 1024 }, 4 },
+	{ FIELD_SERVICE, { 0, 4, 5, 1024 }, 4 },
+};
 
-	bad_field(_i, FIELD_GSS_PROC, v, sizeof(v) / sizeof(v[0]));
-}
-END_TEST
-
-START_TEST(cred_service)
-{
-	static const uint32_t v[] = { 0, 4, 5, 1024 };
-
-	bad_field(_i, FIELD_SERVICE, v, sizeof(v) / sizeof(v[0]));
-}
-END_TEST
+/* _i / 2 is the case, _i % 2 the transport (0 TCP, 1 UDP). */
+START_TEST(cred_field) { bad_field(_i % 2, &bad_fields[_i / 2]); } END_TEST
 
 /* ---- handle and verifier ---------------------------------------------- */
 
@@ -169,9 +176,8 @@ START_TEST(handle_unknown)
 	spec_denied(&p, &s, WIRE_CREDPROBLEM, "handle plus one byte");
 	h[RPCAUTH_HANDLE_LEN - 1] ^= 0x01;
 	s.handle_len = RPCAUTH_HANDLE_LEN;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "handle, last bit flipped");
-	ok_echo(&p, SEQ0, "the real handle");
-	peer_done(&p, 1);
+	last_denied(&p, &s, WIRE_CREDPROBLEM, "handle, last bit flipped",
+	    "the real handle");
 }
 END_TEST
 
@@ -194,10 +200,8 @@ START_TEST(handle_half_open)
 	    "DATA, MIC of another context");
 	s.gss_proc = RPCAUTH_GSS_DESTROY;
 	s.proc = NULLPROC;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM,
-	    "DESTROY on a half-open context");
-	ok_echo(&p, SEQ0, "an established context");
-	peer_done(&p, 1);
+	last_denied(&p, &s, WIRE_CREDPROBLEM,
+	    "DESTROY on a half-open context", "an established context");
 }
 END_TEST
 
@@ -259,21 +263,17 @@ START_TEST(handle_half_open_ntlm)
 END_TEST
 
 /* One bit of the header MIC: CREDPROBLEM, seq not used up, context fine. */
-START_TEST(verf_bit_flipped)
-{
-	struct peer p;
-	struct wspec s;
+static const struct scenario verf_cases[] = {
+	{ "verf_bit_flipped", RPCAUTH_SVC_INTEGRITY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_MIC_FLIP,
+	    .label = "one bit flipped" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "same seq, correct MIC" },
+	{ WANT_SUCCESS, SEQ0 + 2, .label = "next" }), 3 },
+};
 
-	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
-	ok_echo(&p, SEQ0, "before");
-	s = dspec(&p, SEQ0 + 1);
-	s.vm = VM_MIC_FLIP;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "one bit flipped");
-	ok_echo(&p, SEQ0 + 1, "same seq, correct MIC");
-	ok_echo(&p, SEQ0 + 2, "next");
-	peer_done(&p, 3);
-}
-END_TEST
+/* _i / 2 is the case, _i % 2 the transport (0 TCP, 1 UDP). */
+START_TEST(verf_scenario) { scenario_run(_i % 2, &verf_cases[_i / 2]); } END_TEST
 
 /*
  * Verifier of another flavor, or shorter than 4 bytes: AUTH_BADVERF.
@@ -329,16 +329,23 @@ END_TEST
 void
 hostile_cred_tests(Suite *s)
 {
-	CKLIST(cklist_tcase(s, "credential", 120), 2, cred_over_400,
-	    cred_under_20, cred_truncated_handle, cred_trailing_bytes,
-	    cred_version, cred_gss_proc, cred_service);
+	TCase *cred = cklist_tcase(s, "credential", 120);
+
+	CKLIST(cred, 2, cred_over_400, cred_under_20);
+	tcase_add_loop_test(cred, cred_framing, 0,
+	    (int)(2 * sizeof(cred_framings) / sizeof(cred_framings[0])));
+	tcase_add_loop_test(cred, cred_field, 0,
+	    (int)(2 * sizeof(bad_fields) / sizeof(bad_fields[0])));
 }
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
 void
 hostile_verf_tests(Suite *s)
 {
-	CKLIST(cklist_tcase(s, "handle_verifier", 120), 2, handle_unknown,
-	    handle_half_open, handle_half_open_ntlm, verf_bit_flipped,
-	    verf_bad_flavor_or_length);
+	TCase *hv = cklist_tcase(s, "handle_verifier", 120);
+
+	CKLIST(hv, 2, handle_unknown, handle_half_open, handle_half_open_ntlm);
+	tcase_add_loop_test(hv, verf_scenario, 0,
+	    (int)(2 * sizeof(verf_cases) / sizeof(verf_cases[0])));
+	CKLIST(hv, 2, verf_bad_flavor_or_length);
 }

@@ -24,24 +24,6 @@
 
 /* ---- sequence numbers ---------------------------------------------------- */
 
-/* MAXSEQ is legal on a fresh context; anything above is CTXPROBLEM. */
-START_TEST(seq_maxseq)
-{
-	struct peer p;
-	struct wspec s;
-
-	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
-	ok_echo(&p, MAXSEQ, "MAXSEQ first");
-	s = dspec(&p, MAXSEQ + 1);
-	spec_denied(&p, &s, WIRE_CTXPROBLEM, "0x80000001");
-	s = dspec(&p, 0xFFFFFFFFu);
-	spec_denied(&p, &s, WIRE_CTXPROBLEM, "0xFFFFFFFF");
-	ok_echo(&p, MAXSEQ - 1, "inside the window below MAXSEQ");
-	drop_echo(&p, MAXSEQ, "MAXSEQ again");
-	peer_done(&p, 2);
-}
-END_TEST
-
 /* Below the window, or seen inside it: dropped, context unharmed. */
 START_TEST(seq_old_dropped)
 {
@@ -64,60 +46,54 @@ START_TEST(seq_old_dropped)
 END_TEST
 
 /*
+ * The cases that are one context and a list of calls (tests/wire.h,
+ * struct scenario), each over TCP and UDP.
+ *
+ * MAXSEQ is legal on a fresh context; anything above is CTXPROBLEM.
+ *
  * A call the window will drop is dropped before its MIC is looked at: junk
  * in the verifier of a seen or too old seq gets no reply, not CREDPROBLEM.
  * The same junk on a fresh seq, and on an unseen seq inside the window,
  * is CREDPROBLEM: the MIC would have been refused had it been checked.
+ *
+ * Seq 0 is a legal first number; order inside the window is free.
  */
-START_TEST(seq_drop_before_mic)
-{
-	struct peer p;
-	struct wspec s;
-	uint32_t top = SEQ0 + 300;
+#define TOP	(SEQ0 + 300)
 
-	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
-	ok_echo(&p, SEQ0, "first");
-	ok_echo(&p, top, "jump");
-	s = dspec(&p, top);
-	s.vm = VM_JUNK;
-	spec_drop(&p, &s, "junk MIC, seen seq");
-	s = dspec(&p, SEQ0);
-	s.vm = VM_JUNK;
-	spec_drop(&p, &s, "junk MIC, below the window");
-	s = dspec(&p, top);
-	s.vm = VM_MIC_FLIP;
-	spec_drop(&p, &s, "altered MIC, seen seq");
-	s = dspec(&p, top + 1);
-	s.vm = VM_JUNK;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "junk MIC, fresh seq");
-	s = dspec(&p, top - 1);
-	s.vm = VM_JUNK;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "junk MIC, unseen in window");
-	ok_echo(&p, top + 1, "fresh seq, good MIC");
-	ok_echo(&p, top - 1, "unseen in window, good MIC");
-	peer_done(&p, 4);
-}
-END_TEST
+static const struct scenario seq_cases[] = {
+	{ "seq_maxseq", RPCAUTH_SVC_INTEGRITY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, MAXSEQ, .label = "MAXSEQ first" },
+	{ WANT_DENIED, MAXSEQ + 1, WIRE_CTXPROBLEM, .label = "0x80000001" },
+	{ WANT_DENIED, 0xFFFFFFFFu, WIRE_CTXPROBLEM, .label = "0xFFFFFFFF" },
+	{ WANT_SUCCESS, MAXSEQ - 1, .label = "inside the window below MAXSEQ" },
+	{ WANT_DROP, MAXSEQ, .label = "MAXSEQ again" }), 2 },
+	{ "seq_drop_before_mic", RPCAUTH_SVC_INTEGRITY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "first" },
+	{ WANT_SUCCESS, TOP, .label = "jump" },
+	{ WANT_DROP, TOP, .vm = VM_JUNK, .label = "junk MIC, seen seq" },
+	{ WANT_DROP, SEQ0, .vm = VM_JUNK, .label = "junk MIC, below the window" },
+	{ WANT_DROP, TOP, .vm = VM_MIC_FLIP, .label = "altered MIC, seen seq" },
+	{ WANT_DENIED, TOP + 1, WIRE_CREDPROBLEM, VM_JUNK,
+	    .label = "junk MIC, fresh seq" },
+	{ WANT_DENIED, TOP - 1, WIRE_CREDPROBLEM, VM_JUNK,
+	    .label = "junk MIC, unseen in window" },
+	{ WANT_SUCCESS, TOP + 1, .label = "fresh seq, good MIC" },
+	{ WANT_SUCCESS, TOP - 1, .label = "unseen in window, good MIC" }), 4 },
+	{ "seq_zero_and_out_of_order", RPCAUTH_SVC_PRIVACY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, 0, .label = "seq 0" },
+	{ WANT_SUCCESS, 10, .label = "seq 10" },
+	{ WANT_SUCCESS, 5, .label = "seq 5" },
+	{ WANT_SUCCESS, 3, .label = "seq 3" },
+	{ WANT_SUCCESS, 9, .label = "seq 9" },
+	{ WANT_SUCCESS, 1, .label = "seq 1" },
+	{ WANT_SUCCESS, 2, .label = "seq 2" },
+	{ WANT_DROP, 5, .label = "5 again" },
+	{ WANT_DROP, 0, .label = "0 again" },
+	{ WANT_SUCCESS, 11, .label = "next" }), 8 },
+};
 
-/* Seq 0 is a legal first number; order inside the window is free. */
-START_TEST(seq_zero_and_out_of_order)
-{
-	static const uint32_t order[] = { 0, 10, 5, 3, 9, 1, 2 };
-	struct peer p;
-	char label[32];
-	size_t i;
-
-	peer_open(&p, _i, RPCAUTH_SVC_PRIVACY);
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		snprintf(label, sizeof(label), "seq %" PRIu32, order[i]);
-		ok_echo(&p, order[i], label);
-	}
-	drop_echo(&p, 5, "5 again");
-	drop_echo(&p, 0, "0 again");
-	ok_echo(&p, 11, "next");
-	peer_done(&p, 8);
-}
-END_TEST
+/* _i / 2 is the case, _i % 2 the transport (0 TCP, 1 UDP). */
+START_TEST(seq_scenario) { scenario_run(_i % 2, &seq_cases[_i / 2]); } END_TEST
 
 /*
  * A forged call far ahead (last + 1,000,000, bad MIC) is CREDPROBLEM and
@@ -125,51 +101,40 @@ END_TEST
  * last + 1,000,000: last + 1 would be dropped as too old, and so would
  * last + 1,000,000 - 200 (the window is 128); and last + 1,000,000 itself
  * would be dropped as seen.  All three are served.  Then good MICs do move
- * the window: last + 2 is now too old.
+ * the window: last + 2 is now too old.  last is SEQ0.
  */
+#define FAR	(SEQ0 + 1000000)
+
 START_TEST(seq_forged_far_ahead)
 {
+	static const struct step steps[] = {
+		{ WANT_SUCCESS, SEQ0, .label = "last" },
+		{ WANT_DENIED, FAR, WIRE_CREDPROBLEM, VM_MIC_FLIP,
+		    .label = "forged, last + 1000000" },
+		{ WANT_DENIED, FAR, WIRE_CREDPROBLEM, VM_JUNK,
+		    .label = "junk, last + 1000000" },
+		{ WANT_SUCCESS, SEQ0 + 1, .label = "last + 1" },
+		{ WANT_SUCCESS, FAR - 200, .label = "last + 1000000 - 200" },
+		{ WANT_SUCCESS, FAR, .label = "last + 1000000, good MIC" },
+		{ WANT_DROP, FAR - 200, .label = "last + 1000000 - 200 again" },
+		{ WANT_DROP, SEQ0 + 2, .label = "last + 2, now below the window" },
+	};
 	struct peer p;
-	struct wspec s;
-	const uint32_t last = SEQ0, far = SEQ0 + 1000000;
 
 	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
 	ck_assert_uint_lt(p.cs->window, 200);
-	ok_echo(&p, last, "last");
-	s = dspec(&p, far);
-	s.vm = VM_MIC_FLIP;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "forged, last + 1000000");
-	s.vm = VM_JUNK;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "junk, last + 1000000");
-	ok_echo(&p, last + 1, "last + 1");
-	ok_echo(&p, far - 200, "last + 1000000 - 200");
-	ok_echo(&p, far, "last + 1000000, good MIC");
-	drop_echo(&p, far - 200, "last + 1000000 - 200 again");
-	drop_echo(&p, last + 2, "last + 2, now below the window");
+	steps_run(&p, steps, sizeof(steps) / sizeof(steps[0]));
 	peer_done(&p, 4);
 }
 END_TEST
 
 /* ---- DESTROY ------------------------------------------------------------- */
 
-static struct wspec
-destroy_spec(const struct peer *p, uint32_t seq)
-{
-	struct wspec s = dspec(p, seq);
-
-	s.proc = NULLPROC;
-	s.gss_proc = RPCAUTH_GSS_DESTROY;
-	s.body_given = 1;
-	s.body = NULL;
-	s.body_len = 0;
-	return s;
-}
-
 /* DESTROY answered, verifier MIC(seq). */
 static void
 destroy_ok(struct peer *p, uint32_t seq, const char *label)
 {
-	struct wspec s = destroy_spec(p, seq);
+	struct wspec s = dspec_destroy(p, seq);
 	struct raw_reply rep;
 	struct msg m;
 
@@ -186,20 +151,19 @@ destroy_ok(struct peer *p, uint32_t seq, const char *label)
 }
 
 /* DESTROY with a bad MIC: CREDPROBLEM, and the context survives. */
-START_TEST(destroy_bad_mic)
-{
-	struct peer p;
-	struct wspec s;
+static const struct scenario destroy_cases[] = {
+	{ "destroy_bad_mic", RPCAUTH_SVC_INTEGRITY, SCENARIO_STEPS(
+	{ WANT_SUCCESS, SEQ0, .label = "before" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_MIC_FLIP, .destroy = 1,
+	    .label = "DESTROY, altered MIC" },
+	{ WANT_DENIED, SEQ0 + 1, WIRE_CREDPROBLEM, VM_JUNK, .destroy = 1,
+	    .label = "DESTROY, junk MIC" },
+	{ WANT_SUCCESS, SEQ0 + 1, .label = "the context survived" }), 2 },
+};
 
-	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
-	ok_echo(&p, SEQ0, "before");
-	s = destroy_spec(&p, SEQ0 + 1);
-	s.vm = VM_MIC_FLIP;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "DESTROY, altered MIC");
-	s.vm = VM_JUNK;
-	spec_denied(&p, &s, WIRE_CREDPROBLEM, "DESTROY, junk MIC");
-	ok_echo(&p, SEQ0 + 1, "the context survived");
-	peer_done(&p, 2);
+START_TEST(destroy_scenario)
+{
+	scenario_run(_i % 2, &destroy_cases[_i / 2]);
 }
 END_TEST
 
@@ -212,7 +176,7 @@ START_TEST(destroy_twice)
 	peer_open(&p, _i, RPCAUTH_SVC_INTEGRITY);
 	ok_echo(&p, SEQ0, "before");
 	destroy_ok(&p, SEQ0 + 1, "first DESTROY");
-	s = destroy_spec(&p, SEQ0 + 2);
+	s = dspec_destroy(&p, SEQ0 + 2);
 	spec_denied(&p, &s, WIRE_CREDPROBLEM, "second DESTROY");
 	s = dspec(&p, SEQ0 + 3);
 	spec_denied(&p, &s, WIRE_CREDPROBLEM, "DATA after DESTROY");
@@ -361,9 +325,11 @@ END_TEST
 void
 hostile_seq_tests(Suite *s)
 {
-	CKLIST(cklist_tcase(s, "sequence", 120), 2, seq_maxseq, seq_old_dropped,
-	    seq_drop_before_mic, seq_zero_and_out_of_order,
-	    seq_forged_far_ahead);
+	TCase *seq = cklist_tcase(s, "sequence", 120);
+
+	tcase_add_loop_test(seq, seq_scenario, 0,
+	    (int)(2 * sizeof(seq_cases) / sizeof(seq_cases[0])));
+	CKLIST(seq, 2, seq_old_dropped, seq_forged_far_ahead);
 }
 
 /* Loop tests: _i is 0 for TCP, 1 for UDP. */
@@ -372,6 +338,8 @@ hostile_destroy_tests(Suite *s)
 {
 	TCase *des = cklist_tcase(s, "destroy", 120);
 
-	CKLIST(des, 2, destroy_bad_mic, destroy_twice);
+	tcase_add_loop_test(des, destroy_scenario, 0,
+	    (int)(2 * sizeof(destroy_cases) / sizeof(destroy_cases[0])));
+	CKLIST(des, 2, destroy_twice);
 	tcase_add_test(des, destroy_races_data);
 }

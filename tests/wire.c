@@ -400,7 +400,6 @@ peer_close(struct peer *p)
 	conn_close(&p->c);
 }
 
-/* Reconnect after the server closed a TCP connection on us. */
 void
 peer_done(struct peer *p, uint64_t ran)
 {
@@ -409,6 +408,7 @@ peer_done(struct peer *p, uint64_t ran)
 	ck_assert_uint_eq(p->ran, ran);
 }
 
+/* Reconnect after the server closed a TCP connection on us. */
 void
 peer_reconnect(struct peer *p)
 {
@@ -751,6 +751,83 @@ drop_echo(struct peer *p, uint32_t seq, const char *label)
 	spec_drop(p, &s, label);
 }
 
+struct wspec
+dspec_destroy(const struct peer *p, uint32_t seq)
+{
+	struct wspec s = dspec(p, seq);
+
+	s.proc = NULLPROC;
+	s.gss_proc = RPCAUTH_GSS_DESTROY;
+	s.body_given = 1;
+	s.body = NULL;
+	s.body_len = 0;
+	return s;
+}
+
+void
+last_denied(struct peer *p, const struct wspec *s, uint32_t why,
+    const char *label, const char *served)
+{
+	spec_denied(p, s, why, label);
+	ok_echo(p, s->seq, served);
+	peer_done(p, 1);
+}
+
+/* ---- scenarios ----------------------------------------------------------- */
+
+static void
+step_run(struct peer *p, const struct step *st, const char *label)
+{
+	struct wspec s = st->destroy ? dspec_destroy(p, st->seq) :
+	    dspec(p, st->seq);
+
+	s.vm = st->vm;
+	if (st->flip_bit != 0)
+		s.flip_bit = st->flip_bit;
+	if (st->body_seq != 0)
+		s.body_seq = st->body_seq;
+	s.tamper = st->tamper;
+	switch (st->want) {
+	case WANT_SUCCESS:
+		spec_success(p, &s, label);
+		break;
+	case WANT_DROP:
+		spec_drop(p, &s, label);
+		break;
+	case WANT_DENIED:
+		spec_denied(p, &s, st->why, label);
+		break;
+	case WANT_GARBAGE:
+		spec_garbage(p, &s, label);
+		break;
+	}
+}
+
+void
+steps_run(struct peer *p, const struct step *st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		step_run(p, &st[i], st[i].label);
+}
+
+void
+scenario_run(int udp, const struct scenario *sc)
+{
+	struct peer p;
+	char label[160];
+	size_t i;
+
+	peer_open(&p, udp, sc->svc);
+	for (i = 0; i < sc->n; i++) {
+		snprintf(label, sizeof(label), "%s: %s", sc->name,
+		    sc->steps[i].label);
+		step_run(&p, &sc->steps[i], label);
+	}
+	peer_done(&p, sc->ran);
+}
+
 /*
  * n calls on one context, each dspec(SEQ0) changed by vary(), which also
  * names it: each AUTH_BADCRED, and none uses up the seq.
@@ -774,17 +851,12 @@ badcred_each(int udp, size_t n, void (*vary)(struct wspec *s, size_t i,
 	peer_done(&p, 1);
 }
 
-struct field_vals {
-	enum cred_field	 f;
-	const uint32_t	*vals;
-};
-
 static void
 vary_field(struct wspec *s, size_t i, const void *arg, char *label,
     size_t cap)
 {
 	static const char *const names[] = { "version", "gss_proc", "service" };
-	const struct field_vals *a = arg;
+	const struct field_case *a = arg;
 
 	if (a->f == FIELD_VERSION)
 		s->version = a->vals[i];
@@ -796,11 +868,9 @@ vary_field(struct wspec *s, size_t i, const void *arg, char *label,
 }
 
 void
-bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n)
+bad_field(int udp, const struct field_case *fc)
 {
-	const struct field_vals a = { f, vals };
-
-	badcred_each(udp, n, vary_field, &a);
+	badcred_each(udp, fc->n, vary_field, fc);
 }
 
 struct cred_bodies {

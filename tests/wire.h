@@ -225,6 +225,66 @@ void	spec_garbage(struct peer *p, const struct wspec *s, const char *label);
 void	ok_echo(struct peer *p, uint32_t seq, const char *label);
 void	drop_echo(struct peer *p, uint32_t seq, const char *label);
 
+/* A DESTROY on p's context at seq, as a client sends it: NULLPROC, no body. */
+struct wspec dspec_destroy(const struct peer *p, uint32_t seq);
+
+/*
+ * The last refusal of a case: s is denied with `why`, then the seq it
+ * carried is served (a refused call does not use its seq up) with the
+ * label `served`, and peer_done(p, 1).
+ */
+void	last_denied(struct peer *p, const struct wspec *s, uint32_t why,
+	    const char *label, const char *served);
+
+/* ---- scenarios: one context, calls in a table --------------------------- */
+
+/* The answer a step's call must get. */
+enum want {
+	WANT_SUCCESS,	/* spec_success */
+	WANT_DROP,	/* spec_drop */
+	WANT_DENIED,	/* spec_denied with .why */
+	WANT_GARBAGE	/* spec_garbage */
+};
+
+/*
+ * One call: the legitimate ECHO dspec(seq) (dspec_destroy(seq) if destroy)
+ * with the fields that are not zero put in, and the answer it must get.
+ * Zero means "as dspec has it", which is why body_seq 0 is the call's seq.
+ */
+struct step {
+	enum want	 want;
+	uint32_t	 seq;
+	uint32_t	 why;		/* WANT_DENIED: the auth_stat */
+	enum vmode	 vm;
+	int		 flip_bit;
+	uint32_t	 body_seq;
+	enum tamper	 tamper;
+	int		 destroy;
+	const char	*label;
+};
+
+/* The steps, in order, on p's context. */
+void	steps_run(struct peer *p, const struct step *st, size_t n);
+
+/*
+ * A whole case on a fresh context of service svc: the steps, then
+ * peer_done(ran).  name prefixes every label of its steps.
+ */
+struct scenario {
+	const char		*name;
+	enum rpcauth_service	 svc;
+	const struct step	*steps;
+	size_t			 n;
+	uint64_t		 ran;
+};
+
+void	scenario_run(int udp, const struct scenario *sc);
+
+/* The steps of a struct scenario initializer: SCENARIO_STEPS({ ... }, ...). */
+#define SCENARIO_STEPS(...)						\
+	(const struct step[]){ __VA_ARGS__ },				\
+	sizeof((const struct step[]){ __VA_ARGS__ }) / sizeof(struct step)
+
 /*
  * One credential field out of range, header MIC valid over it: each value
  * is AUTH_BADCRED, and none uses up the seq (the same seq with a correct
@@ -232,7 +292,14 @@ void	drop_echo(struct peer *p, uint32_t seq, const char *label);
  */
 enum cred_field { FIELD_VERSION, FIELD_GSS_PROC, FIELD_SERVICE };
 
-void	bad_field(int udp, enum cred_field f, const uint32_t *vals, size_t n);
+/* A field and the n (up to 4) values it is tried with. */
+struct field_case {
+	enum cred_field	 f;
+	uint32_t	 vals[4];
+	size_t		 n;
+};
+
+void	bad_field(int udp, const struct field_case *fc);
 /* The same for n raw credential bodies (creds[i], lens[i] bytes). */
 void	bad_cred_bodies(int udp, const uint8_t *const *creds,
 	    const size_t *lens, size_t n, const char *what);

@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <rpc/rpc.h>
@@ -41,36 +42,84 @@ same_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
+/* An encoder of one codec: `what` into out (cap bytes); length, or -1. */
+typedef int (*encode_fn)(const void *what, uint8_t *out, size_t cap);
+
+/*
+ * Encode `what` into enclen bytes (the codec's size for it).  canonical:
+ * the strict codec accepted the input, so the output must be the input
+ * exactly; else it refused it, so the output must differ from it.
+ */
+static void
+reencode(encode_fn encode, const void *what, size_t enclen,
+    const uint8_t *data, size_t size, int canonical)
+{
+	uint8_t *enc;
+	int n;
+
+	if (canonical)
+		FUZZ_CHECK(enclen == size);
+	FUZZ_CHECK(enclen != 0 && (enc = malloc(enclen)) != NULL);
+	n = encode(what, enc, enclen);
+	FUZZ_CHECK(n >= 0);
+	FUZZ_CHECK(same_bytes(enc, (size_t)n, data, size) == canonical);
+	free(enc);
+}
+
+/* The whole input through the stream procedure; *pos: the bytes it used. */
+static int
+stream_decode(xdrproc_t proc, void *obj, const uint8_t *data, size_t size,
+    u_int *pos)
+{
+	XDR x;
+	int ok;
+
+	xdrmem_create(&x, (caddr_t)(uintptr_t)data, (u_int)size, XDR_DECODE);
+	ok = proc(&x, obj);
+	*pos = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	return ok;
+}
+
+/* A token to encode as rpc_gss_init_arg. */
+struct tokref {
+	const uint8_t	*tok;
+	size_t		 len;
+};
+
+static int
+arg_encode(const void *what, uint8_t *out, size_t cap)
+{
+	const struct tokref *t = what;
+
+	return init_arg_encode(t->tok, t->len, out, cap);
+}
+
+static int
+res_encode(const void *what, uint8_t *out, size_t cap)
+{
+	return init_res_encode(what, out, cap);
+}
+
 static void
 check_arg(const uint8_t *data, size_t size)
 {
 	struct init_arg a;
-	const uint8_t *tok;
-	size_t toklen, enclen;
-	uint8_t *enc;
-	XDR x;
-	int buf_ok, str_ok, n;
+	struct tokref t;
+	int buf_ok, str_ok;
 	u_int pos;
 
-	buf_ok = init_arg_decode(data, size, ARG_MAX_TOKEN, &tok, &toklen) == 0;
+	buf_ok = init_arg_decode(data, size, ARG_MAX_TOKEN, &t.tok,
+	    &t.len) == 0;
 	if (buf_ok) {
-		FUZZ_CHECK(toklen <= ARG_MAX_TOKEN);
-		FUZZ_CHECK((tok == NULL) == (toklen == 0));
-		enclen = init_arg_size(toklen);
-		FUZZ_CHECK(enclen == size);
-		FUZZ_CHECK((enc = malloc(enclen)) != NULL);
-		n = init_arg_encode(tok, toklen, enc, enclen);
-		FUZZ_CHECK(n >= 0 && (size_t)n == size);
-		FUZZ_CHECK(memcmp(enc, data, size) == 0);
-		free(enc);
+		FUZZ_CHECK(t.len <= ARG_MAX_TOKEN);
+		FUZZ_CHECK((t.tok == NULL) == (t.len == 0));
+		reencode(arg_encode, &t, init_arg_size(t.len), data, size, 1);
 	}
 
 	memset(&a, 0, sizeof(a));
 	a.max_token = ARG_MAX_TOKEN;
-	xdrmem_create(&x, (caddr_t)(uintptr_t)data, (u_int)size, XDR_DECODE);
-	str_ok = xdr_init_arg(&x, &a);
-	pos = XDR_GETPOS(&x);
-	XDR_DESTROY(&x);
+	str_ok = stream_decode((xdrproc_t)xdr_init_arg, &a, data, size, &pos);
 	if (str_ok) {
 		FUZZ_CHECK(a.token != NULL);
 		FUZZ_CHECK(a.token_len <= ARG_MAX_TOKEN);
@@ -78,16 +127,13 @@ check_arg(const uint8_t *data, size_t size)
 	}
 	if (buf_ok) {
 		FUZZ_CHECK(str_ok && pos == size);
-		FUZZ_CHECK(same_bytes(a.token, a.token_len, tok, toklen));
+		FUZZ_CHECK(same_bytes(a.token, a.token_len, t.tok, t.len));
 	}
 	if (str_ok && pos == size && !buf_ok) {
 		/* The strict codec may refuse only a non-canonical message. */
-		enclen = init_arg_size(a.token_len);
-		FUZZ_CHECK(enclen != 0 && (enc = malloc(enclen)) != NULL);
-		n = init_arg_encode(a.token, a.token_len, enc, enclen);
-		FUZZ_CHECK(n >= 0);
-		FUZZ_CHECK(!same_bytes(enc, (size_t)n, data, size));
-		free(enc);
+		t.tok = a.token;
+		t.len = a.token_len;
+		reencode(arg_encode, &t, init_arg_size(t.len), data, size, 0);
 	}
 	xdr_free((xdrproc_t)xdr_init_arg, (char *)&a);
 	FUZZ_CHECK(a.token == NULL);
@@ -98,10 +144,7 @@ check_res(const uint8_t *data, size_t size)
 {
 	struct rpcauth_init_res br, cr;
 	struct init_res r;
-	size_t enclen;
-	uint8_t *enc;
-	XDR x;
-	int buf_ok, str_ok, n;
+	int buf_ok, str_ok;
 	u_int pos;
 
 	buf_ok = init_res_decode(data, size, RPCAUTH_CRED_MAX_HANDLE,
@@ -109,21 +152,12 @@ check_res(const uint8_t *data, size_t size)
 	if (buf_ok) {
 		FUZZ_CHECK(br.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
 		FUZZ_CHECK(br.token_len <= RES_MAX_TOKEN);
-		enclen = init_res_size(&br);
-		FUZZ_CHECK(enclen == size);
-		FUZZ_CHECK((enc = malloc(enclen)) != NULL);
-		n = init_res_encode(&br, enc, enclen);
-		FUZZ_CHECK(n >= 0 && (size_t)n == size);
-		FUZZ_CHECK(memcmp(enc, data, size) == 0);
-		free(enc);
+		reencode(res_encode, &br, init_res_size(&br), data, size, 1);
 	}
 
 	memset(&r, 0, sizeof(r));
 	r.max_token = RES_MAX_TOKEN;
-	xdrmem_create(&x, (caddr_t)(uintptr_t)data, (u_int)size, XDR_DECODE);
-	str_ok = xdr_init_res(&x, &r);
-	pos = XDR_GETPOS(&x);
-	XDR_DESTROY(&x);
+	str_ok = stream_decode((xdrproc_t)xdr_init_res, &r, data, size, &pos);
 	if (str_ok) {
 		FUZZ_CHECK(r.handle_len <= RPCAUTH_CRED_MAX_HANDLE);
 		FUZZ_CHECK(r.token != NULL && r.token_len <= RES_MAX_TOKEN);
@@ -147,12 +181,7 @@ check_res(const uint8_t *data, size_t size)
 		cr.window = r.window;
 		cr.token = r.token;
 		cr.token_len = r.token_len;
-		enclen = init_res_size(&cr);
-		FUZZ_CHECK(enclen != 0 && (enc = malloc(enclen)) != NULL);
-		n = init_res_encode(&cr, enc, enclen);
-		FUZZ_CHECK(n >= 0);
-		FUZZ_CHECK(!same_bytes(enc, (size_t)n, data, size));
-		free(enc);
+		reencode(res_encode, &cr, init_res_size(&cr), data, size, 0);
 	}
 	xdr_free((xdrproc_t)xdr_init_res, (char *)&r);
 	FUZZ_CHECK(r.token == NULL);

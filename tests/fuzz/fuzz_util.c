@@ -9,6 +9,7 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include "fuzz.h"
+#include "gssname.h"
 #include "testbed.h"
 
 #define SERVICE		"demo@localhost"
@@ -41,11 +42,7 @@ fuzz_bed(void)
 static int
 import_target(gss_name_t *out)
 {
-	gss_buffer_desc nb = { strlen(SERVICE), (void *)(uintptr_t)SERVICE };
-	OM_uint32 min;
-
-	return GSS_ERROR(gss_import_name(&min, &nb, GSS_C_NT_HOSTBASED_SERVICE,
-	    out)) ? -1 : 0;
+	return GSS_ERROR(hostbased_name(SERVICE, out)) ? -1 : 0;
 }
 
 OM_uint32
