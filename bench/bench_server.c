@@ -1,6 +1,6 @@
 /* bench/bench_server.c - rpcbench-server: DEMOFS NULL and ECHO, 3 securities */
 /*
- * rpcbench-server --mode sys|tirpc-gss|rpcauth --port P
+ * rpcbench-server --mode sys|tirpc-gss|rpcauth|all --port P
  *     [--principal SERVICE@HOST] [--max-contexts N] [--bufsize BYTES]
  *
  * One TCP transport on 127.0.0.1:P, no rpcbind, serving DEMOFS NULL and
@@ -10,7 +10,11 @@
  *
  *	sys		AUTH_SYS, checked by libtirpc (no cryptography);
  *	tirpc-gss	libtirpc's built-in RPCSEC_GSS (rpc_gss_set_svc_name);
- *	rpcauth		rpcauth_svc_register, context cap --max-contexts.
+ *	rpcauth		rpcauth_svc_register, context cap --max-contexts;
+ *	all		the three at once, each call served under its own
+ *			flavor: the way an independent harness serves both
+ *			GSS systems, so that neither gets a process, a heap
+ *			or a replay cache handle of its own (bench/README.md).
  *
  * The dispatch, the transport buffers (--bufsize, default 256 KiB, the
  * most libtirpc grants: libtirpc's GSS needs that much for 64 KiB bodies
@@ -43,10 +47,22 @@
 #define RPCSEC_GSS	6
 #endif
 
-enum mode { MODE_SYS, MODE_TIRPC_GSS, MODE_RPCAUTH };
+enum mode { MODE_SYS, MODE_TIRPC_GSS, MODE_RPCAUTH, MODE_ALL };
 
-/* The credential flavor a call must carry to be served in this mode. */
-static enum_t want_flavor;
+/* The credential flavors a call may carry to be served in this mode. */
+static enum_t want_flavor[3];
+static int nwant;
+
+static int
+flavor_served(enum_t f)
+{
+	int i;
+
+	for (i = 0; i < nwant; i++)
+		if (want_flavor[i] == f)
+			return 1;
+	return 0;
+}
 
 /*
  * libtirpc declares xdr_void(void); casting that to xdrproc_t trips
@@ -70,7 +86,7 @@ dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	 * refuse every other flavor, as the demo server does, at the cost
 	 * of one comparison.
 	 */
-	if (rq->rq_cred.oa_flavor != want_flavor) {
+	if (!flavor_served(rq->rq_cred.oa_flavor)) {
 		svcerr_weakauth(xprt);
 		return;
 	}
@@ -127,11 +143,16 @@ security_setup(enum mode mode, const char *principal, unsigned long maxctx)
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 
 	switch (mode) {
+	case MODE_ALL:
+		return security_setup(MODE_SYS, principal, maxctx) == 0 &&
+		    security_setup(MODE_TIRPC_GSS, principal, maxctx) == 0 &&
+		    security_setup(MODE_RPCAUTH, principal, maxctx) == 0 ?
+		    0 : -1;
 	case MODE_SYS:
-		want_flavor = AUTH_SYS;
+		want_flavor[nwant++] = AUTH_SYS;
 		return 0;
 	case MODE_TIRPC_GSS:
-		want_flavor = RPCSEC_GSS;
+		want_flavor[nwant++] = RPCSEC_GSS;
 		if (!rpc_gss_set_svc_name((char *)(uintptr_t)principal,
 		    "kerberos_v5", 0, DEMOFS_PROG, DEMOFS_V1)) {
 			fprintf(stderr, PROG ": rpc_gss_set_svc_name(%s) "
@@ -140,7 +161,7 @@ security_setup(enum mode mode, const char *principal, unsigned long maxctx)
 		}
 		return 0;
 	case MODE_RPCAUTH:
-		want_flavor = RPCAUTH_FLAVOR;
+		want_flavor[nwant++] = RPCAUTH_FLAVOR;
 		rpcauth_svc_opts_init(&so);
 		so.principal = principal;
 		so.max_contexts = maxctx;
@@ -157,7 +178,7 @@ security_setup(enum mode mode, const char *principal, unsigned long maxctx)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: " PROG " --mode sys|tirpc-gss|rpcauth "
+	fprintf(stderr, "usage: " PROG " --mode sys|tirpc-gss|rpcauth|all "
 	    "--port P [--principal SERVICE@HOST] [--max-contexts N] "
 	    "[--bufsize BYTES]\n");
 	exit(2);
@@ -198,6 +219,8 @@ main(int argc, char **argv)
 				mode = MODE_TIRPC_GSS;
 			else if (strcmp(argv[i], "rpcauth") == 0)
 				mode = MODE_RPCAUTH;
+			else if (strcmp(argv[i], "all") == 0)
+				mode = MODE_ALL;
 			else
 				usage();
 		} else if (strcmp(argv[i], "--port") == 0)

@@ -33,7 +33,7 @@
 #include "demofs.h"
 #include "measure.h"
 
-#define SERVICE		"demo@localhost"
+#define SERVICE		"demo@localhost"	/* when the job names none */
 /*
  * Client record buffers: 256 KiB, the most libtirpc grants, for every
  * security alike (libtirpc's GSS needs it for 64 KiB bodies under krb5i
@@ -41,13 +41,38 @@
  */
 #define CLNT_BUFSZ	(256 * 1024)
 
+/* Seconds on `id`: CLOCK_MONOTONIC for the slices, CLOCK_PROCESS_CPUTIME_ID
+ * for this process's CPU time (the job's child is single-threaded). */
 static double
-now_s(void)
+clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A server's CPU time in seconds, from the scheduler's nanosecond count
+ * (/proc/PID/schedstat; its stat file counts 10 ms ticks, too coarse for
+ * a slice).  rpcbench-server runs svc_run() in one thread.  -1: unknown.
+ */
+static double
+server_cpu_s(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns;
+	FILE *f;
+	int n;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (double)ns / 1e9 : -1;
 }
 
 const char *
@@ -120,7 +145,8 @@ connect_clnt(int port, char *why, size_t len)
 
 /* Install the job's security on cl: the one place the systems differ. */
 static int
-secure(CLIENT *cl, enum bsys sys, int level, char *why, size_t len)
+secure(CLIENT *cl, enum bsys sys, int level, const char *service,
+    char *why, size_t len)
 {
 	struct rpcauth_client_opts o;
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
@@ -137,7 +163,8 @@ secure(CLIENT *cl, enum bsys sys, int level, char *why, size_t len)
 		return 0;
 	case BSYS_TIRPC:
 		memset(&ret, 0, sizeof(ret));
-		a = rpc_gss_seccreate(cl, SERVICE, "kerberos_v5",
+		a = rpc_gss_seccreate(cl, (char *)(uintptr_t)service,
+		    "kerberos_v5",
 		    (rpc_gss_service_t)level, NULL, NULL, &ret);
 		if (a == NULL) {
 			snprintf(why, len, "rpc_gss_seccreate: major %d minor "
@@ -149,7 +176,7 @@ secure(CLIENT *cl, enum bsys sys, int level, char *why, size_t len)
 	case BSYS_RPCAUTH:
 		rpcauth_client_opts_init(&o);
 		o.service = (enum rpcauth_service)level;
-		if (rpcauth_client_create(cl, SERVICE, &o, &err) == NULL) {
+		if (rpcauth_client_create(cl, service, &o, &err) == NULL) {
 			snprintf(why, len, "rpcauth_client_create: %s",
 			    err.msg != NULL ? err.msg : "?");
 			rpcauth_err_clear(&err);
@@ -174,14 +201,21 @@ teardown(CLIENT *cl)
 	clnt_destroy(cl);
 }
 
+static const char *
+job_service(const struct bjob *job)
+{
+	return job->service != NULL ? job->service : SERVICE;
+}
+
 static CLIENT *
-secure_clnt(const struct btarget *t, int level, char *why, size_t len)
+secure_clnt(const struct bjob *job, const struct btarget *t, char *why,
+    size_t len)
 {
 	CLIENT *cl;
 
 	if ((cl = connect_clnt(t->port, why, len)) == NULL)
 		return NULL;
-	if (secure(cl, t->sys, level, why, len) != 0) {
+	if (secure(cl, t->sys, job->level, job_service(job), why, len) != 0) {
 		clnt_destroy(cl);
 		return NULL;
 	}
@@ -193,15 +227,17 @@ struct echobuf {
 	demo_data	 in, out;
 	char		*outbuf;
 	size_t		 size;
+	int		 preset;	/* decode into outbuf, no allocation */
 };
 
 static int
-echobuf_init(struct echobuf *eb, size_t size)
+echobuf_init(struct echobuf *eb, size_t size, int preset)
 {
 	size_t i;
 
 	memset(eb, 0, sizeof(*eb));
 	eb->size = size;
+	eb->preset = preset;
 	/* +1: malloc(0) may return NULL. */
 	if ((eb->in.demo_data_val = malloc(size + 1)) == NULL ||
 	    (eb->outbuf = malloc(size + 1)) == NULL)
@@ -224,11 +260,16 @@ one_call(CLIENT *cl, enum bop op, struct echobuf *eb, char *why, size_t len)
 		    (xdrproc_t)xdr_nothing, NULL, tmo);
 	} else {
 		/*
-		 * A preset buffer: xdr_bytes decodes into it instead of
-		 * allocating per call (our server echoes exactly size
-		 * bytes; the warm-up call checks that).
+		 * By default as an rpcgen client does: XDR allocates the
+		 * result and the previous one is freed first (clnt_freeres).
+		 * Preset (--reply preset): xdr_bytes decodes into outbuf,
+		 * which takes a cost off every system alike and so raises
+		 * their ratios (our server echoes exactly size bytes; the
+		 * warm-up call checks that).
 		 */
-		eb->out.demo_data_val = eb->outbuf;
+		if (!eb->preset)
+			xdr_free((xdrproc_t)xdr_demo_data, (char *)&eb->out);
+		eb->out.demo_data_val = eb->preset ? eb->outbuf : NULL;
 		eb->out.demo_data_len = 0;
 		st = clnt_call(cl, DEMOFS_ECHO, (xdrproc_t)xdr_demo_data,
 		    (char *)&eb->in, (xdrproc_t)xdr_demo_data,
@@ -253,7 +294,8 @@ one_op(const struct bjob *job, const struct btarget *t, CLIENT *cl,
     struct echobuf *eb, char *why, size_t len)
 {
 	if (job->op == BOP_SETUP_SAME) {
-		if (secure(cl, t->sys, job->level, why, len) != 0)
+		if (secure(cl, t->sys, job->level, job_service(job), why,
+		    len) != 0)
 			return -1;
 		auth_destroy(cl->cl_auth);
 		cl->cl_auth = authnone_create();
@@ -261,10 +303,25 @@ one_op(const struct bjob *job, const struct btarget *t, CLIENT *cl,
 	}
 	if (job->op != BOP_SETUP)
 		return one_call(cl, job->op, eb, why, len);
-	if ((cl = secure_clnt(t, job->level, why, len)) == NULL)
+	if ((cl = secure_clnt(job, t, why, len)) == NULL)
 		return -1;
 	teardown(cl);
 	return 0;
+}
+
+/*
+ * rpcauth says in its trace which enctype its OpenSSL fast path took on
+ * (rpcauth/secctx.c); the trace is on only around the warm-up, so that
+ * the timed part formats no lines.
+ */
+static void
+fast_trace(const char *line, void *arg)
+{
+	const char *p = strstr(line, "made with OpenSSL (enctype ");
+	int *enctype = arg;
+
+	if (p != NULL)
+		*enctype = atoi(p + strlen("made with OpenSSL (enctype "));
 }
 
 /*
@@ -276,6 +333,7 @@ prepare(const struct bjob *job, const struct btarget *t,
     struct echobuf *eb, struct bresult *res)
 {
 	CLIENT *cl = NULL;
+	int r;
 
 	if (job->op == BOP_SETUP) {
 		(void)one_op(job, t, NULL, eb, res->err, sizeof(res->err));
@@ -288,13 +346,18 @@ prepare(const struct bjob *job, const struct btarget *t,
 			return cl;
 		goto fail;
 	}
-	if ((cl = secure_clnt(t, job->level, res->err,
-	    sizeof(res->err))) == NULL)
+	if ((cl = secure_clnt(job, t, res->err, sizeof(res->err))) == NULL)
 		return NULL;
-	if (one_call(cl, job->op, eb, res->err, sizeof(res->err)) != 0)
+	res->fast_enctype = 0;
+	if (t->sys == BSYS_RPCAUTH)
+		rpcauth_set_trace(fast_trace, &res->fast_enctype);
+	r = one_call(cl, job->op, eb, res->err, sizeof(res->err));
+	rpcauth_set_trace(NULL, NULL);
+	if (r != 0)
 		goto fail;
 	if (job->op == BOP_ECHO && (eb->out.demo_data_len != job->size ||
-	    memcmp(eb->in.demo_data_val, eb->outbuf, job->size) != 0)) {
+	    memcmp(eb->in.demo_data_val, eb->out.demo_data_val,
+	    job->size) != 0)) {
 		snprintf(res->err, sizeof(res->err), "ECHO of %zu bytes came "
 		    "back different (%u bytes)", job->size,
 		    eb->out.demo_data_len);
@@ -312,12 +375,15 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 	CLIENT *cl[BENCH_MAXT];
 	int active[BENCH_MAXT];
 	struct echobuf eb;
-	double t0, t, slice = SLICE_MS / 1000.0;
+	double t0, t, c0, s0, s1, slice = SLICE_MS / 1000.0;
+	int no_server_cpu[BENCH_MAXT];
 	uint64_t n;
 	int i, k, round, left;
 
 	memset(cl, 0, sizeof(cl));
-	if (echobuf_init(&eb, job->op == BOP_ECHO ? job->size : 0) != 0) {
+	memset(no_server_cpu, 0, sizeof(no_server_cpu));
+	if (echobuf_init(&eb, job->op == BOP_ECHO ? job->size : 0,
+	    job->preset_reply) != 0) {
 		for (i = 0; i < job->ntargets; i++)
 			snprintf(res[i].err, sizeof(res[i].err),
 			    "out of memory");
@@ -335,13 +401,15 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 			if (!active[i])
 				continue;
 			n = 0;
-			t = t0 = now_s();
+			s0 = server_cpu_s(job->t[i].server_pid);
+			c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+			t = t0 = clock_s(CLOCK_MONOTONIC);
 			do {
 				if (one_op(job, &job->t[i], cl[i], &eb,
 				    res[i].err, sizeof(res[i].err)) != 0)
 					break;
 				n++;
-				t = now_s();
+				t = clock_s(CLOCK_MONOTONIC);
 			} while (t - t0 < slice);
 			if (res[i].err[0] != '\0') {
 				active[i] = 0;	/* out of the job */
@@ -349,6 +417,13 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 			}
 			res[i].ops += n;
 			res[i].secs += t - t0;
+			res[i].cpu_client +=
+			    clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+			s1 = server_cpu_s(job->t[i].server_pid);
+			if (s0 >= 0 && s1 >= s0 && !no_server_cpu[i])
+				res[i].cpu_server += s1 - s0;
+			else
+				no_server_cpu[i] = 1;
 			if (res[i].secs < job->seconds ||
 			    res[i].ops < job->min_ops)
 				left++;
@@ -356,11 +431,16 @@ run_turns(const struct bjob *job, struct bresult res[BENCH_MAXT])
 		if (left == 0)
 			break;
 	}
-	for (i = 0; i < job->ntargets; i++)
+	for (i = 0; i < job->ntargets; i++) {
 		res[i].ok = active[i];
+		if (no_server_cpu[i])
+			res[i].cpu_server = 0;
+	}
 out:
 	for (i = 0; i < job->ntargets; i++)
 		teardown(cl[i]);
+	if (!eb.preset)
+		xdr_free((xdrproc_t)xdr_demo_data, (char *)&eb.out);
 	free(eb.in.demo_data_val);
 	free(eb.outbuf);
 }
@@ -397,13 +477,14 @@ run_populate(const struct bjob *job, struct bresult *res)
 	double t0;
 	size_t done = 0, nb;
 
-	t0 = now_s();
+	t0 = clock_s(CLOCK_MONOTONIC);
 	while (done < job->count) {
 		if ((cl = connect_clnt(job->t[0].port, res->err,
 		    sizeof(res->err))) == NULL)
 			return;
 		for (nb = 0; nb < POP_BATCH && done < job->count; nb++) {
-			if (secure(cl, job->t[0].sys, job->level, res->err,
+			if (secure(cl, job->t[0].sys, job->level,
+			    job_service(job), res->err,
 			    sizeof(res->err)) != 0) {
 				abandon(cl, auths, nb);
 				return;
@@ -414,7 +495,7 @@ run_populate(const struct bjob *job, struct bresult *res)
 		abandon(cl, auths, nb);
 	}
 	res->ops = done;
-	res->secs = now_s() - t0;
+	res->secs = clock_s(CLOCK_MONOTONIC) - t0;
 	res->ok = 1;
 }
 
@@ -426,15 +507,15 @@ run_populate(const struct bjob *job, struct bresult *res)
 static void
 run_hold(const struct bjob *job, struct bresult *res, int res_fd)
 {
-	double t0 = now_s();
+	double t0 = clock_s(CLOCK_MONOTONIC);
 	size_t i;
 
 	for (i = 0; i < job->count; i++)
-		if (secure_clnt(&job->t[0], job->level, res->err,
+		if (secure_clnt(job, &job->t[0], res->err,
 		    sizeof(res->err)) == NULL)
 			return;
 	res->ops = i;
-	res->secs = now_s() - t0;
+	res->secs = clock_s(CLOCK_MONOTONIC) - t0;
 	res->ok = 1;
 	if (write(res_fd, res, sizeof(*res)) != (ssize_t)sizeof(*res))
 		_exit(1);
@@ -452,6 +533,10 @@ child(const struct bjob *job, int res_fd)
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	(void)signal(SIGPIPE, SIG_IGN);
 	memset(res, 0, sizeof(res));
+	/* Before any krb5 call of this process reads the profile. */
+	if (job->krb5_config != NULL &&
+	    setenv("KRB5_CONFIG", job->krb5_config, 1) != 0)
+		_exit(1);
 	switch (job->op) {
 	case BOP_NULL:
 	case BOP_ECHO:

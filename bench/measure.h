@@ -43,6 +43,7 @@ enum bop {
 struct btarget {
 	enum bsys	 sys;
 	int		 port;
+	pid_t		 server_pid;	/* for its CPU time; <= 0: not read */
 };
 
 struct bjob {
@@ -54,12 +55,21 @@ struct bjob {
 	unsigned	 min_ops;	/* and at least this many operations */
 	int		 ntargets;
 	struct btarget	 t[BENCH_MAXT];
+	const char	*service;	/* GSS host-based name; NULL: demo */
+	const char	*krb5_config;	/* child's KRB5_CONFIG; NULL: ours */
+	int		 preset_reply;	/* ECHO results into a preset buffer */
 };
 
 struct bresult {
 	int		 ok;
 	uint64_t	 ops;		/* calls or contexts timed */
 	double		 secs;
+	/* CPU seconds in this target's slices: the client process and its
+	 * server (0 when the server's could not be read). */
+	double		 cpu_client, cpu_server;
+	/* rpcauth: the enctype its OpenSSL fast path took on, 0: none (the
+	 * calls went through GSS). */
+	int		 fast_enctype;
 	char		 err[240];	/* why, when !ok */
 };
 

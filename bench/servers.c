@@ -13,7 +13,7 @@ int
 server_start(struct server *sv)
 {
 	char portbuf[16], maxbuf[24], errbuf[512];
-	const char *argv[12];
+	const char *argv[14];
 	int n, tries, ret = -1;
 
 	/* The server inherits it; the clients (forked later) must not. */
@@ -33,6 +33,10 @@ server_start(struct server *sv)
 		if (sv->maxctx != 0) {
 			argv[n++] = "--max-contexts";
 			argv[n++] = maxbuf;
+		}
+		if (sv->principal != NULL) {
+			argv[n++] = "--principal";
+			argv[n++] = sv->principal;
 		}
 		if (sv->smallbuf) {
 			argv[n++] = "--bufsize";

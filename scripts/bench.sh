@@ -14,6 +14,8 @@
 #   BENCH_BUILD [build/normal] build directory (scripts/build.sh)
 #   BENCH_ONLY []              only figures whose name has this text,
 #                              e.g. "krb5p ECHO 64" or "setups"
+#   BENCH_SERVERS [one]        one: one server process for all systems;
+#                              each: one per system (A/B)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -41,6 +43,7 @@ fi
     --contexts "${BENCH_CONTEXTS:-100000}" \
     --mem-contexts "${BENCH_MEM_CONTEXTS:-10000}" \
     --conn-contexts "${BENCH_CONN_CONTEXTS:-1000}" \
+    --servers "${BENCH_SERVERS:-one}" \
     ${BENCH_ONLY:+--only "$BENCH_ONLY"}
 
 # What the figures depend on, for whoever compares two runs.

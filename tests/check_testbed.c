@@ -560,6 +560,60 @@ START_TEST(extra_and_added_principals)
 }
 END_TEST
 
+/* The session key enctype of alice's ticket for `server` in the ccache. */
+static krb5_enctype
+ticket_enctype(const char *server)
+{
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL;
+	krb5_creds mcreds, creds;
+	krb5_enctype et = 0;
+
+	memset(&mcreds, 0, sizeof(mcreds));
+	ck_assert_int_eq(krb5_init_context(&ctx), 0);
+	ck_assert_int_eq(krb5_cc_default(ctx, &cc), 0);
+	ck_assert_int_eq(krb5_cc_get_principal(ctx, cc, &mcreds.client), 0);
+	ck_assert_int_eq(krb5_parse_name(ctx, server, &mcreds.server), 0);
+	if (krb5_cc_retrieve_cred(ctx, cc, 0, &mcreds, &creds) == 0) {
+		et = creds.keyblock.enctype;
+		krb5_free_cred_contents(ctx, &creds);
+	}
+	krb5_free_principal(ctx, mcreds.client);
+	krb5_free_principal(ctx, mcreds.server);
+	krb5_cc_close(ctx, cc);
+	krb5_free_context(ctx);
+	return et;
+}
+
+START_TEST(session_enctypes)
+{
+	static const char *const extra[] = { "sha384/localhost", NULL };
+	struct testbed_opts opts = { .extra_principals = extra };
+	struct testbed *tb = bed_start(&opts);
+	struct exchange x;
+
+	ck_assert_msg(testbed_set_session_enctypes(tb, "sha384/localhost",
+	    "aes256-cts-hmac-sha384-192") == 0, "%s", testbed_errmsg(tb));
+	exchange_run("sha384@localhost", testbed_server_keytab(tb), &x);
+	ck_assert_msg(x.accept_major == GSS_S_COMPLETE, "sha384: %s", x.why);
+	exchange_free(&x);
+	ck_assert_int_eq(ticket_enctype("sha384/localhost@" TESTBED_REALM),
+	    ENCTYPE_AES256_CTS_HMAC_SHA384_192);
+	/* The others keep the KDC's default choice. */
+	exchange_run("demo@localhost", testbed_server_keytab(tb), &x);
+	ck_assert_msg(x.accept_major == GSS_S_COMPLETE, "demo: %s", x.why);
+	exchange_free(&x);
+	ck_assert_int_eq(ticket_enctype("demo/localhost@" TESTBED_REALM),
+	    ENCTYPE_AES256_CTS_HMAC_SHA1_96);
+	ck_assert_int_ne(testbed_set_session_enctypes(tb, "bad name",
+	    "aes256-cts-hmac-sha1-96"), 0);
+	ck_assert_int_ne(testbed_set_session_enctypes(tb, "sha384/localhost",
+	    "aes256-cts-hmac-sha384-192 des"), 0);
+	ck_assert_uint_gt(strlen(testbed_errmsg(tb)), 0);
+	testbed_stop(tb);
+}
+END_TEST
+
 START_TEST(no_ccache_no_env)
 {
 	struct testbed_opts opts = { .no_ccache = true, .no_env = true };
@@ -594,6 +648,6 @@ main(void)
 	    wrong_key_keytab_is_refused, stop_removes_everything,
 	    exit_without_stop_cleans_up, sigkill_without_stop_cleans_up,
 	    forked_child_does_not_clean_up, short_lifetime, ntlm_user_file,
-	    extra_and_added_principals, no_ccache_no_env);
+	    extra_and_added_principals, session_enctypes, no_ccache_no_env);
 	return e2e_main(s, NULL, &shared, NULL, NULL);
 }

@@ -635,6 +635,30 @@ testbed_kinit(struct testbed *tb)
 	return kinit_into(tb, tb->ccache_name);
 }
 
+int
+testbed_set_session_enctypes(struct testbed *tb, const char *name,
+    const char *enctypes)
+{
+	const char *realm;
+	char *query;
+	int ret;
+
+	tb->errmsg[0] = '\0';
+	/* kadmin.local splits its query at blanks and keeps quotes in the
+	 * value: several enctypes go comma-separated, as MIT parses them. */
+	if (name == NULL || *name == '\0' || strpbrk(name, " \t\n\"'") != NULL ||
+	    enctypes == NULL || *enctypes == '\0' ||
+	    strpbrk(enctypes, " \t\n\"'") != NULL)
+		return seterr(tb, "bad principal name or enctype list");
+	realm = strchr(name, '@') != NULL ? "" : "@" TESTBED_REALM;
+	if ((query = xprintf("setstr %s%s session_enctypes %s", name, realm,
+	    enctypes)) == NULL)
+		return seterr(tb, "out of memory");
+	ret = kadmin(tb, query);
+	free(query);
+	return ret;
+}
+
 /* True if the KDC has exited; it is not reaped (WNOWAIT). */
 static bool
 kdc_gone(const struct testbed *tb)

@@ -91,6 +91,19 @@ void	testbed_stop(struct testbed *tb);
 int	testbed_add_principal(struct testbed *tb, const char *name,
 	    const char *keytab_path);
 
+/*
+ * Give the principal `name` (realm optional) the session key enctypes
+ * `enctypes` ("aes256-cts-hmac-sha384-192", comma-separated for several):
+ * the KDC then issues tickets for it with a session key of the first of
+ * them the client asks for (MIT's session_enctypes string attribute), while
+ * its long-term keys, and so the ticket's encryption, stay as they are.
+ * Returns 0, or -1 with testbed_errmsg() saying why; kadmin.local exits 0
+ * when the query itself fails, so a principal that does not exist is not
+ * noticed here (look at the ticket, as check_testbed does).
+ */
+int	testbed_set_session_enctypes(struct testbed *tb, const char *name,
+	    const char *enctypes);
+
 /* kinit alice from user.keytab into the ccache again.  0 or -1 (errmsg). */
 int	testbed_kinit(struct testbed *tb);
 
