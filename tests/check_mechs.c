@@ -654,24 +654,12 @@ server_fails(const char *env, const char *mechs, int want_exit,
     const char *want)
 {
 	char out[2048], errb[2048], portbuf[16];
-	const char *argv[16];
-	int n = 0, st;
+	const char *argv[16] = { "/usr/bin/env", env };
+	const char *opt[] = { "--mechs", mechs, NULL };
+	int st;
 
 	snprintf(portbuf, sizeof(portbuf), "%d", srvproc_free_port());
-	argv[n++] = "/usr/bin/env";
-	argv[n++] = env;
-	argv[n++] = DEMO_SERVER;
-	argv[n++] = "--listen";
-	argv[n++] = "127.0.0.1";
-	argv[n++] = "--port";
-	argv[n++] = portbuf;
-	argv[n++] = "--principal";
-	argv[n++] = "demo@localhost";
-	argv[n++] = "--keytab";
-	argv[n++] = testbed_server_keytab(bed);
-	argv[n++] = "--mechs";
-	argv[n++] = mechs;
-	argv[n] = NULL;
+	e2e_server_argv(argv + 2, 14, portbuf, testbed_server_keytab(bed), opt);
 	ck_assert_int_eq(srvproc_run((char *const *)argv, out, sizeof(out),
 	    errb, sizeof(errb), 20000, &st), 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == want_exit,

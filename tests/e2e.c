@@ -53,18 +53,52 @@ e2e_start_port(struct srvproc *p, int *port_out, const char *const *argv,
 const char *const e2e_all_mechs[] = { "--mechs", "krb5,spnego,ntlm",
     NULL };
 
+/* head (n words) then extra (NULL-terminated, may be NULL) into argv, as
+ * much as fits in cap - 1, NULL-terminated; the number of words. */
+static size_t
+argv_join(const char **argv, size_t cap, const char *const *head, size_t n,
+    const char *const *extra)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 1 < cap; i++)
+		argv[k++] = head[i];
+	for (i = 0; extra != NULL && extra[i] != NULL && k + 1 < cap; i++)
+		argv[k++] = extra[i];
+	argv[k] = NULL;
+	return k;
+}
+
+size_t
+e2e_server_argv(const char **argv, size_t cap, const char *port,
+    const char *keytab, const char *const *extra)
+{
+	const char *const head[] = { DEMO_SERVER, "--listen", "127.0.0.1",
+	    "--port", port, "--principal", "demo@localhost", "--keytab",
+	    keytab };
+
+	return argv_join(argv, cap, head, sizeof(head) / sizeof(head[0]),
+	    extra);
+}
+
+size_t
+e2e_client_argv(const char **argv, size_t cap, const char *port,
+    const char *const *extra)
+{
+	const char *const head[] = { DEMO_CLIENT, "--host", "127.0.0.1",
+	    "--port", port, "--principal", "demo@localhost" };
+
+	return argv_join(argv, cap, head, sizeof(head) / sizeof(head[0]),
+	    extra);
+}
+
 int
 e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
     const char *const *extra)
 {
-	const char *argv[32] = { DEMO_SERVER, "--listen", "127.0.0.1",
-	    "--port", E2E_PORT, "--principal", "demo@localhost", "--keytab",
-	    keytab };
-	int i, n = 9;
+	const char *argv[32];
 
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
+	e2e_server_argv(argv, 31, E2E_PORT, keytab, extra);
 	return e2e_start_port(p, port_out, argv, "e2e: server start");
 }
 

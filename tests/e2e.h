@@ -35,6 +35,18 @@ int	e2e_start_port(struct srvproc *p, int *port_out,
 /* Demo server arguments allowing every mechanism: krb5, spnego, ntlm. */
 extern const char *const e2e_all_mechs[];
 
+/*
+ * The demo programs' usual command lines into argv (cap entries at most,
+ * NULL-terminated), `extra` (NULL-terminated, may be NULL) appended; the
+ * number of arguments.  Server: DEMO_SERVER --listen 127.0.0.1 --port
+ * `port` --principal demo@localhost --keytab `keytab`.  Client:
+ * DEMO_CLIENT --host 127.0.0.1 --port `port` --principal demo@localhost.
+ */
+size_t	e2e_server_argv(const char **argv, size_t cap, const char *port,
+	    const char *keytab, const char *const *extra);
+size_t	e2e_client_argv(const char **argv, size_t cap, const char *port,
+	    const char *const *extra);
+
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
