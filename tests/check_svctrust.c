@@ -44,6 +44,7 @@
 #include "hdrmic.h"
 #include "idmap.h"
 #include "mech.h"
+#include "rawhand.h"
 #include "rawrpc.h"
 #include "svc_internal.h"
 #include "cklist.h"
@@ -435,88 +436,16 @@ END_TEST
 
 /* ---- raw handshakes ------------------------------------------------------ */
 
-struct hand {
-	int		 fd;
-	gss_ctx_id_t	 ctx;
-	gss_name_t	 target;
-	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
-	size_t		 handle_len;
-	uint32_t	 xid;
-};
-
+/* A handshake by hand with the test server, from address `from`. */
 static void
-hand_open(struct hand *h, const char *from)
+hand_open(struct rawhand *h, const char *from)
 {
-	gss_buffer_desc nb = { 14, (void *)"demo@localhost" };
-	OM_uint32 min;
-
-	memset(h, 0, sizeof(*h));
-	h->ctx = GSS_C_NO_CONTEXT;
-	h->xid = 0x5500;
-	ck_assert_int_eq(gss_import_name(&min, &nb, GSS_C_NT_HOSTBASED_SERVICE,
-	    &h->target), GSS_S_COMPLETE);
-	h->fd = connect_from(from);
-}
-
-static void
-hand_close(struct hand *h)
-{
-	OM_uint32 min;
-
-	if (h->ctx != GSS_C_NO_CONTEXT)
-		(void)gss_delete_sec_context(&min, &h->ctx, GSS_C_NO_BUFFER);
-	(void)gss_release_name(&min, &h->target);
-	close(h->fd);
-}
-
-/* One INIT (handle NULL) or CONTINUE_INIT call's bytes into msg. */
-static size_t
-init_call(uint32_t xid, const uint8_t *handle, size_t hlen, const void *tok,
-    size_t toklen, uint8_t *msg, size_t cap)
-{
-	struct rpcauth_cred cred = { RPCAUTH_GSS_VERS_1, hlen == 0 ?
-	    RPCAUTH_GSS_INIT : RPCAUTH_GSS_CONTINUE_INIT, 0,
-	    RPCAUTH_SVC_INTEGRITY, hlen ? handle : NULL, hlen };
-	uint8_t cbuf[400], body[8192];
-	struct raw_call rc;
-	size_t blen = init_arg_size(toklen), mlen;
-	int clen = cred_encode(&cred, cbuf, sizeof(cbuf));
-
-	ck_assert_int_gt(clen, 0);
-	ck_assert_uint_le(blen, sizeof(body));
-	ck_assert_int_eq(init_arg_encode(tok, toklen, body, blen), (int)blen);
-	rc = (struct raw_call){ xid, TSPROG, 1, NULLPROC, RPCAUTH_FLAVOR,
-	    cbuf, (size_t)clen, AUTH_NONE, NULL, 0, body, blen };
-	mlen = raw_encode_call(&rc, msg, cap);
-	ck_assert_uint_gt(mlen, 0);
-	return mlen;
-}
-
-/* One handshake leg with `tok`; *res borrows from rep->body. */
-static void
-hand_leg(struct hand *h, const gss_buffer_t tok, struct raw_reply *rep,
-    struct rpcauth_init_res *res)
-{
-	uint8_t msg[9000];
-	size_t mlen;
-
-	h->xid++;
-	mlen = init_call(h->xid, h->handle, h->handle_len, tok->value,
-	    tok->length, msg, sizeof(msg));
-	raw_exchange(h->fd, 0, ts_port, msg, mlen, h->xid, 5000, rep);
-	ck_assert_int_eq(rep->kind, RAW_ACCEPTED);
-	ck_assert_uint_eq(rep->accept_stat, SUCCESS);
-	ck_assert_int_eq(init_res_decode(rep->body, rep->body_len,
-	    RPCAUTH_CRED_MAX_HANDLE, 65536, res), 0);
-	if (res->handle_len > 0) {
-		memcpy(h->handle, res->handle, res->handle_len);
-		h->handle_len = res->handle_len;
-	}
+	rawhand_open(h, connect_from(from), ts_port, TSPROG, 1, 0x5500);
 }
 
 /* gss_init_sec_context step with `in`; the token to send in *out. */
 static OM_uint32
-hand_step(struct hand *h, gss_OID mech, const void *in, size_t inlen,
+hand_step(struct rawhand *h, gss_OID mech, const void *in, size_t inlen,
     gss_buffer_t out)
 {
 	gss_buffer_desc ib = { inlen, (void *)(uintptr_t)in };
@@ -533,7 +462,7 @@ hand_step(struct hand *h, gss_OID mech, const void *in, size_t inlen,
 
 /* A whole krb5 handshake (alice's ticket); returns with a context. */
 static void
-hand_krb5(struct hand *h)
+hand_krb5(struct rawhand *h)
 {
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	struct rpcauth_init_res res;
@@ -541,54 +470,13 @@ hand_krb5(struct hand *h)
 	OM_uint32 min;
 
 	(void)hand_step(h, mech_by_name("krb5"), NULL, 0, &out);
-	hand_leg(h, &out, &rep, &res);
+	rawhand_leg(h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_uint_eq(res.major, GSS_S_COMPLETE);
 	ck_assert_uint_eq(hand_step(h, mech_by_name("krb5"), res.token,
 	    res.token_len, &out), GSS_S_COMPLETE);
 	(void)gss_release_buffer(&min, &out);
 	raw_reply_free(&rep);
-}
-
-/* A DATA call to IDENT under service none, header MIC good or junk. */
-static size_t
-hand_data(struct hand *h, uint32_t seq, int junk, uint8_t *msg, size_t cap)
-{
-	struct rpcauth_cred cred = { RPCAUTH_GSS_VERS_1, RPCAUTH_GSS_DATA, seq,
-	    RPCAUTH_SVC_NONE, h->handle, h->handle_len };
-	uint8_t cbuf[400], hdr[HDRMIC_MAX_LEN], bad[32];
-	gss_buffer_desc hb, mic = GSS_C_EMPTY_BUFFER;
-	struct hdrmic_call hc;
-	struct raw_call rc;
-	OM_uint32 min;
-	size_t mlen;
-	int clen, hlen;
-
-	clen = cred_encode(&cred, cbuf, sizeof(cbuf));
-	ck_assert_int_gt(clen, 0);
-	h->xid++;
-	hc = (struct hdrmic_call){ h->xid, TSPROG, 1, TSPROC_IDENT,
-	    RPCAUTH_FLAVOR, cbuf, (size_t)clen };
-	hlen = hdrmic_build(&hc, hdr, sizeof(hdr));
-	ck_assert_int_gt(hlen, 0);
-	if (junk) {
-		memset(bad, 0x5a, sizeof(bad));
-		mic.value = bad;
-		mic.length = sizeof(bad);
-	} else {
-		hb.value = hdr;
-		hb.length = (size_t)hlen;
-		ck_assert_int_eq(gss_get_mic(&min, h->ctx, GSS_C_QOP_DEFAULT,
-		    &hb, &mic), GSS_S_COMPLETE);
-	}
-	rc = (struct raw_call){ h->xid, TSPROG, 1, TSPROC_IDENT,
-	    RPCAUTH_FLAVOR, cbuf, (size_t)clen, RPCAUTH_FLAVOR, mic.value,
-	    mic.length, NULL, 0 };
-	mlen = raw_encode_call(&rc, msg, cap);
-	if (!junk)
-		(void)gss_release_buffer(&min, &mic);
-	ck_assert_uint_gt(mlen, 0);
-	return mlen;
 }
 
 /* ---- 8: half-open slots under a flood from another address -------------- */
@@ -618,8 +506,9 @@ flood(const char *from, int n)
 	ck_assert(buf != NULL && in != NULL);
 	for (i = 0; i < n; i += FLOOD_BATCH) {
 		for (off = 0, b = 0; b < FLOOD_BATCH && i + b < n; b++) {
-			len = init_call(0x900000 + (uint32_t)(i + b), NULL, 0,
-			    spnego_offer, sizeof(spnego_offer), buf + off + 4,
+			len = rawhand_init_call(0x900000 + (uint32_t)(i + b),
+			    TSPROG, 1, NULL, 0, spnego_offer,
+			    sizeof(spnego_offer), buf + off + 4,
 			    cap - off - 4);
 			buf[off] = 0x80 | (uint8_t)(len >> 24);
 			buf[off + 1] = (uint8_t)(len >> 16);
@@ -678,13 +567,13 @@ START_TEST(half_open_flood)
 	struct rpcauth_init_res res;
 	struct raw_reply rep;
 	struct counters k;
-	struct hand h;
+	struct rawhand h;
 	OM_uint32 min;
 	int n;
 
 	hand_open(&h, "127.0.0.1");
 	(void)hand_step(&h, &ntlm_oid_d, NULL, 0, &out);
-	hand_leg(&h, &out, &rep, &res);
+	rawhand_leg(&h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_uint_eq(res.major, GSS_S_CONTINUE_NEEDED);
 	ck_assert_uint_eq(hand_step(&h, &ntlm_oid_d, res.token, res.token_len,
@@ -694,7 +583,7 @@ START_TEST(half_open_flood)
 	n = flood("127.0.0.2", FLOOD_N);
 	ck_assert_int_eq(n, FLOOD_N);	/* each one did make a context */
 
-	hand_leg(&h, &out, &rep, &res);
+	rawhand_leg(&h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_msg(res.major == GSS_S_COMPLETE, "AUTHENTICATE after the "
 	    "flood: major 0x%x", res.major);
@@ -705,7 +594,7 @@ START_TEST(half_open_flood)
 	ck_assert_uint_eq(k.per_source, 2);
 	ck_assert_msg(k.half_open <= k.per_source, "%u half-open contexts "
 	    "after the flood", k.half_open);
-	hand_close(&h);
+	rawhand_close(&h);
 	free(events_take());
 }
 END_TEST
@@ -1090,7 +979,7 @@ END_TEST
 START_TEST(event_forged_and_replayed)
 {
 	struct raw_reply rep;
-	struct hand h;
+	struct rawhand h;
 	uint8_t msg[2048];
 	char peer[64], kind[8], stat[8], *ev;
 	size_t mlen;
@@ -1100,7 +989,8 @@ START_TEST(event_forged_and_replayed)
 	hand_krb5(&h);
 	free(events_take());
 
-	mlen = hand_data(&h, 1, 1, msg, sizeof(msg));
+	mlen = rawhand_data_call(&h, TSPROC_IDENT, 1, 32, RAWHAND_NONE,
+	    msg, sizeof(msg));
 	raw_exchange(h.fd, 0, ts_port, msg, mlen, h.xid, 5000, &rep);
 	ck_assert_int_eq(rep.kind, RAW_AUTH_ERROR);
 	ck_assert_uint_eq(rep.auth_stat, RPCSEC_GSS_CREDPROBLEM);
@@ -1110,7 +1000,8 @@ START_TEST(event_forged_and_replayed)
 	expect_one(kind, stat, "0x0", "alice@" TESTBED_REALM, peer,
 	    "header checksum of seq 1 does not verify");
 
-	mlen = hand_data(&h, 2, 0, msg, sizeof(msg));
+	mlen = rawhand_data_call(&h, TSPROC_IDENT, 2, 0, RAWHAND_NONE,
+	    msg, sizeof(msg));
 	raw_exchange(h.fd, 0, ts_port, msg, mlen, h.xid, 5000, &rep);
 	ck_assert_int_eq(rep.kind, RAW_ACCEPTED);
 	ck_assert_uint_eq(rep.accept_stat, SUCCESS);
@@ -1124,7 +1015,7 @@ START_TEST(event_forged_and_replayed)
 	snprintf(kind, sizeof(kind), "%d", RPCAUTH_SVC_EV_CALL_DROPPED);
 	expect_one(kind, "0", "0x0", "alice@" TESTBED_REALM, peer,
 	    "seq 2 dropped without reply: already seen");
-	hand_close(&h);
+	rawhand_close(&h);
 }
 END_TEST
 
