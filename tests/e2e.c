@@ -15,6 +15,7 @@
 
 #include "demofs.h"
 #include "e2e.h"
+#include "init_xdr.h"
 
 static void
 loopback(struct sockaddr_in *sin, int port)
@@ -90,6 +91,26 @@ e2e_client_argv(const char **argv, size_t cap, const char *port,
 
 	return argv_join(argv, cap, head, sizeof(head) / sizeof(head[0]),
 	    extra);
+}
+
+int
+e2e_ping(int port, const char *const *opts, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	static const char *const tail[] = { "127.0.0.1", "0x20000C0F", "1",
+	    "demo@localhost", NULL };
+	const char *argv[32];
+	char portbuf[16];
+	size_t n;
+	int st;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	n = argv_join(argv, 27, (const char *const[]){ PING_TOOL, "--port",
+	    portbuf }, 3, opts);
+	argv_join(argv + n, 32 - n, tail, 4, NULL);
+	ck_assert_int_eq(srvproc_run((char *const *)argv, out, outlen, err,
+	    errlen, 30000, &st), 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 int
@@ -237,6 +258,56 @@ e2e_auth(CLIENT *cl, const char *target, const struct rpcauth_client_opts *o,
 		return NULL;
 	}
 	return cl;
+}
+
+CLIENT *
+e2e_auth_as(CLIENT *cl, const char *target, const char *mech,
+    const char *ccache, enum rpcauth_service svc, struct rpcauth_err *err)
+{
+	struct rpcauth_client_opts o;
+
+	rpcauth_client_opts_init(&o);
+	o.mech = mech;
+	o.ccache = ccache;
+	o.service = svc;
+	return e2e_auth(cl, target, &o, err);
+}
+
+void
+e2e_refused_check(CLIENT *cl, struct rpcauth_err *err, const char *why)
+{
+	ck_assert_ptr_null(cl);
+	ck_assert_int_eq(err->code, RPCAUTH_E_GSS);
+	ck_assert_msg(strstr(err->msg, "refused the security context") !=
+	    NULL && strstr(err->msg, why) != NULL, "unclear message: %s",
+	    err->msg);
+	rpcauth_err_clear(err);
+}
+
+void
+e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr, void *res)
+{
+	struct timeval tv = { 10, 0 };
+
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_msg(clnt_call(cl, proc, (xdrproc_t)xdr_nothing, NULL,
+	    res_xdr, res, tv) == RPC_SUCCESS, "call %u: %s", (unsigned)proc,
+	    clnt_sperror(cl, "call"));
+	clnt_destroy(cl);
+}
+
+int
+e2e_svc_caller(struct svc_req *rq, SVCXPRT *xprt, struct rpcauth_caller *who)
+{
+	if (rpcauth_svc_caller(rq, who) != 0) {
+		svcerr_weakauth(xprt);
+		return -1;
+	}
+	if (!svc_getargs(xprt, (xdrproc_t)xdr_nothing, NULL)) {
+		svcerr_decode(xprt);
+		return -1;
+	}
+	return 0;
 }
 
 CLIENT *

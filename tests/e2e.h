@@ -16,6 +16,7 @@
 #define DEMO_SERVER	TOP_BUILDDIR "/server/rpcauth-demo-server"
 #define DEMO_CLIENT	TOP_BUILDDIR "/client/rpcauth-demo-client"
 #define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
+#define PING_TOOL	TOP_BUILDDIR "/client/rpcauth-ping"
 
 /* ---- servers ------------------------------------------------------------ */
 
@@ -46,6 +47,12 @@ size_t	e2e_server_argv(const char **argv, size_t cap, const char *port,
 	    const char *keytab, const char *const *extra);
 size_t	e2e_client_argv(const char **argv, size_t cap, const char *port,
 	    const char *const *extra);
+
+/* rpcauth-ping --port `port` `opts` (NULL-terminated, may be NULL)
+ * 127.0.0.1 DEMOFS 1 demo@localhost: its exit status (-1: killed), its
+ * stdout and stderr in out and err (Check assertions). */
+int	e2e_ping(int port, const char *const *opts, char *out, size_t outlen,
+	    char *err, size_t errlen);
 
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
@@ -92,6 +99,27 @@ CLIENT	*e2e_clnt(int port, int udp);
  * the defaults): cl, or NULL with cl destroyed and *err filled in. */
 CLIENT	*e2e_auth(CLIENT *cl, const char *target,
 	    const struct rpcauth_client_opts *o, struct rpcauth_err *err);
+
+/* e2e_auth with options mech, ccache (either NULL: the default) and svc. */
+CLIENT	*e2e_auth_as(CLIENT *cl, const char *target, const char *mech,
+	    const char *ccache, enum rpcauth_service svc,
+	    struct rpcauth_err *err);
+
+/* A handshake the server refused: cl NULL, *err RPCAUTH_E_GSS saying
+ * "refused the security context" and `why`; *err cleared. */
+void	 e2e_refused_check(CLIENT *cl, struct rpcauth_err *err,
+	    const char *why);
+
+/* Procedure proc (no arguments) of cl must answer, its result decoded
+ * by res_xdr into *res; cl is destroyed (Check assertions). */
+void	 e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr,
+	    void *res);
+
+/* In a test server's procedure that takes no arguments: its rpcauth
+ * caller into *who, 0; or -1 once the error is answered (AUTH_TOOWEAK
+ * without rpcauth, GARBAGE_ARGS when arguments are there to decode). */
+int	 e2e_svc_caller(struct svc_req *rq, SVCXPRT *xprt,
+	    struct rpcauth_caller *who);
 
 /* A CLIENT with an rpcauth AUTH at `service`; NULL with msg in *err. */
 CLIENT	*e2e_secure_clnt(int port, int udp, enum rpcauth_service service,
