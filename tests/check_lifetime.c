@@ -405,6 +405,35 @@ START_TEST(gss_expired_gets_a_new_context)
 }
 END_TEST
 
+/* A demo server of the test's own, the proxy in front of it and an
+ * integrity client over UDP through the proxy. */
+struct proxied {
+	struct srvproc	 srv;
+	struct proxy	 px;
+	CLIENT		*cl;
+};
+
+static CLIENT *
+proxied_open(struct proxied *p)
+{
+	int port;
+
+	ck_assert_int_eq(e2e_server_start(&p->srv, &port,
+	    testbed_server_keytab(bed), NULL), 0);
+	px_start(&p->px, port);
+	return p->cl = secure(p->px.port, 1, 0, NULL, NULL);
+}
+
+static void
+proxied_close(struct proxied *p)
+{
+	int st;
+
+	e2e_secure_destroy(p->cl);
+	px_stop(&p->px);
+	srvproc_stop(&p->srv, 5000, &st);
+}
+
 /* ---- forged rejections ---- */
 
 /*
@@ -414,20 +443,17 @@ END_TEST
  */
 START_TEST(forged_rejections_are_bounded)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct proxied pp;
+	struct proxy c;
 	struct rpc_err re;
 	const char *e;
 	char why[1024];
 	CLIENT *cl;
-	int port, i, st;
+	int i;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = proxied_open(&pp);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_FORGE_DATA);
+	px_set(&pp.px, PX_FORGE_DATA);
 	for (i = 0; i < 6; i++) {
 		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		clnt_geterr(cl, &re);
@@ -437,16 +463,16 @@ START_TEST(forged_rejections_are_bounded)
 		    strstr(e, "forging rejections") != NULL,
 		    "call %d: %s", i, why);
 	}
-	c = px_get(&px);
+	c = px_get(&pp.px);
 	/* 2 DATA + 1 handshake for the first call, 1 DATA for each other. */
 	ck_assert_msg(c.data <= 8 && c.ctl >= 1 && c.ctl <= 2,
 	    "requests: %u DATA, %u control", c.data, c.ctl);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 2);
-	px_set(&px, PX_PASS);
+	px_set(&pp.px, PX_PASS);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 
 	/* Now the handshake is rejected too. */
-	px_set(&px, PX_FORGE_ALL);
+	px_set(&pp.px, PX_FORGE_ALL);
 	for (i = 0; i < 4; i++) {
 		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
@@ -454,13 +480,11 @@ START_TEST(forged_rejections_are_bounded)
 		    "making a new security context failed") != NULL), "%s",
 		    why);
 	}
-	c = px_get(&px);
+	c = px_get(&pp.px);
 	ck_assert_msg(c.data <= 5 && c.ctl <= 2,
 	    "requests: %u DATA, %u control", c.data, c.ctl);
-	px_set(&px, PX_PASS);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	px_set(&pp.px, PX_PASS);
+	proxied_close(&pp);
 }
 END_TEST
 
@@ -472,19 +496,15 @@ END_TEST
  */
 START_TEST(udp_lost_request_is_resent)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct proxied pp;
+	struct proxy c;
 	demo_data in, *out;
 	char why[1024], text[] = "resent";
 	CLIENT *cl;
-	int port, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = proxied_open(&pp);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_DROP_REQUEST);
+	px_set(&pp.px, PX_DROP_REQUEST);
 	in.demo_data_len = sizeof(text);
 	in.demo_data_val = text;
 	out = demofs_echo_1(&in, cl);
@@ -492,13 +512,11 @@ START_TEST(udp_lost_request_is_resent)
 	ck_assert_uint_eq(out->demo_data_len, sizeof(text));
 	ck_assert(memcmp(out->demo_data_val, text, sizeof(text)) == 0);
 	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	c = px_get(&px);
+	c = px_get(&pp.px);
 	ck_assert_uint_eq(c.lost_req, 1);
 	ck_assert_uint_eq(c.copies, 2);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	proxied_close(&pp);
 }
 END_TEST
 
@@ -510,33 +528,27 @@ END_TEST
  */
 START_TEST(udp_lost_reply_times_out)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct proxied pp;
+	struct proxy c;
 	struct rpc_err re;
 	struct timeval tv = { 3, 0 };
 	char why[1024];
 	CLIENT *cl;
-	int port, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = proxied_open(&pp);
 	ck_assert(clnt_control(cl, CLSET_TIMEOUT, (char *)&tv));
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_DROP_REPLY);
+	px_set(&pp.px, PX_DROP_REPLY);
 	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	clnt_geterr(cl, &re);
 	ck_assert_int_eq(re.re_status, RPC_TIMEDOUT);
-	c = px_get(&px);
+	c = px_get(&pp.px);
 	ck_assert_uint_eq(c.lost_rep, 1);
 	ck_assert_uint_ge(c.copies, 2);
 	ck_assert_uint_eq(c.replies, 1);	/* none for the resent copies */
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	proxied_close(&pp);
 }
 END_TEST
 
