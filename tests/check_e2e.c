@@ -327,23 +327,15 @@ START_TEST(many_clients)
 }
 END_TEST
 
-static Suite *
-e2e_suite(void)
-{
-	Suite *s = suite_create("e2e");
-
-	CKLIST(cklist_tcase(s, "core", 240), 1, tcp_none, tcp_integrity,
-	    tcp_privacy, udp_none, udp_integrity, udp_privacy, big_integrity,
-	    big_privacy, auth_info, wrong_server_key, too_weak,
-	    destroy_then_reuse, many_clients, client_keytab, ping_tool,
-	    explicit_ccache);
-	return s;
-}
-
 int
 main(void)
 {
 	struct testbed_opts o = { .wrong_key_keytab = true };
+	Suite *s = CKSUITE1("e2e", "core", 240, tcp_none, tcp_integrity,
+	    tcp_privacy, udp_none, udp_integrity, udp_privacy, big_integrity,
+	    big_privacy, auth_info, wrong_server_key, too_weak,
+	    destroy_then_reuse, many_clients, client_keytab, ping_tool,
+	    explicit_ccache);
 
-	return e2e_run(e2e_suite(), &o, NULL, &bed, &server, &port);
+	return e2e_run(s, &o, NULL, &bed, &server, &port);
 }

@@ -535,21 +535,14 @@ START_TEST(udp_lost_reply_times_out)
 }
 END_TEST
 
-static Suite *
-lifetime_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("lifetime");
-
-	CKLIST(cklist_tcase(s, "core", 120), 1, expiry_is_transparent,
+	Suite *s = CKSUITE1("lifetime", "core", 120, expiry_is_transparent,
 	    restart_udp_is_transparent, restart_tcp_is_a_transport_error,
 	    maxseq_gets_a_new_context, gss_expired_gets_a_new_context,
 	    forged_rejections_are_bounded, udp_lost_request_is_resent,
 	    udp_lost_reply_times_out);
-	return s;
-}
 
-int
-main(void)
-{
-	return e2e_main(lifetime_suite(), NULL, &bed, NULL, NULL);
+	return e2e_main(s, NULL, &bed, NULL, NULL);
 }

@@ -123,13 +123,13 @@ e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	return e2e_start_port(p, port_out, argv, "e2e: server start");
 }
 
+const char *const e2e_interop_argv[] = { INTEROP_SERVER, "--port", E2E_PORT,
+    "--principal", "demo@localhost", NULL };
+
 int
 e2e_interop_start(struct srvproc *p, int *port_out, const char *label)
 {
-	static const char *const argv[] = { INTEROP_SERVER, "--port",
-	    E2E_PORT, "--principal", "demo@localhost", NULL };
-
-	return e2e_start_port(p, port_out, argv, label);
+	return e2e_start_port(p, port_out, e2e_interop_argv, label);
 }
 
 void

@@ -59,7 +59,8 @@ int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
 
 /* Start gss_interop_server (libtirpc's RPCSEC_GSS, demo@localhost, keytab
- * from KRB5_KTNAME) on a free port. */
+ * from KRB5_KTNAME) on a free port; e2e_interop_argv is its command line. */
+extern const char *const e2e_interop_argv[];
 int	e2e_interop_start(struct srvproc *p, int *port_out, const char *label);
 
 /* srvproc_stop(p, 5000) if p runs; a srvproc never started is left be. */
@@ -192,6 +193,10 @@ int	 e2e_main(Suite *s, const struct testbed_opts *o, struct testbed **bed,
  */
 int	 e2e_run(Suite *s, const struct testbed_opts *o,
 	    const char *const *extra, struct testbed **bed,
+	    struct srvproc *server, int *port);
+/* e2e_run with another server: argv as for e2e_start_port. */
+int	 e2e_run_argv(Suite *s, const struct testbed_opts *o,
+	    const char *const *argv, struct testbed **bed,
 	    struct srvproc *server, int *port);
 
 #endif
