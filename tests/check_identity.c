@@ -166,7 +166,6 @@ id_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 static int
 id_server(int p, void *arg)
 {
-	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct rpcauth_svc_policy pol[2] = {
 		{ IDPROG, 1, RPCAUTH_SVC_NONE, NULL, RPCAUTH_UNAUTH_REFUSE },
 		{ IDPROG, 2, RPCAUTH_SVC_NONE, "other@localhost",
@@ -178,19 +177,12 @@ id_server(int p, void *arg)
 	int tfd, ufd;
 
 	(void)arg;
-	rpcauth_svc_opts_init(&o);
-	o.principal = "demo@localhost";
-	o.keytab = testbed_server_keytab(bed);
+	e2e_svc_opts(&o, testbed_server_keytab(bed), authorize_cb, &srv_counts);
 	o.policies = pol;
 	o.npolicies = 2;
-	o.authorize = authorize_cb;
-	o.authorize_arg = &srv_counts;
 	o.cookie_free = cookie_free_cb;
-	o.mechs = mechs;
-	if (rpcauth_svc_register(&o, &err) != 0) {
-		fprintf(stderr, "id_server: %s\n", err.msg);
+	if (e2e_svc_register(&o, "id_server") != 0)
 		return -1;
-	}
 	/* A second call fails and must leave the first registration be
 	 * (every test below depends on it). */
 	if (rpcauth_svc_register(&o, &err) != -1 ||

@@ -154,11 +154,32 @@ fake_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len,
 	return 0;
 }
 
+/* IDENT: who called, as rpcauth_svc_caller() says. */
 static void
-ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
+ts_ident(struct svc_req *rq, SVCXPRT *xprt)
 {
 	struct rpcauth_caller who;
 	struct ident_res r;
+
+	if (e2e_svc_caller(rq, xprt, &who) != 0)
+		return;
+	if (rq->rq_vers == 2)
+		srv_counts.runs_v2++;
+	else
+		srv_counts.runs_v1++;
+	memset(&r, 0, sizeof(r));
+	r.uid = (u_int)who.uid;
+	r.localname = who.localname;
+	r.principal = who.principal;
+	r.prog = (u_int)rq->rq_prog;
+	r.vers = (u_int)rq->rq_vers;
+	r.service = (u_int)who.service;
+	(void)svc_sendreply(xprt, (xdrproc_t)xdr_ident_res, (caddr_t)&r);
+}
+
+static void
+ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
+{
 	char *ev;
 
 	switch (rq->rq_proc) {
@@ -180,33 +201,18 @@ ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		srv_events[0] = '\0';
 		return;
 	case TSPROC_IDENT:
-		break;
+		ts_ident(rq, xprt);
+		return;
 	default:
 		svcerr_noproc(xprt);
 		return;
 	}
-	if (e2e_svc_caller(rq, xprt, &who) != 0)
-		return;
-	if (rq->rq_vers == 2)
-		srv_counts.runs_v2++;
-	else
-		srv_counts.runs_v1++;
-	memset(&r, 0, sizeof(r));
-	r.uid = (u_int)who.uid;
-	r.localname = who.localname;
-	r.principal = who.principal;
-	r.prog = (u_int)rq->rq_prog;
-	r.vers = (u_int)rq->rq_vers;
-	r.service = (u_int)who.service;
-	(void)svc_sendreply(xprt, (xdrproc_t)xdr_ident_res, (caddr_t)&r);
 }
 
 static int
 ts_server(int p, void *arg)
 {
-	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct idmap_nss nss = { fake_getpwnam_r, NULL };
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_svc_opts o;
 	SVCXPRT *t;
 	int fd;
@@ -214,17 +220,10 @@ ts_server(int p, void *arg)
 	(void)arg;
 	idmap_set_nss(&nss);
 	rpcauth_svc_set_log(event_cb, NULL);
-	rpcauth_svc_opts_init(&o);
-	o.principal = "demo@localhost";
-	o.keytab = testbed_server_keytab(bed);
-	o.authorize = authorize_cb;
-	o.authorize_arg = &srv_counts;
-	o.mechs = mechs;
+	e2e_svc_opts(&o, testbed_server_keytab(bed), authorize_cb, &srv_counts);
 	o.max_contexts = TS_MAX_CONTEXTS;
-	if (rpcauth_svc_register(&o, &err) != 0) {
-		fprintf(stderr, "ts_server: %s\n", err.msg);
+	if (e2e_svc_register(&o, "ts_server") != 0)
 		return -1;
-	}
 	if ((fd = e2e_listen(SOCK_STREAM, p)) < 0 ||
 	    (t = svc_vc_create(fd, 0, 0)) == NULL ||
 	    !svc_reg(t, TSPROG, 1, ts_dispatch, NULL) ||

@@ -296,6 +296,34 @@ e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr, void *res)
 	clnt_destroy(cl);
 }
 
+void
+e2e_svc_opts(struct rpcauth_svc_opts *o, const char *keytab,
+    int (*authorize)(const struct rpcauth_caller *, void *, void **),
+    void *arg)
+{
+	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
+
+	rpcauth_svc_opts_init(o);
+	o->principal = "demo@localhost";
+	o->keytab = keytab;
+	o->mechs = mechs;
+	o->authorize = authorize;
+	o->authorize_arg = arg;
+}
+
+int
+e2e_svc_register(const struct rpcauth_svc_opts *o, const char *label)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+
+	if (rpcauth_svc_register(o, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", label, err.msg);
+		rpcauth_err_clear(&err);
+		return -1;
+	}
+	return 0;
+}
+
 int
 e2e_svc_caller(struct svc_req *rq, SVCXPRT *xprt, struct rpcauth_caller *who)
 {

@@ -116,6 +116,15 @@ void	 e2e_refused_check(CLIENT *cl, struct rpcauth_err *err,
 void	 e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr,
 	    void *res);
 
+/* A test server's options: demo@localhost with keys from `keytab`, every
+ * mechanism (krb5, spnego, ntlm), authorize(arg) asked about callers. */
+void	 e2e_svc_opts(struct rpcauth_svc_opts *o, const char *keytab,
+	    int (*authorize)(const struct rpcauth_caller *, void *, void **),
+	    void *arg);
+/* rpcauth_svc_register(o): 0, or -1 with why on stderr after `label`. */
+int	 e2e_svc_register(const struct rpcauth_svc_opts *o,
+	    const char *label);
+
 /* In a test server's procedure that takes no arguments: its rpcauth
  * caller into *who, 0; or -1 once the error is answered (AUTH_TOOWEAK
  * without rpcauth, GARBAGE_ARGS when arguments are there to decode). */

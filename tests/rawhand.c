@@ -9,6 +9,7 @@
 #include <rpc/rpc.h>
 
 #include "body_xdr.h"
+#include "gssname.h"
 #include "hdrmic.h"
 #include "rawhand.h"
 #include "rpcauth/rpcauth.h"
@@ -17,9 +18,6 @@ void
 rawhand_open(struct rawhand *h, int fd, int port, uint32_t prog,
     uint32_t vers, uint32_t xid0)
 {
-	gss_buffer_desc nb = { 14, (void *)"demo@localhost" };
-	OM_uint32 min;
-
 	memset(h, 0, sizeof(*h));
 	h->ctx = GSS_C_NO_CONTEXT;
 	h->fd = fd;
@@ -27,8 +25,8 @@ rawhand_open(struct rawhand *h, int fd, int port, uint32_t prog,
 	h->prog = prog;
 	h->vers = vers;
 	h->xid = xid0;
-	ck_assert_int_eq(gss_import_name(&min, &nb, GSS_C_NT_HOSTBASED_SERVICE,
-	    &h->target), GSS_S_COMPLETE);
+	ck_assert_int_eq(hostbased_name("demo@localhost", &h->target),
+	    GSS_S_COMPLETE);
 }
 
 void
