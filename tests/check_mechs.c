@@ -4,7 +4,7 @@
  * that allows krb5, spnego and ntlm.  Refusals run against servers that
  * allow less.  Handshakes that the library's client cannot be made to do
  * (half-open NTLM contexts, SPNEGO offering chosen mechanisms) are done by
- * hand: gss_init_sec_context and raw RPC messages (rawrpc.h).
+ * hand: gss_init_sec_context and raw RPC messages (rawhand.h).
  *
  * SPNEGO is reported as "spnego" in WHOAMI (the mechanism the client
  * spoke); rpcauth_caller.inner_mech has what it negotiated.
