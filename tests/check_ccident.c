@@ -722,19 +722,10 @@ demo_client(const char *const *args, char *out, size_t outlen, char *err,
 {
 	char portbuf[16];
 	const char *argv[16];
-	int n = 0, i, st;
+	int st;
 
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	argv[n++] = DEMO_CLIENT;
-	argv[n++] = "--host";
-	argv[n++] = "127.0.0.1";
-	argv[n++] = "--port";
-	argv[n++] = portbuf;
-	argv[n++] = "--principal";
-	argv[n++] = "demo@localhost";
-	for (i = 0; args[i] != NULL && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
+	e2e_client_argv(argv, 16, portbuf, args);
 	ck_assert_int_eq(srvproc_run((char *const *)argv, out, outlen, err,
 	    errlen, 30000, &st), 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", err);

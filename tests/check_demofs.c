@@ -40,6 +40,7 @@
 #include "srvproc.h"
 #include "testbed.h"
 #include "cklist.h"
+#include "e2e.h"
 
 static struct testbed *bed;
 
@@ -123,29 +124,18 @@ static int
 start_server(struct srvproc *p, char *port_out, size_t portlen,
     const char *root, char *errbuf, size_t errlen)
 {
-	char *argv[16];
-	int port, n = 0;
+	const char *argv[16], *with_root[] = { "--root", root, NULL };
+	int port;
 
 	if ((port = srvproc_free_port()) < 0) {
 		snprintf(errbuf, errlen, "no free port");
 		return -1;
 	}
 	snprintf(port_out, portlen, "%d", port);
-	argv[n++] = SERVER_PATH;
-	argv[n++] = "--listen";
-	argv[n++] = "127.0.0.1";
-	argv[n++] = "--port";
-	argv[n++] = port_out;
-	argv[n++] = "--principal";
-	argv[n++] = PRINCIPAL;
-	argv[n++] = "--keytab";
-	argv[n++] = (char *)testbed_server_keytab(bed);
-	if (root != NULL) {
-		argv[n++] = "--root";
-		argv[n++] = (char *)root;
-	}
-	argv[n] = NULL;
-	return srvproc_start(p, argv, "ready", START_MS, errbuf, errlen);
+	e2e_server_argv(argv, NELEM(argv), port_out, testbed_server_keytab(bed),
+	    root != NULL ? with_root : NULL);
+	return srvproc_start(p, (char *const *)argv, "ready", START_MS, errbuf,
+	    errlen);
 }
 
 /* An in-process client of the generated stubs, no rpcbind, rpcauth integrity. */
@@ -357,6 +347,23 @@ readdir_str(CLIENT *clnt, const char *path, char *out, size_t cap)
 	return st;
 }
 
+/* How many entries dir holds, "." and ".." aside. */
+static int
+dir_entries(const char *dir)
+{
+	struct dirent *de;
+	int entries = 0;
+	DIR *d;
+
+	ck_assert((d = opendir(dir)) != NULL);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			entries++;
+	closedir(d);
+	return entries;
+}
+
 /* Nothing outside the root may ever change: one file, same bytes. */
 static void
 assert_outside_untouched(void)
@@ -365,17 +372,8 @@ assert_outside_untouched(void)
 	struct stat st;
 	FILE *f;
 	size_t n;
-	int entries = 0;
-	DIR *d;
-	struct dirent *de;
 
-	ck_assert((d = opendir(outside_dir)) != NULL);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			entries++;
-	closedir(d);
-	ck_assert_int_eq(entries, 1);
+	ck_assert_int_eq(dir_entries(outside_dir), 1);
 	snprintf(path, sizeof(path), "%s/secret.txt", outside_dir);
 	ck_assert(lstat(path, &st) == 0 && S_ISREG(st.st_mode));
 	ck_assert((f = fopen(path, "r")) != NULL);
@@ -384,14 +382,7 @@ assert_outside_untouched(void)
 	buf[n] = '\0';
 	ck_assert_str_eq(buf, "secret\n");
 	/* and nothing new next to root/ and outside/ */
-	entries = 0;
-	ck_assert((d = opendir(base_dir)) != NULL);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			entries++;
-	closedir(d);
-	ck_assert_int_eq(entries, 2);
+	ck_assert_int_eq(dir_entries(base_dir), 2);
 }
 
 /* Run the client binary; returns its exit status, -1 if it did not exit. */
@@ -399,21 +390,12 @@ static int
 run_client(const char *port, const char *const extra[], char *out,
     size_t outcap, char *err, size_t errcap)
 {
-	char *argv[32];
-	int n = 0, status, i;
+	const char *argv[32];
+	int status;
 
-	argv[n++] = CLIENT_PATH;
-	argv[n++] = "--host";
-	argv[n++] = "127.0.0.1";
-	argv[n++] = "--port";
-	argv[n++] = (char *)port;
-	argv[n++] = "--principal";
-	argv[n++] = PRINCIPAL;
-	for (i = 0; extra[i] != NULL && n < (int)NELEM(argv) - 1; i++)
-		argv[n++] = (char *)extra[i];
-	argv[n] = NULL;
-	ck_assert_msg(srvproc_run(argv, out, outcap, err, errcap, RUN_MS,
-	    &status) == 0, "%s did not finish", CLIENT_PATH);
+	e2e_client_argv(argv, NELEM(argv), port, extra);
+	ck_assert_msg(srvproc_run((char *const *)argv, out, outcap, err,
+	    errcap, RUN_MS, &status) == 0, "%s did not finish", CLIENT_PATH);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -431,30 +413,19 @@ assert_one_line(const char *err, const char *prefix, const char *needle)
 	    needle, err);
 }
 
-START_TEST(null_echo_tcp)
+/* _i 0: TCP, up to the largest ECHO; 1: UDP, up to what a datagram holds. */
+START_TEST(null_echo)
 {
-	static const size_t sizes[] = { 0, 1, 4096, 65536, DEMO_MAXDATA };
-	CLIENT *clnt = client_to(port_str, 0);
+	static const size_t sizes[2][5] = {
+		{ 0, 1, 4096, 65536, DEMO_MAXDATA }, { 0, 1, 4096, 32768 } };
+	static const size_t count[2] = { 5, 4 };
+	CLIENT *clnt = client_to(port_str, _i);
 	size_t i;
 
 	ck_assert_msg(demofs_null_1(NULL, clnt) != NULL, "%s",
 	    clnt_sperror(clnt, "NULL"));
-	for (i = 0; i < NELEM(sizes); i++)
-		echo_n(clnt, sizes[i]);
-	client_done(clnt);
-}
-END_TEST
-
-START_TEST(null_echo_udp)
-{
-	static const size_t sizes[] = { 0, 1, 4096, 32768 };
-	CLIENT *clnt = client_to(port_str, 1);
-	size_t i;
-
-	ck_assert_msg(demofs_null_1(NULL, clnt) != NULL, "%s",
-	    clnt_sperror(clnt, "NULL"));
-	for (i = 0; i < NELEM(sizes); i++)
-		echo_n(clnt, sizes[i]);
+	for (i = 0; i < count[_i]; i++)
+		echo_n(clnt, sizes[_i][i]);
 	client_done(clnt);
 }
 END_TEST
@@ -837,31 +808,25 @@ START_TEST(server_usage)
 		{ "--flavor", "6" }, { "--flavor", "1" }, { "--window", "0" },
 		{ "--min-service", "secret" }, { "--port", "65536" },
 	};
-	char *argv[16], out[1024], err[1024];
+	const char *argv[16], *opt[3] = { NULL };
+	char out[1024], err[1024];
 	size_t i, j;
-	int n, status;
+	int status;
 
 	for (i = 0; i < NELEM(cases) + NELEM(bad_opt); i++) {
-		n = 0;
-		argv[n++] = SERVER_PATH;
 		if (i < NELEM(cases)) {
+			argv[0] = SERVER_PATH;
 			for (j = 0; j < 8 && cases[i][j] != NULL; j++)
-				argv[n++] = (char *)cases[i][j];
+				argv[j + 1] = cases[i][j];
+			argv[j + 1] = NULL;
 		} else {
-			argv[n++] = "--listen";
-			argv[n++] = "127.0.0.1";
-			argv[n++] = "--port";
-			argv[n++] = "1";
-			argv[n++] = "--principal";
-			argv[n++] = PRINCIPAL;
-			argv[n++] = "--keytab";
-			argv[n++] = "k";
-			argv[n++] = (char *)bad_opt[i - NELEM(cases)][0];
-			argv[n++] = (char *)bad_opt[i - NELEM(cases)][1];
+			/* A complete command line but for one bad option. */
+			opt[0] = bad_opt[i - NELEM(cases)][0];
+			opt[1] = bad_opt[i - NELEM(cases)][1];
+			e2e_server_argv(argv, NELEM(argv), "1", "k", opt);
 		}
-		argv[n] = NULL;
-		ck_assert(srvproc_run(argv, out, sizeof(out), err, sizeof(err),
-		    RUN_MS, &status) == 0);
+		ck_assert(srvproc_run((char *const *)argv, out, sizeof(out),
+		    err, sizeof(err), RUN_MS, &status) == 0);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
 		    "case %zu: status %#x", i, status);
 		ck_assert_msg(out[0] == '\0', "case %zu: stdout '%s'", i, out);
@@ -876,8 +841,8 @@ demofs_suite(void)
 	Suite *s = suite_create("demofs");
 	TCase *tc;
 
-	CKLIST(cklist_tcase(s, "rpc", 0), 1, null_echo_tcp, null_echo_udp,
-	    stats_count, whoami_flavors);
+	CKLOOPS(cklist_tcase(s, "rpc", 0), { null_echo, 2 }, { stats_count, 1 },
+	    { whoami_flavors, 1 });
 	/* loop 0: TCP, 1: UDP */
 	tc = cklist_tcase(s, "files", 0);
 	CKLIST(tc, 2, lookup_getattr, read_file, write_then_read);

@@ -386,43 +386,24 @@ disp_b(struct svc_req *rq, SVCXPRT *x)
 	svcerr_noproc(x);
 }
 
+/* A server transport on a port of 127.0.0.1 the kernel picks. */
 static SVCXPRT *
-udp_xprt(void)
+xprt(int type)
 {
-	struct sockaddr_in sin;
+	int fd = e2e_listen(type, 0);
 	SVCXPRT *x;
-	int fd;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert((fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
-	ck_assert(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	ck_assert((x = svc_dg_create(fd, 0, 0)) != NULL);
-	return x;
-}
-
-static SVCXPRT *
-tcp_xprt(void)
-{
-	struct sockaddr_in sin;
-	SVCXPRT *x;
-	int fd;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	ck_assert(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	ck_assert(listen(fd, 4) == 0);
-	ck_assert((x = svc_vc_create(fd, 0, 0)) != NULL);
+	ck_assert(fd >= 0);
+	x = type == SOCK_DGRAM ? svc_dg_create(fd, 0, 0) :
+	    svc_vc_create(fd, 0, 0);
+	ck_assert(x != NULL);
 	return x;
 }
 
 /* Runs in its own forked process: the gate table starts empty. */
 START_TEST(registration_rules)
 {
-	SVCXPRT *a = udp_xprt(), *b = udp_xprt();
+	SVCXPRT *a = xprt(SOCK_DGRAM), *b = xprt(SOCK_DGRAM);
 	const rpcprog_t p = 0x20000C2Fu;
 
 	/* One dispatch per program and version, on any number of
@@ -454,7 +435,7 @@ END_TEST
  */
 START_TEST(registration_other_netid)
 {
-	SVCXPRT *u = udp_xprt(), *t = tcp_xprt();
+	SVCXPRT *u = xprt(SOCK_DGRAM), *t = xprt(SOCK_STREAM);
 	const rpcprog_t p = 0x20000C2Eu;
 
 	ck_assert(rpcauth_svc_reg(u, p, 1, disp_a, NULL));
@@ -492,13 +473,10 @@ static Suite *
 gate_suite(void)
 {
 	Suite *s = suite_create("flavorgate");
-	TCase *t = cklist_tcase(s, "kv", 0);
 
-	tcase_add_loop_test(t, v1_closed, 0, 4);
-	tcase_add_loop_test(t, v1_rpcauth, 0, 2);
-	tcase_add_loop_test(t, v2_nullproc_only, 0, 4);
-	tcase_add_loop_test(t, v3_open, 0, 4);
-	tcase_add_loop_test(cklist_tcase(s, "demo", 0), demo_raw_refused, 0, 4);
+	CKLOOPS(cklist_tcase(s, "kv", 0), { v1_closed, 4 }, { v1_rpcauth, 2 },
+	    { v2_nullproc_only, 4 }, { v3_open, 4 });
+	CKLOOPS(cklist_tcase(s, "demo", 0), { demo_raw_refused, 4 });
 	CKLIST(cklist_tcase(s, "register", 0), 1, registration_rules,
 	    registration_other_netid, policy_unauth_checked);
 	return s;

@@ -189,34 +189,14 @@ START_TEST(no_gss_too_weak)
 }
 END_TEST
 
-static Suite *
-interop_suite(void)
-{
-	Suite *s = suite_create("interop");
-
-	CKLIST(cklist_tcase(s, "libtirpc-rpcsec_gss", 120), 1, libtirpc_client,
-	    tcp_none, tcp_integrity, tcp_privacy, default_flavor_refused,
-	    no_gss_too_weak);
-	return s;
-}
-
-static int
-setup(void)
-{
-	return e2e_interop_start(&server, &port, "interop: server start");
-}
-
-static int
-teardown(void)
-{
-	e2e_server_stop(&server);
-	return 0;
-}
-
 /* The bed sets KRB5_KTNAME and KRB5CCNAME; the server inherits them, the
  * client here uses alice's ticket. */
 int
 main(void)
 {
-	return e2e_main(interop_suite(), NULL, &bed, setup, teardown);
+	Suite *s = CKSUITE1("interop", "libtirpc-rpcsec_gss", 120,
+	    libtirpc_client, tcp_none, tcp_integrity, tcp_privacy,
+	    default_flavor_refused, no_gss_too_weak);
+
+	return e2e_run_argv(s, NULL, e2e_interop_argv, &bed, &server, &port);
 }

@@ -260,42 +260,81 @@ START_TEST(expiry_is_transparent)
 }
 END_TEST
 
+/* A demo server of the test's own and an integrity client of it, over UDP
+ * or TCP, straight or through the proxy. */
+struct own {
+	struct srvproc	 srv;
+	int		 port;		/* the server's */
+	struct proxy	 px;
+	int		 proxied;
+	CLIENT		*cl;
+};
+
+static CLIENT *
+own_open(struct own *o, int udp, int proxied)
+{
+	ck_assert_int_eq(e2e_server_start(&o->srv, &o->port,
+	    testbed_server_keytab(bed), NULL), 0);
+	o->proxied = proxied;
+	if (proxied)
+		px_start(&o->px, o->port);
+	return o->cl = secure(proxied ? o->px.port : o->port, udp, 0, NULL,
+	    NULL);
+}
+
+static void
+own_close(struct own *o)
+{
+	int st;
+
+	e2e_secure_destroy(o->cl);
+	if (o->proxied)
+		px_stop(&o->px);
+	srvproc_stop(&o->srv, 5000, &st);
+}
+
+/* The next call succeeds on a new context (the second, from its first
+ * sequence number), and the trace says why: `traced`.  The trace stays on. */
+static void
+next_call_renews(CLIENT *cl, const char *traced)
+{
+	struct clnt_state *cs = cs_of(cl);
+	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
+	char why[1024];
+	size_t mark;
+
+	memcpy(old, cs->handle, sizeof(old));
+	rpcauth_set_trace(trace_cb, NULL);
+	mark = tr.len;
+	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
+	ck_assert(trace_since(mark, traced));
+	ck_assert_uint_eq(cs->contexts, 2);
+	ck_assert(memcmp(old, cs->handle, sizeof(old)) != 0);
+	ck_assert_uint_eq(cs->seq_cur, 0);
+}
+
 /* ---- servers that restart ---- */
 
 /* UDP: the restarted server answers CREDPROBLEM; the client recovers. */
 START_TEST(restart_udp_is_transparent)
 {
-	struct srvproc srv;
-	struct clnt_state *cs;
-	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
+	struct own o;
 	char why[1024];
-	size_t mark;
 	CLIENT *cl;
-	int port, i, st;
+	int i, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = secure(port, 1, 0, NULL, NULL);
-	cs = cs_of(cl);
+	cl = own_open(&o, 1, 0);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	memcpy(old, cs->handle, sizeof(old));
-	srvproc_stop(&srv, 5000, &st);
-	server_at(&srv, port);
-	rpcauth_set_trace(trace_cb, NULL);
-	mark = tr.len;
-	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "after restart: %s", why);
-	ck_assert(trace_since(mark, "RPCSEC_GSS_CREDPROBLEM"));
-	ck_assert_uint_eq(cs->contexts, 2);
-	ck_assert(memcmp(old, cs->handle, sizeof(old)) != 0);
+	srvproc_stop(&o.srv, 5000, &st);
+	server_at(&o.srv, o.port);
 	/* The retried call used the new context's first sequence number. */
-	ck_assert_uint_eq(cs->seq_cur, 0);
+	next_call_renews(cl, "RPCSEC_GSS_CREDPROBLEM");
 	for (i = 0; i < 3; i++)
 		ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	ck_assert_uint_eq(cs->contexts, 2);
+	ck_assert_uint_eq(cs_of(cl)->contexts, 2);
 	rpcauth_set_trace(NULL, NULL);
-	e2e_secure_destroy(cl);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
 
@@ -306,29 +345,26 @@ END_TEST
  */
 START_TEST(restart_tcp_is_a_transport_error)
 {
-	struct srvproc srv;
+	struct own o;
 	struct rpc_err re;
 	char why[1024];
 	CLIENT *cl, *again;
-	int port, st;
+	int st;
 
 	(void)signal(SIGPIPE, SIG_IGN);
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = secure(port, 0, 0, NULL, NULL);
+	cl = own_open(&o, 0, 0);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	srvproc_stop(&srv, 5000, &st);
-	server_at(&srv, port);
+	srvproc_stop(&o.srv, 5000, &st);
+	server_at(&o.srv, o.port);
 	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	clnt_geterr(cl, &re);
 	ck_assert_msg(re.re_status == RPC_CANTRECV ||
 	    re.re_status == RPC_CANTSEND, "%s", why);
 	ck_assert_ptr_null(rpcauth_auth_error(cl->cl_auth));
-	again = secure(port, 0, 0, NULL, NULL);
+	again = secure(o.port, 0, 0, NULL, NULL);
 	ck_assert_msg(e2e_stats_ok(again, why, sizeof(why)), "%s", why);
 	e2e_secure_destroy(again);
-	e2e_secure_destroy(cl);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
 
@@ -336,33 +372,20 @@ END_TEST
 
 START_TEST(maxseq_gets_a_new_context)
 {
-	struct srvproc srv;
+	struct own o;
 	struct clnt_state *cs;
-	uint8_t old[RPCAUTH_CRED_MAX_HANDLE];
 	char why[1024];
-	size_t mark;
 	CLIENT *cl;
-	int port, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = secure(port, 0, 0, NULL, NULL);
+	cl = own_open(&o, 0, 0);
 	cs = cs_of(cl);
 	cs->seq_next = MAXSEQ - 1;
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs->seq_cur, MAXSEQ - 1);
 	ck_assert_uint_eq(cs->contexts, 1);
-	memcpy(old, cs->handle, sizeof(old));
-	rpcauth_set_trace(trace_cb, NULL);
-	mark = tr.len;
-	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	ck_assert(trace_since(mark, "MAXSEQ"));
-	ck_assert_uint_eq(cs->contexts, 2);
-	ck_assert_uint_eq(cs->seq_cur, 0);
-	ck_assert(memcmp(old, cs->handle, sizeof(old)) != 0);
+	next_call_renews(cl, "MAXSEQ");
 	rpcauth_set_trace(NULL, NULL);
-	e2e_secure_destroy(cl);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
 
@@ -370,28 +393,18 @@ END_TEST
 
 START_TEST(gss_expired_gets_a_new_context)
 {
-	struct srvproc srv;
+	struct own o;
 	struct clnt_state *cs;
 	char why[1024];
-	size_t mark;
 	CLIENT *cl;
-	int port, st;
 
 	/* Per-message calls through gss_get_mic, where we stand. */
 	ck_assert_int_eq(setenv("RPCAUTH_KRB5_FASTPATH", "0", 1), 0);
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	cl = secure(port, 0, 0, NULL, NULL);
+	cl = own_open(&o, 0, 0);
 	cs = cs_of(cl);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	rpcauth_set_trace(trace_cb, NULL);
-	mark = tr.len;
 	expire_mics = 1;
-	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	ck_assert(trace_since(mark, "GSS-API says the security context has "
-	    "ended"));
-	ck_assert_uint_eq(cs->contexts, 2);
-	ck_assert_uint_eq(cs->seq_cur, 0);
+	next_call_renews(cl, "GSS-API says the security context has ended");
 	/* Twice in a row: one new context per call, then a clear error. */
 	expire_mics = 2;
 	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
@@ -400,8 +413,7 @@ START_TEST(gss_expired_gets_a_new_context)
 	    "%s", why);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	rpcauth_set_trace(NULL, NULL);
-	e2e_secure_destroy(cl);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
 
@@ -414,20 +426,17 @@ END_TEST
  */
 START_TEST(forged_rejections_are_bounded)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct own o;
+	struct proxy c;
 	struct rpc_err re;
 	const char *e;
 	char why[1024];
 	CLIENT *cl;
-	int port, i, st;
+	int i;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = own_open(&o, 1, 1);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_FORGE_DATA);
+	px_set(&o.px, PX_FORGE_DATA);
 	for (i = 0; i < 6; i++) {
 		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		clnt_geterr(cl, &re);
@@ -437,16 +446,16 @@ START_TEST(forged_rejections_are_bounded)
 		    strstr(e, "forging rejections") != NULL,
 		    "call %d: %s", i, why);
 	}
-	c = px_get(&px);
+	c = px_get(&o.px);
 	/* 2 DATA + 1 handshake for the first call, 1 DATA for each other. */
 	ck_assert_msg(c.data <= 8 && c.ctl >= 1 && c.ctl <= 2,
 	    "requests: %u DATA, %u control", c.data, c.ctl);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 2);
-	px_set(&px, PX_PASS);
+	px_set(&o.px, PX_PASS);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 
 	/* Now the handshake is rejected too. */
-	px_set(&px, PX_FORGE_ALL);
+	px_set(&o.px, PX_FORGE_ALL);
 	for (i = 0; i < 4; i++) {
 		ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 		e = rpcauth_auth_error(cl->cl_auth);
@@ -454,13 +463,11 @@ START_TEST(forged_rejections_are_bounded)
 		    "making a new security context failed") != NULL), "%s",
 		    why);
 	}
-	c = px_get(&px);
+	c = px_get(&o.px);
 	ck_assert_msg(c.data <= 5 && c.ctl <= 2,
 	    "requests: %u DATA, %u control", c.data, c.ctl);
-	px_set(&px, PX_PASS);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	px_set(&o.px, PX_PASS);
+	own_close(&o);
 }
 END_TEST
 
@@ -472,19 +479,15 @@ END_TEST
  */
 START_TEST(udp_lost_request_is_resent)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct own o;
+	struct proxy c;
 	demo_data in, *out;
 	char why[1024], text[] = "resent";
 	CLIENT *cl;
-	int port, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = own_open(&o, 1, 1);
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_DROP_REQUEST);
+	px_set(&o.px, PX_DROP_REQUEST);
 	in.demo_data_len = sizeof(text);
 	in.demo_data_val = text;
 	out = demofs_echo_1(&in, cl);
@@ -492,13 +495,11 @@ START_TEST(udp_lost_request_is_resent)
 	ck_assert_uint_eq(out->demo_data_len, sizeof(text));
 	ck_assert(memcmp(out->demo_data_val, text, sizeof(text)) == 0);
 	xdr_free((xdrproc_t)xdr_demo_data, (char *)out);
-	c = px_get(&px);
+	c = px_get(&o.px);
 	ck_assert_uint_eq(c.lost_req, 1);
 	ck_assert_uint_eq(c.copies, 2);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
 
@@ -510,51 +511,38 @@ END_TEST
  */
 START_TEST(udp_lost_reply_times_out)
 {
-	struct srvproc srv;
-	struct proxy px, c;
+	struct own o;
+	struct proxy c;
 	struct rpc_err re;
 	struct timeval tv = { 3, 0 };
 	char why[1024];
 	CLIENT *cl;
-	int port, st;
 
-	ck_assert_int_eq(e2e_server_start(&srv, &port,
-	    testbed_server_keytab(bed), NULL), 0);
-	px_start(&px, port);
-	cl = secure(px.port, 1, 0, NULL, NULL);
+	cl = own_open(&o, 1, 1);
 	ck_assert(clnt_control(cl, CLSET_TIMEOUT, (char *)&tv));
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
-	px_set(&px, PX_DROP_REPLY);
+	px_set(&o.px, PX_DROP_REPLY);
 	ck_assert(!e2e_stats_ok(cl, why, sizeof(why)));
 	clnt_geterr(cl, &re);
 	ck_assert_int_eq(re.re_status, RPC_TIMEDOUT);
-	c = px_get(&px);
+	c = px_get(&o.px);
 	ck_assert_uint_eq(c.lost_rep, 1);
 	ck_assert_uint_ge(c.copies, 2);
 	ck_assert_uint_eq(c.replies, 1);	/* none for the resent copies */
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_uint_eq(cs_of(cl)->contexts, 1);
-	e2e_secure_destroy(cl);
-	px_stop(&px);
-	srvproc_stop(&srv, 5000, &st);
+	own_close(&o);
 }
 END_TEST
-
-static Suite *
-lifetime_suite(void)
-{
-	Suite *s = suite_create("lifetime");
-
-	CKLIST(cklist_tcase(s, "core", 120), 1, expiry_is_transparent,
-	    restart_udp_is_transparent, restart_tcp_is_a_transport_error,
-	    maxseq_gets_a_new_context, gss_expired_gets_a_new_context,
-	    forged_rejections_are_bounded, udp_lost_request_is_resent,
-	    udp_lost_reply_times_out);
-	return s;
-}
 
 int
 main(void)
 {
-	return e2e_main(lifetime_suite(), NULL, &bed, NULL, NULL);
+	Suite *s = CKSUITE1("lifetime", "core", 120, expiry_is_transparent,
+	    restart_udp_is_transparent, restart_tcp_is_a_transport_error,
+	    maxseq_gets_a_new_context, gss_expired_gets_a_new_context,
+	    forged_rejections_are_bounded, udp_lost_request_is_resent,
+	    udp_lost_reply_times_out);
+
+	return e2e_main(s, NULL, &bed, NULL, NULL);
 }

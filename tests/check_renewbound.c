@@ -405,44 +405,37 @@ mech_clnt(const char *mech, int allow_ntlm, struct rpcauth_err *err)
 	return e2e_auth(cl, "demo@localhost", &o, err);
 }
 
+/* A client asking for `mech` (allow_ntlm as given) is established, calls,
+ * and says it got mechanism `got`, mutual or not. */
 static void
-info_is(CLIENT *cl, const char *mech, int mutual)
+established_as(const char *mech, int allow_ntlm, const char *got, int mutual)
 {
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_auth_info info;
+	CLIENT *cl = mech_clnt(mech, allow_ntlm, &err);
 	char why[1024];
 
+	ck_assert_msg(cl != NULL, "%s", err.msg ? err.msg : "?");
 	ck_assert_msg(e2e_stats_ok(cl, why, sizeof(why)), "%s", why);
 	ck_assert_int_eq(rpcauth_auth_info(cl->cl_auth, &info), 0);
-	ck_assert_str_eq(info.mech, mech);
+	ck_assert_str_eq(info.mech, got);
 	ck_assert_int_eq(info.mutual, mutual);
+	e2e_secure_destroy(cl);
 }
 
 /* NTLM asked for by name: established, but never "mutual". */
 START_TEST(ntlm_is_not_mutual)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	CLIENT *cl = mech_clnt("ntlm", 0, &err);
-
-	ck_assert_msg(cl != NULL, "%s", err.msg ? err.msg : "?");
-	info_is(cl, "ntlm", 0);
-	e2e_secure_destroy(cl);
+	established_as("ntlm", 0, "ntlm", 0);
 }
 END_TEST
 
 /* SPNEGO with Kerberos credentials: Kerberos, mutual. */
 START_TEST(spnego_krb5_is_mutual)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	CLIENT *cl = mech_clnt("spnego", 0, &err);
-
-	ck_assert_msg(cl != NULL, "%s", err.msg ? err.msg : "?");
-	info_is(cl, "krb5", 1);
-	e2e_secure_destroy(cl);
+	established_as("spnego", 0, "krb5", 1);
 	/* Allowing NTLM changes nothing while Kerberos can be had. */
-	cl = mech_clnt("spnego", 1, &err);
-	ck_assert_msg(cl != NULL, "%s", err.msg ? err.msg : "?");
-	info_is(cl, "krb5", 1);
-	e2e_secure_destroy(cl);
+	established_as("spnego", 1, "krb5", 1);
 }
 END_TEST
 
@@ -462,45 +455,32 @@ START_TEST(spnego_ntlm_needs_opt_in)
 	ck_assert_msg(strstr(err.msg, "allow_ntlm") != NULL &&
 	    strstr(err.msg, "kinit") != NULL, "unclear: %s", err.msg);
 	rpcauth_err_clear(&err);
-	cl = mech_clnt("spnego", 1, &err);
-	ck_assert_msg(cl != NULL, "%s", err.msg ? err.msg : "?");
-	info_is(cl, "ntlm", 0);
-	e2e_secure_destroy(cl);
+	established_as("spnego", 1, "ntlm", 0);
 }
 END_TEST
 
 /* rpcauth-ping says what NTLM proved, and --allow-ntlm is the opt-in. */
 START_TEST(ping_reports_ntlm)
 {
-	char portbuf[16], out[4096], errtext[4096];
-	const char *ntlm[] = { TOP_BUILDDIR "/client/rpcauth-ping", "--port",
-	    portbuf, "--mech", "ntlm", "127.0.0.1", "0x20000C0F", "1",
-	    "demo@localhost", NULL };
-	const char *spnego[] = { TOP_BUILDDIR "/client/rpcauth-ping", "--port",
-	    portbuf, "--mech", "spnego", "127.0.0.1", "0x20000C0F", "1",
-	    "demo@localhost", NULL };
-	const char *spnego_ntlm[] = { TOP_BUILDDIR "/client/rpcauth-ping",
-	    "--port", portbuf, "--mech", "spnego", "--allow-ntlm",
-	    "127.0.0.1", "0x20000C0F", "1", "demo@localhost", NULL };
-	int st;
+	static const char *const ntlm[] = { "--mech", "ntlm", NULL };
+	static const char *const spnego[] = { "--mech", "spnego", NULL };
+	static const char *const spnego_ntlm[] = { "--mech", "spnego",
+	    "--allow-ntlm", NULL };
+	char out[4096], errtext[4096];
 
-	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	ck_assert_int_eq(srvproc_run((char *const *)ntlm, out, sizeof(out),
-	    errtext, sizeof(errtext), 30000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", errtext);
+	ck_assert_msg(e2e_ping(port, ntlm, out, sizeof(out), errtext,
+	    sizeof(errtext)) == 0, "%s", errtext);
 	fprintf(stderr, "%s", out);
 	ck_assert_msg(strstr(out, "mutual authentication") == NULL ||
 	    strstr(out, "no mutual authentication") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "mechanism:  ntlm (no mutual "
 	    "authentication") != NULL, "%s", out);
 	e2e_no_krb5_creds(bed);
-	ck_assert_int_eq(srvproc_run((char *const *)spnego, out, sizeof(out),
-	    errtext, sizeof(errtext), 30000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s", out);
+	ck_assert_msg(e2e_ping(port, spnego, out, sizeof(out), errtext,
+	    sizeof(errtext)) == 1, "%s", out);
 	ck_assert_msg(strstr(errtext, "--allow-ntlm") != NULL, "%s", errtext);
-	ck_assert_int_eq(srvproc_run((char *const *)spnego_ntlm, out,
-	    sizeof(out), errtext, sizeof(errtext), 30000, &st), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", errtext);
+	ck_assert_msg(e2e_ping(port, spnego_ntlm, out, sizeof(out), errtext,
+	    sizeof(errtext)) == 0, "%s", errtext);
 	ck_assert_msg(strstr(out, "mechanism:  ntlm (no mutual "
 	    "authentication") != NULL, "%s", out);
 }

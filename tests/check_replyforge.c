@@ -723,15 +723,13 @@ static Suite *
 replyforge_suite(void)
 {
 	Suite *s = suite_create("replyforge");
-	TCase *tc = cklist_tcase(s, "on-path", 120);
 
-	tcase_add_loop_test(tc, window_mic_forgery, 0, 4);
-	tcase_add_loop_test(tc, window_mic_refused_by_validate, 0, 2);
-	CKLIST(tc, 1, renewal_rejectedcred_message,
-	    forged_garbage_args_message);
-	tcase_add_loop_test(tc, destroy_bare_body_accepted, 0, 2);
-	tcase_add_test(tc, ticket_not_for_us_message);
-	tcase_add_loop_test(tc, kdc_policy_message, 0, 3);
+	CKLOOPS(cklist_tcase(s, "on-path", 120), { window_mic_forgery, 4 },
+	    { window_mic_refused_by_validate, 2 },
+	    { renewal_rejectedcred_message, 1 },
+	    { forged_garbage_args_message, 1 },
+	    { destroy_bare_body_accepted, 2 }, { ticket_not_for_us_message, 1 },
+	    { kdc_policy_message, 3 });
 	return s;
 }
 

@@ -44,6 +44,7 @@
 #include "hdrmic.h"
 #include "idmap.h"
 #include "mech.h"
+#include "rawhand.h"
 #include "rawrpc.h"
 #include "svc_internal.h"
 #include "cklist.h"
@@ -153,11 +154,32 @@ fake_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len,
 	return 0;
 }
 
+/* IDENT: who called, as rpcauth_svc_caller() says. */
 static void
-ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
+ts_ident(struct svc_req *rq, SVCXPRT *xprt)
 {
 	struct rpcauth_caller who;
 	struct ident_res r;
+
+	if (e2e_svc_caller(rq, xprt, &who) != 0)
+		return;
+	if (rq->rq_vers == 2)
+		srv_counts.runs_v2++;
+	else
+		srv_counts.runs_v1++;
+	memset(&r, 0, sizeof(r));
+	r.uid = (u_int)who.uid;
+	r.localname = who.localname;
+	r.principal = who.principal;
+	r.prog = (u_int)rq->rq_prog;
+	r.vers = (u_int)rq->rq_vers;
+	r.service = (u_int)who.service;
+	(void)svc_sendreply(xprt, (xdrproc_t)xdr_ident_res, (caddr_t)&r);
+}
+
+static void
+ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
+{
 	char *ev;
 
 	switch (rq->rq_proc) {
@@ -179,39 +201,18 @@ ts_dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		srv_events[0] = '\0';
 		return;
 	case TSPROC_IDENT:
-		break;
+		ts_ident(rq, xprt);
+		return;
 	default:
 		svcerr_noproc(xprt);
 		return;
 	}
-	if (rpcauth_svc_caller(rq, &who) != 0) {
-		svcerr_weakauth(xprt);
-		return;
-	}
-	if (!svc_getargs(xprt, (xdrproc_t)xdr_nothing, NULL)) {
-		svcerr_decode(xprt);
-		return;
-	}
-	if (rq->rq_vers == 2)
-		srv_counts.runs_v2++;
-	else
-		srv_counts.runs_v1++;
-	memset(&r, 0, sizeof(r));
-	r.uid = (u_int)who.uid;
-	r.localname = who.localname;
-	r.principal = who.principal;
-	r.prog = (u_int)rq->rq_prog;
-	r.vers = (u_int)rq->rq_vers;
-	r.service = (u_int)who.service;
-	(void)svc_sendreply(xprt, (xdrproc_t)xdr_ident_res, (caddr_t)&r);
 }
 
 static int
 ts_server(int p, void *arg)
 {
-	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
 	struct idmap_nss nss = { fake_getpwnam_r, NULL };
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
 	struct rpcauth_svc_opts o;
 	SVCXPRT *t;
 	int fd;
@@ -219,17 +220,10 @@ ts_server(int p, void *arg)
 	(void)arg;
 	idmap_set_nss(&nss);
 	rpcauth_svc_set_log(event_cb, NULL);
-	rpcauth_svc_opts_init(&o);
-	o.principal = "demo@localhost";
-	o.keytab = testbed_server_keytab(bed);
-	o.authorize = authorize_cb;
-	o.authorize_arg = &srv_counts;
-	o.mechs = mechs;
+	e2e_svc_opts(&o, testbed_server_keytab(bed), authorize_cb, &srv_counts);
 	o.max_contexts = TS_MAX_CONTEXTS;
-	if (rpcauth_svc_register(&o, &err) != 0) {
-		fprintf(stderr, "ts_server: %s\n", err.msg);
+	if (e2e_svc_register(&o, "ts_server") != 0)
 		return -1;
-	}
 	if ((fd = e2e_listen(SOCK_STREAM, p)) < 0 ||
 	    (t = svc_vc_create(fd, 0, 0)) == NULL ||
 	    !svc_reg(t, TSPROG, 1, ts_dispatch, NULL) ||
@@ -281,31 +275,22 @@ static CLIENT *
 ts_clnt(int vers, const char *mech, const char *ccache,
     enum rpcauth_service svc, struct rpcauth_err *err)
 {
-	struct rpcauth_client_opts o;
 	CLIENT *cl = e2e_clnt_fd(connect_from("127.0.0.1"), ts_port, 0, TSPROG,
 	    (rpcvers_t)vers);
 
 	ck_assert_ptr_nonnull(cl);
-	if (mech == NULL)
-		return cl;
-	rpcauth_client_opts_init(&o);
-	o.mech = mech;
-	o.ccache = ccache;
-	o.service = svc;
-	return e2e_auth(cl, "demo@localhost", &o, err);
+	return mech == NULL ? cl : e2e_auth_as(cl, "demo@localhost", mech,
+	    ccache, svc, err);
 }
 
 static struct counters
 counters(void)
 {
-	struct timeval tv = { 10, 0 };
 	struct counters k;
-	CLIENT *cl = ts_clnt(1, NULL, NULL, 0, NULL);
 
 	memset(&k, 0, sizeof(k));
-	ck_assert_int_eq(clnt_call(cl, TSPROC_COUNTERS, (xdrproc_t)xdr_nothing,
-	    NULL, (xdrproc_t)xdr_counters, (caddr_t)&k, tv), RPC_SUCCESS);
-	clnt_destroy(cl);
+	e2e_call_once(ts_clnt(1, NULL, NULL, 0, NULL), TSPROC_COUNTERS,
+	    (xdrproc_t)xdr_counters, &k);
 	return k;
 }
 
@@ -313,13 +298,10 @@ counters(void)
 static char *
 events_take(void)
 {
-	struct timeval tv = { 10, 0 };
 	char *s = NULL;
-	CLIENT *cl = ts_clnt(1, NULL, NULL, 0, NULL);
 
-	ck_assert_int_eq(clnt_call(cl, TSPROC_EVENTS, (xdrproc_t)xdr_nothing,
-	    NULL, (xdrproc_t)xdr_events, (caddr_t)&s, tv), RPC_SUCCESS);
-	clnt_destroy(cl);
+	e2e_call_once(ts_clnt(1, NULL, NULL, 0, NULL), TSPROC_EVENTS,
+	    (xdrproc_t)xdr_events, &s);
 	ck_assert_ptr_nonnull(s);
 	return s;
 }
@@ -351,6 +333,16 @@ destroy(CLIENT *cl)
 	auth_destroy(cl->cl_auth);
 	cl->cl_auth = NULL;
 	clnt_destroy(cl);
+}
+
+/* The end of a test: its client and last IDENT result freed, and the
+ * events they caused forgotten. */
+static void
+finish(CLIENT *cl, struct ident_res *r)
+{
+	xdr_free((xdrproc_t)xdr_ident_res, (char *)r);
+	destroy(cl);
+	free(events_take());
 }
 
 /* ---- 6: group lists that change between the two getgrouplist calls ------ */
@@ -435,88 +427,29 @@ END_TEST
 
 /* ---- raw handshakes ------------------------------------------------------ */
 
-struct hand {
-	int		 fd;
-	gss_ctx_id_t	 ctx;
-	gss_name_t	 target;
-	uint8_t		 handle[RPCAUTH_CRED_MAX_HANDLE];
-	size_t		 handle_len;
-	uint32_t	 xid;
-};
-
+/* A handshake by hand with the test server, from address `from`. */
 static void
-hand_open(struct hand *h, const char *from)
+hand_open(struct rawhand *h, const char *from)
 {
-	gss_buffer_desc nb = { 14, (void *)"demo@localhost" };
-	OM_uint32 min;
-
-	memset(h, 0, sizeof(*h));
-	h->ctx = GSS_C_NO_CONTEXT;
-	h->xid = 0x5500;
-	ck_assert_int_eq(gss_import_name(&min, &nb, GSS_C_NT_HOSTBASED_SERVICE,
-	    &h->target), GSS_S_COMPLETE);
-	h->fd = connect_from(from);
+	rawhand_open(h, connect_from(from), ts_port, TSPROG, 1, 0x5500);
 }
 
-static void
-hand_close(struct hand *h)
-{
-	OM_uint32 min;
-
-	if (h->ctx != GSS_C_NO_CONTEXT)
-		(void)gss_delete_sec_context(&min, &h->ctx, GSS_C_NO_BUFFER);
-	(void)gss_release_name(&min, &h->target);
-	close(h->fd);
-}
-
-/* One INIT (handle NULL) or CONTINUE_INIT call's bytes into msg. */
+/* IDENT with seq under service none (junk_len bytes of junk for its
+ * header MIC, or a good one), its bytes in msg, the reply in *rep. */
 static size_t
-init_call(uint32_t xid, const uint8_t *handle, size_t hlen, const void *tok,
-    size_t toklen, uint8_t *msg, size_t cap)
+hand_ident(struct rawhand *h, uint32_t seq, size_t junk_len, uint8_t *msg,
+    size_t cap, struct raw_reply *rep)
 {
-	struct rpcauth_cred cred = { RPCAUTH_GSS_VERS_1, hlen == 0 ?
-	    RPCAUTH_GSS_INIT : RPCAUTH_GSS_CONTINUE_INIT, 0,
-	    RPCAUTH_SVC_INTEGRITY, hlen ? handle : NULL, hlen };
-	uint8_t cbuf[400], body[8192];
-	struct raw_call rc;
-	size_t blen = init_arg_size(toklen), mlen;
-	int clen = cred_encode(&cred, cbuf, sizeof(cbuf));
+	size_t mlen = rawhand_data_call(h, TSPROC_IDENT, seq, junk_len,
+	    RAWHAND_NONE, msg, cap);
 
-	ck_assert_int_gt(clen, 0);
-	ck_assert_uint_le(blen, sizeof(body));
-	ck_assert_int_eq(init_arg_encode(tok, toklen, body, blen), (int)blen);
-	rc = (struct raw_call){ xid, TSPROG, 1, NULLPROC, RPCAUTH_FLAVOR,
-	    cbuf, (size_t)clen, AUTH_NONE, NULL, 0, body, blen };
-	mlen = raw_encode_call(&rc, msg, cap);
-	ck_assert_uint_gt(mlen, 0);
+	raw_exchange(h->fd, 0, h->port, msg, mlen, h->xid, 5000, rep);
 	return mlen;
-}
-
-/* One handshake leg with `tok`; *res borrows from rep->body. */
-static void
-hand_leg(struct hand *h, const gss_buffer_t tok, struct raw_reply *rep,
-    struct rpcauth_init_res *res)
-{
-	uint8_t msg[9000];
-	size_t mlen;
-
-	h->xid++;
-	mlen = init_call(h->xid, h->handle, h->handle_len, tok->value,
-	    tok->length, msg, sizeof(msg));
-	raw_exchange(h->fd, 0, ts_port, msg, mlen, h->xid, 5000, rep);
-	ck_assert_int_eq(rep->kind, RAW_ACCEPTED);
-	ck_assert_uint_eq(rep->accept_stat, SUCCESS);
-	ck_assert_int_eq(init_res_decode(rep->body, rep->body_len,
-	    RPCAUTH_CRED_MAX_HANDLE, 65536, res), 0);
-	if (res->handle_len > 0) {
-		memcpy(h->handle, res->handle, res->handle_len);
-		h->handle_len = res->handle_len;
-	}
 }
 
 /* gss_init_sec_context step with `in`; the token to send in *out. */
 static OM_uint32
-hand_step(struct hand *h, gss_OID mech, const void *in, size_t inlen,
+hand_step(struct rawhand *h, gss_OID mech, const void *in, size_t inlen,
     gss_buffer_t out)
 {
 	gss_buffer_desc ib = { inlen, (void *)(uintptr_t)in };
@@ -533,7 +466,7 @@ hand_step(struct hand *h, gss_OID mech, const void *in, size_t inlen,
 
 /* A whole krb5 handshake (alice's ticket); returns with a context. */
 static void
-hand_krb5(struct hand *h)
+hand_krb5(struct rawhand *h)
 {
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	struct rpcauth_init_res res;
@@ -541,54 +474,13 @@ hand_krb5(struct hand *h)
 	OM_uint32 min;
 
 	(void)hand_step(h, mech_by_name("krb5"), NULL, 0, &out);
-	hand_leg(h, &out, &rep, &res);
+	rawhand_leg(h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_uint_eq(res.major, GSS_S_COMPLETE);
 	ck_assert_uint_eq(hand_step(h, mech_by_name("krb5"), res.token,
 	    res.token_len, &out), GSS_S_COMPLETE);
 	(void)gss_release_buffer(&min, &out);
 	raw_reply_free(&rep);
-}
-
-/* A DATA call to IDENT under service none, header MIC good or junk. */
-static size_t
-hand_data(struct hand *h, uint32_t seq, int junk, uint8_t *msg, size_t cap)
-{
-	struct rpcauth_cred cred = { RPCAUTH_GSS_VERS_1, RPCAUTH_GSS_DATA, seq,
-	    RPCAUTH_SVC_NONE, h->handle, h->handle_len };
-	uint8_t cbuf[400], hdr[HDRMIC_MAX_LEN], bad[32];
-	gss_buffer_desc hb, mic = GSS_C_EMPTY_BUFFER;
-	struct hdrmic_call hc;
-	struct raw_call rc;
-	OM_uint32 min;
-	size_t mlen;
-	int clen, hlen;
-
-	clen = cred_encode(&cred, cbuf, sizeof(cbuf));
-	ck_assert_int_gt(clen, 0);
-	h->xid++;
-	hc = (struct hdrmic_call){ h->xid, TSPROG, 1, TSPROC_IDENT,
-	    RPCAUTH_FLAVOR, cbuf, (size_t)clen };
-	hlen = hdrmic_build(&hc, hdr, sizeof(hdr));
-	ck_assert_int_gt(hlen, 0);
-	if (junk) {
-		memset(bad, 0x5a, sizeof(bad));
-		mic.value = bad;
-		mic.length = sizeof(bad);
-	} else {
-		hb.value = hdr;
-		hb.length = (size_t)hlen;
-		ck_assert_int_eq(gss_get_mic(&min, h->ctx, GSS_C_QOP_DEFAULT,
-		    &hb, &mic), GSS_S_COMPLETE);
-	}
-	rc = (struct raw_call){ h->xid, TSPROG, 1, TSPROC_IDENT,
-	    RPCAUTH_FLAVOR, cbuf, (size_t)clen, RPCAUTH_FLAVOR, mic.value,
-	    mic.length, NULL, 0 };
-	mlen = raw_encode_call(&rc, msg, cap);
-	if (!junk)
-		(void)gss_release_buffer(&min, &mic);
-	ck_assert_uint_gt(mlen, 0);
-	return mlen;
 }
 
 /* ---- 8: half-open slots under a flood from another address -------------- */
@@ -618,8 +510,9 @@ flood(const char *from, int n)
 	ck_assert(buf != NULL && in != NULL);
 	for (i = 0; i < n; i += FLOOD_BATCH) {
 		for (off = 0, b = 0; b < FLOOD_BATCH && i + b < n; b++) {
-			len = init_call(0x900000 + (uint32_t)(i + b), NULL, 0,
-			    spnego_offer, sizeof(spnego_offer), buf + off + 4,
+			len = rawhand_init_call(0x900000 + (uint32_t)(i + b),
+			    TSPROG, 1, NULL, 0, spnego_offer,
+			    sizeof(spnego_offer), buf + off + 4,
 			    cap - off - 4);
 			buf[off] = 0x80 | (uint8_t)(len >> 24);
 			buf[off + 1] = (uint8_t)(len >> 16);
@@ -678,13 +571,13 @@ START_TEST(half_open_flood)
 	struct rpcauth_init_res res;
 	struct raw_reply rep;
 	struct counters k;
-	struct hand h;
+	struct rawhand h;
 	OM_uint32 min;
 	int n;
 
 	hand_open(&h, "127.0.0.1");
 	(void)hand_step(&h, &ntlm_oid_d, NULL, 0, &out);
-	hand_leg(&h, &out, &rep, &res);
+	rawhand_leg(&h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_uint_eq(res.major, GSS_S_CONTINUE_NEEDED);
 	ck_assert_uint_eq(hand_step(&h, &ntlm_oid_d, res.token, res.token_len,
@@ -694,7 +587,7 @@ START_TEST(half_open_flood)
 	n = flood("127.0.0.2", FLOOD_N);
 	ck_assert_int_eq(n, FLOOD_N);	/* each one did make a context */
 
-	hand_leg(&h, &out, &rep, &res);
+	rawhand_leg(&h, &out, &rep, &res);
 	(void)gss_release_buffer(&min, &out);
 	ck_assert_msg(res.major == GSS_S_COMPLETE, "AUTHENTICATE after the "
 	    "flood: major 0x%x", res.major);
@@ -705,7 +598,7 @@ START_TEST(half_open_flood)
 	ck_assert_uint_eq(k.per_source, 2);
 	ck_assert_msg(k.half_open <= k.per_source, "%u half-open contexts "
 	    "after the flood", k.half_open);
-	hand_close(&h);
+	rawhand_close(&h);
 	free(events_take());
 }
 END_TEST
@@ -831,9 +724,7 @@ START_TEST(authorize_other_version)
 	ck_assert_uint_eq(k2.authorize_calls, k1.authorize_calls);
 	ck_assert_int_eq(ident(cl, &r), RPC_SUCCESS);
 	ck_assert_uint_eq(r.vers, 1);
-	xdr_free((xdrproc_t)xdr_ident_res, (char *)&r);
-	destroy(cl);
-	free(events_take());
+	finish(cl, &r);
 }
 END_TEST
 
@@ -928,9 +819,7 @@ START_TEST(ntlm_canonical_name)
 	ck_assert_str_eq(r.principal, "RPCAUTH\\alice");
 	ck_assert_str_eq(r.localname, "alice");
 	ck_assert_uint_eq(r.uid, TS_ALICE_UID);
-	xdr_free((xdrproc_t)xdr_ident_res, (char *)&r);
-	destroy(cl);
-	free(events_take());
+	finish(cl, &r);
 }
 END_TEST
 
@@ -1090,7 +979,7 @@ END_TEST
 START_TEST(event_forged_and_replayed)
 {
 	struct raw_reply rep;
-	struct hand h;
+	struct rawhand h;
 	uint8_t msg[2048];
 	char peer[64], kind[8], stat[8], *ev;
 	size_t mlen;
@@ -1100,8 +989,7 @@ START_TEST(event_forged_and_replayed)
 	hand_krb5(&h);
 	free(events_take());
 
-	mlen = hand_data(&h, 1, 1, msg, sizeof(msg));
-	raw_exchange(h.fd, 0, ts_port, msg, mlen, h.xid, 5000, &rep);
+	mlen = hand_ident(&h, 1, 32, msg, sizeof(msg), &rep);
 	ck_assert_int_eq(rep.kind, RAW_AUTH_ERROR);
 	ck_assert_uint_eq(rep.auth_stat, RPCSEC_GSS_CREDPROBLEM);
 	raw_reply_free(&rep);
@@ -1110,8 +998,7 @@ START_TEST(event_forged_and_replayed)
 	expect_one(kind, stat, "0x0", "alice@" TESTBED_REALM, peer,
 	    "header checksum of seq 1 does not verify");
 
-	mlen = hand_data(&h, 2, 0, msg, sizeof(msg));
-	raw_exchange(h.fd, 0, ts_port, msg, mlen, h.xid, 5000, &rep);
+	mlen = hand_ident(&h, 2, 0, msg, sizeof(msg), &rep);
 	ck_assert_int_eq(rep.kind, RAW_ACCEPTED);
 	ck_assert_uint_eq(rep.accept_stat, SUCCESS);
 	raw_reply_free(&rep);
@@ -1124,7 +1011,7 @@ START_TEST(event_forged_and_replayed)
 	snprintf(kind, sizeof(kind), "%d", RPCAUTH_SVC_EV_CALL_DROPPED);
 	expect_one(kind, "0", "0x0", "alice@" TESTBED_REALM, peer,
 	    "seq 2 dropped without reply: already seen");
-	hand_close(&h);
+	rawhand_close(&h);
 }
 END_TEST
 

@@ -429,19 +429,12 @@ START_TEST(trace_off_prints_nothing)
 }
 END_TEST
 
-static Suite *
-trace_suite(void)
-{
-	Suite *s = suite_create("trace");
-
-	CKLIST(cklist_tcase(s, "core", 60), 1, trace_has_events_not_secrets,
-	    env_trace_goes_to_stderr, trace_off_prints_nothing);
-	return s;
-}
-
 int
 main(void)
 {
+	Suite *s = CKSUITE1("trace", "core", 60, trace_has_events_not_secrets,
+	    env_trace_goes_to_stderr, trace_off_prints_nothing);
+
 	unsetenv("RPCAUTH_TRACE");
-	return e2e_run(trace_suite(), NULL, NULL, &bed, &server, &port);
+	return e2e_run(s, NULL, NULL, &bed, &server, &port);
 }

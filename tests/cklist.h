@@ -37,6 +37,24 @@ cklist_tcase(Suite *s, const char *name, double timeout)
 	return tc;
 }
 
+/* A suite `name` of one test case `tcname` (timeout as cklist_tcase)
+ * that runs each test once, in order. */
+static inline Suite *
+cklist_suite1(const char *name, const char *tcname, double timeout,
+    const TTest *const *t, size_t n)
+{
+	Suite *s = suite_create(name);
+
+	cklist_add(cklist_tcase(s, tcname, timeout), 1, t, n);
+	return s;
+}
+
+#define CKSUITE1(name, tcname, timeout, ...)				\
+	cklist_suite1((name), (tcname), (timeout),			\
+	    (const TTest *const[]){ __VA_ARGS__ },			\
+	    sizeof((const TTest *const[]){ __VA_ARGS__ }) /		\
+	    sizeof(const TTest *))
+
 /* A test and how many times it runs (_i in [0, loops)). */
 struct cktest {
 	const TTest	*test;

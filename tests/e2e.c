@@ -15,6 +15,7 @@
 
 #include "demofs.h"
 #include "e2e.h"
+#include "init_xdr.h"
 
 static void
 loopback(struct sockaddr_in *sin, int port)
@@ -53,28 +54,82 @@ e2e_start_port(struct srvproc *p, int *port_out, const char *const *argv,
 const char *const e2e_all_mechs[] = { "--mechs", "krb5,spnego,ntlm",
     NULL };
 
+/* head (n words) then extra (NULL-terminated, may be NULL) into argv, as
+ * much as fits in cap - 1, NULL-terminated; the number of words. */
+static size_t
+argv_join(const char **argv, size_t cap, const char *const *head, size_t n,
+    const char *const *extra)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 1 < cap; i++)
+		argv[k++] = head[i];
+	for (i = 0; extra != NULL && extra[i] != NULL && k + 1 < cap; i++)
+		argv[k++] = extra[i];
+	argv[k] = NULL;
+	return k;
+}
+
+size_t
+e2e_server_argv(const char **argv, size_t cap, const char *port,
+    const char *keytab, const char *const *extra)
+{
+	const char *const head[] = { DEMO_SERVER, "--listen", "127.0.0.1",
+	    "--port", port, "--principal", "demo@localhost", "--keytab",
+	    keytab };
+
+	return argv_join(argv, cap, head, sizeof(head) / sizeof(head[0]),
+	    extra);
+}
+
+size_t
+e2e_client_argv(const char **argv, size_t cap, const char *port,
+    const char *const *extra)
+{
+	const char *const head[] = { DEMO_CLIENT, "--host", "127.0.0.1",
+	    "--port", port, "--principal", "demo@localhost" };
+
+	return argv_join(argv, cap, head, sizeof(head) / sizeof(head[0]),
+	    extra);
+}
+
+int
+e2e_ping(int port, const char *const *opts, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	static const char *const tail[] = { "127.0.0.1", "0x20000C0F", "1",
+	    "demo@localhost", NULL };
+	const char *argv[32];
+	char portbuf[16];
+	size_t n;
+	int st;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	n = argv_join(argv, 27, (const char *const[]){ PING_TOOL, "--port",
+	    portbuf }, 3, opts);
+	argv_join(argv + n, 32 - n, tail, 4, NULL);
+	ck_assert_int_eq(srvproc_run((char *const *)argv, out, outlen, err,
+	    errlen, 30000, &st), 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int
 e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
     const char *const *extra)
 {
-	const char *argv[32] = { DEMO_SERVER, "--listen", "127.0.0.1",
-	    "--port", E2E_PORT, "--principal", "demo@localhost", "--keytab",
-	    keytab };
-	int i, n = 9;
+	const char *argv[32];
 
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
+	e2e_server_argv(argv, 31, E2E_PORT, keytab, extra);
 	return e2e_start_port(p, port_out, argv, "e2e: server start");
 }
+
+const char *const e2e_interop_argv[] = { INTEROP_SERVER, "--port", E2E_PORT,
+    "--principal", "demo@localhost", NULL };
 
 int
 e2e_interop_start(struct srvproc *p, int *port_out, const char *label)
 {
-	static const char *const argv[] = { INTEROP_SERVER, "--port",
-	    E2E_PORT, "--principal", "demo@localhost", NULL };
-
-	return e2e_start_port(p, port_out, argv, label);
+	return e2e_start_port(p, port_out, e2e_interop_argv, label);
 }
 
 void
@@ -203,6 +258,84 @@ e2e_auth(CLIENT *cl, const char *target, const struct rpcauth_client_opts *o,
 		return NULL;
 	}
 	return cl;
+}
+
+CLIENT *
+e2e_auth_as(CLIENT *cl, const char *target, const char *mech,
+    const char *ccache, enum rpcauth_service svc, struct rpcauth_err *err)
+{
+	struct rpcauth_client_opts o;
+
+	rpcauth_client_opts_init(&o);
+	o.mech = mech;
+	o.ccache = ccache;
+	o.service = svc;
+	return e2e_auth(cl, target, &o, err);
+}
+
+void
+e2e_refused_check(CLIENT *cl, struct rpcauth_err *err, const char *why)
+{
+	ck_assert_ptr_null(cl);
+	ck_assert_int_eq(err->code, RPCAUTH_E_GSS);
+	ck_assert_msg(strstr(err->msg, "refused the security context") !=
+	    NULL && strstr(err->msg, why) != NULL, "unclear message: %s",
+	    err->msg);
+	rpcauth_err_clear(err);
+}
+
+void
+e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr, void *res)
+{
+	struct timeval tv = { 10, 0 };
+
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_msg(clnt_call(cl, proc, (xdrproc_t)xdr_nothing, NULL,
+	    res_xdr, res, tv) == RPC_SUCCESS, "call %u: %s", (unsigned)proc,
+	    clnt_sperror(cl, "call"));
+	clnt_destroy(cl);
+}
+
+void
+e2e_svc_opts(struct rpcauth_svc_opts *o, const char *keytab,
+    int (*authorize)(const struct rpcauth_caller *, void *, void **),
+    void *arg)
+{
+	static const char *const mechs[] = { "krb5", "spnego", "ntlm", NULL };
+
+	rpcauth_svc_opts_init(o);
+	o->principal = "demo@localhost";
+	o->keytab = keytab;
+	o->mechs = mechs;
+	o->authorize = authorize;
+	o->authorize_arg = arg;
+}
+
+int
+e2e_svc_register(const struct rpcauth_svc_opts *o, const char *label)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+
+	if (rpcauth_svc_register(o, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", label, err.msg);
+		rpcauth_err_clear(&err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+e2e_svc_caller(struct svc_req *rq, SVCXPRT *xprt, struct rpcauth_caller *who)
+{
+	if (rpcauth_svc_caller(rq, who) != 0) {
+		svcerr_weakauth(xprt);
+		return -1;
+	}
+	if (!svc_getargs(xprt, (xdrproc_t)xdr_nothing, NULL)) {
+		svcerr_decode(xprt);
+		return -1;
+	}
+	return 0;
 }
 
 CLIENT *

@@ -16,6 +16,7 @@
 #define DEMO_SERVER	TOP_BUILDDIR "/server/rpcauth-demo-server"
 #define DEMO_CLIENT	TOP_BUILDDIR "/client/rpcauth-demo-client"
 #define INTEROP_SERVER	TOP_BUILDDIR "/tests/gss_interop_server"
+#define PING_TOOL	TOP_BUILDDIR "/client/rpcauth-ping"
 
 /* ---- servers ------------------------------------------------------------ */
 
@@ -35,12 +36,31 @@ int	e2e_start_port(struct srvproc *p, int *port_out,
 /* Demo server arguments allowing every mechanism: krb5, spnego, ntlm. */
 extern const char *const e2e_all_mechs[];
 
+/*
+ * The demo programs' usual command lines into argv (cap entries at most,
+ * NULL-terminated), `extra` (NULL-terminated, may be NULL) appended; the
+ * number of arguments.  Server: DEMO_SERVER --listen 127.0.0.1 --port
+ * `port` --principal demo@localhost --keytab `keytab`.  Client:
+ * DEMO_CLIENT --host 127.0.0.1 --port `port` --principal demo@localhost.
+ */
+size_t	e2e_server_argv(const char **argv, size_t cap, const char *port,
+	    const char *keytab, const char *const *extra);
+size_t	e2e_client_argv(const char **argv, size_t cap, const char *port,
+	    const char *const *extra);
+
+/* rpcauth-ping --port `port` `opts` (NULL-terminated, may be NULL)
+ * 127.0.0.1 DEMOFS 1 demo@localhost: its exit status (-1: killed), its
+ * stdout and stderr in out and err (Check assertions). */
+int	e2e_ping(int port, const char *const *opts, char *out, size_t outlen,
+	    char *err, size_t errlen);
+
 /* Start a demo server on a free port; extra args (NULL-terminated) appended. */
 int	e2e_server_start(struct srvproc *p, int *port_out, const char *keytab,
 	    const char *const *extra);
 
 /* Start gss_interop_server (libtirpc's RPCSEC_GSS, demo@localhost, keytab
- * from KRB5_KTNAME) on a free port. */
+ * from KRB5_KTNAME) on a free port; e2e_interop_argv is its command line. */
+extern const char *const e2e_interop_argv[];
 int	e2e_interop_start(struct srvproc *p, int *port_out, const char *label);
 
 /* srvproc_stop(p, 5000) if p runs; a srvproc never started is left be. */
@@ -80,6 +100,36 @@ CLIENT	*e2e_clnt(int port, int udp);
  * the defaults): cl, or NULL with cl destroyed and *err filled in. */
 CLIENT	*e2e_auth(CLIENT *cl, const char *target,
 	    const struct rpcauth_client_opts *o, struct rpcauth_err *err);
+
+/* e2e_auth with options mech, ccache (either NULL: the default) and svc. */
+CLIENT	*e2e_auth_as(CLIENT *cl, const char *target, const char *mech,
+	    const char *ccache, enum rpcauth_service svc,
+	    struct rpcauth_err *err);
+
+/* A handshake the server refused: cl NULL, *err RPCAUTH_E_GSS saying
+ * "refused the security context" and `why`; *err cleared. */
+void	 e2e_refused_check(CLIENT *cl, struct rpcauth_err *err,
+	    const char *why);
+
+/* Procedure proc (no arguments) of cl must answer, its result decoded
+ * by res_xdr into *res; cl is destroyed (Check assertions). */
+void	 e2e_call_once(CLIENT *cl, rpcproc_t proc, xdrproc_t res_xdr,
+	    void *res);
+
+/* A test server's options: demo@localhost with keys from `keytab`, every
+ * mechanism (krb5, spnego, ntlm), authorize(arg) asked about callers. */
+void	 e2e_svc_opts(struct rpcauth_svc_opts *o, const char *keytab,
+	    int (*authorize)(const struct rpcauth_caller *, void *, void **),
+	    void *arg);
+/* rpcauth_svc_register(o): 0, or -1 with why on stderr after `label`. */
+int	 e2e_svc_register(const struct rpcauth_svc_opts *o,
+	    const char *label);
+
+/* In a test server's procedure that takes no arguments: its rpcauth
+ * caller into *who, 0; or -1 once the error is answered (AUTH_TOOWEAK
+ * without rpcauth, GARBAGE_ARGS when arguments are there to decode). */
+int	 e2e_svc_caller(struct svc_req *rq, SVCXPRT *xprt,
+	    struct rpcauth_caller *who);
 
 /* A CLIENT with an rpcauth AUTH at `service`; NULL with msg in *err. */
 CLIENT	*e2e_secure_clnt(int port, int udp, enum rpcauth_service service,
@@ -152,6 +202,10 @@ int	 e2e_main(Suite *s, const struct testbed_opts *o, struct testbed **bed,
  */
 int	 e2e_run(Suite *s, const struct testbed_opts *o,
 	    const char *const *extra, struct testbed **bed,
+	    struct srvproc *server, int *port);
+/* e2e_run with another server: argv as for e2e_start_port. */
+int	 e2e_run_argv(Suite *s, const struct testbed_opts *o,
+	    const char *const *argv, struct testbed **bed,
 	    struct srvproc *server, int *port);
 
 #endif

@@ -41,6 +41,7 @@ e2e_main(Suite *s, const struct testbed_opts *o, struct testbed **bed,
 
 /* e2e_run's arguments, for its set-up and teardown. */
 static struct {
+	const char *const *argv;	/* NULL: the demo server */
 	const char *const *extra;
 	struct testbed **bed;
 	struct srvproc *server;
@@ -50,6 +51,9 @@ static struct {
 static int
 run_setup(void)
 {
+	if (run.argv != NULL)
+		return e2e_start_port(run.server, run.port, run.argv,
+		    "server start");
 	return e2e_server_start(run.server, run.port,
 	    testbed_server_keytab(*run.bed), run.extra);
 }
@@ -70,4 +74,12 @@ e2e_run(Suite *s, const struct testbed_opts *o, const char *const *extra,
 	run.server = server;
 	run.port = port;
 	return e2e_main(s, o, bed, run_setup, run_teardown);
+}
+
+int
+e2e_run_argv(Suite *s, const struct testbed_opts *o, const char *const *argv,
+    struct testbed **bed, struct srvproc *server, int *port)
+{
+	run.argv = argv;
+	return e2e_run(s, o, NULL, bed, server, port);
 }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,43 +202,35 @@ srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out)
 	return ret == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-int
-srvproc_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int
-srvproc_read_by(int fd, void *buf, size_t len, long long deadline)
+/*
+ * Move len bytes through fd: read into p, or (writing) write from it, again
+ * after EINTR.  A read waits for data until `deadline` (srvproc_now_ms()
+ * time; -1: for ever).  1 once all moved, 0 at the deadline, -1 on an
+ * error or end of file.
+ */
+static int
+transfer(int fd, char *p, size_t len, int writing, long long deadline)
 {
 	struct pollfd pf;
 	long long left = -1;
-	char *p = buf;
 	ssize_t r;
 
 	while (len > 0) {
-		if (deadline >= 0 && (left = deadline - srvproc_now_ms()) <= 0)
-			return 0;
-		pf.fd = fd;
-		pf.events = POLLIN;
-		pf.revents = 0;
-		r = poll(&pf, 1, (int)left);
+		if (!writing) {
+			if (deadline >= 0 &&
+			    (left = deadline - srvproc_now_ms()) <= 0)
+				return 0;
+			pf.fd = fd;
+			pf.events = POLLIN;
+			pf.revents = 0;
+			r = poll(&pf, 1, (int)left);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return 0;
+		}
+		r = writing ? write(fd, p, len) : read(fd, p, len);
 		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return 0;
-		if ((r = read(fd, p, len)) < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			return -1;
@@ -245,6 +238,19 @@ srvproc_read_by(int fd, void *buf, size_t len, long long deadline)
 		len -= (size_t)r;
 	}
 	return 1;
+}
+
+int
+srvproc_write_all(int fd, const void *buf, size_t len)
+{
+	/* transfer() only reads from p when writing. */
+	return transfer(fd, (char *)(uintptr_t)buf, len, 1, -1) == 1 ? 0 : -1;
+}
+
+int
+srvproc_read_by(int fd, void *buf, size_t len, long long deadline)
+{
+	return transfer(fd, buf, len, 0, deadline);
 }
 
 int
