@@ -38,6 +38,14 @@
 #include "trace.h"
 
 #define FO_DEFAULT_ATTEMPTS	16
+/*
+ * A call whose request went out on a connection that then failed may
+ * have run: it is sent again once, never more, whatever the connection
+ * attempts left (an on-path attacker who resets every connection after
+ * the request must not make the server run it 17 times, nor pile up a
+ * context per resend: docs/SECURITY.md section 16).
+ */
+#define FO_MAX_RESENDS		1
 #define FO_DEFAULT_TIMEOUT_MS	60000
 #define FO_BACKOFF_MIN_MS	50
 #define FO_BACKOFF_MAX_MS	1000
@@ -434,7 +442,7 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 	long long start = now_ms(), deadline, left;
 	struct timeval tv;
 	enum clnt_stat s;
-	int attempts = 0, max_att, budget;
+	int attempts = 0, resends = 0, max_att, budget;
 
 	max_att = fo->opts.failover_attempts > 0 ?
 	    fo->opts.failover_attempts : FO_DEFAULT_ATTEMPTS;
@@ -489,6 +497,14 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 		/* A partial reply may have allocated; the resend decodes
 		 * into the same results. */
 		xdr_free(xres, resp);
+		if (++resends > FO_MAX_RESENDS) {
+			rpcauth_err_set(&fo->lasterr, RPCAUTH_E_RPC, "the call "
+			    "was sent %d times and each time the connection "
+			    "failed before the reply (%s): not sending it "
+			    "again, since it may have run each time",
+			    resends, clnt_sperrno(s));
+			break;
+		}
 		if (attempts >= max_att || now_ms() >= deadline) {
 			fo_give_up(fo, attempts, now_ms() - start,
 			    &fo->lasterr);

@@ -39,6 +39,12 @@ struct clnt_peer {
 	int		 fd;
 	struct sockaddr_storage local;
 	socklen_t	 locallen;
+	/* A call went out whose reply was not read to its end (it timed
+	 * out, or failed halfway), and `dirty`: that was so when the call in
+	 * progress began.  A TCP stream may then be in the middle of a
+	 * record, which a second reader must not start on. */
+	int		 open_call;
+	int		 dirty;
 	int		 sotype;	/* SOCK_STREAM or SOCK_DGRAM */
 	rpcprog_t	 prog;		/* as each call's header says */
 	rpcvers_t	 vers;

@@ -212,7 +212,8 @@ side_socket(const struct clnt_peer *p, int timeout_ms,
 {
 	int fd;
 
-	if (same_socket(p) &&
+	/* Not in the middle of a record of the application's stream. */
+	if ((p->sotype != SOCK_STREAM || !p->dirty) && same_socket(p) &&
 	    (fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 0)) >= 0)
 		return fd;
 	fd = socket(p->addr.ss_family, p->sotype | SOCK_CLOEXEC, 0);

@@ -559,6 +559,46 @@ START_TEST(demo_client_usage)
 }
 END_TEST
 
+/*
+ * A call whose connection fails after the request went out is sent again
+ * once, not once per connection attempt: an 8 MiB ECHO given 1 ms times out
+ * each time it is sent, and the server must have run it exactly twice.
+ */
+START_TEST(resend_at_most_once)
+{
+	struct srvproc srv;
+	struct timeval quick = { 0, 1000 }, back = { 25, 0 };
+	demo_data arg, *res;
+	uint64_t before, last, now = 0;
+	CLIENT *cl;
+	int port, i;
+
+	cl = server_clnt(&srv, &port);
+	before = stats(cl);
+	arg.demo_data_len = 8u << 20;
+	ck_assert_ptr_nonnull(arg.demo_data_val = calloc(1, arg.demo_data_len));
+	ck_assert(clnt_control(cl, CLSET_TIMEOUT, (char *)&quick));
+	res = demofs_echo_1(&arg, cl);
+	ck_assert_msg(res == NULL, "an 8 MiB ECHO was answered within 1 ms");
+	ck_assert(clnt_control(cl, CLSET_TIMEOUT, (char *)&back));
+	/* The server runs what it received one request after another: wait
+	 * until its count stops moving (STATS itself is not counted). */
+	last = stats(cl);
+	for (i = 0; i < 50; i++) {
+		usleep(200000);
+		if ((now = stats(cl)) == last)
+			break;
+		last = now;
+	}
+	ck_assert_msg(now - before == 2, "the ECHO ran %llu times on the "
+	    "server (want 2: sent, then sent again once)",
+	    (unsigned long long)(now - before));
+	free(arg.demo_data_val);
+	fo_destroy(cl);
+	srvproc_stop(&srv, 5000, &i);
+}
+END_TEST
+
 static Suite *
 failover_suite(void)
 {
@@ -569,7 +609,7 @@ failover_suite(void)
 	CKLIST(cklist_tcase(s, "core", 180), 1, tcp_connection_closed,
 	    refusal_is_not_failed_over, no_rpcbind_is_named,
 	    threads_share_one_client, demo_client_usage,
-	    demo_client_repeat_across_restart);
+	    demo_client_repeat_across_restart, resend_at_most_once);
 	return s;
 }
 

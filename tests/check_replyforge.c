@@ -14,7 +14,10 @@
  *			void body be32(seq) + that MIC;
  *	FORGE_RENEW	the second DATA call gets AUTH_ERROR/CREDPROBLEM, and
  *			the next INIT (the client's new context) gets
- *			AUTH_ERROR/AUTH_REJECTEDCRED.
+ *			AUTH_ERROR/AUTH_REJECTEDCRED;
+ *	FORGE_SPLIT	the reply to the first DATA call is delivered in two
+ *			pieces, the second after the client gave up waiting
+ *			(nothing forged: a slow network).
  *
  * Also here, from finding 13: the messages for a service principal that
  * the KDC's policy refuses and for a ticket the server is not, and DESTROY
@@ -61,7 +64,13 @@ static int demo_port, interop_port;
 
 /* ---- the proxy ---------------------------------------------------------- */
 
-enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW, FORGE_GARBAGE };
+enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW, FORGE_GARBAGE,
+	FORGE_SPLIT };
+
+/* FORGE_SPLIT: the first DATA reply's first bytes, then a pause longer
+ * than the client's timeout, then the rest. */
+#define SPLIT_AT	20
+#define SPLIT_PAUSE_US	2500000
 
 struct proxy {
 	int		 lfd;
@@ -117,6 +126,20 @@ write_record(int fd, const uint8_t *p, size_t len)
 
 	return srvproc_write_all(fd, mark, 4) == 0 && srvproc_write_all(fd, p, len) == 0 ?
 	    0 : -1;
+}
+
+/* One record in two writes, SPLIT_PAUSE_US apart. */
+static int
+write_split(int fd, const uint8_t *p, size_t len)
+{
+	uint8_t mark[4] = { 0x80 | (uint8_t)(len >> 24), (uint8_t)(len >> 16),
+	    (uint8_t)(len >> 8), (uint8_t)len };
+
+	if (len <= SPLIT_AT || srvproc_write_all(fd, mark, 4) != 0 ||
+	    srvproc_write_all(fd, p, SPLIT_AT) != 0)
+		return -1;
+	usleep(SPLIT_PAUSE_US);
+	return srvproc_write_all(fd, p + SPLIT_AT, len - SPLIT_AT);
 }
 
 static uint32_t
@@ -296,6 +319,12 @@ conn_main(void *v)
 		if (gss && c.gss_proc == RPCAUTH_GSS_DESTROY)
 			px->destroy_replies++;
 		pthread_mutex_unlock(&px->mu);
+		if (px->mode == FORGE_SPLIT && gss &&
+		    c.gss_proc == RPCAUTH_GSS_DATA && px->data_calls == 1) {
+			if (write_split(a->cfd, buf, (size_t)n) != 0)
+				break;
+			continue;
+		}
 		if (write_record(a->cfd, buf, (size_t)n) != 0)
 			break;
 	}
@@ -632,6 +661,46 @@ START_TEST(forged_garbage_args_message)
 }
 END_TEST
 
+/*
+ * A call times out in the middle of its reply (the first bytes came, the
+ * rest comes later), and the next call makes a new context (made due by
+ * hand): the handshake must not read the rest of the old reply as its own
+ * (docs/SECURITY.md section 17), and the calls after it go on.
+ */
+START_TEST(renewal_after_half_read_reply)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	struct timeval quick = { 1, 0 }, tv = { 10, 0 };
+	struct clnt_state *st;
+	struct proxy px;
+	CLIENT *cl;
+	int i;
+
+	proxy_start(&px, demo_port, FORGE_SPLIT);
+	ck_assert_ptr_nonnull(cl = e2e_clnt(px.port, 0));
+	rpcauth_client_opts_init(&o);
+	o.service = RPCAUTH_SVC_INTEGRITY;
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
+	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	ck_assert_int_eq(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, quick), RPC_TIMEDOUT);
+	/* The next call's marshal makes a new context (early renewal). */
+	st->renew_at = time(NULL) - 1;
+	for (i = 0; i < 3; i++)
+		ck_assert_msg(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing,
+		    NULL, (xdrproc_t)xdr_nothing, NULL, tv) == RPC_SUCCESS,
+		    "call %d after the half-read reply: %s | %s", i + 2,
+		    clnt_sperror(cl, "null"), autherr(cl));
+	ck_assert_msg(st->contexts == 2, "%u contexts: the renewal did not "
+	    "happen (or failed) during the call after the half-read reply",
+	    st->contexts);
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
 static pthread_mutex_t trace_mu = PTHREAD_MUTEX_INITIALIZER;
 static char trace_buf[65536];
 
@@ -728,6 +797,7 @@ replyforge_suite(void)
 	    { window_mic_refused_by_validate, 2 },
 	    { renewal_rejectedcred_message, 1 },
 	    { forged_garbage_args_message, 1 },
+	    { renewal_after_half_read_reply, 1 },
 	    { destroy_bare_body_accepted, 2 }, { ticket_not_for_us_message, 1 },
 	    { kdc_policy_message, 3 });
 	return s;
