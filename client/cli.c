@@ -99,6 +99,18 @@ cli_opt_port(const char *prog, const char *usage, const char *arg)
 	return (uint16_t)v;
 }
 
+enum rpcauth_service
+cli_opt_service(const char *prog, const char *usage, const char *opt,
+    const char *arg)
+{
+	enum rpcauth_service svc;
+
+	if (cli_parse_service(arg, &svc) != 0)
+		cli_usage_error(prog, usage, "%s: '%s' is not none, integrity "
+		    "or privacy", opt, arg);
+	return svc;
+}
+
 void
 cli_opt_other(int c, const char *prog, const char *usage, char *const argv[])
 {

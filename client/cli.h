@@ -29,6 +29,11 @@ int	cli_service_at_host(const char *s);
 /* --port's argument (1-65535), or the usage error that says so. */
 uint16_t cli_opt_port(const char *prog, const char *usage, const char *arg);
 
+/* A service level option's argument (`opt` is its name, "--service"),
+ * or the usage error that says so. */
+enum rpcauth_service cli_opt_service(const char *prog, const char *usage,
+	    const char *opt, const char *arg);
+
 /*
  * The cases every program's getopt_long loop ends with (opterr 0, ":" at
  * the start of its short options): --help and --version as

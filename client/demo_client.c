@@ -553,9 +553,8 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->flavor = (uint32_t)v;
 			break;
 		case 's':
-			if (cli_parse_service(optarg, &cfg->service) != 0)
-				usage_error("--service: '%s' is not none, "
-				    "integrity or privacy", optarg);
+			cfg->service = cli_opt_service(PROG, USAGE,
+			    "--service", optarg);
 			break;
 		case 'm':
 			if (strcmp(optarg, "krb5") != 0 &&

@@ -196,9 +196,8 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			cfg->flavor = (uint32_t)v;
 			break;
 		case 'S':
-			if (cli_parse_service(optarg, &cfg->min_service) != 0)
-				usage_error("--min-service: '%s' is not none, "
-				    "integrity or privacy", optarg);
+			cfg->min_service = cli_opt_service(PROG, USAGE,
+			    "--min-service", optarg);
 			break;
 		case 'w':
 			if (cli_parse_num(optarg, 1, WINDOW_MAX, &v) != 0)
