@@ -60,13 +60,10 @@ clnt_op_anyverf(AUTH *a, struct opaque_auth *v)
 }
 
 int
-clnt_op_skipbody(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
+clnt_op_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 {
 	(void)a;
-	(void)xdrs;
-	(void)proc;
-	(void)where;
-	return TRUE;
+	return (*proc)(xdrs, where);
 }
 
 static uint32_t

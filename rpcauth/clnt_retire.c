@@ -59,11 +59,11 @@ rt_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	    xdrs, proc, where, &sst) == PROTECT_OK;
 }
 
-/* Nothing in the reply is used (see the top): its verifier and body are
- * taken unread. */
+/* Nothing in the reply is used (see the top): any verifier is taken, and
+ * the NULL procedure's empty result is read as it is. */
 static struct auth_ops rt_ops = {
 	clnt_op_nextverf, rt_marshal, clnt_op_anyverf, clnt_op_norefresh,
-	clnt_op_nodestroy, rt_wrap, clnt_op_skipbody
+	clnt_op_nodestroy, rt_wrap, clnt_op_plain
 };
 
 void

@@ -38,7 +38,7 @@
 #define clnt_op_nextverf		rpcauthint_clnt_op_nextverf
 #define clnt_op_nodestroy		rpcauthint_clnt_op_nodestroy
 #define clnt_op_norefresh		rpcauthint_clnt_op_norefresh
-#define clnt_op_skipbody		rpcauthint_clnt_op_skipbody
+#define clnt_op_plain		rpcauthint_clnt_op_plain
 #define clnt_peer_capture		rpcauthint_clnt_peer_capture
 #define clnt_refresh			rpcauthint_clnt_refresh
 #define clnt_refusal_error	rpcauthint_clnt_refusal_error
