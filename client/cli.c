@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,4 +78,45 @@ cli_help_version(int c, const char *prog, const char *usage)
 	else
 		return;
 	exit(0);
+}
+
+int
+cli_service_at_host(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at != s && at[1] != '\0';
+}
+
+uint16_t
+cli_opt_port(const char *prog, const char *usage, const char *arg)
+{
+	uint64_t v;
+
+	if (cli_parse_num(arg, 1, 65535, &v) != 0)
+		cli_usage_error(prog, usage, "--port: '%s' is not a port "
+		    "(1-65535)", arg);
+	return (uint16_t)v;
+}
+
+enum rpcauth_service
+cli_opt_service(const char *prog, const char *usage, const char *opt,
+    const char *arg)
+{
+	enum rpcauth_service svc;
+
+	if (cli_parse_service(arg, &svc) != 0)
+		cli_usage_error(prog, usage, "%s: '%s' is not none, integrity "
+		    "or privacy", opt, arg);
+	return svc;
+}
+
+void
+cli_opt_other(int c, const char *prog, const char *usage, char *const argv[])
+{
+	cli_help_version(c, prog, usage);
+	if (c == ':')
+		cli_usage_error(prog, usage, "%s needs an argument",
+		    argv[optind - 1]);
+	cli_usage_error(prog, usage, "unknown option %s", argv[optind - 1]);
 }

@@ -23,6 +23,26 @@ int	cli_parse_service(const char *s, enum rpcauth_service *out);
 /* The same names back; "unknown" for a value outside the enum. */
 const char *cli_service_name(unsigned int svc);
 
+/* "service@host" with both parts non-empty: 1, else 0. */
+int	cli_service_at_host(const char *s);
+
+/* --port's argument (1-65535), or the usage error that says so. */
+uint16_t cli_opt_port(const char *prog, const char *usage, const char *arg);
+
+/* A service level option's argument (`opt` is its name, "--service"),
+ * or the usage error that says so. */
+enum rpcauth_service cli_opt_service(const char *prog, const char *usage,
+	    const char *opt, const char *arg);
+
+/*
+ * The cases every program's getopt_long loop ends with (opterr 0, ":" at
+ * the start of its short options): --help and --version as
+ * cli_help_version, and the usage errors for a missing argument (':')
+ * and an unknown option (any other c).  Does not return.
+ */
+void	cli_opt_other(int c, const char *prog, const char *usage,
+	    char *const argv[]) __attribute__((noreturn));
+
 /*
  * --help (c 'h': the usage and "PROG --help | --version") or --version
  * (c 'V': this program's and the library's versions) on stdout, exit 0.

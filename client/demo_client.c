@@ -55,6 +55,7 @@
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
 #include "cli.h"
+#include "cliopts.h"
 #include "hints.h"
 #include "termsafe.h"
 
@@ -504,22 +505,8 @@ static const struct command commands[] = {
 static const struct command *
 parse_args(int argc, char *argv[], struct client_cfg *cfg)
 {
-	static const struct option opts[] = {
-		{ "host",	required_argument, NULL, 'H' },
-		{ "port",	required_argument, NULL, 'p' },
-		{ "udp",	no_argument,	   NULL, 'u' },
-		{ "principal",	required_argument, NULL, 'P' },
-		{ "flavor",	required_argument, NULL, 'f' },
-		{ "service",	required_argument, NULL, 's' },
-		{ "mech",	required_argument, NULL, 'm' },
-		{ "allow-ntlm",	no_argument,	   NULL, 'N' },
-		{ "repeat",	required_argument, NULL, 'r' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ "version",	no_argument,	   NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct option opts[CLIOPTS_MAX];
 	const struct command *cmd = NULL;
-	const char *at;
 	uint64_t v;
 	size_t i;
 	int c, nargs;
@@ -528,6 +515,7 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 	cfg->flavor = RPCAUTH_FLAVOR;
 	cfg->service = RPCAUTH_SVC_INTEGRITY;
 	cfg->mech = "krb5";
+	cliopts_table(CLI_DEMO_CLIENT, opts);
 	opterr = 0;			/* one line of our own instead */
 	/* '+': options end at COMMAND, so "echo -x" echoes "-x". */
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
@@ -544,17 +532,13 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->repeat = v;
 			break;
 		case 'p':
-			if (cli_parse_num(optarg, 1, 65535, &v) != 0)
-				usage_error("--port: '%s' is not a port "
-				    "(1-65535)", optarg);
-			cfg->port = (uint16_t)v;
+			cfg->port = cli_opt_port(PROG, USAGE, optarg);
 			break;
 		case 'u':
 			cfg->udp = 1;
 			break;
 		case 'P':
-			at = strchr(optarg, '@');
-			if (at == NULL || at == optarg || at[1] == '\0')
+			if (!cli_service_at_host(optarg))
 				usage_error("--principal: service name "
 				    "\"%s\" is not of the form service@host "
 				    "(for example \"nfs@server.example.org\")",
@@ -569,9 +553,8 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 			cfg->flavor = (uint32_t)v;
 			break;
 		case 's':
-			if (cli_parse_service(optarg, &cfg->service) != 0)
-				usage_error("--service: '%s' is not none, "
-				    "integrity or privacy", optarg);
+			cfg->service = cli_opt_service(PROG, USAGE,
+			    "--service", optarg);
 			break;
 		case 'm':
 			if (strcmp(optarg, "krb5") != 0 &&
@@ -584,14 +567,8 @@ parse_args(int argc, char *argv[], struct client_cfg *cfg)
 		case 'N':
 			cfg->allow_ntlm = 1;
 			break;
-		case 'h':
-		case 'V':
-			cli_help_version(c, PROG, USAGE);
-			break;
-		case ':':
-			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			usage_error("unknown option %s", argv[optind - 1]);
+			cli_opt_other(c, PROG, USAGE, argv);
 		}
 	}
 	if (cfg->nhosts == 0)

@@ -87,17 +87,10 @@ hs_validate(AUTH *a, struct opaque_auth *v)
 	return TRUE;
 }
 
-static int
-hs_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
-{
-	(void)a;
-	return (*proc)(xdrs, where);
-}
-
 static struct auth_ops hs_ops = {
 	/* A rejected handshake is reported by clnt_rpc_error. */
 	clnt_op_nextverf, hs_marshal, hs_validate, clnt_op_norefresh,
-	clnt_op_nodestroy, hs_plain, hs_plain
+	clnt_op_nodestroy, clnt_op_plain, clnt_op_plain
 };
 
 /* The final reply's verifier must be MIC(seq_window): the server's proof. */

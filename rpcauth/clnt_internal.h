@@ -158,11 +158,16 @@ struct clnt_ctx {
  * AUTH ops with nothing to do, shared by the AUTHs the client lends to a
  * CLIENT for one exchange (the handshake's, the retiring DESTROY's): no
  * verifier to advance, a rejection never retried (TRUE would resend), and
- * nothing to free (they live on their caller's stack).
+ * nothing to free (they live on their caller's stack).  Bodies go
+ * unprotected (clnt_op_plain: the handshake's, and the empty ones of a
+ * NULL call); clnt_op_anyverf takes any verifier, for a reply that is
+ * not used.
  */
 void	clnt_op_nextverf(AUTH *a);
 int	clnt_op_norefresh(AUTH *a, void *arg);
 void	clnt_op_nodestroy(AUTH *a);
+int	clnt_op_anyverf(AUTH *a, struct opaque_auth *v);
+int	clnt_op_plain(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where);
 
 /*
  * Write the credential (gss_proc, the next seq of st's context) and the

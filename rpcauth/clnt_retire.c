@@ -48,15 +48,6 @@ rt_marshal(AUTH *a, XDR *xdrs)
 	    &rt->err) == 0;
 }
 
-/* Nothing in the reply is used: see the top. */
-static int
-rt_validate(AUTH *a, struct opaque_auth *v)
-{
-	(void)a;
-	(void)v;
-	return TRUE;
-}
-
 /* The (empty) arguments under the context's service, as auth_destroy's. */
 static int
 rt_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
@@ -68,19 +59,11 @@ rt_wrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 	    xdrs, proc, where, &sst) == PROTECT_OK;
 }
 
-static int
-rt_unwrap(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
-{
-	(void)a;
-	(void)xdrs;
-	(void)proc;
-	(void)where;
-	return TRUE;
-}
-
+/* Nothing in the reply is used (see the top): any verifier is taken, and
+ * the NULL procedure's empty result is read as it is. */
 static struct auth_ops rt_ops = {
-	clnt_op_nextverf, rt_marshal, rt_validate, clnt_op_norefresh,
-	clnt_op_nodestroy, rt_wrap, rt_unwrap
+	clnt_op_nextverf, rt_marshal, clnt_op_anyverf, clnt_op_norefresh,
+	clnt_op_nodestroy, rt_wrap, clnt_op_plain
 };
 
 void

@@ -47,15 +47,19 @@
 /* Victims one call may have to free after dropping the lock. */
 #define VICTIMS_MAX	(REAP_STEP + 8)
 
-struct lru {
-	struct svcctx	*head, *tail;	/* head = least recently used */
+/* The two lists a context is on: svcctx.on[ON_USE] and .on[ON_SOURCE]. */
+#define ON_USE		0	/* its kind's LRU list: head least recently used */
+#define ON_SOURCE	1	/* its source's half-open list: head oldest */
+
+struct ctxlist {
+	struct svcctx	*head, *tail;
 };
 
 /* One source's half-open contexts; exists while it holds at least one. */
 struct ctxsrc {
 	uint8_t		 key[CTXCACHE_SRC_LEN];
 	size_t		 n;
-	struct svcctx	*head, *tail;	/* creation order: head is oldest */
+	struct ctxlist	 ctxs;		/* creation order: head is oldest */
 	struct ctxsrc	*hnext;		/* hash chain */
 	struct ctxsrc	*cprev, *cnext;	/* by_count[n] list */
 };
@@ -67,7 +71,7 @@ struct ctxcache {
 	size_t		 max_half_open, max_established;
 	size_t		 n_half_open, n_established;
 	int		 half_open_ttl;
-	struct lru	 half_open, established;
+	struct ctxlist	 half_open, established;
 	struct svcctx	**heap;		/* min-heap: established, by expiry */
 	size_t		 heap_len;	/* capacity: max_established */
 	/* Sources of half-open contexts (see the top). */
@@ -171,6 +175,34 @@ src_get(struct ctxcache *cc, const uint8_t *key)
 	return s;
 }
 
+static void
+list_unlink(struct ctxlist *l, struct svcctx *c, int on)
+{
+	struct svcctx_link *me = &c->on[on];
+
+	if (me->prev != NULL)
+		me->prev->on[on].next = me->next;
+	else
+		l->head = me->next;
+	if (me->next != NULL)
+		me->next->on[on].prev = me->prev;
+	else
+		l->tail = me->prev;
+	me->prev = me->next = NULL;
+}
+
+static void
+list_append(struct ctxlist *l, struct svcctx *c, int on)
+{
+	c->on[on].next = NULL;
+	c->on[on].prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->on[on].next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
 /* Append c to its source (which has room: n < max_per_source). */
 static void
 src_add(struct ctxcache *cc, struct ctxsrc *s, struct svcctx *c)
@@ -178,13 +210,7 @@ src_add(struct ctxcache *cc, struct ctxsrc *s, struct svcctx *c)
 	if (s->n > 0)
 		count_unlink(cc, s);
 	c->origin = s;
-	c->onext = NULL;
-	c->oprev = s->tail;
-	if (s->tail != NULL)
-		s->tail->onext = c;
-	else
-		s->head = c;
-	s->tail = c;
+	list_append(&s->ctxs, c, ON_SOURCE);
 	s->n++;
 	count_link(cc, s);
 }
@@ -197,15 +223,7 @@ src_remove(struct ctxcache *cc, struct svcctx *c)
 
 	if (s == NULL)
 		return;
-	if (c->oprev != NULL)
-		c->oprev->onext = c->onext;
-	else
-		s->head = c->onext;
-	if (c->onext != NULL)
-		c->onext->oprev = c->oprev;
-	else
-		s->tail = c->oprev;
-	c->oprev = c->onext = NULL;
+	list_unlink(&s->ctxs, c, ON_SOURCE);
 	c->origin = NULL;
 	count_unlink(cc, s);
 	s->n--;
@@ -223,32 +241,6 @@ src_remove(struct ctxcache *cc, struct svcctx *c)
 			break;
 		}
 	free(s);
-}
-
-static void
-lru_unlink(struct lru *l, struct svcctx *c)
-{
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		l->head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	else
-		l->tail = c->prev;
-	c->prev = c->next = NULL;
-}
-
-static void
-lru_append(struct lru *l, struct svcctx *c)
-{
-	c->next = NULL;
-	c->prev = l->tail;
-	if (l->tail != NULL)
-		l->tail->next = c;
-	else
-		l->head = c;
-	l->tail = c;
 }
 
 /* Min-heap on expiry.  Caller holds the lock. */
@@ -395,11 +387,11 @@ unlink_locked(struct ctxcache *cc, struct svcctx *c)
 		}
 	c->hnext = NULL;
 	if (c->established) {
-		lru_unlink(&cc->established, c);
+		list_unlink(&cc->established, c, ON_USE);
 		heap_delete(cc, c);
 		cc->n_established--;
 	} else {
-		lru_unlink(&cc->half_open, c);
+		list_unlink(&cc->half_open, c, ON_USE);
 		src_remove(cc, c);
 		cc->n_half_open--;
 	}
@@ -446,14 +438,14 @@ half_open_room(struct ctxcache *cc, struct ctxsrc *s, struct victims *vs)
 
 	if (s != NULL && s->n >= cc->max_per_source) {
 		/* At its bound: a source only displaces itself. */
-		evict_locked(cc, s->head, vs);
+		evict_locked(cc, s->ctxs.head, vs);
 		return;
 	}
 	if (cc->n_half_open < cc->max_half_open || cc->half_open.head == NULL)
 		return;
 	/* Full: the oldest of a source that holds the most, when some
 	 * source holds more than one; else the oldest of all. */
-	victim = cc->max_count > 1 ? cc->by_count[cc->max_count]->head :
+	victim = cc->max_count > 1 ? cc->by_count[cc->max_count]->ctxs.head :
 	    cc->half_open.head;
 	evict_locked(cc, victim, vs);
 }
@@ -501,7 +493,7 @@ ctxcache_create_from(struct ctxcache *cc, const uint8_t *src,
 	c->linked = 1;
 	c->hnext = cc->buckets[bucket_of(cc, c->handle)];
 	cc->buckets[bucket_of(cc, c->handle)] = c;
-	lru_append(&cc->half_open, c);
+	list_append(&cc->half_open, c, ON_USE);
 	cc->n_half_open++;
 	pthread_mutex_unlock(&cc->lock);
 	victims_free(&vs);
@@ -535,8 +527,8 @@ ctxcache_find_est(struct ctxcache *cc, const uint8_t *h, size_t hlen,
 		found->refs++;
 		found->last_use = time(NULL);
 		if (found->established) {
-			lru_unlink(&cc->established, found);
-			lru_append(&cc->established, found);
+			list_unlink(&cc->established, found, ON_USE);
+			list_append(&cc->established, found, ON_USE);
 		}
 		if (established != NULL)
 			*established = found->established;
@@ -554,7 +546,7 @@ ctxcache_established(struct ctxcache *cc, struct svcctx *c)
 
 	pthread_mutex_lock(&cc->lock);
 	if (c->linked && !c->established) {
-		lru_unlink(&cc->half_open, c);
+		list_unlink(&cc->half_open, c, ON_USE);
 		src_remove(cc, c);
 		cc->n_half_open--;
 		if (cc->n_established >= cc->max_established) {
@@ -565,7 +557,7 @@ ctxcache_established(struct ctxcache *cc, struct svcctx *c)
 				victim = cc->established.head;
 			evict_locked(cc, victim, &vs);
 		}
-		lru_append(&cc->established, c);
+		list_append(&cc->established, c, ON_USE);
 		cc->n_established++;
 		if (c->expiry != 0)
 			heap_insert(cc, c);

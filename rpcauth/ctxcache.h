@@ -71,13 +71,16 @@ struct svcctx {
 	void		(*release)(struct svcctx *c);
 	/* The cache's. */
 	struct ctxsrc	*origin;	/* half-open: its source's entry */
-	struct svcctx	*oprev, *onext;	/* that source's half-open list */
 	time_t		 last_use;
 	unsigned	 refs;
 	int		 linked;
 	size_t		 heap_idx;	/* in the expiry heap; SIZE_MAX: not */
 	struct svcctx	*hnext;		/* hash chain */
-	struct svcctx	*prev, *next;	/* LRU list of its kind */
+	/* On two lists (ctxcache.c): [0] the LRU list of its kind, [1] a
+	 * half-open context's source's list. */
+	struct svcctx_link {
+		struct svcctx	*prev, *next;
+	}		 on[2];
 };
 
 struct ctxcache;

@@ -34,9 +34,11 @@
 #define clnt_names_drop			rpcauthint_clnt_names_drop
 #define clnt_names_keep			rpcauthint_clnt_names_keep
 #define clnt_now_ms			rpcauthint_clnt_now_ms
+#define clnt_op_anyverf		rpcauthint_clnt_op_anyverf
 #define clnt_op_nextverf		rpcauthint_clnt_op_nextverf
 #define clnt_op_nodestroy		rpcauthint_clnt_op_nodestroy
 #define clnt_op_norefresh		rpcauthint_clnt_op_norefresh
+#define clnt_op_plain		rpcauthint_clnt_op_plain
 #define clnt_peer_capture		rpcauthint_clnt_peer_capture
 #define clnt_refresh			rpcauthint_clnt_refresh
 #define clnt_refusal_error	rpcauthint_clnt_refusal_error

@@ -46,6 +46,7 @@
 #include "demofs.h"
 #include "fsops.h"
 #include "cli.h"
+#include "cliopts.h"
 #include "hints.h"
 #include "workers.h"
 
@@ -153,23 +154,7 @@ parse_mechs(const char *s, struct server_cfg *cfg)
 static void
 parse_args(int argc, char *argv[], struct server_cfg *cfg)
 {
-	static const struct option opts[] = {
-		{ "listen",	 required_argument, NULL, 'l' },
-		{ "port",	 required_argument, NULL, 'p' },
-		{ "principal",	 required_argument, NULL, 'P' },
-		{ "keytab",	 required_argument, NULL, 'k' },
-		{ "flavor",	 required_argument, NULL, 'f' },
-		{ "min-service", required_argument, NULL, 's' },
-		{ "window",	 required_argument, NULL, 'w' },
-		{ "root",	 required_argument, NULL, 'r' },
-		{ "mechs",	 required_argument, NULL, 'm' },
-		{ "log-events",	 no_argument,	    NULL, 'L' },
-		{ "workers",	 required_argument, NULL, 'W' },
-		{ "help",	 no_argument,	    NULL, 'h' },
-		{ "version",	 no_argument,	    NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *at;
+	struct option opts[CLIOPTS_MAX];
 	uint64_t v;
 	int c, have_addr = 0;
 
@@ -177,6 +162,7 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 	cfg->flavor = RPCAUTH_FLAVOR;
 	cfg->min_service = RPCAUTH_SVC_NONE;
 	cfg->workers = 1;
+	cliopts_table(CLI_DEMO_SERVER, opts);
 	opterr = 0;			/* one line of our own instead */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -187,14 +173,10 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 			have_addr = 1;
 			break;
 		case 'p':
-			if (cli_parse_num(optarg, 1, 65535, &v) != 0)
-				usage_error("--port: '%s' is not a port "
-				    "(1-65535)", optarg);
-			cfg->port = (uint16_t)v;
+			cfg->port = cli_opt_port(PROG, USAGE, optarg);
 			break;
 		case 'P':
-			at = strchr(optarg, '@');
-			if (at == NULL || at == optarg || at[1] == '\0')
+			if (!cli_service_at_host(optarg))
 				usage_error("--principal: principal \"%s\" "
 				    "is not of the form service@host", optarg);
 			cfg->principal = optarg;
@@ -213,10 +195,9 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 				    optarg);
 			cfg->flavor = (uint32_t)v;
 			break;
-		case 's':
-			if (cli_parse_service(optarg, &cfg->min_service) != 0)
-				usage_error("--min-service: '%s' is not none, "
-				    "integrity or privacy", optarg);
+		case 'S':
+			cfg->min_service = cli_opt_service(PROG, USAGE,
+			    "--min-service", optarg);
 			break;
 		case 'w':
 			if (cli_parse_num(optarg, 1, WINDOW_MAX, &v) != 0)
@@ -224,10 +205,10 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 				    "size (1-65536)", optarg);
 			cfg->window = (uint32_t)v;
 			break;
-		case 'r':
+		case 'R':
 			cfg->root = optarg;
 			break;
-		case 'm':
+		case 'M':
 			if (parse_mechs(optarg, cfg) != 0)
 				usage_error("--mechs: '%s' is not a comma-"
 				    "separated list of krb5, spnego, ntlm",
@@ -242,14 +223,8 @@ parse_args(int argc, char *argv[], struct server_cfg *cfg)
 				    "of processes (1-256)", optarg);
 			cfg->workers = (unsigned int)v;
 			break;
-		case 'h':
-		case 'V':
-			cli_help_version(c, PROG, USAGE);
-			break;
-		case ':':
-			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			usage_error("unknown option %s", argv[optind - 1]);
+			cli_opt_other(c, PROG, USAGE, argv);
 		}
 	}
 	if (optind < argc)

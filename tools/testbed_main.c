@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cliopts.h"
 #include "testbed.h"
 
 #define EXIT_OWN	125
@@ -277,17 +278,7 @@ run_command(char *const argv[], int *status)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "lifetime", required_argument, NULL, 'l' },
-		{ "clockskew", required_argument, NULL, 'c' },
-		{ "wrong-keytab", no_argument, NULL, 'w' },
-		{ "ntlm", no_argument, NULL, 'n' },
-		{ "principal", required_argument, NULL, 'p' },
-		{ "user-keytab", no_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct option longopts[CLIOPTS_MAX];
 	struct testbed_opts opts;
 	struct testbed *tb = NULL;
 	const char **princs = NULL;
@@ -304,10 +295,11 @@ main(int argc, char *argv[])
 		return EXIT_OWN;
 	}
 	opts.extra_principals = princs;
+	cliopts_table(CLI_TESTBED, longopts);
 	/* "+": options end at COMMAND even without "--". */
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
+		case 'T':
 			if (parse_secs(optarg, &opts.ticket_lifetime_s) != 0)
 				goto badarg;
 			break;
@@ -315,18 +307,18 @@ main(int argc, char *argv[])
 			if (parse_secs(optarg, &opts.clockskew_s) != 0)
 				goto badarg;
 			break;
-		case 'w':
+		case 'K':
 			opts.wrong_key_keytab = true;
 			break;
 		case 'n':
 			opts.ntlm_user_file = true;
 			break;
-		case 'p':
+		case 'P':
 			if (check_principal(optarg) != 0)
 				goto out;
 			princs[nprinc++] = optarg;
 			break;
-		case 'u':
+		case 'U':
 			opts.no_client_keytab = false;
 			break;
 		case 'h':
@@ -370,7 +362,7 @@ out:
 	return ret;
 badarg:
 	fprintf(stderr, "rpcauth-testbed: --%s wants a positive number of "
-	    "seconds\n", longopts[c == 'l' ? 0 : 1].name);
+	    "seconds\n", c == 'T' ? "lifetime" : "clockskew");
 	free(princs);
 	return EXIT_OWN;
 }
