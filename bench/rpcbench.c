@@ -223,9 +223,10 @@ main(int argc, char **argv)
 	struct testbed *tb = NULL;
 	struct bench_opts o;
 	char errbuf[1024], load0[32], load1[32];
-	int i, ret = 1;
+	int i, wsel, ret = 1;
 
 	parse(argc, argv, &o);
+	wsel = workers_selected(&o);
 	memset(&so, 0, sizeof(so));
 	memset(co, 0, sizeof(co));
 	for (i = 0; i < BSYS_COUNT; i++) {
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 		sv[i] = init;
 	}
 	bench_progress_total((o.compare ? compare_steps(&o) : 0) +
-	    scale_steps(&o));
+	    scale_steps(&o) + (wsel ? workers_steps(&o) : 0));
 	loadavg(load0, sizeof(load0));
 
 	fprintf(stderr, "bench: starting a KDC\n");
@@ -257,6 +258,8 @@ main(int argc, char **argv)
 		scale_conn_test(&o, BSYS_TIRPC, &co[0]);
 		scale_conn_test(&o, BSYS_RPCAUTH, &co[1]);
 	}
+	if (wsel)
+		workers_bench(&o);
 	loadavg(load1, sizeof(load1));
 
 	printf("# rpcbench: AUTH_SYS, libtirpc RPCSEC_GSS, rpcauth\n\n");
@@ -273,6 +276,8 @@ main(int argc, char **argv)
 	if (o.compare)
 		table_comparison(&o);
 	table_scale(&o, &so, co);
+	if (wsel)
+		table_workers(&o);
 	table_targets(&o, &so);
 	table_failures();
 	ret = 0;

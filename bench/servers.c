@@ -12,8 +12,8 @@
 int
 server_start(struct server *sv)
 {
-	char portbuf[16], maxbuf[24], errbuf[512];
-	const char *argv[12];
+	char portbuf[16], maxbuf[24], wbuf[16], errbuf[512];
+	const char *argv[14];
 	int n, tries, ret = -1;
 
 	/* The server inherits it; the clients (forked later) must not. */
@@ -33,6 +33,11 @@ server_start(struct server *sv)
 		if (sv->maxctx != 0) {
 			argv[n++] = "--max-contexts";
 			argv[n++] = maxbuf;
+		}
+		if (sv->workers > 1) {
+			snprintf(wbuf, sizeof(wbuf), "%u", sv->workers);
+			argv[n++] = "--workers";
+			argv[n++] = wbuf;
 		}
 		if (sv->smallbuf) {
 			argv[n++] = "--bufsize";
