@@ -81,16 +81,5 @@ server_restart(struct server *sv)
 long
 server_rss_kib(const struct server *sv)
 {
-	char path[64], line[256];
-	FILE *f;
-	long kib = -1;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)sv->proc.pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
+	return srvproc_rss_kib(sv->proc.pid);
 }

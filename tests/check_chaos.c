@@ -230,14 +230,16 @@ read_back(CLIENT *cl, int i, struct board *b)
 static void
 driver(int i, const int *ports, struct board *b)
 {
-	char bufs[NREPL][32];
-	const char *hosts[NREPL + 1];
-	struct rpcauth_client_opts o;
+	/* A datagram lost with a killed worker is sent again after 1 s,
+	 * as the demo client does, not after libtirpc's 15. */
+	struct timeval retry = { 1, 0 };
 	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	struct timeval tv;
-	CLIENT *cl;
-	uint64_t k;
+	struct rpcauth_client_opts o;
+	const char *hosts[NREPL + 1];
+	char bufs[NREPL][32];
 	int r, j, udp = i >= NREPL;
+	uint64_t k;
+	CLIENT *cl;
 
 	/* Each driver starts on replica i % 3, then the others in order. */
 	for (j = 0; j < NREPL; j++) {
@@ -256,12 +258,8 @@ driver(int i, const int *ports, struct board *b)
 		__atomic_store_n(&b->done[i], 1, __ATOMIC_RELEASE);
 		_exit(1);
 	}
-	/* A datagram lost with a killed worker is sent again after 1 s,
-	 * as the demo client does, not after libtirpc's 15. */
-	tv.tv_sec = 1;
-	tv.tv_usec = 0;
 	if (udp)
-		(void)clnt_control(cl, CLSET_RETRY_TIMEOUT, (char *)&tv);
+		(void)clnt_control(cl, CLSET_RETRY_TIMEOUT, (char *)&retry);
 	for (k = 0; !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE); k++) {
 		/* Concurrent, not flat out: the machine is shared. */
 		usleep(DRIVER_PAUSE_US);
@@ -392,23 +390,6 @@ struct rss {
 static struct rss rss[MAXPROCS];
 static int nrss;
 
-static long
-rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 static void
 rss_sample(pid_t pid, uint64_t total)
 {
@@ -426,7 +407,7 @@ rss_sample(pid_t pid, uint64_t total)
 		r->born = total;
 		r->first = r->max = -1;
 	}
-	if ((kib = rss_kib(pid)) < 0 || total < r->born + STEP_CALLS)
+	if ((kib = srvproc_rss_kib(pid)) < 0 || total < r->born + STEP_CALLS)
 		return;
 	if (r->first < 0)
 		r->first = kib;
