@@ -38,8 +38,9 @@ struct server {
 	struct srvproc	 proc;
 	int		 port;
 	const char	*principal;	/* --principal; NULL: its default */
+	unsigned	 workers;	/* rpcbench-server --workers; 0, 1: one */
 };
-#define SERVER_INIT(mode)	{ (mode), 0, 0, 0, { -1, -1 }, 0, NULL }
+#define SERVER_INIT(mode)	{ (mode), 0, 0, 0, { -1, -1 }, 0, NULL, 0 }
 
 /* Start on a free port, wait for "ready".  0, or -1 (told on stderr). */
 int	 server_start(struct server *sv);
@@ -176,5 +177,13 @@ void	 table_scale(const struct bench_opts *o, const struct scale_out *so,
 void	 table_targets(const struct bench_opts *o,
 	    const struct scale_out *so);
 void	 table_failures(void);
+
+/* ---- workers.c: 8 clients against 1 and 2 server workers --------------- */
+
+/* The section is in the run (all, or --only workers: then it alone). */
+int	 workers_selected(struct bench_opts *o);
+int	 workers_steps(const struct bench_opts *o);
+void	 workers_bench(const struct bench_opts *o);
+void	 table_workers(const struct bench_opts *o);
 
 #endif

@@ -2,6 +2,7 @@
 /*
  * rpcbench-server --mode sys|tirpc-gss|rpcauth|all --port P
  *     [--principal SERVICE@HOST] [--max-contexts N] [--bufsize BYTES]
+ *     [--workers N]
  *
  * One TCP transport on 127.0.0.1:P, no rpcbind, serving DEMOFS NULL and
  * ECHO (rpcgen/demofs.x) and nothing else.  The three modes differ only in
@@ -41,6 +42,7 @@
 
 #include "rpcauth/rpcauth.h"
 #include "demofs.h"
+#include "server_workers.h"
 
 #define PROG		"rpcbench-server"
 #ifndef RPCSEC_GSS
@@ -114,8 +116,9 @@ dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	}
 }
 
+/* reuseport: one of several workers' listeners (server_workers.c). */
 static int
-listen_tcp(long port)
+listen_tcp(long port, int reuseport)
 {
 	struct sockaddr_in sin;
 	int fd, one = 1;
@@ -123,6 +126,11 @@ listen_tcp(long port)
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		return -1;
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) != 0) {
+		close(fd);
+		return -1;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
@@ -180,7 +188,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: " PROG " --mode sys|tirpc-gss|rpcauth|all "
 	    "--port P [--principal SERVICE@HOST] [--max-contexts N] "
-	    "[--bufsize BYTES]\n");
+	    "[--bufsize BYTES] [--workers N]\n");
 	exit(2);
 }
 
@@ -203,9 +211,9 @@ main(int argc, char **argv)
 	const char *principal = "demo@localhost";
 	enum mode mode = MODE_SYS;
 	unsigned long maxctx = 0;
-	long port = -1, bufsize = 256 * 1024;
+	long port = -1, bufsize = 256 * 1024, workers = 1;
 	SVCXPRT *xprt;
-	int i, fd, have_mode = 0;
+	int i, fd, have_mode = 0, ready_fd = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
@@ -231,14 +239,22 @@ main(int argc, char **argv)
 			maxctx = (unsigned long)number(argv[++i], 1, 100000000);
 		else if (strcmp(argv[i], "--bufsize") == 0)
 			bufsize = number(argv[++i], 0, INT_MAX);
+		else if (strcmp(argv[i], "--workers") == 0)
+			workers = number(argv[++i], 1, 64);
 		else
 			usage();
 	}
 	if (!have_mode || port < 0)
 		usage();
+	if (workers > 1 && server_workers((unsigned)workers, PROG,
+	    &ready_fd) != 0) {
+		fprintf(stderr, PROG ": cannot fork workers: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	if (security_setup(mode, principal, maxctx) != 0)
 		return 1;
-	if ((fd = listen_tcp(port)) < 0) {
+	if ((fd = listen_tcp(port, workers > 1)) < 0) {
 		fprintf(stderr, PROG ": 127.0.0.1:%ld: %s\n", port,
 		    strerror(errno));
 		return 1;
@@ -253,8 +269,14 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": svc_reg failed\n");
 		return 1;
 	}
-	printf(PROG ": ready on 127.0.0.1:%ld\n", port);
-	fflush(stdout);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "r", 1) != 1)
+			return 1;
+		close(ready_fd);
+	} else {
+		printf(PROG ": ready on 127.0.0.1:%ld\n", port);
+		fflush(stdout);
+	}
 	svc_run();
 	fprintf(stderr, PROG ": svc_run returned\n");
 	return 1;

@@ -421,9 +421,10 @@ main(int argc, char **argv)
 	struct testbed *tb = NULL;
 	struct bench_opts o;
 	char load0[32], load1[32];
-	int s, i, ret = 1;
+	int s, i, wsel, ret = 1;
 
 	parse(argc, argv, &o);
+	wsel = workers_selected(&o);
 	memset(&so, 0, sizeof(so));
 	memset(co, 0, sizeof(co));
 	for (s = 0; s < S_COUNT; s++)
@@ -433,7 +434,7 @@ main(int argc, char **argv)
 			sv[s][i] = init;
 		}
 	bench_progress_total((o.compare ? compare_steps(&o) : 0) +
-	    scale_steps(&o));
+	    scale_steps(&o) + (wsel ? workers_steps(&o) : 0));
 	loadavg(load0, sizeof(load0));
 
 	fprintf(stderr, "bench: starting a KDC\n");
@@ -456,6 +457,8 @@ main(int argc, char **argv)
 		scale_conn_test(&o, BSYS_TIRPC, &co[0]);
 		scale_conn_test(&o, BSYS_RPCAUTH, &co[1]);
 	}
+	if (wsel)
+		workers_bench(&o);
 	loadavg(load1, sizeof(load1));
 
 	printf("# rpcbench: AUTH_SYS, libtirpc RPCSEC_GSS, rpcauth\n\n");
@@ -465,6 +468,8 @@ main(int argc, char **argv)
 		table_cpu(&o);
 	}
 	table_scale(&o, &so, co);
+	if (wsel)
+		table_workers(&o);
 	table_targets(&o, &so);
 	table_failures();
 	ret = 0;

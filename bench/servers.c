@@ -12,7 +12,7 @@
 int
 server_start(struct server *sv)
 {
-	char portbuf[16], maxbuf[24], errbuf[512];
+	char portbuf[16], maxbuf[24], wbuf[16], errbuf[512];
 	const char *argv[14];
 	int n, tries, ret = -1;
 
@@ -37,6 +37,11 @@ server_start(struct server *sv)
 		if (sv->principal != NULL) {
 			argv[n++] = "--principal";
 			argv[n++] = sv->principal;
+		}
+		if (sv->workers > 1) {
+			snprintf(wbuf, sizeof(wbuf), "%u", sv->workers);
+			argv[n++] = "--workers";
+			argv[n++] = wbuf;
 		}
 		if (sv->smallbuf) {
 			argv[n++] = "--bufsize";
@@ -80,16 +85,5 @@ server_restart(struct server *sv)
 long
 server_rss_kib(const struct server *sv)
 {
-	char path[64], line[256];
-	FILE *f;
-	long kib = -1;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)sv->proc.pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
+	return srvproc_rss_kib(sv->proc.pid);
 }

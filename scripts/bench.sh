@@ -13,7 +13,8 @@
 #   BENCH_CONN_CONTEXTS [1000] connections for the per-connection memory row
 #   BENCH_BUILD [build/normal] build directory (scripts/build.sh)
 #   BENCH_ONLY []              only figures whose name has this text,
-#                              e.g. "krb5p ECHO 64" or "setups"
+#                              e.g. "krb5p ECHO 64" or "setups";
+#                              "workers": 8 clients, 1 and 2 server workers
 #   BENCH_SERVERS [one]        one: one server process for all systems;
 #                              each: one per system (A/B)
 set -eu

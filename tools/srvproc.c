@@ -202,6 +202,23 @@ srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out)
 	return ret == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+long
+srvproc_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
 /*
  * Move len bytes through fd: read into p, or (writing) write from it, again
  * after EINTR.  A read waits for data until `deadline` (srvproc_now_ms()

@@ -40,6 +40,10 @@ int	srvproc_stop(struct srvproc *p, int timeout_ms, int *status_out);
  */
 int	srvproc_stop_clean(struct srvproc *p, int timeout_ms, int *status_out);
 
+/* VmRSS of process pid in KiB (/proc/PID/status), or -1: what the tests
+ * and the benchmark weigh servers by. */
+long	srvproc_rss_kib(pid_t pid);
+
 /* All of buf to fd, through EINTR and short writes: 0, or -1 (errno set). */
 int	srvproc_write_all(int fd, const void *buf, size_t len);
 /*
