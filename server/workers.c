@@ -105,11 +105,14 @@ handle_signals(void (*handler)(int))
  * pipes, the other workers' pipes), die with the supervisor, run fn.
  */
 static void
-worker_main(struct sup *s, unsigned int self, int ready_wr, pid_t parent)
+worker_main(struct sup *s, unsigned int self, int ready_wr, pid_t parent,
+    const sigset_t *mask)
 {
 	unsigned int i;
 
+	/* Blocked across fork(): none may run the supervisor's handler here. */
 	(void)handle_signals(SIG_DFL);
+	(void)sigprocmask(SIG_SETMASK, mask, NULL);
 	close(sig_fd[0]);
 	close(sig_fd[1]);
 	for (i = 0; i < s->n; i++)
@@ -127,20 +130,28 @@ spawn(struct sup *s, unsigned int i)
 {
 	struct slot *sl = &s->slots[i];
 	pid_t parent = getpid(), pid;
+	sigset_t block, old;
+	size_t k;
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return -1;
 	fflush(NULL);			/* no stdio buffer written twice */
+	sigemptyset(&block);
+	for (k = 0; k < NHANDLED; k++)
+		sigaddset(&block, handled[k]);
+	(void)sigprocmask(SIG_BLOCK, &block, &old);
 	if ((pid = fork()) == -1) {
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		worker_main(s, i, p[1], parent);
+		worker_main(s, i, p[1], parent, &old);
 	}
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	sl->pid = pid;
 	sl->ready_fd = p[0];
