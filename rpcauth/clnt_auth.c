@@ -189,8 +189,6 @@ cl_marshal(AUTH *a, XDR *xdrs)
 		if (!st->in_retry) {
 			st->call_renewals = 0;
 			rpcauth_err_clear(&st->lasterr);
-			st->peer.dirty = st->peer.open_call;
-			st->peer.open_call = 1;
 		}
 		st->in_retry = 0;
 		why = clnt_renew_due(st);
@@ -327,8 +325,6 @@ cl_body(AUTH *a, XDR *xdrs, xdrproc_t proc, caddr_t where)
 		    "reply refused");
 		return FALSE;
 	}
-	/* The reply read to its end: the stream is between records. */
-	st->peer.open_call = 0;
 	return TRUE;
 }
 

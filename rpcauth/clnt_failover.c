@@ -434,6 +434,18 @@ is_transport(enum clnt_stat s)
 	    s == RPC_CANTCONNECT || s == RPC_INPROGRESS;
 }
 
+/* How often libtirpc resent the call in progress after a rejection. */
+static int
+inner_resends(const struct failover *fo)
+{
+	const struct clnt_state *st;
+
+	if (fo->inner_auth == NULL)
+		return 0;
+	st = fo->inner_auth->ah_private;
+	return st->call_renewals;
+}
+
 static enum clnt_stat
 fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
     xdrproc_t xres, void *resp, struct timeval tout)
@@ -489,6 +501,10 @@ fo_call(CLIENT *cl, rpcproc_t proc, xdrproc_t xargs, void *argsp,
 		clnt_geterr(fo->inner, &fo->rpcerr);
 		if (s == RPC_SUCCESS || !is_transport(s))
 			break;
+		/* Each rejection the AUTH answered with a new context had
+		 * libtirpc send the call again on this connection: those
+		 * count too (a forged CREDPROBLEM has no verifier). */
+		resends += inner_resends(fo);
 		snprintf(fo->why[fo->cur], FO_WHY_LEN, "%s", clnt_sperrno(s));
 		TRACE("client: %s: call failed (%s): reconnecting",
 		    fo->hosts[fo->cur], clnt_sperrno(s));

@@ -34,17 +34,11 @@ struct clnt_peer {
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;	/* 0: unknown, no new contexts */
 	/* The application's CLIENT's socket (borrowed) and its local
-	 * address: a new context is made over a duplicate of it while it is
-	 * still that socket (clnt_renew.c). */
+	 * address: a new context after a rejection is made over a duplicate
+	 * of it while it is still that socket (clnt_renew.c). */
 	int		 fd;
 	struct sockaddr_storage local;
 	socklen_t	 locallen;
-	/* A call went out whose reply was not read to its end (it timed
-	 * out, or failed halfway), and `dirty`: that was so when the call in
-	 * progress began.  A TCP stream may then be in the middle of a
-	 * record, which a second reader must not start on. */
-	int		 open_call;
-	int		 dirty;
 	int		 sotype;	/* SOCK_STREAM or SOCK_DGRAM */
 	rpcprog_t	 prog;		/* as each call's header says */
 	rpcvers_t	 vers;

@@ -5,7 +5,20 @@
  * context's life or sequence space, ah_refresh on RPCSEC_GSS_CREDPROBLEM
  * or CTXPROBLEM), where a clnt_call on that CLIENT would deadlock.  So the
  * handshake runs over a side CLIENT to the same address, transport,
- * program and version, captured when the AUTH was made.
+ * program and version, captured when the AUTH was made.  After a
+ * rejection (CREDPROBLEM, CTXPROBLEM) that side CLIENT uses a duplicate of
+ * the application's socket: the same TCP connection, the same UDP
+ * 4-tuple, so that a server whose worker processes share the port
+ * (SO_REUSEPORT hashes each connection or 4-tuple to one) gets the
+ * handshake in the worker that answered the call (docs/DEPLOYMENT.md,
+ * "Several cores").  Only then: libtirpc has just read the rejection, a
+ * whole record, so the stream is between records, and the call waits in
+ * this thread.  A renewal before a call (expiry, MAXSEQ) cannot know
+ * that (the last reply may have been left half read, or decoded short),
+ * so it uses a new socket, and so does the DESTROY of the replaced
+ * context, which gives up after RETIRE_WAIT_MS; a handshake that fails
+ * halfway over the duplicate leaves the stream in an unknown place, so
+ * the connection is shut down (docs/SECURITY.md section 17).
  *
  * Rejections carry no verifier: anyone on the path can forge them.  They
  * must not make the client loop, nor pile contexts up on the server
@@ -207,13 +220,12 @@ same_socket(const struct clnt_peer *p)
 
 /* A socket to the server: the application's, duplicated, or a new one. */
 static int
-side_socket(const struct clnt_peer *p, int timeout_ms,
+side_socket(const struct clnt_peer *p, int in_band, int timeout_ms,
     struct rpcauth_err *err)
 {
 	int fd;
 
-	/* Not in the middle of a record of the application's stream. */
-	if ((p->sotype != SOCK_STREAM || !p->dirty) && same_socket(p) &&
+	if (in_band && same_socket(p) &&
 	    (fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 0)) >= 0)
 		return fd;
 	fd = socket(p->addr.ss_family, p->sotype | SOCK_CLOEXEC, 0);
@@ -234,14 +246,14 @@ side_socket(const struct clnt_peer *p, int timeout_ms,
 }
 
 static CLIENT *
-side_create(struct clnt_state *st, struct rpcauth_err *err)
+side_create(struct clnt_state *st, int in_band, struct rpcauth_err *err)
 {
 	const struct clnt_peer *p = &st->peer;
 	struct netbuf nb;
 	CLIENT *cl = NULL;
 	int fd;
 
-	if ((fd = side_socket(p, st->timeout_ms, err)) < 0)
+	if ((fd = side_socket(p, in_band, st->timeout_ms, err)) < 0)
 		return NULL;
 	nb.buf = (void *)&p->addr;
 	nb.len = nb.maxlen = p->addrlen;
@@ -546,7 +558,7 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 	struct clnt_ctx c;
 	CLIENT *side = NULL;
 	time_t old_expiry = st->expiry;
-	int ret = -1;
+	int ret = -1, in_band;
 
 	TRACE("client: new context for %s: %s", st->target_str,
 	    why_text(why));
@@ -556,19 +568,36 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 		    "context can be made: make a new CLIENT and AUTH");
 		goto out;
 	}
-	if ((side = side_create(st, &err)) == NULL)
+	/* In band only right after a rejection: see the top. */
+	in_band = why == RENEW_CREDPROBLEM || why == RENEW_CTXPROBLEM;
+	if ((side = side_create(st, in_band, &err)) == NULL)
 		goto out;
 	pin_initiator(st);
-	if (clnt_handshake(st, side, &c, &err) != 0)
+	if (clnt_handshake(st, side, &c, &err) != 0) {
+		if (in_band && (err.code == RPCAUTH_E_RPC ||
+		    err.code == RPCAUTH_E_PROTO)) {
+			TRACE("client: handshake failed halfway on the "
+			    "application's connection: shutting it down");
+			(void)shutdown(st->peer.fd, SHUT_RDWR);
+		}
 		goto out;
+	}
 	if (same_identity(st, &c, &err) != 0) {
 		TRACE("client: new context refused: %s", err.msg);
 		clnt_ctx_clear(&c);
 		goto out;
 	}
-	/* The old context's last token; GSS says it has none left. */
-	if (why != RENEW_GSS_EXPIRED)
-		clnt_retire(st, side);
+	/* The old context's last token; GSS says it has none left.  Never in
+	 * band: it may give up before the reply is read. */
+	if (why != RENEW_GSS_EXPIRED) {
+		if (in_band) {
+			clnt_destroy(side);
+			side = side_create(st, 0, &err);
+			rpcauth_err_clear(&err);
+		}
+		if (side != NULL)
+			clnt_retire(st, side);
+	}
 	clnt_install(st, &c);
 	/* Same ticket, same end: trying early again would only repeat this. */
 	if (why == RENEW_EXPIRING && st->expiry <= old_expiry) {

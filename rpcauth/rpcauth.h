@@ -399,9 +399,9 @@ RPCAUTH_API void rpcauth_client_opts_init_sized(
  * RPCSEC_GSS_CREDPROBLEM or RPCSEC_GSS_CTXPROBLEM (it restarted, or
  * dropped or ended the context); libtirpc then sends the call again.  The
  * handshake runs over a CLIENT of its own to the address, transport,
- * program and version of `clnt`, on a duplicate of `clnt`'s socket (the
- * same connection or UDP source port) while that is still the socket the
- * AUTH was made on.  At most one new context per call
+ * program and version of `clnt`; after a rejection on a duplicate of
+ * `clnt`'s socket (the same connection or UDP source port) while that is
+ * still the socket the AUTH was made on.  At most one new context per call
  * answers a rejection, rejections of a new context start a back-off, and
  * at most 3 new contexts answer rejections at once, then one per 20 s
  * (docs/SECURITY.md section 9), so forged rejections cannot make the

@@ -17,7 +17,12 @@
  *			AUTH_ERROR/AUTH_REJECTEDCRED;
  *	FORGE_SPLIT	the reply to the first DATA call is delivered in two
  *			pieces, the second after the client gave up waiting
- *			(nothing forged: a slow network).
+ *			(nothing forged: a slow network);
+ *	FORGE_CRED_SPLIT_DESTROY  the second DATA call gets CREDPROBLEM (once), and
+ *			every DESTROY reply comes in two pieces as above;
+ *	FORGE_RUN_TWICE	every ECHO reaches the server; on each connection
+ *			its first reply is replaced by a forged CREDPROBLEM,
+ *			and the connection is reset after the second.
  *
  * Also here, from finding 13: the messages for a service principal that
  * the KDC's policy refuses and for a ticket the server is not, and DESTROY
@@ -65,7 +70,7 @@ static int demo_port, interop_port;
 /* ---- the proxy ---------------------------------------------------------- */
 
 enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW, FORGE_GARBAGE,
-	FORGE_SPLIT };
+	FORGE_SPLIT, FORGE_CRED_SPLIT_DESTROY, FORGE_RUN_TWICE };
 
 /* FORGE_SPLIT: the first DATA reply's first bytes, then a pause longer
  * than the client's timeout, then the rest. */
@@ -259,10 +264,10 @@ conn_main(void *v)
 	struct proxy *px = a->px;
 	struct rpcauth_cred c;
 	uint8_t *buf = malloc(REC_MAX), out[1024];
-	uint32_t xid, proc, flavor;
+	uint32_t xid = 0, proc = 0, flavor = 0;
 	ssize_t n;
 	size_t olen;
-	int gss, forge;
+	int gss, forge, echoes = 0;
 
 	while (buf != NULL && (n = read_record(a->cfd, buf, REC_MAX)) > 0) {
 		gss = call_cred(buf, (size_t)n, &xid, &proc, &flavor, &c) == 0;
@@ -287,8 +292,9 @@ conn_main(void *v)
 			    px->data_calls == 2) {
 				olen = forge_garbage(xid, out, sizeof(out));
 				forge = 1;
-			} else if (px->mode == FORGE_RENEW &&
-			    px->data_calls == 2) {
+			} else if ((px->mode == FORGE_RENEW ||
+			    (px->mode == FORGE_CRED_SPLIT_DESTROY &&
+			    px->forged == 0)) && px->data_calls == 2) {
 				olen = forge_denied(xid, WIRE_CREDPROBLEM, out,
 				    sizeof(out));
 				forge = 1;
@@ -319,8 +325,21 @@ conn_main(void *v)
 		if (gss && c.gss_proc == RPCAUTH_GSS_DESTROY)
 			px->destroy_replies++;
 		pthread_mutex_unlock(&px->mu);
-		if (px->mode == FORGE_SPLIT && gss &&
-		    c.gss_proc == RPCAUTH_GSS_DATA && px->data_calls == 1) {
+		if (px->mode == FORGE_RUN_TWICE && gss &&
+		    c.gss_proc == RPCAUTH_GSS_DATA && proc == DEMOFS_ECHO) {
+			/* The server ran it; the client is told otherwise. */
+			if (++echoes % 2 == 0)
+				break;		/* the reset */
+			olen = forge_denied(xid, WIRE_CREDPROBLEM, out,
+			    sizeof(out));
+			if (write_record(a->cfd, out, olen) != 0)
+				break;
+			continue;
+		}
+		if ((px->mode == FORGE_SPLIT && gss &&
+		    c.gss_proc == RPCAUTH_GSS_DATA && px->data_calls == 1) ||
+		    (px->mode == FORGE_CRED_SPLIT_DESTROY && gss &&
+		    c.gss_proc == RPCAUTH_GSS_DESTROY)) {
 			if (write_split(a->cfd, buf, (size_t)n) != 0)
 				break;
 			continue;
@@ -701,6 +720,115 @@ START_TEST(renewal_after_half_read_reply)
 }
 END_TEST
 
+/* NULLPROC over cl succeeds (n calls). */
+static void
+nulls_ok(CLIENT *cl, int n, const char *what)
+{
+	struct timeval tv = { 10, 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing,
+		    NULL, (xdrproc_t)xdr_nothing, NULL, tv) == RPC_SUCCESS,
+		    "%s, call %d: %s | %s", what, i + 1,
+		    clnt_sperror(cl, "null"), autherr(cl));
+}
+
+/*
+ * Service none: the caller's results decoder reads less than the reply
+ * carries (a newer server, here ECHO's 1 MiB read as void), so bytes of
+ * that reply stay on the connection; the next call's renewal (made due by
+ * hand) must not read them as its handshake's reply (SECURITY.md 17).
+ */
+START_TEST(renewal_after_short_decode)
+{
+	struct timeval tv = { 10, 0 };
+	struct clnt_state *st;
+	demo_data d;
+	CLIENT *cl;
+
+	cl = e2e_secure_clnt(demo_port, 0, RPCAUTH_SVC_NONE, 0, NULL);
+	ck_assert_ptr_nonnull(cl);
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	d.demo_data_len = 1024 * 1024;
+	ck_assert_ptr_nonnull(d.demo_data_val = calloc(1, d.demo_data_len));
+	ck_assert_int_eq(clnt_call(cl, DEMOFS_ECHO, (xdrproc_t)xdr_demo_data,
+	    (caddr_t)&d, (xdrproc_t)xdr_nothing, NULL, tv), RPC_SUCCESS);
+	st->renew_at = time(NULL) - 1;
+	nulls_ok(cl, 3, "after a reply decoded short");
+	ck_assert_uint_eq(st->contexts, 2);
+	free(d.demo_data_val);
+	e2e_secure_destroy(cl);
+}
+END_TEST
+
+/*
+ * A rejection makes a new context over the call's own connection; the
+ * replaced context's DESTROY, whose reply comes late (after the 1 s the
+ * client waits for it), must not go over that connection: the calls after
+ * it go on (SECURITY.md 17).
+ */
+START_TEST(renewal_destroy_reply_late)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	struct clnt_state *st;
+	struct proxy px;
+	CLIENT *cl;
+
+	proxy_start(&px, demo_port, FORGE_CRED_SPLIT_DESTROY);
+	ck_assert_ptr_nonnull(cl = e2e_clnt(px.port, 0));
+	rpcauth_client_opts_init(&o);
+	o.service = RPCAUTH_SVC_INTEGRITY;
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
+	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	nulls_ok(cl, 5, "around a CREDPROBLEM whose DESTROY reply is late");
+	ck_assert_uint_eq(st->contexts, 2);
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
+/*
+ * Through rpcauth_clnt_create: each ECHO reaches the server, the first
+ * reply on a connection is replaced by a forged CREDPROBLEM (libtirpc
+ * resends after the AUTH's new context), the second is cut by a reset
+ * (the reconnecting CLIENT resends).  The server must run the one ECHO
+ * call at most twice (SECURITY.md 16).
+ */
+START_TEST(forged_rejection_counts_as_resend)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	struct proxy px;
+	char host[64];
+	const char *hosts[2] = { host, NULL };
+	uint64_t before, after;
+	CLIENT *cl;
+	demo_data d;
+
+	before = e2e_stats(demo_port);
+	proxy_start(&px, demo_port, FORGE_RUN_TWICE);
+	snprintf(host, sizeof(host), "127.0.0.1:%d", px.port);
+	rpcauth_client_opts_init(&o);
+	o.service = RPCAUTH_SVC_INTEGRITY;
+	cl = rpcauth_clnt_create(hosts, DEMOFS_PROG, DEMOFS_V1, "tcp",
+	    "demo@localhost", &o, &err);
+	ck_assert_msg(cl != NULL, "create: %s", err.msg ? err.msg : "?");
+	d.demo_data_len = 16;
+	ck_assert_ptr_nonnull(d.demo_data_val = calloc(1, 16));
+	ck_assert_ptr_null(demofs_echo_1(&d, cl));
+	after = e2e_stats(demo_port);
+	ck_assert_msg(after - before <= 2, "the server ran one ECHO %llu "
+	    "times (at most twice)", (unsigned long long)(after - before));
+	free(d.demo_data_val);
+	auth_destroy(cl->cl_auth);
+	clnt_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
 static pthread_mutex_t trace_mu = PTHREAD_MUTEX_INITIALIZER;
 static char trace_buf[65536];
 
@@ -798,6 +926,9 @@ replyforge_suite(void)
 	    { renewal_rejectedcred_message, 1 },
 	    { forged_garbage_args_message, 1 },
 	    { renewal_after_half_read_reply, 1 },
+	    { renewal_after_short_decode, 1 },
+	    { renewal_destroy_reply_late, 1 },
+	    { forged_rejection_counts_as_resend, 1 },
 	    { destroy_bare_body_accepted, 2 }, { ticket_not_for_us_message, 1 },
 	    { kdc_policy_message, 3 });
 	return s;
