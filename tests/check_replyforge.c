@@ -680,46 +680,6 @@ START_TEST(forged_garbage_args_message)
 }
 END_TEST
 
-/*
- * A call times out in the middle of its reply (the first bytes came, the
- * rest comes later), and the next call makes a new context (made due by
- * hand): the handshake must not read the rest of the old reply as its own
- * (docs/SECURITY.md section 17), and the calls after it go on.
- */
-START_TEST(renewal_after_half_read_reply)
-{
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	struct rpcauth_client_opts o;
-	struct timeval quick = { 1, 0 }, tv = { 10, 0 };
-	struct clnt_state *st;
-	struct proxy px;
-	CLIENT *cl;
-	int i;
-
-	proxy_start(&px, demo_port, FORGE_SPLIT);
-	ck_assert_ptr_nonnull(cl = e2e_clnt(px.port, 0));
-	rpcauth_client_opts_init(&o);
-	o.service = RPCAUTH_SVC_INTEGRITY;
-	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
-	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
-	st = (struct clnt_state *)cl->cl_auth->ah_private;
-	ck_assert_int_eq(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
-	    (xdrproc_t)xdr_nothing, NULL, quick), RPC_TIMEDOUT);
-	/* The next call's marshal makes a new context (early renewal). */
-	st->renew_at = time(NULL) - 1;
-	for (i = 0; i < 3; i++)
-		ck_assert_msg(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing,
-		    NULL, (xdrproc_t)xdr_nothing, NULL, tv) == RPC_SUCCESS,
-		    "call %d after the half-read reply: %s | %s", i + 2,
-		    clnt_sperror(cl, "null"), autherr(cl));
-	ck_assert_msg(st->contexts == 2, "%u contexts: the renewal did not "
-	    "happen (or failed) during the call after the half-read reply",
-	    st->contexts);
-	e2e_secure_destroy(cl);
-	proxy_stop(&px);
-}
-END_TEST
-
 /* NULLPROC over cl succeeds (n calls). */
 static void
 nulls_ok(CLIENT *cl, int n, const char *what)
@@ -733,6 +693,51 @@ nulls_ok(CLIENT *cl, int n, const char *what)
 		    "%s, call %d: %s | %s", what, i + 1,
 		    clnt_sperror(cl, "null"), autherr(cl));
 }
+
+/* A proxy in `mode` to the demo server, and an integrity client through it. */
+static CLIENT *
+proxied_clnt(struct proxy *px, enum forge_mode mode)
+{
+	struct rpcauth_err err = RPCAUTH_ERR_INIT;
+	struct rpcauth_client_opts o;
+	CLIENT *cl;
+
+	proxy_start(px, demo_port, mode);
+	ck_assert_ptr_nonnull(cl = e2e_clnt(px->port, 0));
+	rpcauth_client_opts_init(&o);
+	o.service = RPCAUTH_SVC_INTEGRITY;
+	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
+	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
+	return cl;
+}
+
+/*
+ * A call times out in the middle of its reply (the first bytes came, the
+ * rest comes later), and the next call makes a new context (made due by
+ * hand): the handshake must not read the rest of the old reply as its own
+ * (docs/SECURITY.md section 17), and the calls after it go on.
+ */
+START_TEST(renewal_after_half_read_reply)
+{
+	struct timeval quick = { 1, 0 };
+	struct clnt_state *st;
+	struct proxy px;
+	CLIENT *cl;
+
+	cl = proxied_clnt(&px, FORGE_SPLIT);
+	st = (struct clnt_state *)cl->cl_auth->ah_private;
+	ck_assert_int_eq(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, quick), RPC_TIMEDOUT);
+	/* The next call's marshal makes a new context (early renewal). */
+	st->renew_at = time(NULL) - 1;
+	nulls_ok(cl, 3, "after the half-read reply");
+	ck_assert_msg(st->contexts == 2, "%u contexts: the renewal did not "
+	    "happen (or failed) during the call after the half-read reply",
+	    st->contexts);
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
 
 /*
  * Service none: the caller's results decoder reads less than the reply
@@ -770,18 +775,11 @@ END_TEST
  */
 START_TEST(renewal_destroy_reply_late)
 {
-	struct rpcauth_err err = RPCAUTH_ERR_INIT;
-	struct rpcauth_client_opts o;
 	struct clnt_state *st;
 	struct proxy px;
 	CLIENT *cl;
 
-	proxy_start(&px, demo_port, FORGE_CRED_SPLIT_DESTROY);
-	ck_assert_ptr_nonnull(cl = e2e_clnt(px.port, 0));
-	rpcauth_client_opts_init(&o);
-	o.service = RPCAUTH_SVC_INTEGRITY;
-	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
-	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
+	cl = proxied_clnt(&px, FORGE_CRED_SPLIT_DESTROY);
 	st = (struct clnt_state *)cl->cl_auth->ah_private;
 	nulls_ok(cl, 5, "around a CREDPROBLEM whose DESTROY reply is late");
 	ck_assert_uint_eq(st->contexts, 2);
