@@ -205,7 +205,7 @@ same_socket(const struct clnt_peer *p)
 	if (p->fd < 0)
 		return 0;
 	if (getsockname(p->fd, (struct sockaddr *)&a, &sl) != 0 ||
-	    sl != p->locallen || memcmp(&a, &p->local, sl) != 0)
+	    sl != p->locallen || CRYPTO_memcmp(&a, &p->local, sl) != 0)
 		return 0;
 	sl = sizeof(type);
 	if (getsockopt(p->fd, SOL_SOCKET, SO_TYPE, &type, &sl) != 0 ||
@@ -215,7 +215,7 @@ same_socket(const struct clnt_peer *p)
 		return 1;
 	sl = sizeof(a);
 	return getpeername(p->fd, (struct sockaddr *)&a, &sl) == 0 &&
-	    sl == p->addrlen && memcmp(&a, &p->addr, sl) == 0;
+	    sl == p->addrlen && CRYPTO_memcmp(&a, &p->addr, sl) == 0;
 }
 
 /* A socket to the server: the application's, duplicated, or a new one. */
@@ -271,6 +271,22 @@ side_create(struct clnt_state *st, int in_band, struct rpcauth_err *err)
 		(void)clnt_control(cl, CLSET_RETRY_TIMEOUT,
 		    (char *)(uintptr_t)&p->retry);
 	return cl;
+}
+
+/*
+ * Did the side CLIENT's last call stop with part of a reply possibly read
+ * (no answer in time, a lost or garbled stream)?  A reply read whole, a
+ * refusal included, leaves the stream between records.
+ */
+static int
+cut_mid_record(CLIENT *side)
+{
+	struct rpc_err re;
+
+	memset(&re, 0, sizeof(re));
+	clnt_geterr(side, &re);
+	return re.re_status == RPC_TIMEDOUT || re.re_status == RPC_CANTRECV ||
+	    re.re_status == RPC_CANTDECODERES || re.re_status == RPC_CANTSEND;
 }
 
 static const char *
@@ -574,10 +590,11 @@ clnt_renew(struct clnt_state *st, enum clnt_renew_why why)
 		goto out;
 	pin_initiator(st);
 	if (clnt_handshake(st, side, &c, &err) != 0) {
-		if (in_band && (err.code == RPCAUTH_E_RPC ||
-		    err.code == RPCAUTH_E_PROTO)) {
-			TRACE("client: handshake failed halfway on the "
-			    "application's connection: shutting it down");
+		if (in_band && st->peer.sotype == SOCK_STREAM &&
+		    cut_mid_record(side)) {
+			TRACE("client: handshake cut off in the middle of a "
+			    "reply on the application's connection: shutting "
+			    "it down");
 			(void)shutdown(st->peer.fd, SHUT_RDWR);
 		}
 		goto out;

@@ -20,6 +20,8 @@
  *			(nothing forged: a slow network);
  *	FORGE_CRED_SPLIT_DESTROY  the second DATA call gets CREDPROBLEM (once), and
  *			every DESTROY reply comes in two pieces as above;
+ *	FORGE_CRED_SPLIT_INIT  the same CREDPROBLEM, and the reply to the
+ *			INIT that follows it comes in two pieces;
  *	FORGE_RUN_TWICE	every ECHO reaches the server; on each connection
  *			its first reply is replaced by a forged CREDPROBLEM,
  *			and the connection is reset after the second.
@@ -70,7 +72,8 @@ static int demo_port, interop_port;
 /* ---- the proxy ---------------------------------------------------------- */
 
 enum forge_mode { FORGE_NONE, FORGE_WINDOW, FORGE_RENEW, FORGE_GARBAGE,
-	FORGE_SPLIT, FORGE_CRED_SPLIT_DESTROY, FORGE_RUN_TWICE };
+	FORGE_SPLIT, FORGE_CRED_SPLIT_DESTROY, FORGE_CRED_SPLIT_INIT,
+	FORGE_RUN_TWICE };
 
 /* FORGE_SPLIT: the first DATA reply's first bytes, then a pause longer
  * than the client's timeout, then the rest. */
@@ -293,7 +296,8 @@ conn_main(void *v)
 				olen = forge_garbage(xid, out, sizeof(out));
 				forge = 1;
 			} else if ((px->mode == FORGE_RENEW ||
-			    (px->mode == FORGE_CRED_SPLIT_DESTROY &&
+			    ((px->mode == FORGE_CRED_SPLIT_DESTROY ||
+			    px->mode == FORGE_CRED_SPLIT_INIT) &&
 			    px->forged == 0)) && px->data_calls == 2) {
 				olen = forge_denied(xid, WIRE_CREDPROBLEM, out,
 				    sizeof(out));
@@ -339,7 +343,9 @@ conn_main(void *v)
 		if ((px->mode == FORGE_SPLIT && gss &&
 		    c.gss_proc == RPCAUTH_GSS_DATA && px->data_calls == 1) ||
 		    (px->mode == FORGE_CRED_SPLIT_DESTROY && gss &&
-		    c.gss_proc == RPCAUTH_GSS_DESTROY)) {
+		    c.gss_proc == RPCAUTH_GSS_DESTROY) ||
+		    (px->mode == FORGE_CRED_SPLIT_INIT && gss &&
+		    c.gss_proc == RPCAUTH_GSS_INIT && px->inits > 1)) {
 			if (write_split(a->cfd, buf, (size_t)n) != 0)
 				break;
 			continue;
@@ -694,7 +700,8 @@ nulls_ok(CLIENT *cl, int n, const char *what)
 		    clnt_sperror(cl, "null"), autherr(cl));
 }
 
-/* A proxy in `mode` to the demo server, and an integrity client through it. */
+/* A proxy in `mode` to the demo server, and an integrity client through it
+ * (handshakes limited to 1 s). */
 static CLIENT *
 proxied_clnt(struct proxy *px, enum forge_mode mode)
 {
@@ -706,6 +713,7 @@ proxied_clnt(struct proxy *px, enum forge_mode mode)
 	ck_assert_ptr_nonnull(cl = e2e_clnt(px->port, 0));
 	rpcauth_client_opts_init(&o);
 	o.service = RPCAUTH_SVC_INTEGRITY;
+	o.handshake_timeout_ms = 1000;
 	ck_assert_msg(rpcauth_client_create(cl, "demo@localhost", &o,
 	    &err) != NULL, "handshake: %s", err.msg != NULL ? err.msg : "?");
 	return cl;
@@ -783,6 +791,35 @@ START_TEST(renewal_destroy_reply_late)
 	st = (struct clnt_state *)cl->cl_auth->ah_private;
 	nulls_ok(cl, 5, "around a CREDPROBLEM whose DESTROY reply is late");
 	ck_assert_uint_eq(st->contexts, 2);
+	e2e_secure_destroy(cl);
+	proxy_stop(&px);
+}
+END_TEST
+
+/*
+ * A rejection's new context is made in band, and its handshake reply is
+ * cut off (the rest comes after the 1 s the handshake may take): the
+ * connection's framing is lost, so it is shut down and the next call says
+ * so at once, instead of reading the rest of that reply as its own and
+ * waiting (SECURITY.md 17).
+ */
+START_TEST(renewal_cut_off_shuts_connection)
+{
+	struct timeval tv = { 10, 0 };
+	struct proxy px;
+	enum clnt_stat stat;
+	CLIENT *cl;
+
+	(void)signal(SIGPIPE, SIG_IGN);
+	cl = proxied_clnt(&px, FORGE_CRED_SPLIT_INIT);
+	nulls_ok(cl, 1, "before the rejection");
+	ck_assert_int_ne(clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, tv), RPC_SUCCESS);
+	stat = clnt_call(cl, NULLPROC, (xdrproc_t)xdr_nothing, NULL,
+	    (xdrproc_t)xdr_nothing, NULL, tv);
+	ck_assert_msg(stat == RPC_CANTSEND || stat == RPC_CANTRECV,
+	    "the call after a cut-off in-band handshake: %s | %s (want the "
+	    "connection shut down)", clnt_sperrno(stat), autherr(cl));
 	e2e_secure_destroy(cl);
 	proxy_stop(&px);
 }
@@ -926,6 +963,7 @@ replyforge_suite(void)
 	    { renewal_after_half_read_reply, 1 },
 	    { renewal_after_short_decode, 1 },
 	    { renewal_destroy_reply_late, 1 },
+	    { renewal_cut_off_shuts_connection, 1 },
 	    { forged_rejection_counts_as_resend, 1 },
 	    { destroy_bare_body_accepted, 2 }, { ticket_not_for_us_message, 1 },
 	    { kdc_policy_message, 3 });
