@@ -2,7 +2,9 @@
 /*
  * RFC 2203 5.3.2.2 and 5.3.2.3, over plain byte buffers: the one codec
  * for these bodies, on the wire (protect.c, after xdrstream.c moved the
- * bytes off the stream) and in the tests and fuzzers.  The GSS MIC and
+ * bytes off the stream) and in the tests and fuzzers.  An integrity body
+ * sent on the krb5 fast path is streamed instead (xdrtap.c); the tests
+ * parse what it sends with this codec.  The GSS MIC and
  * wrap are the caller's; this file only frames and unframes.  Parsers borrow:
  * returned pointers point into the buffer given and live as long as it does.
  * Outputs are cleared on entry and set only on success.  Opaque padding must

@@ -138,13 +138,14 @@ void
 hmacpad_start(const struct hmacpad *h, struct hmacpad_ctx *c)
 {
 	c->h = h;
+	c->alg = h->alg;
 	*ctx_state(c) = h->in;
 }
 
 void
 hmacpad_update(struct hmacpad_ctx *c, const void *p, size_t n)
 {
-	md_update(c->h->alg, ctx_state(c), p, n);
+	md_update(c->alg, ctx_state(c), p, n);
 }
 
 void

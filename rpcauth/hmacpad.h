@@ -30,7 +30,8 @@ void		 hmacpad_free(struct hmacpad *h);
  * (krb5_crypto.c).  Storage for the hash state of any alg.
  */
 struct hmacpad_ctx {
-	const struct hmacpad	*h;
+	const struct hmacpad	*h;	/* read by hmacpad_finish only */
+	enum hmacpad_alg	 alg;	/* so that updates never touch h */
 	uint64_t		 state[32];
 };
 void		 hmacpad_start(const struct hmacpad *h, struct hmacpad_ctx *c);

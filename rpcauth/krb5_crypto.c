@@ -341,14 +341,50 @@ k5_key_cksum_len(const struct k5_key *k)
 }
 
 int
+k5_checksum_start(const struct k5_key *k, struct hmacpad_ctx *c)
+{
+	if (k->kc == NULL)
+		return -1;
+	hmacpad_start(k->kc, c);
+	return 0;
+}
+
+void
+k5_checksum_finish(const struct k5_key *k, struct hmacpad_ctx *c,
+    uint8_t *out)
+{
+	uint8_t md[HMACPAD_MAX_MD];
+
+	hmacpad_finish(c, md);
+	memcpy(out, md, k->et->h);
+	OPENSSL_cleanse(md, sizeof(md));
+}
+
+int
+k5_checksum_check(const struct k5_key *k, struct hmacpad_ctx *c,
+    const uint8_t *cksum, size_t cklen)
+{
+	uint8_t md[HMACPAD_MAX_MD];
+	int r;
+
+	hmacpad_finish(c, md);
+	r = cklen == k->et->h && CRYPTO_memcmp(md, cksum, cklen) == 0 ? 0 : -1;
+	OPENSSL_cleanse(md, sizeof(md));
+	return r;
+}
+
+int
 k5_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
     uint8_t *out)
 {
-	uint8_t md[EVP_MAX_MD_SIZE];
+	struct hmacpad_ctx c;
+	size_t i;
 
-	if (k->kc == NULL || hmac_iov(k->kc, NULL, 0, iov, n, md) != 0)
+	if (k5_checksum_start(k, &c) != 0)
 		return -1;
-	memcpy(out, md, k->et->h);
+	for (i = 0; i < n; i++)
+		hmacpad_update(&c, iov[i].p, iov[i].len);
+	k5_checksum_finish(k, &c, out);
 	return 0;
 }
 
@@ -356,12 +392,14 @@ int
 k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
     const uint8_t *cksum, size_t cklen)
 {
-	uint8_t md[EVP_MAX_MD_SIZE];
+	struct hmacpad_ctx c;
+	size_t i;
 
-	if (k->kc == NULL || cklen != k->et->h ||
-	    hmac_iov(k->kc, NULL, 0, iov, n, md) != 0)
+	if (k5_checksum_start(k, &c) != 0)
 		return -1;
-	return CRYPTO_memcmp(md, cksum, cklen) == 0 ? 0 : -1;
+	for (i = 0; i < n; i++)
+		hmacpad_update(&c, iov[i].p, iov[i].len);
+	return k5_checksum_check(k, &c, cksum, cklen);
 }
 
 /*

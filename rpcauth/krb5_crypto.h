@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmacpad.h"
+
 /* Enctype numbers (RFC 3962 7, RFC 8009 8); the only ones handled here. */
 #define K5_AES128_CTS_HMAC_SHA1_96	17
 #define K5_AES256_CTS_HMAC_SHA1_96	18
@@ -70,6 +72,18 @@ int	k5_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
 /* 0 if `cksum` (cklen bytes) is the checksum of the pieces, else -1. */
 int	k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov,
 	    size_t n, const uint8_t *cksum, size_t cklen);
+/*
+ * The same in steps, for a message hashed while it passes through the
+ * cache on its way to or from the wire (protect.c): start (-1: the key
+ * has no Kc), hmacpad_update() with each piece in order, then finish (h
+ * bytes to out) or check (0 if cksum is the checksum, else -1).  Both
+ * wipe c.
+ */
+int	k5_checksum_start(const struct k5_key *k, struct hmacpad_ctx *c);
+void	k5_checksum_finish(const struct k5_key *k, struct hmacpad_ctx *c,
+	    uint8_t *out);
+int	k5_checksum_check(const struct k5_key *k, struct hmacpad_ctx *c,
+	    const uint8_t *cksum, size_t cklen);
 
 /*
  * Encrypt conf | pieces (RFC 3961 5.3 with RFC 3962 CBC-CTS, or RFC 8009

@@ -173,45 +173,67 @@ check_flags(const struct k5ctx *c, uint8_t flags)
 }
 
 /* RFC 4121 4.2.6.1: checksum over the message, then the header. */
+int
+k5tok_mic_begin(const struct k5ctx *c, int sending, struct hmacpad_ctx *m)
+{
+	return k5_checksum_start(sending ? c->send_sign : c->recv_sign, m);
+}
+
+OM_uint32
+k5tok_mic_make(struct k5ctx *c, struct hmacpad_ctx *m, uint8_t *tok_out)
+{
+	put_header(tok_out, TOK_MIC, c->send_flags, c->send_seq);
+	hmacpad_update(m, tok_out, HDR_LEN);
+	k5_checksum_finish(c->send_sign, m, tok_out + HDR_LEN);
+	c->send_seq++;
+	return GSS_S_COMPLETE;
+}
+
+OM_uint32
+k5tok_mic_check(const struct k5ctx *c, struct hmacpad_ctx *m,
+    const uint8_t *tok, size_t toklen)
+{
+	static const uint8_t filler[5] = { 0xff, 0xff, 0xff, 0xff, 0xff };
+	OM_uint32 maj = GSS_S_DEFECTIVE_TOKEN;
+
+	if (tok == NULL || toklen < HDR_LEN || tok[0] != TOK_MIC >> 8 ||
+	    tok[1] != (TOK_MIC & 0xff) || CRYPTO_memcmp(tok + 3, filler, 5) != 0 ||
+	    (tok[2] & FLAG_SEALED) != 0)
+		goto out;
+	if ((maj = check_flags(c, tok[2])) != GSS_S_COMPLETE)
+		goto out;
+	maj = GSS_S_DEFECTIVE_TOKEN;
+	if (toklen != HDR_LEN + c->h)
+		goto out;
+	hmacpad_update(m, tok, HDR_LEN);
+	return k5_checksum_check(c->recv_sign, m, tok + HDR_LEN, c->h) == 0 ?
+	    GSS_S_COMPLETE : GSS_S_BAD_SIG;
+out:
+	OPENSSL_cleanse(m, sizeof(*m));
+	return maj;
+}
+
 OM_uint32
 k5tok_get_mic(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
 {
-	struct k5_iov iov[2];
+	struct hmacpad_ctx m;
 
-	put_header(tok_out, TOK_MIC, c->send_flags, c->send_seq);
-	iov[0].p = msg;
-	iov[0].len = len;
-	iov[1].p = tok_out;
-	iov[1].len = HDR_LEN;
-	if (k5_checksum(c->send_sign, iov, 2, tok_out + HDR_LEN) != 0)
+	if (k5tok_mic_begin(c, 1, &m) != 0)
 		return GSS_S_FAILURE;
-	c->send_seq++;
-	return GSS_S_COMPLETE;
+	hmacpad_update(&m, msg, len);
+	return k5tok_mic_make(c, &m, tok_out);
 }
 
 OM_uint32
 k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
     const uint8_t *tok, size_t toklen)
 {
-	static const uint8_t filler[5] = { 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct k5_iov iov[2];
-	OM_uint32 maj;
+	struct hmacpad_ctx m;
 
-	if (tok == NULL || toklen < HDR_LEN || tok[0] != TOK_MIC >> 8 ||
-	    tok[1] != (TOK_MIC & 0xff) || CRYPTO_memcmp(tok + 3, filler, 5) != 0 ||
-	    (tok[2] & FLAG_SEALED) != 0)
-		return GSS_S_DEFECTIVE_TOKEN;
-	if ((maj = check_flags(c, tok[2])) != GSS_S_COMPLETE)
-		return maj;
-	if (toklen != HDR_LEN + c->h)
-		return GSS_S_DEFECTIVE_TOKEN;
-	iov[0].p = msg;
-	iov[0].len = len;
-	iov[1].p = tok;
-	iov[1].len = HDR_LEN;
-	if (k5_verify_checksum(c->recv_sign, iov, 2, tok + HDR_LEN, c->h) != 0)
-		return GSS_S_BAD_SIG;
-	return GSS_S_COMPLETE;
+	if (k5tok_mic_begin(c, 0, &m) != 0)
+		return GSS_S_FAILURE;
+	hmacpad_update(&m, msg, len);
+	return k5tok_mic_check(c, &m, tok, toklen);
 }
 
 /* The next confounder, used once and wiped from the pool. */

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <gssapi/gssapi.h>
 
+#include "hmacpad.h"
+
 /*
  * The per-message state of one established krb5 context after it left
  * the GSS library: our role, the token key's derived usage keys and the
@@ -44,6 +46,18 @@ size_t	k5tok_wrap_len(const struct k5ctx *c, size_t msglen);
 OM_uint32	k5tok_get_mic(struct k5ctx *c, const void *msg, size_t len,
 		    uint8_t *tok_out);
 OM_uint32	k5tok_verify_mic(struct k5ctx *c, const void *msg, size_t len,
+		    const uint8_t *tok, size_t toklen);
+/*
+ * The same two in steps, for a message hashed as it passes (protect.c):
+ * begin (0, or -1), hmacpad_update() with the message's pieces in order,
+ * then make (the token to tok_out, k5tok_mic_len bytes; the send sequence
+ * number is taken here) or check.  Both wipe m.
+ */
+int		k5tok_mic_begin(const struct k5ctx *c, int sending,
+		    struct hmacpad_ctx *m);
+OM_uint32	k5tok_mic_make(struct k5ctx *c, struct hmacpad_ctx *m,
+		    uint8_t *tok_out);
+OM_uint32	k5tok_mic_check(const struct k5ctx *c, struct hmacpad_ctx *m,
 		    const uint8_t *tok, size_t toklen);
 /* Always sealed (confidentiality), EC = RRC = 0 as MIT's gss_wrap. */
 OM_uint32	k5tok_wrap(struct k5ctx *c, const void *msg, size_t len,

@@ -7,6 +7,13 @@
  * the tests and fuzzers exercise; the inner body is decoded from memory
  * only after its checksum or unwrap succeeded.  Buffers are the thread's
  * scratch buffers: nothing is allocated per call below SCRATCH_KEEP.
+ *
+ * On the krb5 fast path an integrity body is never held whole to be
+ * hashed: it is encoded through xdrtap.c, each 64 KiB piece hashed into
+ * the MIC while in cache on its way to the stream, and a received one is
+ * hashed step by step as xdrstream.c moves it off the stream.  A pass
+ * over 16 MiB that has left the caches costs about half again as much
+ * as the same pass over a piece just touched (docs/PERFORMANCE.md).
  */
 #include "config.h"
 
@@ -22,6 +29,7 @@
 #include "scratch.h"
 #include "xdrbuf.h"
 #include "xdrstream.h"
+#include "xdrtap.h"
 
 extern u_long xdr_sizeof(xdrproc_t, void *);
 
@@ -78,6 +86,57 @@ encode_integ(struct secctx *sc, struct scratch *plain, size_t plen,
 	return PROTECT_OK;
 }
 
+/* Each piece of a databody goes into its MIC as it passes. */
+static void
+mic_tap(void *arg, const void *p, size_t n)
+{
+	secctx_mic_feed(arg, p, n);
+}
+
+/*
+ * rpc_gss_integ_data on the fast path, streamed: the databody's length,
+ * the databody through xdrtap.c (each staged piece hashed while in cache
+ * on its way to xdrs), then the checksum, which follows it on the wire.
+ * The same bytes as encode_plain + encode_integ, without a buffer the
+ * size of the body or a second pass over it.
+ */
+static enum protect_result
+encode_integ_stream(struct secctx *sc, struct secctx_mic *m, uint32_t seq,
+    XDR *xdrs, xdrproc_t proc, void *where, struct scratch *stage,
+    struct secctx_status *st)
+{
+	uint8_t mic[RPCAUTH_MAX_CHECKSUM];
+	u_long body = xdr_sizeof(proc, where);
+	struct xdrtap t;
+	size_t tlen = 0;
+	u_int dblen, useq = seq;
+
+	if (body > (u_long)UINT32_MAX - 8 ||
+	    integ_body_size(4 + (size_t)body, RPCAUTH_MAX_CHECKSUM) == 0) {
+		secctx_mic_abandon(m);
+		return PROTECT_E_TOOBIG;
+	}
+	if (scratch_reserve(stage, XDRTAP_STAGE) == NULL) {
+		secctx_mic_abandon(m);
+		return PROTECT_E_NOMEM;
+	}
+	stage->used = XDRTAP_STAGE;
+	dblen = 4 + (u_int)body;
+	xdrtap_create(&t, xdrs, stage->p, XDRTAP_STAGE, dblen, mic_tap, m);
+	/* An encoder that now gives other than xdr_sizeof's count (its data
+	 * changed under it) fails the call: the length is already out. */
+	if (!xdr_u_int(xdrs, &dblen) || !xdr_u_int(&t.x, &useq) ||
+	    !(*proc)(&t.x, where) || xdrtap_finish(&t) != 0 ||
+	    m->fed != dblen) {
+		secctx_mic_abandon(m);
+		return PROTECT_E_ENCODE;
+	}
+	if (secctx_mic_make(sc, m, mic, sizeof(mic), &tlen, st) != 0)
+		return PROTECT_E_GSS;
+	return xdrstream_put_opaque(xdrs, mic, tlen) == 0 ? PROTECT_OK :
+	    PROTECT_E_ENCODE;
+}
+
 enum protect_result
 protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, struct secctx_status *st)
@@ -95,6 +154,13 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	plain = &s[SCRATCH_PLAIN];
 	tok = &s[SCRATCH_TOKEN];
 	if (service == RPCAUTH_SVC_INTEGRITY) {
+		struct secctx_mic m;
+
+		if (secctx_mic_begin(sc, 1, &m)) {
+			r = encode_integ_stream(sc, &m, seq, xdrs, proc, where,
+			    plain, st);
+			goto out;
+		}
 		/* Room for the databody's length in front of it. */
 		if ((r = encode_plain(seq, proc, where, plain, 4,
 		    &plen)) == PROTECT_OK)
@@ -144,20 +210,32 @@ decode_args(size_t dblen, uint32_t got, const uint8_t *args, size_t argslen,
 	return ok ? PROTECT_OK : PROTECT_E_DECODE;
 }
 
-/* rpc_gss_integ_data: framing and seq_num checked before any GSS call. */
+/*
+ * rpc_gss_integ_data: framing and seq_num checked before the checksum.
+ * m, when not NULL, already hashed the databody as it came off the
+ * stream (the fast path); it is ended here either way.
+ */
 static enum protect_result
 decode_integ(struct secctx *sc, const struct scratch *body, size_t max_body,
-    uint32_t seq, xdrproc_t proc, void *where, struct secctx_status *st)
+    uint32_t seq, xdrproc_t proc, void *where, struct secctx_mic *m,
+    struct secctx_status *st)
 {
 	const uint8_t *db, *ck, *args;
 	size_t dblen, cklen, argslen;
 	uint32_t got;
+	int bad;
 
 	if (integ_body_parse(body->p, body->used, max_body, &db, &dblen,
 	    &ck, &cklen) != 0 ||
-	    databody_split(db, dblen, &got, &args, &argslen) != 0)
+	    databody_split(db, dblen, &got, &args, &argslen) != 0 ||
+	    (m != NULL && m->fed != dblen)) {
+		if (m != NULL)
+			secctx_mic_abandon(m);
 		return PROTECT_E_DECODE;
-	if (secctx_verify_mic(sc, db, dblen, ck, cklen, st) != 0)
+	}
+	bad = m != NULL ? secctx_mic_check(sc, m, ck, cklen, st) :
+	    secctx_verify_mic(sc, db, dblen, ck, cklen, st);
+	if (bad != 0)
 		return PROTECT_E_CHECKSUM;
 	return decode_args(dblen, got, args, argslen, seq, proc, where);
 }
@@ -187,6 +265,7 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
 {
 	struct scratch *s, *body, *open;
+	struct secctx_mic m, *mp = NULL;
 	enum protect_result r;
 	int bad;
 
@@ -198,15 +277,22 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		return PROTECT_E_NOMEM;
 	body = &s[SCRATCH_BODY];
 	open = &s[SCRATCH_OPEN];
+	/* The fast path hashes an integrity databody step by step as it
+	 * arrives, while each step is in cache. */
+	if (service == RPCAUTH_SVC_INTEGRITY && secctx_mic_begin(sc, 0, &m))
+		mp = &m;
 	/* Off the stream as it is encoded; judged by the codec below. */
-	bad = xdrstream_read_opaque(xdrs, max_body, body) != 0;
+	bad = xdrstream_read_opaque_tap(xdrs, max_body, body,
+	    mp != NULL ? mic_tap : NULL, mp) != 0;
 	if (!bad && service == RPCAUTH_SVC_INTEGRITY)
 		bad = xdrstream_read_opaque(xdrs, RPCAUTH_MAX_CHECKSUM,
 		    body) != 0;
-	if (bad)
+	if (bad) {
+		if (mp != NULL)
+			secctx_mic_abandon(mp);
 		r = PROTECT_E_DECODE;
-	else if (service == RPCAUTH_SVC_INTEGRITY)
-		r = decode_integ(sc, body, max_body, seq, proc, where, st);
+	} else if (service == RPCAUTH_SVC_INTEGRITY)
+		r = decode_integ(sc, body, max_body, seq, proc, where, mp, st);
 	else
 		r = decode_priv(sc, body, open, max_body, seq, proc, where, st);
 	scratch_release(body, 0);

@@ -93,6 +93,9 @@
 #define integ_body_parse		rpcauthint_integ_body_parse
 #define integ_body_size			rpcauthint_integ_body_size
 #define k5_checksum			rpcauthint_k5_checksum
+#define k5_checksum_check		rpcauthint_k5_checksum_check
+#define k5_checksum_finish		rpcauthint_k5_checksum_finish
+#define k5_checksum_start		rpcauthint_k5_checksum_start
 #define k5_cts_raw			rpcauthint_k5_cts_raw
 #define k5_decrypt			rpcauthint_k5_decrypt
 #define k5_derive			rpcauthint_k5_derive
@@ -107,7 +110,10 @@
 #define k5ctx_free			rpcauthint_k5ctx_free
 #define k5ctx_new			rpcauthint_k5ctx_new
 #define k5tok_get_mic			rpcauthint_k5tok_get_mic
+#define k5tok_mic_begin			rpcauthint_k5tok_mic_begin
+#define k5tok_mic_check			rpcauthint_k5tok_mic_check
 #define k5tok_mic_len			rpcauthint_k5tok_mic_len
+#define k5tok_mic_make			rpcauthint_k5tok_mic_make
 #define k5tok_unwrap			rpcauthint_k5tok_unwrap
 #define k5tok_verify_mic		rpcauthint_k5tok_verify_mic
 #define k5tok_wrap			rpcauthint_k5tok_wrap
@@ -150,6 +156,11 @@
 #define secctx_get_mic			rpcauthint_secctx_get_mic
 #define secctx_get_mic_into		rpcauthint_secctx_get_mic_into
 #define secctx_init			rpcauthint_secctx_init
+#define secctx_mic_abandon		rpcauthint_secctx_mic_abandon
+#define secctx_mic_begin		rpcauthint_secctx_mic_begin
+#define secctx_mic_check		rpcauthint_secctx_mic_check
+#define secctx_mic_feed			rpcauthint_secctx_mic_feed
+#define secctx_mic_make			rpcauthint_secctx_mic_make
 #define secctx_replace			rpcauthint_secctx_replace
 #define secctx_unwrap			rpcauthint_secctx_unwrap
 #define secctx_unwrap_into		rpcauthint_secctx_unwrap_into
@@ -197,6 +208,9 @@
 #define xdrstream_put		rpcauthint_xdrstream_put
 #define xdrstream_put_opaque	rpcauthint_xdrstream_put_opaque
 #define xdrstream_read_opaque	rpcauthint_xdrstream_read_opaque
+#define xdrstream_read_opaque_tap	rpcauthint_xdrstream_read_opaque_tap
 #define xdrstream_read_u32	rpcauthint_xdrstream_read_u32
+#define xdrtap_create			rpcauthint_xdrtap_create
+#define xdrtap_finish			rpcauthint_xdrtap_finish
 
 #endif /* RPCAUTH_RENAME_H */

@@ -76,6 +76,7 @@ accel_locked(struct secctx *sc)
 		sc->pre_export(sc->pre_export_arg, sc->gctx);
 	if ((r = lucid_export(&sc->gctx, &fast)) == 1) {
 		sc->fast = fast;
+		sc->fast_gen++;
 		TRACE("krb5 per-message tokens now made with OpenSSL "
 		    "(enctype %d)", (int)k5ctx_enctype(fast));
 	} else if (r < 0)
@@ -260,6 +261,85 @@ secctx_check_call(struct secctx *sc, struct seqwin *win,
 	}
 	pthread_mutex_unlock(&sc->lock);
 	return v;
+}
+
+int
+secctx_mic_begin(struct secctx *sc, int sending, struct secctx_mic *m)
+{
+	struct k5ctx *f;
+	int r = 0;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) != NULL &&
+	    k5tok_mic_begin(f, sending, &m->hc) == 0) {
+		m->f = f;
+		m->gen = sc->fast_gen;
+		r = 1;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return r;
+}
+
+void
+secctx_mic_feed(struct secctx_mic *m, const void *p, size_t n)
+{
+	hmacpad_update(&m->hc, p, n);
+	m->fed += n;
+}
+
+/* Under the lock: the fast state m began with, or NULL (m wiped). */
+static struct k5ctx *
+mic_state_locked(struct secctx *sc, struct secctx_mic *m)
+{
+	if (m->f != NULL && sc->fast == m->f && sc->gctx == GSS_C_NO_CONTEXT &&
+	    sc->fast_gen == m->gen)
+		return sc->fast;
+	secctx_mic_abandon(m);
+	return NULL;
+}
+
+int
+secctx_mic_make(struct secctx *sc, struct secctx_mic *m, uint8_t *buf,
+    size_t cap, size_t *outlen, struct secctx_status *st)
+{
+	struct k5ctx *f;
+
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = mic_state_locked(sc, m)) == NULL)
+		st->major = GSS_S_NO_CONTEXT;
+	else if (k5tok_mic_len(f) > cap) {
+		secctx_mic_abandon(m);
+		st->major = GSS_S_FAILURE;
+	} else if ((st->major = k5tok_mic_make(f, &m->hc, buf)) ==
+	    GSS_S_COMPLETE)
+		*outlen = k5tok_mic_len(f);
+	pthread_mutex_unlock(&sc->lock);
+	return GSS_ERROR(st->major) ? -1 : 0;
+}
+
+int
+secctx_mic_check(struct secctx *sc, struct secctx_mic *m, const void *mic,
+    size_t miclen, struct secctx_status *st)
+{
+	struct k5ctx *f;
+
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = mic_state_locked(sc, m)) == NULL)
+		st->major = GSS_S_NO_CONTEXT;
+	else
+		st->major = k5tok_mic_check(f, &m->hc, mic, miclen);
+	pthread_mutex_unlock(&sc->lock);
+	return GSS_ERROR(st->major) ? -1 : 0;
+}
+
+void
+secctx_mic_abandon(struct secctx_mic *m)
+{
+	OPENSSL_cleanse(m, sizeof(*m));
 }
 
 int

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <gssapi/gssapi.h>
 
+#include "hmacpad.h"
+
 struct k5ctx;
 struct seqwin;
 
@@ -47,6 +49,9 @@ struct secctx {
 	 * context whose next token is its last.  A header that does not
 	 * verify leaves it as it was (secctx_check_call). */
 	int		 accel_pending;
+	/* Under lock.  Counts the fast states installed, so that a MIC made
+	 * in steps (secctx_mic_*) ends on the state it began on. */
+	unsigned long	 fast_gen;
 	/* Set once by the owner before the context is shared; called under
 	 * the lock just before the export consumes gctx, for what only the
 	 * GSS context can still tell (the client's names). */
@@ -175,5 +180,30 @@ int	secctx_wrap_into(struct secctx *sc, const void *msg, size_t len,
 	    struct scratch *s, size_t *outlen, struct secctx_status *st);
 int	secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
 	    struct scratch *s, size_t *outlen, struct secctx_status *st);
+
+/*
+ * A MIC made or checked in steps, over a message that passes through in
+ * pieces (protect.c hashes each piece while it is in cache): begin returns
+ * 1 and starts m when the context's tokens are made with OpenSSL (the
+ * fast path), else 0 (then the whole message goes to secctx_get_mic_into
+ * or secctx_verify_mic).  Feed takes no lock: m holds its own hash state
+ * (the key's padded state, wiped by make, check and abandon).  Make and
+ * check fail with GSS_S_NO_CONTEXT when the context's fast state changed
+ * since begin (secctx_replace).  Every begun m ends in make, check or
+ * abandon.
+ */
+struct secctx_mic {
+	struct hmacpad_ctx	 hc;
+	const struct k5ctx	*f;
+	unsigned long		 gen;
+	size_t			 fed;	/* bytes fed so far */
+};
+int	secctx_mic_begin(struct secctx *sc, int sending, struct secctx_mic *m);
+void	secctx_mic_feed(struct secctx_mic *m, const void *p, size_t n);
+int	secctx_mic_make(struct secctx *sc, struct secctx_mic *m, uint8_t *buf,
+	    size_t cap, size_t *outlen, struct secctx_status *st);
+int	secctx_mic_check(struct secctx *sc, struct secctx_mic *m,
+	    const void *mic, size_t miclen, struct secctx_status *st);
+void	secctx_mic_abandon(struct secctx_mic *m);
 
 #endif

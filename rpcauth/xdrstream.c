@@ -47,6 +47,13 @@ xdrstream_read_u32(XDR *xdrs, struct scratch *s)
 int
 xdrstream_read_opaque(XDR *xdrs, size_t max, struct scratch *s)
 {
+	return xdrstream_read_opaque_tap(xdrs, max, s, NULL, NULL);
+}
+
+int
+xdrstream_read_opaque_tap(XDR *xdrs, size_t max, struct scratch *s,
+    xdrstream_tap_fn *tap, void *arg)
+{
 	u_int len;
 	size_t off = 0, step, npad;
 	uint8_t *q;
@@ -65,6 +72,9 @@ xdrstream_read_opaque(XDR *xdrs, size_t max, struct scratch *s)
 		 * skips) the padding once, after the last step. */
 		if (!xdr_opaque(xdrs, (caddr_t)q, (u_int)step))
 			return -1;
+		/* Still in cache: the one cheap moment to hash it. */
+		if (tap != NULL)
+			tap(arg, q, step);
 		s->used += step;
 		off += step;
 	}

@@ -32,6 +32,14 @@ int	xdrstream_read_u32(XDR *xdrs, struct scratch *s);
  * have grown: the caller discards the message).
  */
 int	xdrstream_read_opaque(XDR *xdrs, size_t max, struct scratch *s);
+/*
+ * The same, showing tap(arg, p, n) each step of the opaque's bytes (not
+ * its length or padding) just after it arrived, in order: an integrity
+ * body's MIC is hashed there while the step is in cache (protect.c).
+ */
+typedef void	xdrstream_tap_fn(void *arg, const void *p, size_t n);
+int	xdrstream_read_opaque_tap(XDR *xdrs, size_t max, struct scratch *s,
+	    xdrstream_tap_fn *tap, void *arg);
 /* Put len bytes of an encoded message (len a multiple of 4).  0 or -1. */
 int	xdrstream_put(XDR *xdrs, const uint8_t *p, size_t len);
 /*

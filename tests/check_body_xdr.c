@@ -11,14 +11,18 @@
 #include <string.h>
 
 #include <check.h>
+#include <rpc/rpc.h>
 
 #include "body_xdr.h"
 #include "cklist.h"
 #include "e2e.h"
 #include "handxdr.h"
 #include "xdrbuf.h"
+#include "xdrtap.h"
 
 #define MAX_BODY	4096
+
+extern u_long xdr_sizeof(xdrproc_t, void *);
 
 static int
 integ_parse_exact(const void *buf, size_t len, size_t max_body)
@@ -273,6 +277,142 @@ START_TEST(sizes_refuse_huge)
 }
 END_TEST
 
+
+/*
+ * xdrtap.c: what an encoder gives through the tap reaches the stream
+ * underneath byte for byte, and the tap sees exactly those bytes, in order,
+ * each before it is put.
+ */
+struct seen {
+	uint8_t		*buf;
+	size_t		 len, cap;
+	XDR		*out;		/* the stream the tap runs in front of */
+	int		 ahead;		/* the stream held a byte not yet shown */
+};
+
+static void
+see(void *arg, const void *p, size_t n)
+{
+	struct seen *w = arg;
+
+	ck_assert_uint_le(w->len + n, w->cap);
+	if (XDR_GETPOS(w->out) != 4 + w->len)
+		w->ahead = 1;
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+/* An opaque<> of n pattern bytes, ints around it, rpcgen's inline path. */
+struct tapmsg {
+	u_int		 a, b;
+	char		*data;
+	u_int		 n;
+};
+
+static bool_t
+xdr_tapmsg(XDR *x, void *v)
+{
+	struct tapmsg *m = v;
+	int32_t *q = XDR_INLINE(x, 2 * BYTES_PER_XDR_UNIT);
+
+	if (q != NULL) {
+		IXDR_PUT_U_INT32(q, m->a);
+		IXDR_PUT_U_INT32(q, m->b);
+	} else if (!xdr_u_int(x, &m->a) || !xdr_u_int(x, &m->b))
+		return FALSE;
+	return xdr_bytes(x, &m->data, &m->n, ~0U) && xdr_u_int(x, &m->a);
+}
+
+static const u_int taplens[] = { 0, 1, 3, 65535, 65536, 65537, 200001 };
+
+START_TEST(tap_passes_and_shows)
+{
+	struct tapmsg m = { 0x01020304, 0xa0b0c0d0, NULL, taplens[_i] };
+	size_t want = xdr_sizeof((xdrproc_t)xdr_tapmsg, &m), i;
+	uint8_t *ref, *got, *stage = malloc(4096 + 4);
+	struct seen w = { NULL, 0, 0, NULL, 0 };
+	struct xdrtap t;
+	XDR rx, ox;
+	u_int lim;
+
+	m.data = malloc(m.n + 1);
+	for (i = 0; i < m.n; i++)
+		m.data[i] = (char)(i * 7 + 1);
+	ref = calloc(1, want);
+	got = calloc(1, want + 4);
+	w.buf = calloc(1, want);
+	w.cap = want;
+	xdrmem_create(&rx, (caddr_t)ref, (u_int)want, XDR_ENCODE);
+	ck_assert(xdr_tapmsg(&rx, &m));
+	ck_assert_uint_eq(XDR_GETPOS(&rx), want);
+	/* A 4 KiB stage: runs from 4 KiB up pass where the encoder has them. */
+	xdrmem_create(&ox, (caddr_t)got, (u_int)want + 4, XDR_ENCODE);
+	w.out = &ox;
+	lim = (u_int)want;
+	ck_assert(xdr_u_int(&ox, &lim));
+	xdrtap_create(&t, &ox, stage, 4096, want, see, &w);
+	ck_assert(xdr_tapmsg(&t.x, &m));
+	ck_assert_uint_eq(XDR_GETPOS(&t.x), want);
+	ck_assert_int_eq(xdrtap_finish(&t), 0);
+	ck_assert_uint_eq(XDR_GETPOS(&ox), 4 + want);
+	ck_assert(memcmp(got + 4, ref, want) == 0);
+	ck_assert_uint_eq(w.len, want);
+	ck_assert(memcmp(w.buf, ref, want) == 0);
+	ck_assert_int_eq(w.ahead, 0);
+	XDR_DESTROY(&rx);
+	XDR_DESTROY(&ox);
+	free(ref);
+	free(got);
+	free(w.buf);
+	free(stage);
+	free(m.data);
+}
+END_TEST
+
+/* The length went out first: one byte more is refused, fewer reported. */
+START_TEST(tap_holds_to_limit)
+{
+	struct tapmsg m = { 1, 2, NULL, 70000 };
+	size_t want = xdr_sizeof((xdrproc_t)xdr_tapmsg, &m);
+	uint8_t *out = calloc(1, want + 64), stage[1024];
+	struct seen w = { NULL, 0, 0, NULL, 0 };
+	struct xdrtap t;
+	XDR ox;
+	int lim;
+
+	m.data = calloc(1, m.n);
+	w.buf = calloc(1, want + 64);
+	w.cap = want + 64;
+	for (lim = -4; lim <= 4; lim += 4) {
+		w.len = 0;
+		xdrmem_create(&ox, (caddr_t)out, (u_int)want + 64,
+		    XDR_ENCODE);
+		w.out = &ox;
+		ck_assert(xdr_u_int(&ox, &(u_int){ 0 }));
+		xdrtap_create(&t, &ox, stage, sizeof(stage),
+		    (size_t)((int)want + lim), see, &w);
+		ck_assert_int_eq(xdr_tapmsg(&t.x, &m), lim >= 0);
+		ck_assert_int_eq(xdrtap_finish(&t), lim == 0 ? 0 : -1);
+		ck_assert_uint_le(w.len, want + (lim > 0 ? 0 : lim));
+		XDR_DESTROY(&ox);
+	}
+	/* The stream underneath refuses (a UDP buffer too small). */
+	w.len = 0;
+	xdrmem_create(&ox, (caddr_t)out, (u_int)want / 2, XDR_ENCODE);
+	w.out = &ox;
+	ck_assert(xdr_u_int(&ox, &(u_int){ 0 }));
+	xdrtap_create(&t, &ox, stage, sizeof(stage), want, see, &w);
+	ck_assert(!xdr_tapmsg(&t.x, &m));
+	ck_assert_int_eq(xdrtap_finish(&t), -1);
+	/* At most the piece whose put failed was shown beyond it. */
+	ck_assert_uint_le(w.len, want / 2 + sizeof(stage));
+	XDR_DESTROY(&ox);
+	free(out);
+	free(w.buf);
+	free(m.data);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -293,5 +433,8 @@ main(void)
 	tcase_add_loop_test(tc, body_rejects, (int)n_integ,
 	    NELEM(bad_bodies));
 	tcase_add_test(tc, sizes_refuse_huge);
+	tc = cklist_tcase(s, "xdrtap", 0);
+	tcase_add_loop_test(tc, tap_passes_and_shows, 0, NELEM(taplens));
+	tcase_add_test(tc, tap_holds_to_limit);
 	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

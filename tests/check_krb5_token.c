@@ -36,6 +36,8 @@
 #include "krb5_crypto.h"
 #include "krb5_token.h"
 #include "lucid.h"
+#include "body_xdr.h"
+#include "protect.h"
 #include "secctx.h"
 #include "cklist.h"
 
@@ -789,6 +791,188 @@ START_TEST(bench_64k)
 }
 END_TEST
 
+
+/*
+ * protect.c on the fast path makes an integrity body's MIC while the body
+ * streams out (xdrtap.c), and checks a received one step by step as it
+ * arrives: MIT must agree both ways, at lengths across the 64 KiB steps.
+ */
+struct blob {
+	char	*p;
+	u_int	 n;
+};
+
+static bool_t
+xdr_blob(XDR *x, void *v)
+{
+	struct blob *b = v;
+
+	return xdr_bytes(x, &b->p, &b->n, ~0U);
+}
+
+static const u_int integ_lens[] = { 0, 100, 65536 + 5, 300001 };
+
+#define INTEG_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG)
+
+/* The fast side of p as a secctx (p keeps the MIT peer and twin). */
+static void
+sc_from_pair(struct secctx *sc, struct pair *p)
+{
+	secctx_init(sc);
+	sc->mech = &krb5_mech;
+	sc->fast = p->fast;
+	p->fast = NULL;
+}
+
+START_TEST(protect_integ_streamed)
+{
+	u_int n = integ_lens[_i / NELEM(enctypes)];
+	struct blob in = { NULL, n }, back = { NULL, 0 };
+	size_t cap = (size_t)n + 256, len, dblen, cklen, argslen;
+	uint8_t *wire = malloc(cap), *body = malloc(cap);
+	const uint8_t *db, *ck, *args;
+	gss_buffer_desc msg, tok, twin = GSS_C_EMPTY_BUFFER;
+	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+	struct secctx_status st;
+	struct secctx sc;
+	struct pair p;
+	uint32_t seq;
+	OM_uint32 min;
+	XDR x;
+	int blen;
+
+	in.p = (char *)pattern(n);
+	pair_make(enctypes[_i % NELEM(enctypes)], 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
+	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_INTEGRITY, 7, &x,
+	    (xdrproc_t)xdr_blob, &in, &st), PROTECT_OK);
+	len = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	ck_assert_int_eq(integ_body_parse(wire, len, cap, &db, &dblen, &ck,
+	    &cklen), 0);
+	ck_assert_int_eq(databody_split(db, dblen, &seq, &args, &argslen), 0);
+	ck_assert_uint_eq(seq, 7);
+	ck_assert_uint_eq(argslen, 4 + ((n + 3) & ~3U));
+	ck_assert(n == 0 || memcmp(args + 4, in.p, n) == 0);
+	msg.value = (void *)(uintptr_t)db;
+	msg.length = dblen;
+	tok.value = (void *)(uintptr_t)ck;
+	tok.length = cklen;
+	ck_assert_uint_eq(gss_verify_mic(&min, p.peer, &msg, &tok, NULL),
+	    GSS_S_COMPLETE);
+	/* The twin, one MIC behind as the fast copy was: the same bytes. */
+	ck_assert_uint_eq(gss_get_mic(&min, p.twin, 0, &msg, &twin),
+	    GSS_S_COMPLETE);
+	ck_assert_uint_eq(twin.length, cklen);
+	ck_assert(memcmp(twin.value, ck, cklen) == 0);
+
+	/* Received: the peer's MIC over the same databody. */
+	ck_assert_uint_eq(gss_get_mic(&min, p.peer, 0, &msg, &mic),
+	    GSS_S_COMPLETE);
+	blen = integ_body_encode(db, dblen, mic.value, mic.length, body, cap);
+	ck_assert_int_gt(blen, 0);
+	xdrmem_create(&x, (caddr_t)body, (u_int)blen, XDR_DECODE);
+	ck_assert_int_eq(protect_decode(&sc, RPCAUTH_SVC_INTEGRITY, 7, &x,
+	    (xdrproc_t)xdr_blob, &back, cap, &st), PROTECT_OK);
+	XDR_DESTROY(&x);
+	ck_assert_uint_eq(back.n, n);
+	ck_assert(n == 0 || memcmp(back.p, in.p, n) == 0);
+	xdr_free((xdrproc_t)xdr_blob, (char *)&back);
+	/* One bit in the databody's last step: refused, nothing decoded. */
+	body[4 + dblen - 1] ^= 0x10;
+	xdrmem_create(&x, (caddr_t)body, (u_int)blen, XDR_DECODE);
+	ck_assert_int_eq(protect_decode(&sc, RPCAUTH_SVC_INTEGRITY, 7, &x,
+	    (xdrproc_t)xdr_blob, &back, cap, &st), PROTECT_E_CHECKSUM);
+	XDR_DESTROY(&x);
+	ck_assert_ptr_null(back.p);
+
+	(void)gss_release_buffer(&min, &twin);
+	(void)gss_release_buffer(&min, &mic);
+	secctx_clear(&sc);
+	pair_free(&p);
+	free(in.p);
+	free(wire);
+	free(body);
+}
+END_TEST
+
+/* An encoder whose length changes after xdr_sizeof measured it. */
+static int shifty_calls;
+
+static bool_t
+xdr_shifty(XDR *x, void *v)
+{
+	u_int a = 1, k = (u_int)(shifty_calls++ % 2) + 1;
+
+	(void)v;
+	while (k-- > 0)
+		if (!xdr_u_int(x, &a))
+			return FALSE;
+	return TRUE;
+}
+
+START_TEST(protect_integ_length_changed)
+{
+	uint8_t wire[256];
+	struct secctx_status st;
+	struct secctx sc;
+	struct pair p;
+	XDR x;
+
+	pair_make(K5_AES256_CTS_HMAC_SHA1_96, 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	/* _i 0: measured 4 bytes, then gives 8; _i 1: measured 8, gives 4. */
+	shifty_calls = _i;
+	xdrmem_create(&x, (caddr_t)wire, sizeof(wire), XDR_ENCODE);
+	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_INTEGRITY, 1, &x,
+	    (xdrproc_t)xdr_shifty, NULL, &st), PROTECT_E_ENCODE);
+	XDR_DESTROY(&x);
+	ck_assert_int_eq(shifty_calls, _i + 2);
+	secctx_clear(&sc);
+	pair_free(&p);
+}
+END_TEST
+
+/* A MIC in steps ends on the fast state it began on, or not at all. */
+START_TEST(mic_steps_need_their_state)
+{
+	struct secctx_status st;
+	struct secctx_mic m;
+	struct secctx sc;
+	struct pair p;
+	uint8_t tok[64];
+	size_t tlen;
+	gss_ctx_id_t old;
+
+	pair_make(K5_AES128_CTS_HMAC_SHA256_128, 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	ck_assert_int_eq(secctx_mic_begin(&sc, 1, &m), 1);
+	secctx_mic_feed(&m, "abc", 3);
+	ck_assert_int_eq(secctx_mic_make(&sc, &m, tok, sizeof(tok), &tlen,
+	    &st), 0);
+	ck_assert_uint_eq(tlen, 16 + 16);
+	/* Begun, then the context renewed (a GSS context installed, which
+	 * the next call exports to a new fast state): refused both times. */
+	ck_assert_int_eq(secctx_mic_begin(&sc, 1, &m), 1);
+	old = secctx_replace(&sc, p.twin, &krb5_mech, NULL, NULL);
+	ck_assert_ptr_eq(old, GSS_C_NO_CONTEXT);
+	p.twin = GSS_C_NO_CONTEXT;		/* sc owns it now */
+	ck_assert_int_eq(secctx_mic_make(&sc, &m, tok, sizeof(tok), &tlen,
+	    &st), -1);
+	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
+	ck_assert_int_eq(secctx_accel(&sc), 1);
+	ck_assert_int_eq(secctx_mic_begin(&sc, 0, &m), 1);
+	pthread_mutex_lock(&sc.lock);
+	sc.fast_gen++;				/* as another install would */
+	pthread_mutex_unlock(&sc.lock);
+	ck_assert_int_eq(secctx_mic_check(&sc, &m, tok, tlen, &st), -1);
+	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
+	secctx_clear(&sc);
+	pair_free(&p);
+}
+END_TEST
+
 /* k5tok/localhost with all four AES keys, into its own keytab. */
 static int
 add_service(char *errbuf, size_t errlen)
@@ -837,7 +1021,10 @@ krb5_token_suite(void)
 	    { interop_mutual, 2 * NELEM(enctypes) }, { interop_no_subkey, 2 },
 	    { crafted_ec_rrc, NELEM(enctypes) }, { export_refused, 1 },
 	    { secctx_paths, 1 }, { secctx_disabled, 1 },
-	    { e2e_client_fast, 3 }, { bench_64k, NELEM(enctypes) });
+	    { e2e_client_fast, 3 }, { bench_64k, NELEM(enctypes) },
+	    { protect_integ_streamed, NELEM(enctypes) * NELEM(integ_lens) },
+	    { protect_integ_length_changed, 2 },
+	    { mic_steps_need_their_state, 1 });
 	return s;
 }
 
