@@ -656,6 +656,116 @@ out:
 }
 
 /*
+ * k5_encrypt in steps (krb5_crypto.h): the plaintext stream's length is
+ * known first, so the bytes of its plain CBC part are encrypted as they
+ * come and only the CTS tail (one block and the last, partial or whole)
+ * waits for the end; the HMAC runs alongside as in cur_take.
+ */
+int
+k5_seal_start(const struct k5_key *k, struct k5_seal *s, size_t total,
+    const uint8_t conf[K5_BLOCK], uint8_t *out, size_t *outlen)
+{
+	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
+
+	memset(s, 0, sizeof(*s));
+	*outlen = 0;
+	if (k->enc == NULL || k->ki == NULL || total < K5_BLOCK ||
+	    total > SIZE_MAX - 64)
+		return -1;
+	/* A copy of the key's cipher context: the caller's lock is not held
+	 * between steps, and another message may use the key meanwhile. */
+	if ((s->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_CIPHER_CTX_copy(s->ctx, k->enc) != 1 ||
+	    cbc_reset(s->ctx, zero_iv) != 0) {
+		k5_seal_abandon(s);
+		return -1;
+	}
+	s->etm = k->et->rfc8009;
+	s->h = k->et->h;
+	s->total = total;
+	/* One block alone is plain CBC; otherwise the last two are stolen. */
+	s->bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
+	hmacpad_start(k->ki, &s->mac);
+	if (s->etm)
+		hmacpad_update(&s->mac, zero_iv, K5_BLOCK);
+	return k5_seal_update(s, conf, K5_BLOCK, out, outlen);
+}
+
+int
+k5_seal_update(struct k5_seal *s, const uint8_t *p, size_t n, uint8_t *out,
+    size_t *outlen)
+{
+	size_t b = 0, step;
+	int outl;
+
+	*outlen = 0;
+	if (s->ctx == NULL || n > s->total - s->fed)
+		return -1;
+	if (!s->etm)
+		hmacpad_update(&s->mac, p, n);
+	if (s->fed < s->bulk)
+		b = n < s->bulk - s->fed ? n : s->bulk - s->fed;
+	for (step = 0; step < b; ) {
+		size_t k = b - step > SLICE ? SLICE : b - step;
+
+		/* Unaligned pieces: EVP keeps the partial block. */
+		if (EVP_CipherUpdate(s->ctx, out + *outlen, &outl, p + step,
+		    (int)k) != 1)
+			return -1;
+		*outlen += (size_t)outl;
+		step += k;
+	}
+	if (s->etm)
+		hmacpad_update(&s->mac, out, *outlen);
+	memcpy(s->tail + (s->fed + b - s->bulk), p + b, n - b);
+	s->fed += n;
+	return 0;
+}
+
+int
+k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen)
+{
+	uint8_t e[K5_BLOCK], md[HMACPAD_MAX_MD];
+	size_t r = s->total - s->bulk - K5_BLOCK;
+	int ret = -1;
+
+	*outlen = 0;
+	if (s->ctx == NULL || s->fed != s->total)
+		goto out;
+	if (s->total == K5_BLOCK) {
+		r = 0;
+		if (cbc_update(s->ctx, out, s->tail, K5_BLOCK) != 0)
+			goto out;
+	} else {
+		/* As cts_encrypt: C'n-1 = E(Pn|0 ^ En-1) first, then r bytes
+		 * of En-1. */
+		memset(s->tail + K5_BLOCK + r, 0, K5_BLOCK - r);
+		if (cbc_update(s->ctx, e, s->tail, K5_BLOCK) != 0 ||
+		    cbc_update(s->ctx, out, s->tail + K5_BLOCK, K5_BLOCK) != 0)
+			goto out;
+		memcpy(out + K5_BLOCK, e, r);
+	}
+	if (s->etm)
+		hmacpad_update(&s->mac, out, K5_BLOCK + r);
+	hmacpad_finish(&s->mac, md);
+	memcpy(out + K5_BLOCK + r, md, s->h);
+	*outlen = K5_BLOCK + r + s->h;
+	ret = 0;
+out:
+	OPENSSL_cleanse(e, sizeof(e));
+	OPENSSL_cleanse(md, sizeof(md));
+	k5_seal_abandon(s);
+	return ret;
+}
+
+void
+k5_seal_abandon(struct k5_seal *s)
+{
+	EVP_CIPHER_CTX_free(s->ctx);	/* wipes the key schedule */
+	OPENSSL_cleanse(s, sizeof(*s));
+}
+
+/*
  * One pass too: each chunk is MACed as it is decrypted (RFC 8009: the
  * ciphertext; RFC 3962: the plaintext).  Nothing decrypted is used before
  * the tag verified: out is wiped when it does not.

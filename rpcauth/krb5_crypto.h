@@ -93,6 +93,33 @@ int	k5_checksum_check(const struct k5_key *k, struct hmacpad_ctx *c,
  */
 int	k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
 	    const struct k5_iov *iov, size_t n, uint8_t *out);
+/*
+ * The same in steps, for a message sealed while it streams to the wire
+ * (protect.c): the same bytes as k5_encrypt over conf | the pieces fed.
+ * `total` is K5_BLOCK + the pieces' length, fixed at the start.  Each call
+ * writes the ciphertext it could make to out (start: up to K5_BLOCK
+ * bytes, update: up to n + K5_BLOCK - 1, finish: up to 2 * K5_BLOCK + h)
+ * and its length to *outlen.  After start the state needs neither the key
+ * nor a lock but for the HMAC's finish (its outer pad is read from the
+ * key): finish only while the key lives.  Finish and abandon wipe s; a
+ * started s ends in one of them.  0 or -1.
+ */
+struct k5_seal {
+	struct evp_cipher_ctx_st *ctx;	/* the key's EVP context, copied */
+	struct hmacpad_ctx	 mac;
+	int			 etm;	/* RFC 8009: MAC over the ciphertext */
+	size_t			 h;
+	size_t			 total;
+	size_t			 bulk;	/* plain CBC; the rest is the CTS tail */
+	size_t			 fed;
+	uint8_t			 tail[2 * K5_BLOCK];
+};
+int	k5_seal_start(const struct k5_key *k, struct k5_seal *s, size_t total,
+	    const uint8_t conf[K5_BLOCK], uint8_t *out, size_t *outlen);
+int	k5_seal_update(struct k5_seal *s, const uint8_t *p, size_t n,
+	    uint8_t *out, size_t *outlen);
+int	k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen);
+void	k5_seal_abandon(struct k5_seal *s);
 
 /*
  * Check and decrypt `in` (ciphertext | tag, len bytes).  On success writes

@@ -256,6 +256,17 @@ confounder(struct k5ctx *c, uint8_t conf[K5_BLOCK])
 	return 0;
 }
 
+/* A Wrap token's header (with the next sequence number) and confounder. */
+static int
+wrap_prologue(struct k5ctx *c, size_t len, uint8_t hdr[HDR_LEN],
+    uint8_t conf[K5_BLOCK])
+{
+	if (k5tok_wrap_len(c, len) == 0)
+		return -1;
+	put_header(hdr, TOK_WRAP, c->send_flags | FLAG_SEALED, c->send_seq);
+	return confounder(c, conf);
+}
+
 /* RFC 4121 4.2.4: E(data | filler(EC) | header with RRC 0), header first. */
 OM_uint32
 k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
@@ -264,11 +275,7 @@ k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
 	struct k5_iov iov[2];
 	OM_uint32 maj = GSS_S_FAILURE;
 
-	if (k5tok_wrap_len(c, len) == 0)
-		return GSS_S_FAILURE;
-	put_header(tok_out, TOK_WRAP, c->send_flags | FLAG_SEALED,
-	    c->send_seq);
-	if (confounder(c, conf) != 0)
+	if (wrap_prologue(c, len, tok_out, conf) != 0)
 		goto out;
 	iov[0].p = msg;
 	iov[0].len = len;
@@ -281,6 +288,52 @@ k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
 out:
 	OPENSSL_cleanse(conf, sizeof(conf));
 	return maj;
+}
+
+/* k5tok_wrap in steps: the header and the confounder go first. */
+OM_uint32
+k5tok_wrap_begin(struct k5ctx *c, size_t msglen, struct k5tok_seal *w,
+    uint8_t *out, size_t *outlen)
+{
+	uint8_t conf[K5_BLOCK];
+	OM_uint32 maj = GSS_S_FAILURE;
+	size_t n;
+
+	*outlen = 0;
+	memset(w, 0, sizeof(*w));
+	if (wrap_prologue(c, msglen, w->hdr, conf) != 0)
+		goto out;
+	memcpy(out, w->hdr, HDR_LEN);
+	/* The header copy ends the plaintext: encrypted, not moved. */
+	if (k5_seal_start(c->send_seal, &w->s, K5_BLOCK + msglen + HDR_LEN,
+	    conf, out + HDR_LEN, &n) != 0)
+		goto out;
+	*outlen = HDR_LEN + n;
+	c->send_seq++;
+	maj = GSS_S_COMPLETE;
+out:
+	OPENSSL_cleanse(conf, sizeof(conf));
+	return maj;
+}
+
+OM_uint32
+k5tok_wrap_end(struct k5tok_seal *w, uint8_t *out, size_t *outlen)
+{
+	size_t a = 0, b = 0;
+	int r;
+
+	r = k5_seal_update(&w->s, w->hdr, HDR_LEN, out, &a) == 0 ?
+	    k5_seal_finish(&w->s, out + a, &b) : -1;
+	k5tok_wrap_abandon(w);
+	*outlen = r == 0 ? a + b : 0;
+	return r == 0 ? GSS_S_COMPLETE : GSS_S_FAILURE;
+}
+
+void
+k5tok_wrap_abandon(struct k5tok_seal *w)
+{
+	k5_seal_abandon(&w->s);
+	OPENSSL_cleanse(w, sizeof(*w));
 }
 
 OM_uint32

@@ -9,6 +9,7 @@
 #include <gssapi/gssapi.h>
 
 #include "hmacpad.h"
+#include "krb5_crypto.h"
 
 /*
  * The per-message state of one established krb5 context after it left
@@ -62,6 +63,24 @@ OM_uint32	k5tok_mic_check(const struct k5ctx *c, struct hmacpad_ctx *m,
 /* Always sealed (confidentiality), EC = RRC = 0 as MIT's gss_wrap. */
 OM_uint32	k5tok_wrap(struct k5ctx *c, const void *msg, size_t len,
 		    uint8_t *tok_out);
+/*
+ * k5tok_wrap in steps, for a message sealed as it streams out (protect.c):
+ * begin writes the header and the first ciphertext to out (at most
+ * 2 * 16 bytes) and takes the send sequence number; k5_seal_update(&w->s)
+ * takes the message's pieces in order; end writes the rest (at most
+ * 16 + 2 * 16 + 24 bytes) while the context's keys live.  The token is
+ * byte for byte k5tok_wrap's, k5tok_wrap_len long.  End and abandon wipe
+ * w.
+ */
+struct k5tok_seal {
+	struct k5_seal	 s;
+	uint8_t		 hdr[16];
+};
+OM_uint32	k5tok_wrap_begin(struct k5ctx *c, size_t msglen,
+		    struct k5tok_seal *w, uint8_t *out, size_t *outlen);
+OM_uint32	k5tok_wrap_end(struct k5tok_seal *w, uint8_t *out,
+		    size_t *outlen);
+void		k5tok_wrap_abandon(struct k5tok_seal *w);
 /*
  * Any EC and RRC are accepted.  out must hold toklen bytes; *outlen gets
  * the message length.  Tokens without confidentiality are refused.

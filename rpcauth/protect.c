@@ -86,7 +86,7 @@ encode_integ(struct secctx *sc, struct scratch *plain, size_t plen,
 	return PROTECT_OK;
 }
 
-/* Each piece of a databody goes into its MIC as it passes. */
+/* Each piece of a received databody goes into its MIC as it arrives. */
 static void
 mic_tap(void *arg, const void *p, size_t n)
 {
@@ -94,11 +94,47 @@ mic_tap(void *arg, const void *p, size_t n)
 }
 
 /*
+ * {seq, *where} through xdrtap.c, each staged piece handed to pass(arg)
+ * while in cache: exactly len bytes, the count xdr_sizeof gave and the
+ * length already sent in front.  An encoder that now gives another count
+ * (its data changed under it) fails the call.
+ */
+static enum protect_result
+stream_databody(uint32_t seq, xdrproc_t proc, void *where, size_t len,
+    struct scratch *stage, xdrtap_pass_fn *pass, void *arg)
+{
+	struct xdrtap t;
+	u_int useq = seq;
+
+	if (scratch_reserve(stage, XDRTAP_STAGE) == NULL)
+		return PROTECT_E_NOMEM;
+	stage->used = XDRTAP_STAGE;	/* what release wipes at privacy */
+	xdrtap_create(&t, stage->p, XDRTAP_STAGE, len, pass, arg);
+	return xdr_u_int(&t.x, &useq) && (*proc)(&t.x, where) &&
+	    xdrtap_finish(&t) == 0 ? PROTECT_OK : PROTECT_E_ENCODE;
+}
+
+struct integ_pass {
+	XDR			*out;
+	struct secctx_mic	*m;
+};
+
+/* Hashed into the MIC, then put: the piece is in cache for both. */
+static int
+integ_pass(void *arg, const void *p, size_t n)
+{
+	struct integ_pass *ip = arg;
+
+	secctx_mic_feed(ip->m, p, n);
+	return XDR_PUTBYTES(ip->out, (const char *)p, (u_int)n) ? 0 : -1;
+}
+
+/*
  * rpc_gss_integ_data on the fast path, streamed: the databody's length,
- * the databody through xdrtap.c (each staged piece hashed while in cache
- * on its way to xdrs), then the checksum, which follows it on the wire.
- * The same bytes as encode_plain + encode_integ, without a buffer the
- * size of the body or a second pass over it.
+ * the databody (each piece hashed on its way to xdrs), then the checksum,
+ * which follows it on the wire.  The same bytes as encode_plain +
+ * encode_integ, without a buffer the size of the body or a second pass
+ * over it.  m is ended here.
  */
 static enum protect_result
 encode_integ_stream(struct secctx *sc, struct secctx_mic *m, uint32_t seq,
@@ -107,34 +143,103 @@ encode_integ_stream(struct secctx *sc, struct secctx_mic *m, uint32_t seq,
 {
 	uint8_t mic[RPCAUTH_MAX_CHECKSUM];
 	u_long body = xdr_sizeof(proc, where);
-	struct xdrtap t;
+	struct integ_pass ip = { xdrs, m };
+	enum protect_result r;
 	size_t tlen = 0;
-	u_int dblen, useq = seq;
+	u_int dblen;
 
 	if (body > (u_long)UINT32_MAX - 8 ||
 	    integ_body_size(4 + (size_t)body, RPCAUTH_MAX_CHECKSUM) == 0) {
 		secctx_mic_abandon(m);
 		return PROTECT_E_TOOBIG;
 	}
-	if (scratch_reserve(stage, XDRTAP_STAGE) == NULL) {
-		secctx_mic_abandon(m);
-		return PROTECT_E_NOMEM;
-	}
-	stage->used = XDRTAP_STAGE;
 	dblen = 4 + (u_int)body;
-	xdrtap_create(&t, xdrs, stage->p, XDRTAP_STAGE, dblen, mic_tap, m);
-	/* An encoder that now gives other than xdr_sizeof's count (its data
-	 * changed under it) fails the call: the length is already out. */
-	if (!xdr_u_int(xdrs, &dblen) || !xdr_u_int(&t.x, &useq) ||
-	    !(*proc)(&t.x, where) || xdrtap_finish(&t) != 0 ||
-	    m->fed != dblen) {
+	if (!xdr_u_int(xdrs, &dblen))
+		r = PROTECT_E_ENCODE;
+	else if ((r = stream_databody(seq, proc, where, dblen, stage,
+	    integ_pass, &ip)) == PROTECT_OK && m->fed != dblen)
+		r = PROTECT_E_ENCODE;
+	if (r != PROTECT_OK) {
 		secctx_mic_abandon(m);
-		return PROTECT_E_ENCODE;
+		return r;
 	}
 	if (secctx_mic_make(sc, m, mic, sizeof(mic), &tlen, st) != 0)
 		return PROTECT_E_GSS;
 	return xdrstream_put_opaque(xdrs, mic, tlen) == 0 ? PROTECT_OK :
 	    PROTECT_E_ENCODE;
+}
+
+/* Room for what one sealing step writes beyond its input (secctx.h). */
+#define SEAL_SLACK	128
+
+struct seal_pass {
+	XDR			*out;
+	struct secctx_seal	*w;
+	uint8_t			*ct;	/* XDRTAP_STAGE + SEAL_SLACK bytes */
+};
+
+/* Encrypted, then the ciphertext put: the piece never leaves the cache. */
+static int
+seal_pass(void *arg, const void *p, size_t n)
+{
+	struct seal_pass *sp = arg;
+	size_t k;
+
+	if (secctx_seal_feed(sp->w, p, n, sp->ct, &k) != 0)
+		return -1;
+	return k == 0 || XDR_PUTBYTES(sp->out, (const char *)sp->ct,
+	    (u_int)k) ? 0 : -1;
+}
+
+/*
+ * rpc_gss_priv_data for a long databody (plen bytes) on the fast path,
+ * streamed: the token's length, its header and first ciphertext, each
+ * staged piece of {seq, args} encrypted on its way to xdrs, then the CTS
+ * tail and the tag.  Byte for byte secctx_wrap_into's token, without a
+ * plaintext buffer the size of the body to fill and wipe.  *streamed is
+ * 0 (and nothing was written) when the context is not on the fast path.
+ */
+static enum protect_result
+encode_priv_stream(struct secctx *sc, uint32_t seq, XDR *xdrs,
+    xdrproc_t proc, void *where, size_t plen, struct scratch *stage,
+    struct scratch *ct, int *streamed, struct secctx_status *st)
+{
+	static const char zero[4];
+	struct secctx_seal w;
+	struct seal_pass sp = { xdrs, &w, NULL };
+	enum protect_result r = PROTECT_E_ENCODE;
+	size_t k, toklen;
+	u_int tl;
+	int b;
+
+	*streamed = 0;
+	if ((sp.ct = scratch_reserve(ct, XDRTAP_STAGE + SEAL_SLACK)) == NULL)
+		return PROTECT_E_NOMEM;
+	if ((b = secctx_seal_begin(sc, plen, &w, sp.ct, &k, &toklen,
+	    st)) == 0)
+		return PROTECT_OK;
+	*streamed = 1;
+	if (b < 0)
+		return PROTECT_E_GSS;
+	tl = (u_int)toklen;
+	if (toklen > UINT32_MAX - 3)
+		r = PROTECT_E_TOOBIG;
+	else if (xdr_u_int(xdrs, &tl) &&
+	    XDR_PUTBYTES(xdrs, (const char *)sp.ct, (u_int)k))
+		r = stream_databody(seq, proc, where, plen, stage, seal_pass,
+		    &sp);
+	if (r != PROTECT_OK) {
+		secctx_seal_abandon(&w);
+		return r;
+	}
+	if (secctx_seal_end(sc, &w, sp.ct, &k, st) != 0)
+		return PROTECT_E_GSS;
+	/* opaque<> padding, as xdr_opaque writes it. */
+	if (!XDR_PUTBYTES(xdrs, (const char *)sp.ct, (u_int)k) ||
+	    (toklen % 4 != 0 &&
+	    !XDR_PUTBYTES(xdrs, zero, (u_int)(4 - toklen % 4))))
+		return PROTECT_E_ENCODE;
+	return PROTECT_OK;
 }
 
 enum protect_result
@@ -166,6 +271,16 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		    &plen)) == PROTECT_OK)
 			r = encode_integ(sc, plain, plen, xdrs, st);
 		goto out;
+	}
+	/* A long body is sealed as it streams out when the context allows. */
+	if ((plen = xdr_sizeof(proc, where)) >= XDRTAP_STAGE &&
+	    plen <= (size_t)UINT32_MAX - 8) {
+		int streamed;
+
+		r = encode_priv_stream(sc, seq, xdrs, proc, where, 4 + plen,
+		    plain, tok, &streamed, st);
+		if (streamed || r != PROTECT_OK)
+			goto out;
 	}
 	if ((r = encode_plain(seq, proc, where, plain, 0, &plen)) != PROTECT_OK)
 		goto out;

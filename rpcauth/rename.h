@@ -105,6 +105,10 @@
 #define k5_key_free			rpcauthint_k5_key_free
 #define k5_key_new			rpcauthint_k5_key_new
 #define k5_nfold			rpcauthint_k5_nfold
+#define k5_seal_abandon			rpcauthint_k5_seal_abandon
+#define k5_seal_finish			rpcauthint_k5_seal_finish
+#define k5_seal_start			rpcauthint_k5_seal_start
+#define k5_seal_update			rpcauthint_k5_seal_update
 #define k5_verify_checksum		rpcauthint_k5_verify_checksum
 #define k5ctx_enctype			rpcauthint_k5ctx_enctype
 #define k5ctx_free			rpcauthint_k5ctx_free
@@ -117,6 +121,9 @@
 #define k5tok_unwrap			rpcauthint_k5tok_unwrap
 #define k5tok_verify_mic		rpcauthint_k5tok_verify_mic
 #define k5tok_wrap			rpcauthint_k5tok_wrap
+#define k5tok_wrap_abandon		rpcauthint_k5tok_wrap_abandon
+#define k5tok_wrap_begin		rpcauthint_k5tok_wrap_begin
+#define k5tok_wrap_end			rpcauthint_k5tok_wrap_end
 #define k5tok_wrap_len			rpcauthint_k5tok_wrap_len
 #define krb5conf_pin			rpcauthint_krb5conf_pin
 #define lucid_export			rpcauthint_lucid_export
@@ -162,6 +169,10 @@
 #define secctx_mic_feed			rpcauthint_secctx_mic_feed
 #define secctx_mic_make			rpcauthint_secctx_mic_make
 #define secctx_replace			rpcauthint_secctx_replace
+#define secctx_seal_abandon		rpcauthint_secctx_seal_abandon
+#define secctx_seal_begin		rpcauthint_secctx_seal_begin
+#define secctx_seal_end			rpcauthint_secctx_seal_end
+#define secctx_seal_feed		rpcauthint_secctx_seal_feed
 #define secctx_unwrap			rpcauthint_secctx_unwrap
 #define secctx_unwrap_into		rpcauthint_secctx_unwrap_into
 #define secctx_verify_mic		rpcauthint_secctx_verify_mic

@@ -23,6 +23,22 @@
 
 #include "scratch.h"
 
+/*
+ * Plaintext of up to max_body bytes is wiped at the end of every call:
+ * glibc's explicit_bzero is memset (vector stores) that the compiler may
+ * not drop, several times faster over megabytes than OPENSSL_cleanse's
+ * word loop (3% of a 1 MiB privacy call's CPU, docs/PERFORMANCE.md).
+ */
+static void
+wipe_bytes(void *p, size_t n)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n);
+#else
+	OPENSSL_cleanse(p, n);
+#endif
+}
+
 static __thread struct scratch *mine;	/* SCRATCH_COUNT of them */
 static pthread_key_t key;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -123,7 +139,7 @@ scratch_release(struct scratch *s, int wipe)
 	if (s == NULL)
 		return;
 	if (wipe && s->used > 0)
-		OPENSSL_cleanse(s->p, s->used);
+		wipe_bytes(s->p, s->used);
 	if (s->big != NULL && s->p != s->big) {
 		free(s->big);
 		s->big = NULL;
@@ -151,7 +167,7 @@ void
 scratch_discard(struct scratch *s, int wipe)
 {
 	if (wipe && s->used > 0)
-		OPENSSL_cleanse(s->p, s->used);
+		wipe_bytes(s->p, s->used);
 	free(s->big);
 	free(s->keep);
 	memset(s, 0, sizeof(*s));

@@ -317,6 +317,8 @@ secctx_mic_make(struct secctx *sc, struct secctx_mic *m, uint8_t *buf,
 	    GSS_S_COMPLETE)
 		*outlen = k5tok_mic_len(f);
 	pthread_mutex_unlock(&sc->lock);
+	/* Ended: a second make or check finds no state to use. */
+	secctx_mic_abandon(m);
 	return GSS_ERROR(st->major) ? -1 : 0;
 }
 
@@ -333,6 +335,7 @@ secctx_mic_check(struct secctx *sc, struct secctx_mic *m, const void *mic,
 	else
 		st->major = k5tok_mic_check(f, &m->hc, mic, miclen);
 	pthread_mutex_unlock(&sc->lock);
+	secctx_mic_abandon(m);
 	return GSS_ERROR(st->major) ? -1 : 0;
 }
 
@@ -340,6 +343,63 @@ void
 secctx_mic_abandon(struct secctx_mic *m)
 {
 	OPENSSL_cleanse(m, sizeof(*m));
+}
+
+int
+secctx_seal_begin(struct secctx *sc, size_t msglen, struct secctx_seal *w,
+    uint8_t *out, size_t *outlen, size_t *toklen, struct secctx_status *st)
+{
+	struct k5ctx *f;
+	int r = 0;
+
+	memset(w, 0, sizeof(*w));
+	*outlen = *toklen = 0;
+	st->major = st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) != NULL) {
+		if ((st->major = k5tok_wrap_begin(f, msglen, &w->w, out,
+		    outlen)) == GSS_S_COMPLETE) {
+			w->f = f;
+			w->gen = sc->fast_gen;
+			*toklen = k5tok_wrap_len(f, msglen);
+			r = 1;
+		} else
+			r = -1;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return r;
+}
+
+int
+secctx_seal_feed(struct secctx_seal *w, const void *p, size_t n,
+    uint8_t *out, size_t *outlen)
+{
+	return k5_seal_update(&w->w.s, p, n, out, outlen);
+}
+
+int
+secctx_seal_end(struct secctx *sc, struct secctx_seal *w, uint8_t *out,
+    size_t *outlen, struct secctx_status *st)
+{
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	/* The tag's HMAC reads the key: only while the state begun on lives. */
+	if (w->f == NULL || sc->fast != w->f || sc->gctx != GSS_C_NO_CONTEXT ||
+	    sc->fast_gen != w->gen)
+		st->major = GSS_S_NO_CONTEXT;
+	else
+		st->major = k5tok_wrap_end(&w->w, out, outlen);
+	pthread_mutex_unlock(&sc->lock);
+	secctx_seal_abandon(w);
+	return GSS_ERROR(st->major) ? -1 : 0;
+}
+
+void
+secctx_seal_abandon(struct secctx_seal *w)
+{
+	k5tok_wrap_abandon(&w->w);
+	OPENSSL_cleanse(w, sizeof(*w));
 }
 
 int

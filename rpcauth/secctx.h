@@ -9,6 +9,7 @@
 #include <gssapi/gssapi.h>
 
 #include "hmacpad.h"
+#include "krb5_token.h"
 
 struct k5ctx;
 struct seqwin;
@@ -205,5 +206,30 @@ int	secctx_mic_make(struct secctx *sc, struct secctx_mic *m, uint8_t *buf,
 int	secctx_mic_check(struct secctx *sc, struct secctx_mic *m,
 	    const void *mic, size_t miclen, struct secctx_status *st);
 void	secctx_mic_abandon(struct secctx_mic *m);
+
+/*
+ * A Wrap (confidential) made in steps, for a long message sealed as it
+ * streams out: begin returns 1 with the header and first ciphertext in
+ * out (*outlen bytes, at most 32) and the whole token's length in
+ * *toklen, 0 when the context is not on the fast path (use
+ * secctx_wrap_into), -1 on failure (*st).  Feed encrypts a piece to out
+ * (up to n + 15 bytes) without the lock (w holds a copy of the cipher
+ * state); end writes the rest (at most 72 bytes), and fails with
+ * GSS_S_NO_CONTEXT when the context's fast state changed since begin.
+ * A begun w ends in end or abandon; both wipe it.
+ */
+struct secctx_seal {
+	struct k5tok_seal	 w;
+	const struct k5ctx	*f;
+	unsigned long		 gen;
+};
+int	secctx_seal_begin(struct secctx *sc, size_t msglen,
+	    struct secctx_seal *w, uint8_t *out, size_t *outlen,
+	    size_t *toklen, struct secctx_status *st);
+int	secctx_seal_feed(struct secctx_seal *w, const void *p, size_t n,
+	    uint8_t *out, size_t *outlen);
+int	secctx_seal_end(struct secctx *sc, struct secctx_seal *w,
+	    uint8_t *out, size_t *outlen, struct secctx_status *st);
+void	secctx_seal_abandon(struct secctx_seal *w);
 
 #endif

@@ -1,8 +1,7 @@
-/* rpcauth/xdrtap.c - an encoder's bytes passed to a libtirpc stream in cache-sized pieces, each shown to a tap first */
+/* rpcauth/xdrtap.c - an encoder's bytes handed on in cache-sized pieces */
 /*
- * Invariant: every byte the encoder gave is shown to the tap exactly once
- * and in order, immediately before it is put on `out`; total never passes
- * limit.  Once bad, nothing more is shown or put.
+ * Invariant: every byte the encoder gave is passed exactly once and in
+ * order; total never passes limit.  Once bad, nothing more is passed.
  */
 #include "config.h"
 
@@ -16,21 +15,20 @@ tap_of(XDR *xdrs)
 	return (struct xdrtap *)(void *)xdrs;
 }
 
-/* Bytes that must be shown and put in order: p is in cache now. */
+/* Bytes to be passed in order: p is in cache now. */
 static void
-pass(struct xdrtap *t, const uint8_t *p, size_t n)
+hand_on(struct xdrtap *t, const uint8_t *p, size_t n)
 {
 	if (t->bad || n == 0)
 		return;
-	t->tap(t->arg, p, n);
-	if (!XDR_PUTBYTES(t->out, (const char *)p, (u_int)n))
+	if (t->pass(t->arg, p, n) != 0)
 		t->bad = 1;
 }
 
 static void
 flush(struct xdrtap *t)
 {
-	pass(t, t->buf, t->fill);
+	hand_on(t, t->buf, t->fill);
 	t->fill = 0;
 }
 
@@ -75,13 +73,13 @@ tap_putbytes(XDR *xdrs, const char *p, u_int len)
 
 	if (take(t, n) != 0)
 		return FALSE;
-	/* A long run is shown and put from where the encoder has it, a
-	 * staging buffer at a time: no copy of our own. */
+	/* A long run is passed from where the encoder has it, a staging
+	 * buffer at a time: no copy of our own. */
 	if (n >= t->cap) {
 		flush(t);
 		for (; n > 0; src += k, n -= k) {
 			k = n < t->cap ? n : t->cap;
-			pass(t, src, k);
+			hand_on(t, src, k);
 		}
 		return !t->bad;
 	}
@@ -98,7 +96,7 @@ tap_putbytes(XDR *xdrs, const char *p, u_int len)
 }
 
 /* rpcgen's inline fast path writes into the staging buffer directly; the
- * bytes are shown at the next flush, after the encoder wrote them. */
+ * bytes are passed at the next flush, after the encoder wrote them. */
 static int32_t *
 tap_inline(XDR *xdrs, u_int len)
 {
@@ -177,14 +175,13 @@ static const struct xdr_ops tap_ops = {
 };
 
 void
-xdrtap_create(struct xdrtap *t, XDR *out, uint8_t *buf, size_t cap,
-    size_t limit, xdrstream_tap_fn *tap, void *arg)
+xdrtap_create(struct xdrtap *t, uint8_t *buf, size_t cap, size_t limit,
+    xdrtap_pass_fn *pass, void *arg)
 {
 	memset(t, 0, sizeof(*t));
 	t->x.x_op = XDR_ENCODE;
 	t->x.x_ops = &tap_ops;
-	t->out = out;
-	t->tap = tap;
+	t->pass = pass;
 	t->arg = arg;
 	t->buf = buf;
 	t->cap = cap;

@@ -1,13 +1,15 @@
-/* rpcauth/xdrtap.h - an encoder's bytes passed to a libtirpc stream in cache-sized pieces, each shown to a tap first */
+/* rpcauth/xdrtap.h - an encoder's bytes handed on in cache-sized pieces */
 /*
- * protect.c encodes an integrity body {seq_num, args} through this XDR
- * stream instead of into a buffer the size of the body: the bytes are
- * staged in a small buffer (a long run of bytes is taken where the encoder
- * has it), shown to the tap (the MIC's hash) while they are in cache, and
- * then put on the stream underneath (libtirpc's record stream, or the UDP
- * buffer).  The MIC follows the body on the wire (RFC 2203 5.3.2.2), so
- * nothing has to wait for the hash.  docs/PERFORMANCE.md says what it
- * saves.
+ * protect.c encodes a large body {seq_num, args} through this XDR stream
+ * instead of into a buffer the size of the body: the bytes are staged in a
+ * small buffer (a long run of bytes is taken where the encoder has it) and
+ * each piece is handed, in order and while in cache, to a pass function
+ * that does the body's work on it and puts the result on the stream
+ * underneath (libtirpc's record stream, or the UDP buffer): for integrity
+ * it hashes the piece into the MIC and puts it; for privacy it encrypts
+ * it and puts the ciphertext.  The MIC and the token's tag follow the data
+ * on the wire (RFC 2203 5.3.2.2, RFC 4121 4.2.4), so nothing waits for
+ * them.  docs/PERFORMANCE.md says what it saves.
  *
  * Exactly `limit` bytes must come (the length already sent in front of
  * them): one byte more is refused at once, fewer is what xdrtap_finish
@@ -23,28 +25,28 @@
 
 #include <rpc/rpc.h>
 
-#include "xdrstream.h"
-
 /* Staging buffer size for xdrtap_create: well inside L1/L2. */
 #define XDRTAP_STAGE	(64U * 1024)
 
+/* One piece of the encoding, in order: 0, or -1 to fail the encoding. */
+typedef int	xdrtap_pass_fn(void *arg, const void *p, size_t n);
+
 struct xdrtap {
 	XDR			 x;	/* first: the ops find the rest */
-	XDR			*out;
-	xdrstream_tap_fn	*tap;
+	xdrtap_pass_fn		*pass;
 	void			*arg;
 	uint8_t			*buf;
 	size_t			 cap;
 	size_t			 fill;	/* staged, not yet shown or put */
 	size_t			 total;	/* bytes taken from the encoder */
 	size_t			 limit;
-	int			 bad;	/* latches: too many bytes, out refused */
+	int			 bad;	/* latches: too many bytes, a pass failed */
 };
 
 /* buf: cap bytes of staging, 4-byte aligned.  Encode into &t->x. */
-void	xdrtap_create(struct xdrtap *t, XDR *out, uint8_t *buf, size_t cap,
-	    size_t limit, xdrstream_tap_fn *tap, void *arg);
-/* Show and put what is staged: 0 when exactly limit bytes went out. */
+void	xdrtap_create(struct xdrtap *t, uint8_t *buf, size_t cap,
+	    size_t limit, xdrtap_pass_fn *pass, void *arg);
+/* Pass what is staged: 0 when exactly limit bytes were passed. */
 int	xdrtap_finish(struct xdrtap *t);
 
 #endif /* RPCAUTH_XDRTAP_H */

@@ -279,18 +279,17 @@ END_TEST
 
 
 /*
- * xdrtap.c: what an encoder gives through the tap reaches the stream
- * underneath byte for byte, and the tap sees exactly those bytes, in order,
- * each before it is put.
+ * xdrtap.c: the pass function gets exactly the bytes the encoder gave, in
+ * order and once each; here it records them and puts them on a stream.
  */
 struct seen {
 	uint8_t		*buf;
 	size_t		 len, cap;
-	XDR		*out;		/* the stream the tap runs in front of */
-	int		 ahead;		/* the stream held a byte not yet shown */
+	XDR		*out;		/* where the pieces go */
+	int		 ahead;		/* the stream held a byte not yet seen */
 };
 
-static void
+static int
 see(void *arg, const void *p, size_t n)
 {
 	struct seen *w = arg;
@@ -300,6 +299,7 @@ see(void *arg, const void *p, size_t n)
 		w->ahead = 1;
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;
+	return XDR_PUTBYTES(w->out, (const char *)p, (u_int)n) ? 0 : -1;
 }
 
 /* An opaque<> of n pattern bytes, ints around it, rpcgen's inline path. */
@@ -350,7 +350,7 @@ START_TEST(tap_passes_and_shows)
 	w.out = &ox;
 	lim = (u_int)want;
 	ck_assert(xdr_u_int(&ox, &lim));
-	xdrtap_create(&t, &ox, stage, 4096, want, see, &w);
+	xdrtap_create(&t, stage, 4096, want, see, &w);
 	ck_assert(xdr_tapmsg(&t.x, &m));
 	ck_assert_uint_eq(XDR_GETPOS(&t.x), want);
 	ck_assert_int_eq(xdrtap_finish(&t), 0);
@@ -389,19 +389,19 @@ START_TEST(tap_holds_to_limit)
 		    XDR_ENCODE);
 		w.out = &ox;
 		ck_assert(xdr_u_int(&ox, &(u_int){ 0 }));
-		xdrtap_create(&t, &ox, stage, sizeof(stage),
+		xdrtap_create(&t, stage, sizeof(stage),
 		    (size_t)((int)want + lim), see, &w);
 		ck_assert_int_eq(xdr_tapmsg(&t.x, &m), lim >= 0);
 		ck_assert_int_eq(xdrtap_finish(&t), lim == 0 ? 0 : -1);
 		ck_assert_uint_le(w.len, want + (lim > 0 ? 0 : lim));
 		XDR_DESTROY(&ox);
 	}
-	/* The stream underneath refuses (a UDP buffer too small). */
+	/* The pass fails (a UDP buffer too small): the encoding stops. */
 	w.len = 0;
 	xdrmem_create(&ox, (caddr_t)out, (u_int)want / 2, XDR_ENCODE);
 	w.out = &ox;
 	ck_assert(xdr_u_int(&ox, &(u_int){ 0 }));
-	xdrtap_create(&t, &ox, stage, sizeof(stage), want, see, &w);
+	xdrtap_create(&t, stage, sizeof(stage), want, see, &w);
 	ck_assert(!xdr_tapmsg(&t.x, &m));
 	ck_assert_int_eq(xdrtap_finish(&t), -1);
 	/* At most the piece whose put failed was shown beyond it. */

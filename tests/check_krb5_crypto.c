@@ -350,10 +350,45 @@ END_TEST
 
 static const int32_t all_enctypes[] = { 17, 18, 19, 20 };
 
+/* k5_seal_*: conf | msg in pieces of `step` bytes; the output's length. */
+static size_t
+seal_pieces(struct k5_key *k, const uint8_t conf[K5_BLOCK],
+    const uint8_t *msg, size_t len, size_t step, uint8_t *out)
+{
+	struct k5_seal s;
+	size_t off = 0, n, got = 0;
+
+	ck_assert_int_eq(k5_seal_start(k, &s, K5_BLOCK + len, conf, out, &n),
+	    0);
+	got += n;
+	for (off = 0; off < len; off += n) {
+		size_t piece = len - off < step ? len - off : step, w;
+
+		ck_assert_int_eq(k5_seal_update(&s, msg + off, piece,
+		    out + got, &w), 0);
+		ck_assert_uint_le(w, piece + K5_BLOCK - 1);
+		got += w;
+		n = piece;
+	}
+	/* One byte more than announced is refused. */
+	if (len > 0) {
+		size_t w;
+		struct k5_seal t;
+
+		memcpy(&t, &s, sizeof(t));
+		t.fed = t.total;
+		ck_assert_int_eq(k5_seal_update(&t, msg, 1, out + got, &w), -1);
+	}
+	ck_assert_int_eq(k5_seal_finish(&s, out + got, &n), 0);
+	ck_assert_ptr_null(s.ctx);		/* wiped and freed */
+	return got + n;
+}
+
 /* Every length from 0 to 80 and some large ones, in one piece and in three. */
 START_TEST(roundtrip_lengths)
 {
 	static const size_t big[] = { 4096, 4111, 65536, 65537 };
+	static const size_t steps[] = { 1, 5, 16, 17, 4093, 65536 };
 	int32_t et = all_enctypes[_i];
 	uint8_t base[32], conf[K5_BLOCK];
 	uint8_t *msg = malloc(70000), *ct = malloc(70100);
@@ -387,6 +422,15 @@ START_TEST(roundtrip_lengths)
 		iov[0].len = len;
 		ck_assert_int_eq(k5_encrypt(k, conf, iov, 1, back), 0);
 		ck_assert(memcmp(back, ct, K5_BLOCK + len + h) == 0);
+		/* Sealed in steps, pieces of any size: the same again. */
+		for (j = 0; j < NELEM(steps); j++) {
+			memset(back, 0, K5_BLOCK + len + h);
+			ck_assert_uint_eq(seal_pieces(k, conf, msg, len,
+			    steps[j], back), K5_BLOCK + len + h);
+			ck_assert_msg(memcmp(back, ct, K5_BLOCK + len + h) == 0,
+			    "enctype %d: %zu bytes sealed %zu at a time differ",
+			    (int)et, len, steps[j]);
+		}
 		/* Flip one bit of the ciphertext: refused, output wiped. */
 		ct[(len * 7) % (K5_BLOCK + len)] ^= 0x10;
 		memset(back, 0x55, len + 1);

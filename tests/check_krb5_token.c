@@ -952,6 +952,10 @@ START_TEST(mic_steps_need_their_state)
 	ck_assert_int_eq(secctx_mic_make(&sc, &m, tok, sizeof(tok), &tlen,
 	    &st), 0);
 	ck_assert_uint_eq(tlen, 16 + 16);
+	/* Ended means ended: a second make finds nothing (it crashed). */
+	ck_assert_int_eq(secctx_mic_make(&sc, &m, tok, sizeof(tok), &tlen,
+	    &st), -1);
+	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
 	/* Begun, then the context renewed (a GSS context installed, which
 	 * the next call exports to a new fast state): refused both times. */
 	ck_assert_int_eq(secctx_mic_begin(&sc, 1, &m), 1);
@@ -968,6 +972,88 @@ START_TEST(mic_steps_need_their_state)
 	pthread_mutex_unlock(&sc.lock);
 	ck_assert_int_eq(secctx_mic_check(&sc, &m, tok, tlen, &st), -1);
 	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
+	secctx_clear(&sc);
+	pair_free(&p);
+}
+END_TEST
+
+
+/*
+ * A long privacy body is sealed as it streams out (protect.c
+ * encode_priv_stream): MIT's peer unwraps it to the databody; lengths put
+ * the CTS tail in every position.
+ */
+static const u_int priv_lens[] = { 65536 - 8, 65536 + 5, 300001, 300002 };
+
+START_TEST(protect_priv_streamed)
+{
+	u_int n = priv_lens[_i / NELEM(enctypes)];
+	struct blob in = { NULL, n };
+	size_t cap = (size_t)n + 256, len, toklen;
+	uint8_t *wire = malloc(cap);
+	const uint8_t *tok;
+	gss_buffer_desc msg, out = GSS_C_EMPTY_BUFFER;
+	struct secctx_status st;
+	struct secctx sc;
+	struct pair p;
+	OM_uint32 min;
+	int conf = 0;
+	XDR x;
+
+	in.p = (char *)pattern(n);
+	pair_make(enctypes[_i % NELEM(enctypes)], 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
+	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_PRIVACY, 9, &x,
+	    (xdrproc_t)xdr_blob, &in, &st), PROTECT_OK);
+	len = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	ck_assert_int_eq(priv_body_parse(wire, len, cap, &tok, &toklen), 0);
+	msg.value = (void *)(uintptr_t)tok;
+	msg.length = toklen;
+	ck_assert_uint_eq(gss_unwrap(&min, p.peer, &msg, &out, &conf, NULL),
+	    GSS_S_COMPLETE);
+	ck_assert_int_eq(conf, 1);
+	ck_assert_uint_eq(out.length, 4 + 4 + ((n + 3) & ~3U));
+	ck_assert_uint_eq(((uint8_t *)out.value)[3], 9);	/* seq_num */
+	ck_assert(memcmp((uint8_t *)out.value + 8, in.p, n) == 0);
+	(void)gss_release_buffer(&min, &out);
+	secctx_clear(&sc);
+	pair_free(&p);
+	free(in.p);
+	free(wire);
+}
+END_TEST
+
+/* A Wrap in steps ends on the fast state it began on, or not at all. */
+START_TEST(seal_steps_need_their_state)
+{
+	uint8_t out[256], msg[40] = { 0 };
+	struct secctx_status st;
+	struct secctx_seal w;
+	struct secctx sc;
+	struct pair p;
+	size_t k, toklen;
+
+	pair_make(K5_AES256_CTS_HMAC_SHA1_96, 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	ck_assert_int_eq(secctx_seal_begin(&sc, sizeof(msg), &w, out, &k,
+	    &toklen, &st), 1);
+	ck_assert_uint_eq(toklen, 16 + 16 + sizeof(msg) + 16 + 12);
+	ck_assert_int_eq(secctx_seal_feed(&w, msg, sizeof(msg), out, &k), 0);
+	pthread_mutex_lock(&sc.lock);
+	sc.fast_gen++;				/* as a renewal's install would */
+	pthread_mutex_unlock(&sc.lock);
+	ck_assert_int_eq(secctx_seal_end(&sc, &w, out, &k, &st), -1);
+	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
+	ck_assert_ptr_null(w.w.s.ctx);		/* wiped and freed */
+	/* Not on the fast path: 0, nothing begun. */
+	(void)secctx_replace(&sc, p.twin, &krb5_mech, NULL, NULL);
+	p.twin = GSS_C_NO_CONTEXT;
+	setenv("RPCAUTH_KRB5_FASTPATH", "0", 1);
+	ck_assert_int_eq(secctx_seal_begin(&sc, sizeof(msg), &w, out, &k,
+	    &toklen, &st), 0);
+	unsetenv("RPCAUTH_KRB5_FASTPATH");
 	secctx_clear(&sc);
 	pair_free(&p);
 }
@@ -1024,7 +1110,9 @@ krb5_token_suite(void)
 	    { e2e_client_fast, 3 }, { bench_64k, NELEM(enctypes) },
 	    { protect_integ_streamed, NELEM(enctypes) * NELEM(integ_lens) },
 	    { protect_integ_length_changed, 2 },
-	    { mic_steps_need_their_state, 1 });
+	    { mic_steps_need_their_state, 1 },
+	    { protect_priv_streamed, NELEM(enctypes) * NELEM(priv_lens) },
+	    { seal_steps_need_their_state, 1 });
 	return s;
 }
 
