@@ -688,7 +688,11 @@ k5_seal_start(const struct k5_key *k, struct k5_seal *s, size_t total,
 	hmacpad_start(k->ki, &s->mac);
 	if (s->etm)
 		hmacpad_update(&s->mac, zero_iv, K5_BLOCK);
-	return k5_seal_update(s, conf, K5_BLOCK, out, outlen);
+	if (k5_seal_update(s, conf, K5_BLOCK, out, outlen) != 0) {
+		k5_seal_abandon(s);	/* the copied key schedule with it */
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -763,6 +767,168 @@ k5_seal_abandon(struct k5_seal *s)
 {
 	EVP_CIPHER_CTX_free(s->ctx);	/* wipes the key schedule */
 	OPENSSL_cleanse(s, sizeof(*s));
+}
+
+/*
+ * k5_decrypt in steps (krb5_crypto.h): the ciphertext's length is known
+ * first, so its plain CBC part is decrypted as it comes; the CTS tail and
+ * the tag wait for the end.  The confounder's block is decrypted aside,
+ * as in k5_decrypt.
+ */
+int
+k5_open_start(const struct k5_key *k, struct k5_open *o, size_t len)
+{
+	size_t n, r;
+
+	memset(o, 0, sizeof(*o));
+	if (k->dec == NULL || k->ki == NULL || len < K5_BLOCK + k->et->h)
+		return -1;
+	if ((o->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_CIPHER_CTX_copy(o->ctx, k->dec) != 1 ||
+	    cbc_reset(o->ctx, zero_iv) != 0) {
+		k5_open_abandon(o);
+		return -1;
+	}
+	o->etm = k->et->rfc8009;
+	o->h = k->et->h;
+	n = len - o->h;
+	r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
+	o->n = n;
+	o->bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r;
+	hmacpad_start(k->ki, &o->mac);
+	if (o->etm)
+		hmacpad_update(&o->mac, zero_iv, K5_BLOCK);
+	return 0;
+}
+
+/* Whole or partial blocks of the CBC part: plaintext to out. */
+static int
+open_bulk(struct k5_open *o, const uint8_t *p, size_t n, uint8_t *out,
+    size_t *outlen)
+{
+	uint8_t first[2 * K5_BLOCK];
+	size_t k, keep;
+	int outl;
+
+	if (o->etm)
+		hmacpad_update(&o->mac, p, n);
+	/* The last ciphertext block of the CBC part chains into the tail. */
+	keep = n < K5_BLOCK ? n : K5_BLOCK;
+	memmove(o->prev, o->prev + keep, K5_BLOCK - keep);
+	memcpy(o->prev + K5_BLOCK - keep, p + n - keep, keep);
+	/* The confounder's block goes aside, never to out. */
+	if (o->fed < K5_BLOCK) {
+		k = K5_BLOCK - o->fed < n ? K5_BLOCK - o->fed : n;
+		if (EVP_CipherUpdate(o->ctx, first, &outl, p, (int)k) != 1)
+			return -1;
+		if (!o->etm)
+			hmacpad_update(&o->mac, first, (size_t)outl);
+		OPENSSL_cleanse(first, sizeof(first));
+		o->fed += k;
+		p += k;
+		n -= k;
+	}
+	while (n > 0) {
+		k = n > SLICE ? SLICE : n;
+		if (EVP_CipherUpdate(o->ctx, out + *outlen, &outl, p,
+		    (int)k) != 1)
+			return -1;
+		if (!o->etm)
+			hmacpad_update(&o->mac, out + *outlen, (size_t)outl);
+		*outlen += (size_t)outl;
+		o->fed += k;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int
+k5_open_update(struct k5_open *o, const uint8_t *p, size_t n, uint8_t *out,
+    size_t *outlen)
+{
+	size_t k;
+
+	*outlen = 0;
+	if (o->ctx == NULL || n > o->n + o->h - o->fed)
+		return -1;
+	if (o->fed < o->bulk) {
+		k = n < o->bulk - o->fed ? n : o->bulk - o->fed;
+		if (open_bulk(o, p, k, out, outlen) != 0)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	if (n > 0 && o->fed < o->n) {
+		k = n < o->n - o->fed ? n : o->n - o->fed;
+		if (o->etm)
+			hmacpad_update(&o->mac, p, k);
+		memcpy(o->tail + (o->fed - o->bulk), p, k);
+		o->fed += k;
+		p += k;
+		n -= k;
+	}
+	memcpy(o->tag + (o->fed - o->n), p, n);
+	o->fed += n;
+	return 0;
+}
+
+int
+k5_open_finish(struct k5_open *o, uint8_t *out, size_t *outlen)
+{
+	uint8_t d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK], md[HMACPAD_MAX_MD];
+	size_t r = o->n - o->bulk - K5_BLOCK, i, skip;
+	const uint8_t *chain = o->bulk > 0 ? o->prev : zero_iv;
+	int ret = -1;
+
+	*outlen = 0;
+	if (o->ctx == NULL || o->fed != o->n + o->h)
+		goto out;
+	if (o->n == K5_BLOCK) {
+		/* One block: the confounder alone, plain CBC. */
+		r = 0;
+		if (cbc_reset(o->ctx, zero_iv) != 0 ||
+		    cbc_update(o->ctx, t, o->tail, K5_BLOCK) != 0)
+			goto out;
+	} else {
+		/* As cts_decrypt: D(C'n-1) = Pn|0 ^ En-1. */
+		if (cbc_reset(o->ctx, zero_iv) != 0 ||
+		    cbc_update(o->ctx, d, o->tail, K5_BLOCK) != 0)
+			goto out;
+		memcpy(e, o->tail + K5_BLOCK, r);
+		memcpy(e + r, d + r, K5_BLOCK - r);
+		for (i = 0; i < r; i++)
+			t[K5_BLOCK + i] = d[i] ^ o->tail[K5_BLOCK + i];
+		if (cbc_reset(o->ctx, chain) != 0 ||
+		    cbc_update(o->ctx, t, e, K5_BLOCK) != 0)
+			goto out;
+	}
+	if (!o->etm)
+		hmacpad_update(&o->mac, t, K5_BLOCK + r);
+	/* Without a CBC part the tail's first block is the confounder. */
+	skip = o->bulk == 0 ? K5_BLOCK : 0;
+	memcpy(out, t + skip, K5_BLOCK + r - skip);
+	hmacpad_finish(&o->mac, md);
+	if (CRYPTO_memcmp(md, o->tag, o->h) != 0) {
+		OPENSSL_cleanse(out, K5_BLOCK + r - skip);
+		goto out;
+	}
+	*outlen = K5_BLOCK + r - skip;
+	ret = 0;
+out:
+	OPENSSL_cleanse(d, sizeof(d));
+	OPENSSL_cleanse(e, sizeof(e));
+	OPENSSL_cleanse(t, sizeof(t));
+	OPENSSL_cleanse(md, sizeof(md));
+	k5_open_abandon(o);
+	return ret;
+}
+
+void
+k5_open_abandon(struct k5_open *o)
+{
+	EVP_CIPHER_CTX_free(o->ctx);
+	OPENSSL_cleanse(o, sizeof(*o));
 }
 
 /*

@@ -122,6 +122,35 @@ int	k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen);
 void	k5_seal_abandon(struct k5_seal *s);
 
 /*
+ * k5_decrypt in steps, for a message opened while it streams in
+ * (protect.c): `len` (ciphertext | tag) is fixed at the start; each update
+ * takes the next bytes in order and writes the plaintext it could make to
+ * out (at most n + K5_BLOCK - 1 bytes; the confounder never), finish the
+ * rest (at most 2 * K5_BLOCK) and checks the tag: -1 when it does not
+ * verify, and then the caller must wipe every byte the updates wrote.
+ * After start the state needs neither the key nor a lock but for the
+ * HMAC's finish: finish only while the key lives.  Finish and abandon
+ * wipe o; a started o ends in one of them.
+ */
+struct k5_open {
+	struct evp_cipher_ctx_st *ctx;	/* the key's EVP context, copied */
+	struct hmacpad_ctx	 mac;
+	int			 etm;
+	size_t			 h;
+	size_t			 n;	/* ciphertext bytes, the tag not counted */
+	size_t			 bulk;	/* plain CBC; the rest is the CTS tail */
+	size_t			 fed;
+	uint8_t			 prev[K5_BLOCK];  /* the CBC part's last block */
+	uint8_t			 tail[2 * K5_BLOCK];
+	uint8_t			 tag[HMACPAD_MAX_MD];
+};
+int	k5_open_start(const struct k5_key *k, struct k5_open *o, size_t len);
+int	k5_open_update(struct k5_open *o, const uint8_t *p, size_t n,
+	    uint8_t *out, size_t *outlen);
+int	k5_open_finish(struct k5_open *o, uint8_t *out, size_t *outlen);
+void	k5_open_abandon(struct k5_open *o);
+
+/*
  * Check and decrypt `in` (ciphertext | tag, len bytes).  On success writes
  * the plaintext without its confounder, len - K5_BLOCK - h bytes, to out
  * (which must not overlap in) and returns 0.  Returns -1 when the input is

@@ -336,16 +336,12 @@ k5tok_wrap_abandon(struct k5tok_seal *w)
 	OPENSSL_cleanse(w, sizeof(*w));
 }
 
-OM_uint32
-k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
-    uint8_t *out, size_t *outlen)
+/* A Wrap token's clear header, for a token of toklen bytes. */
+static OM_uint32
+unwrap_header(const struct k5ctx *c, const uint8_t *tok, size_t toklen)
 {
-	const uint8_t *body, *copy;
-	uint8_t *rotated = NULL;
-	size_t blen, plen, ec, rrc;
 	OM_uint32 maj;
 
-	*outlen = 0;
 	/* Lengths first: an empty token may come as a NULL pointer, and even
 	 * NULL + HDR_LEN is undefined behaviour. */
 	if (tok == NULL || toklen < HDR_LEN || tok[0] != TOK_WRAP >> 8 ||
@@ -356,11 +352,47 @@ k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
 	/* Integrity-only Wrap tokens are legal GSS but never privacy here. */
 	if ((tok[2] & FLAG_SEALED) == 0)
 		return GSS_S_FAILURE;
-	blen = toklen - HDR_LEN;
-	if (blen < K5_BLOCK + HDR_LEN + c->h)
+	if (toklen - HDR_LEN < K5_BLOCK + HDR_LEN + c->h)
 		return GSS_S_DEFECTIVE_TOKEN;
+	return GSS_S_COMPLETE;
+}
+
+/*
+ * The decrypted plaintext (plen bytes at out, its tag verified) against
+ * the clear header: the encrypted header copy must match it but for RRC;
+ * EC decides where the data ends, so it is only trusted from here.
+ * Wipes out when it does not match.
+ */
+static OM_uint32
+unwrap_trailer(const uint8_t *tok, uint8_t *out, size_t plen,
+    size_t *outlen)
+{
+	size_t ec = (size_t)tok[4] << 8 | tok[5];
+	const uint8_t *copy = out + plen - HDR_LEN;
+
+	if (ec > plen - HDR_LEN || CRYPTO_memcmp(copy, tok, 6) != 0 ||
+	    CRYPTO_memcmp(copy + 8, tok + 8, 8) != 0) {
+		OPENSSL_cleanse(out, plen);
+		return GSS_S_BAD_SIG;
+	}
+	*outlen = plen - HDR_LEN - ec;
+	return GSS_S_COMPLETE;
+}
+
+OM_uint32
+k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
+    uint8_t *out, size_t *outlen)
+{
+	const uint8_t *body;
+	uint8_t *rotated = NULL;
+	size_t blen, rrc;
+	OM_uint32 maj;
+
+	*outlen = 0;
+	if ((maj = unwrap_header(c, tok, toklen)) != GSS_S_COMPLETE)
+		return maj;
+	blen = toklen - HDR_LEN;
 	body = tok + HDR_LEN;
-	ec = (size_t)tok[4] << 8 | tok[5];
 	rrc = ((size_t)tok[6] << 8 | tok[7]) % blen;
 	/* RFC 4121 4.2.5: the sender rotated the body right by RRC octets. */
 	if (rrc != 0) {
@@ -374,21 +406,49 @@ k5tok_unwrap(struct k5ctx *c, const uint8_t *tok, size_t toklen,
 		maj = GSS_S_BAD_SIG;
 		goto out;
 	}
-	plen = blen - K5_BLOCK - c->h;
-	/*
-	 * The encrypted header copy must match the clear one but for RRC:
-	 * EC decides where the data ends, so it is only trusted from here.
-	 */
-	copy = out + plen - HDR_LEN;
-	if (ec > plen - HDR_LEN || CRYPTO_memcmp(copy, tok, 6) != 0 ||
-	    CRYPTO_memcmp(copy + 8, tok + 8, 8) != 0) {
-		OPENSSL_cleanse(out, plen);
-		maj = GSS_S_BAD_SIG;
-		goto out;
-	}
-	*outlen = plen - HDR_LEN - ec;
-	maj = GSS_S_COMPLETE;
+	maj = unwrap_trailer(tok, out, blen - K5_BLOCK - c->h, outlen);
 out:
 	free(rotated);
 	return maj;
+}
+
+OM_uint32
+k5tok_unwrap_begin(const struct k5ctx *c, const uint8_t hdr[HDR_LEN],
+    size_t toklen, struct k5tok_open *u)
+{
+	OM_uint32 maj;
+
+	memset(u, 0, sizeof(*u));
+	if ((maj = unwrap_header(c, hdr, toklen)) != GSS_S_COMPLETE)
+		return maj;
+	/* A rotated body must be whole before it can be decrypted. */
+	if (((size_t)hdr[6] << 8 | hdr[7]) % (toklen - HDR_LEN) != 0)
+		return GSS_S_UNAVAILABLE;
+	if (k5_open_start(c->recv_seal, &u->o, toklen - HDR_LEN) != 0)
+		return GSS_S_FAILURE;
+	memcpy(u->hdr, hdr, HDR_LEN);
+	u->plen = toklen - HDR_LEN - K5_BLOCK - c->h;
+	return GSS_S_COMPLETE;
+}
+
+OM_uint32
+k5tok_unwrap_end(struct k5tok_open *u, uint8_t *out, size_t written,
+    size_t *outlen)
+{
+	OM_uint32 maj = GSS_S_BAD_SIG;
+	size_t k = 0;
+
+	*outlen = 0;
+	if (k5_open_finish(&u->o, out + written, &k) == 0 &&
+	    written + k == u->plen)
+		maj = unwrap_trailer(u->hdr, out, u->plen, outlen);
+	k5tok_unwrap_abandon(u);
+	return maj;
+}
+
+void
+k5tok_unwrap_abandon(struct k5tok_open *u)
+{
+	k5_open_abandon(&u->o);
+	OPENSSL_cleanse(u, sizeof(*u));
 }

@@ -82,6 +82,26 @@ OM_uint32	k5tok_wrap_end(struct k5tok_seal *w, uint8_t *out,
 		    size_t *outlen);
 void		k5tok_wrap_abandon(struct k5tok_seal *w);
 /*
+ * k5tok_unwrap in steps, for a token opened as it streams in (protect.c):
+ * begin takes the clear header (16 bytes) and the whole token's length
+ * and returns GSS_S_UNAVAILABLE when the body is rotated (RRC not 0: use
+ * k5tok_unwrap on the whole token), or an error as k5tok_unwrap would;
+ * k5_open_update(&u->o) takes the rest of the token in order, writing
+ * plaintext; end gets the buffer those writes went to (written bytes so
+ * far) and finishes: *outlen is the message's length.  On any failure the
+ * caller wipes what was written.  End and abandon wipe u.
+ */
+struct k5tok_open {
+	struct k5_open	 o;
+	uint8_t		 hdr[16];
+	size_t		 plen;	/* plaintext after the confounder */
+};
+OM_uint32	k5tok_unwrap_begin(const struct k5ctx *c, const uint8_t hdr[16],
+		    size_t toklen, struct k5tok_open *u);
+OM_uint32	k5tok_unwrap_end(struct k5tok_open *u, uint8_t *out,
+		    size_t written, size_t *outlen);
+void		k5tok_unwrap_abandon(struct k5tok_open *u);
+/*
  * Any EC and RRC are accepted.  out must hold toklen bytes; *outlen gets
  * the message length.  Tokens without confidentiality are refused.
  */

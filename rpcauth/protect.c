@@ -31,25 +31,21 @@
 #include "xdrstream.h"
 #include "xdrtap.h"
 
-extern u_long xdr_sizeof(xdrproc_t, void *);
-
 /*
- * XDR {seq, *where} into the thread's SCRATCH_PLAIN buffer, at offset
- * `head` so that an integrity body can be framed around it in place.
+ * XDR {seq, *where} (body bytes: xdrtap_sizeof's count) into the thread's
+ * SCRATCH_PLAIN buffer, at offset `head` so that an integrity body can be
+ * framed around it in place.
  */
 static enum protect_result
-encode_plain(uint32_t seq, xdrproc_t proc, void *where, struct scratch *s,
-    size_t head, size_t *len_out)
+encode_plain(uint32_t seq, xdrproc_t proc, void *where, size_t body,
+    struct scratch *s, size_t head, size_t *len_out)
 {
 	XDR mx;
-	u_long body = xdr_sizeof(proc, where);
 	size_t len;
 	u_int useq = seq;
 
 	*len_out = 0;
-	if (body > (u_long)UINT32_MAX - 8)
-		return PROTECT_E_TOOBIG;
-	len = 4 + (size_t)body;
+	len = 4 + body;
 	if (scratch_reserve(s, head + len) == NULL)
 		return PROTECT_E_NOMEM;
 	s->used = head + len;
@@ -95,13 +91,13 @@ mic_tap(void *arg, const void *p, size_t n)
 
 /*
  * {seq, *where} through xdrtap.c, each staged piece handed to pass(arg)
- * while in cache: exactly len bytes, the count xdr_sizeof gave and the
+ * while in cache: exactly len bytes, the count xdrtap_sizeof gave and the
  * length already sent in front.  An encoder that now gives another count
  * (its data changed under it) fails the call.
  */
 static enum protect_result
 stream_databody(uint32_t seq, xdrproc_t proc, void *where, size_t len,
-    struct scratch *stage, xdrtap_pass_fn *pass, void *arg)
+    struct scratch *stage, xdrstream_pass_fn *pass, void *arg)
 {
 	struct xdrtap t;
 	u_int useq = seq;
@@ -138,18 +134,16 @@ integ_pass(void *arg, const void *p, size_t n)
  */
 static enum protect_result
 encode_integ_stream(struct secctx *sc, struct secctx_mic *m, uint32_t seq,
-    XDR *xdrs, xdrproc_t proc, void *where, struct scratch *stage,
-    struct secctx_status *st)
+    XDR *xdrs, xdrproc_t proc, void *where, size_t body,
+    struct scratch *stage, struct secctx_status *st)
 {
 	uint8_t mic[RPCAUTH_MAX_CHECKSUM];
-	u_long body = xdr_sizeof(proc, where);
 	struct integ_pass ip = { xdrs, m };
 	enum protect_result r;
 	size_t tlen = 0;
 	u_int dblen;
 
-	if (body > (u_long)UINT32_MAX - 8 ||
-	    integ_body_size(4 + (size_t)body, RPCAUTH_MAX_CHECKSUM) == 0) {
+	if (integ_body_size(4 + body, RPCAUTH_MAX_CHECKSUM) == 0) {
 		secctx_mic_abandon(m);
 		return PROTECT_E_TOOBIG;
 	}
@@ -247,8 +241,10 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, struct secctx_status *st)
 {
 	struct scratch *s, *plain, *tok;
+	struct secctx_mic m;
 	enum protect_result r;
-	size_t plen = 0, tlen = 0;
+	size_t body = 0, plen = 0, tlen = 0;
+	int streamed = 0;
 
 	if (service == RPCAUTH_SVC_NONE) {
 		scratch_trim();
@@ -258,31 +254,34 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 		return PROTECT_E_NOMEM;
 	plain = &s[SCRATCH_PLAIN];
 	tok = &s[SCRATCH_TOKEN];
+	/* Measured once, without lending the encoder a buffer (xdrtap.h). */
+	if (xdrtap_sizeof(proc, where, &body) != 0) {
+		r = PROTECT_E_ENCODE;
+		goto out;
+	}
+	if (body > (size_t)UINT32_MAX - 8) {
+		r = PROTECT_E_TOOBIG;
+		goto out;
+	}
 	if (service == RPCAUTH_SVC_INTEGRITY) {
-		struct secctx_mic m;
-
 		if (secctx_mic_begin(sc, 1, &m)) {
 			r = encode_integ_stream(sc, &m, seq, xdrs, proc, where,
-			    plain, st);
+			    body, plain, st);
 			goto out;
 		}
 		/* Room for the databody's length in front of it. */
-		if ((r = encode_plain(seq, proc, where, plain, 4,
+		if ((r = encode_plain(seq, proc, where, body, plain, 4,
 		    &plen)) == PROTECT_OK)
 			r = encode_integ(sc, plain, plen, xdrs, st);
 		goto out;
 	}
 	/* A long body is sealed as it streams out when the context allows. */
-	if ((plen = xdr_sizeof(proc, where)) >= XDRTAP_STAGE &&
-	    plen <= (size_t)UINT32_MAX - 8) {
-		int streamed;
-
-		r = encode_priv_stream(sc, seq, xdrs, proc, where, 4 + plen,
-		    plain, tok, &streamed, st);
-		if (streamed || r != PROTECT_OK)
-			goto out;
-	}
-	if ((r = encode_plain(seq, proc, where, plain, 0, &plen)) != PROTECT_OK)
+	if (body >= XDRTAP_STAGE &&
+	    ((r = encode_priv_stream(sc, seq, xdrs, proc, where, 4 + body,
+	    plain, tok, &streamed, st)) != PROTECT_OK || streamed))
+		goto out;
+	if ((r = encode_plain(seq, proc, where, body, plain, 0, &plen)) !=
+	    PROTECT_OK)
 		goto out;
 	if (secctx_wrap_into(sc, plain->p, plen, tok, &tlen, st) != 0) {
 		r = PROTECT_E_GSS;
@@ -375,11 +374,126 @@ decode_priv(struct secctx *sc, const struct scratch *body,
 	return decode_args(plen, got, args, argslen, seq, proc, where);
 }
 
+/* Opening a long privacy token as it arrives (read_priv). */
+enum open_mode { OPEN_HEADER, OPEN_STREAM, OPEN_STORE, OPEN_REFUSED };
+
+struct open_pass {
+	struct secctx		*sc;
+	struct secctx_status	*st;
+	struct secctx_open	 u;
+	struct scratch		*body;	/* the token, when kept whole */
+	struct scratch		*open;	/* the plaintext */
+	size_t			 toklen;
+	uint8_t			 hdr[16];
+	size_t			 hfill;
+	enum open_mode		 mode;
+};
+
+/* The header decides; then each step is decrypted while in cache. */
+static int
+open_step(void *arg, const void *p, size_t n)
+{
+	struct open_pass *op = arg;
+	const uint8_t *q = p;
+	size_t k;
+
+	if (op->mode == OPEN_HEADER) {
+		k = sizeof(op->hdr) - op->hfill < n ?
+		    sizeof(op->hdr) - op->hfill : n;
+		memcpy(op->hdr + op->hfill, q, k);
+		op->hfill += k;
+		q += k;
+		n -= k;
+		if (op->hfill < sizeof(op->hdr))
+			return 0;
+		switch (secctx_open_begin(op->sc, op->hdr, op->toklen, &op->u,
+		    op->st)) {
+		case 1:
+			op->mode = OPEN_STREAM;
+			if (scratch_reserve(op->open, op->toklen) == NULL)
+				return -1;
+			break;
+		case 0:
+			/* GSS path or a rotated body: kept whole after all. */
+			op->mode = OPEN_STORE;
+			if (xdrstream_append(op->body, op->hdr,
+			    sizeof(op->hdr)) != 0)
+				return -1;
+			break;
+		default:
+			op->mode = OPEN_REFUSED;
+			return -1;
+		}
+	}
+	if (op->mode == OPEN_STORE)
+		return xdrstream_append(op->body, q, n);
+	if (n > 0 && secctx_open_feed(&op->u, q, n,
+	    op->open->p + op->open->used, &k) != 0)
+		return -1;
+	if (n > 0)
+		op->open->used += k;	/* wiped at release, whatever happens */
+	return 0;
+}
+
+/*
+ * rpc_gss_priv_data off the stream.  A long token on the fast path is
+ * opened as it arrives, each step decrypted while in cache through a
+ * bounce buffer (the thread's SCRATCH_TOKEN, idle while a body is read),
+ * no copy of the ciphertext kept; nothing decrypted is used before the
+ * tag and header copy verified.  Any other token is moved off whole and
+ * opened by decode_priv.
+ */
+static enum protect_result
+read_priv(struct secctx *sc, XDR *xdrs, struct scratch *s, size_t max_body,
+    uint32_t seq, xdrproc_t proc, void *where, struct secctx_status *st)
+{
+	struct open_pass op;
+	struct scratch *body = &s[SCRATCH_BODY], *open = &s[SCRATCH_OPEN];
+	struct scratch *bounce = &s[SCRATCH_TOKEN];
+	const uint8_t *args;
+	size_t plen, argslen;
+	uint32_t got;
+	u_int len;
+
+	if (!xdr_u_int(xdrs, &len) || len > max_body)
+		return PROTECT_E_DECODE;
+	if (len < XDRTAP_STAGE) {
+		if (xdrstream_read_opaque_len(xdrs, len, body, NULL, NULL) != 0)
+			return PROTECT_E_DECODE;
+		return decode_priv(sc, body, open, max_body, seq, proc, where,
+		    st);
+	}
+	op = (struct open_pass){ .sc = sc, .st = st, .body = body,
+	    .open = open, .toklen = len, .mode = OPEN_HEADER };
+	if (scratch_reserve(bounce, XDRTAP_STAGE) == NULL ||
+	    xdrstream_append(body, (uint8_t[4]){ len >> 24, len >> 16,
+	    len >> 8, len }, 4) != 0)
+		return PROTECT_E_NOMEM;
+	if (xdrstream_pass_bytes(xdrs, len, bounce->p, XDRTAP_STAGE, open_step,
+	    &op) != 0) {
+		if (op.mode == OPEN_STREAM)
+			secctx_open_abandon(&op.u);
+		return op.mode == OPEN_REFUSED ? PROTECT_E_UNWRAP :
+		    PROTECT_E_DECODE;
+	}
+	if (op.mode == OPEN_STORE) {
+		if (xdrstream_append(body, NULL, XDR_RNDUP(len) - len) != 0)
+			return PROTECT_E_NOMEM;
+		return decode_priv(sc, body, open, max_body, seq, proc, where,
+		    st);
+	}
+	if (secctx_open_end(sc, &op.u, open->p, open->used, &plen, st) != 0)
+		return PROTECT_E_UNWRAP;
+	if (databody_split(open->p, plen, &got, &args, &argslen) != 0)
+		return PROTECT_E_DECODE;
+	return decode_args(plen, got, args, argslen, seq, proc, where);
+}
+
 enum protect_result
 protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
     xdrproc_t proc, void *where, size_t max_body, struct secctx_status *st)
 {
-	struct scratch *s, *body, *open;
+	struct scratch *s, *body;
 	struct secctx_mic m, *mp = NULL;
 	enum protect_result r;
 	int bad;
@@ -391,27 +505,29 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	if ((s = scratch_thread()) == NULL)
 		return PROTECT_E_NOMEM;
 	body = &s[SCRATCH_BODY];
-	open = &s[SCRATCH_OPEN];
+	if (service == RPCAUTH_SVC_PRIVACY) {
+		r = read_priv(sc, xdrs, s, max_body, seq, proc, where, st);
+		goto out;
+	}
 	/* The fast path hashes an integrity databody step by step as it
 	 * arrives, while each step is in cache. */
-	if (service == RPCAUTH_SVC_INTEGRITY && secctx_mic_begin(sc, 0, &m))
+	if (secctx_mic_begin(sc, 0, &m))
 		mp = &m;
 	/* Off the stream as it is encoded; judged by the codec below. */
 	bad = xdrstream_read_opaque_tap(xdrs, max_body, body,
-	    mp != NULL ? mic_tap : NULL, mp) != 0;
-	if (!bad && service == RPCAUTH_SVC_INTEGRITY)
-		bad = xdrstream_read_opaque(xdrs, RPCAUTH_MAX_CHECKSUM,
-		    body) != 0;
+	    mp != NULL ? mic_tap : NULL, mp) != 0 ||
+	    xdrstream_read_opaque(xdrs, RPCAUTH_MAX_CHECKSUM, body) != 0;
 	if (bad) {
 		if (mp != NULL)
 			secctx_mic_abandon(mp);
 		r = PROTECT_E_DECODE;
-	} else if (service == RPCAUTH_SVC_INTEGRITY)
+	} else
 		r = decode_integ(sc, body, max_body, seq, proc, where, mp, st);
-	else
-		r = decode_priv(sc, body, open, max_body, seq, proc, where, st);
+out:
 	scratch_release(body, 0);
-	scratch_release(open, 1);
+	scratch_release(&s[SCRATCH_OPEN], 1);
+	/* SCRATCH_TOKEN lent its kept buffer as read_priv's bounce: not
+	 * released here, so a large one the sends keep stays theirs. */
 	return r;
 }
 

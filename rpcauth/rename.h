@@ -105,6 +105,10 @@
 #define k5_key_free			rpcauthint_k5_key_free
 #define k5_key_new			rpcauthint_k5_key_new
 #define k5_nfold			rpcauthint_k5_nfold
+#define k5_open_abandon			rpcauthint_k5_open_abandon
+#define k5_open_finish			rpcauthint_k5_open_finish
+#define k5_open_start			rpcauthint_k5_open_start
+#define k5_open_update			rpcauthint_k5_open_update
 #define k5_seal_abandon			rpcauthint_k5_seal_abandon
 #define k5_seal_finish			rpcauthint_k5_seal_finish
 #define k5_seal_start			rpcauthint_k5_seal_start
@@ -119,6 +123,9 @@
 #define k5tok_mic_len			rpcauthint_k5tok_mic_len
 #define k5tok_mic_make			rpcauthint_k5tok_mic_make
 #define k5tok_unwrap			rpcauthint_k5tok_unwrap
+#define k5tok_unwrap_abandon		rpcauthint_k5tok_unwrap_abandon
+#define k5tok_unwrap_begin		rpcauthint_k5tok_unwrap_begin
+#define k5tok_unwrap_end		rpcauthint_k5tok_unwrap_end
 #define k5tok_verify_mic		rpcauthint_k5tok_verify_mic
 #define k5tok_wrap			rpcauthint_k5tok_wrap
 #define k5tok_wrap_abandon		rpcauthint_k5tok_wrap_abandon
@@ -168,6 +175,10 @@
 #define secctx_mic_check		rpcauthint_secctx_mic_check
 #define secctx_mic_feed			rpcauthint_secctx_mic_feed
 #define secctx_mic_make			rpcauthint_secctx_mic_make
+#define secctx_open_abandon		rpcauthint_secctx_open_abandon
+#define secctx_open_begin		rpcauthint_secctx_open_begin
+#define secctx_open_end			rpcauthint_secctx_open_end
+#define secctx_open_feed		rpcauthint_secctx_open_feed
 #define secctx_replace			rpcauthint_secctx_replace
 #define secctx_seal_abandon		rpcauthint_secctx_seal_abandon
 #define secctx_seal_begin		rpcauthint_secctx_seal_begin
@@ -216,12 +227,16 @@
 #define xdr_wr_opaque			rpcauthint_xdr_wr_opaque
 #define xdr_wr_result			rpcauthint_xdr_wr_result
 #define xdr_wr_u32			rpcauthint_xdr_wr_u32
+#define xdrstream_append		rpcauthint_xdrstream_append
+#define xdrstream_pass_bytes		rpcauthint_xdrstream_pass_bytes
 #define xdrstream_put		rpcauthint_xdrstream_put
 #define xdrstream_put_opaque	rpcauthint_xdrstream_put_opaque
 #define xdrstream_read_opaque	rpcauthint_xdrstream_read_opaque
+#define xdrstream_read_opaque_len	rpcauthint_xdrstream_read_opaque_len
 #define xdrstream_read_opaque_tap	rpcauthint_xdrstream_read_opaque_tap
 #define xdrstream_read_u32	rpcauthint_xdrstream_read_u32
 #define xdrtap_create			rpcauthint_xdrtap_create
 #define xdrtap_finish			rpcauthint_xdrtap_finish
+#define xdrtap_sizeof			rpcauthint_xdrtap_sizeof
 
 #endif /* RPCAUTH_RENAME_H */

@@ -403,6 +403,63 @@ secctx_seal_abandon(struct secctx_seal *w)
 }
 
 int
+secctx_open_begin(struct secctx *sc, const uint8_t hdr[16], size_t toklen,
+    struct secctx_open *u, struct secctx_status *st)
+{
+	struct k5ctx *f;
+	int r = 0;
+
+	memset(u, 0, sizeof(*u));
+	st->major = st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	if ((f = fast_locked(sc)) != NULL) {
+		st->major = k5tok_unwrap_begin(f, hdr, toklen, &u->u);
+		if (st->major == GSS_S_COMPLETE) {
+			u->f = f;
+			u->gen = sc->fast_gen;
+			r = 1;
+		} else if (st->major != GSS_S_UNAVAILABLE)
+			r = -1;
+		else
+			st->major = 0;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return r;
+}
+
+int
+secctx_open_feed(struct secctx_open *u, const void *p, size_t n,
+    uint8_t *out, size_t *outlen)
+{
+	return k5_open_update(&u->u.o, p, n, out, outlen);
+}
+
+int
+secctx_open_end(struct secctx *sc, struct secctx_open *u, uint8_t *out,
+    size_t written, size_t *outlen, struct secctx_status *st)
+{
+	*outlen = 0;
+	st->minor = 0;
+	pthread_mutex_lock(&sc->lock);
+	/* The tag's HMAC reads the key: only while the state begun on lives. */
+	if (u->f == NULL || sc->fast != u->f || sc->gctx != GSS_C_NO_CONTEXT ||
+	    sc->fast_gen != u->gen)
+		st->major = GSS_S_NO_CONTEXT;
+	else
+		st->major = k5tok_unwrap_end(&u->u, out, written, outlen);
+	pthread_mutex_unlock(&sc->lock);
+	secctx_open_abandon(u);
+	return GSS_ERROR(st->major) ? -1 : 0;
+}
+
+void
+secctx_open_abandon(struct secctx_open *u)
+{
+	k5tok_unwrap_abandon(&u->u);
+	OPENSSL_cleanse(u, sizeof(*u));
+}
+
+int
 secctx_get_mic_into(struct secctx *sc, const void *msg, size_t len,
     uint8_t *buf, size_t cap, size_t *outlen, struct secctx_status *st)
 {

@@ -232,4 +232,28 @@ int	secctx_seal_end(struct secctx *sc, struct secctx_seal *w,
 	    uint8_t *out, size_t *outlen, struct secctx_status *st);
 void	secctx_seal_abandon(struct secctx_seal *w);
 
+/*
+ * An Unwrap in steps, for a long token opened as it streams in: begin
+ * takes the token's clear header and length and returns 1 (begun), 0
+ * (not on the fast path, or a rotated body: take the whole token to
+ * secctx_unwrap_into) or -1 (the header is refused: *st).  Feed takes the
+ * rest of the token in order without the lock and writes plaintext to
+ * out (at most n + 15 bytes); end gets the buffer the feeds wrote to and
+ * how much, checks the tag and the header copy, and gives the message's
+ * length.  On failure the caller wipes what was written; nothing written
+ * may be used before end returned 0.  End and abandon wipe u.
+ */
+struct secctx_open {
+	struct k5tok_open	 u;
+	const struct k5ctx	*f;
+	unsigned long		 gen;
+};
+int	secctx_open_begin(struct secctx *sc, const uint8_t hdr[16],
+	    size_t toklen, struct secctx_open *u, struct secctx_status *st);
+int	secctx_open_feed(struct secctx_open *u, const void *p, size_t n,
+	    uint8_t *out, size_t *outlen);
+int	secctx_open_end(struct secctx *sc, struct secctx_open *u, uint8_t *out,
+	    size_t written, size_t *outlen, struct secctx_status *st);
+void	secctx_open_abandon(struct secctx_open *u);
+
 #endif

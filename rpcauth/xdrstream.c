@@ -32,6 +32,21 @@ put_be32(uint8_t *q, uint32_t v)
 }
 
 int
+xdrstream_append(struct scratch *s, const void *p, size_t n)
+{
+	uint8_t *q;
+
+	if ((q = grow(s, n)) == NULL)
+		return -1;
+	if (p != NULL)
+		memcpy(q, p, n);
+	else
+		memset(q, 0, n);
+	s->used += n;
+	return 0;
+}
+
+int
 xdrstream_read_u32(XDR *xdrs, struct scratch *s)
 {
 	u_int v;
@@ -55,12 +70,22 @@ xdrstream_read_opaque_tap(XDR *xdrs, size_t max, struct scratch *s,
     xdrstream_tap_fn *tap, void *arg)
 {
 	u_int len;
+
+	if (!xdr_u_int(xdrs, &len) || len > max)
+		return -1;
+	return xdrstream_read_opaque_len(xdrs, len, s, tap, arg);
+}
+
+int
+xdrstream_read_opaque_len(XDR *xdrs, size_t len, struct scratch *s,
+    xdrstream_tap_fn *tap, void *arg)
+{
 	size_t off = 0, step, npad;
 	uint8_t *q;
 
-	if (!xdr_u_int(xdrs, &len) || len > max || (q = grow(s, 4)) == NULL)
+	if (len > UINT32_MAX || (q = grow(s, 4)) == NULL)
 		return -1;
-	put_be32(q, len);
+	put_be32(q, (uint32_t)len);
 	s->used += 4;
 	while (off < len) {
 		step = len - off;
@@ -84,6 +109,24 @@ xdrstream_read_opaque_tap(XDR *xdrs, size_t max, struct scratch *s,
 			return -1;
 		memset(q, 0, npad);
 		s->used += npad;
+	}
+	return 0;
+}
+
+int
+xdrstream_pass_bytes(XDR *xdrs, size_t len, uint8_t *buf, size_t cap,
+    xdrstream_pass_fn *pass, void *arg)
+{
+	size_t off, step;
+
+	if (cap == 0 || cap % 4 != 0 || cap > UINT_MAX)
+		return -1;
+	for (off = 0; off < len; off += step) {
+		step = len - off < cap ? len - off : cap;
+		/* As above: the last step reads (and skips) the padding. */
+		if (!xdr_opaque(xdrs, (caddr_t)buf, (u_int)step) ||
+		    pass(arg, buf, step) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -22,6 +22,8 @@
 
 #include "scratch.h"
 
+/* Append n bytes (zeros when p is NULL) to s.  0, or -1 out of memory. */
+int	xdrstream_append(struct scratch *s, const void *p, size_t n);
 /* Append one unsigned int read off xdrs to s (4 bytes, big-endian).  0 or -1. */
 int	xdrstream_read_u32(XDR *xdrs, struct scratch *s);
 /*
@@ -40,6 +42,19 @@ int	xdrstream_read_opaque(XDR *xdrs, size_t max, struct scratch *s);
 typedef void	xdrstream_tap_fn(void *arg, const void *p, size_t n);
 int	xdrstream_read_opaque_tap(XDR *xdrs, size_t max, struct scratch *s,
 	    xdrstream_tap_fn *tap, void *arg);
+/* The same once the caller read the length off xdrs and judged it. */
+int	xdrstream_read_opaque_len(XDR *xdrs, size_t len, struct scratch *s,
+	    xdrstream_tap_fn *tap, void *arg);
+/*
+ * The len bytes of an opaque whose length the caller read and judged,
+ * moved through buf (cap bytes, a multiple of 4) a step at a time and
+ * handed to pass(arg, buf, n) in order, nothing kept; the padding is
+ * skipped.  For a token opened as it arrives (protect.c).  0, or -1 when
+ * the stream ends early or pass refuses (the rest stays unread).
+ */
+typedef int	xdrstream_pass_fn(void *arg, const void *p, size_t n);
+int	xdrstream_pass_bytes(XDR *xdrs, size_t len, uint8_t *buf, size_t cap,
+	    xdrstream_pass_fn *pass, void *arg);
 /* Put len bytes of an encoded message (len a multiple of 4).  0 or -1. */
 int	xdrstream_put(XDR *xdrs, const uint8_t *p, size_t len);
 /*

@@ -53,6 +53,8 @@ tap_putlong(XDR *xdrs, const long *lp)
 
 	if (take(t, 4) != 0)
 		return FALSE;
+	if (t->buf == NULL)
+		return TRUE;		/* xdrtap_sizeof: counting only */
 	if (t->cap - t->fill < 4)
 		flush(t);
 	q = t->buf + t->fill;
@@ -73,6 +75,8 @@ tap_putbytes(XDR *xdrs, const char *p, u_int len)
 
 	if (take(t, n) != 0)
 		return FALSE;
+	if (t->buf == NULL)
+		return TRUE;
 	/* A long run is passed from where the encoder has it, a staging
 	 * buffer at a time: no copy of our own. */
 	if (n >= t->cap) {
@@ -176,7 +180,7 @@ static const struct xdr_ops tap_ops = {
 
 void
 xdrtap_create(struct xdrtap *t, uint8_t *buf, size_t cap, size_t limit,
-    xdrtap_pass_fn *pass, void *arg)
+    xdrstream_pass_fn *pass, void *arg)
 {
 	memset(t, 0, sizeof(*t));
 	t->x.x_op = XDR_ENCODE;
@@ -193,4 +197,19 @@ xdrtap_finish(struct xdrtap *t)
 {
 	flush(t);
 	return !t->bad && t->total == t->limit ? 0 : -1;
+}
+
+int
+xdrtap_sizeof(xdrproc_t proc, void *where, size_t *len)
+{
+	struct xdrtap t;
+
+	/* No buffer: bytes are counted, looked at by nobody, and
+	 * XDR_INLINE has nothing to lend (tap_inline). */
+	xdrtap_create(&t, NULL, 0, UINT32_MAX, NULL, NULL);
+	*len = 0;
+	if (!(*proc)(&t.x, where) || t.bad)
+		return -1;
+	*len = t.total;
+	return 0;
 }

@@ -25,15 +25,14 @@
 
 #include <rpc/rpc.h>
 
+#include "xdrstream.h"
+
 /* Staging buffer size for xdrtap_create: well inside L1/L2. */
 #define XDRTAP_STAGE	(64U * 1024)
 
-/* One piece of the encoding, in order: 0, or -1 to fail the encoding. */
-typedef int	xdrtap_pass_fn(void *arg, const void *p, size_t n);
-
 struct xdrtap {
 	XDR			 x;	/* first: the ops find the rest */
-	xdrtap_pass_fn		*pass;
+	xdrstream_pass_fn		*pass;
 	void			*arg;
 	uint8_t			*buf;
 	size_t			 cap;
@@ -45,8 +44,18 @@ struct xdrtap {
 
 /* buf: cap bytes of staging, 4-byte aligned.  Encode into &t->x. */
 void	xdrtap_create(struct xdrtap *t, uint8_t *buf, size_t cap,
-	    size_t limit, xdrtap_pass_fn *pass, void *arg);
+	    size_t limit, xdrstream_pass_fn *pass, void *arg);
 /* Pass what is staged: 0 when exactly limit bytes were passed. */
 int	xdrtap_finish(struct xdrtap *t);
+
+/*
+ * The length proc encodes *where to, as libtirpc's xdr_sizeof gives it,
+ * but that one lends XDR_INLINE users (rpcgen's structs) a heap buffer it
+ * frees without wiping: a privacy body's arguments would stay in freed
+ * memory.  Here XDR_INLINE returns NULL and the encoder writes nothing
+ * anywhere.  0 with *len set, or -1 when proc fails or the length passes
+ * UINT32_MAX.
+ */
+int	xdrtap_sizeof(xdrproc_t proc, void *where, size_t *len);
 
 #endif /* RPCAUTH_XDRTAP_H */

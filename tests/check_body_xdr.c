@@ -309,6 +309,8 @@ struct tapmsg {
 	u_int		 n;
 };
 
+static int inline_lent;	/* XDR_INLINE gave xdr_tapmsg a buffer */
+
 static bool_t
 xdr_tapmsg(XDR *x, void *v)
 {
@@ -316,6 +318,7 @@ xdr_tapmsg(XDR *x, void *v)
 	int32_t *q = XDR_INLINE(x, 2 * BYTES_PER_XDR_UNIT);
 
 	if (q != NULL) {
+		inline_lent = 1;
 		IXDR_PUT_U_INT32(q, m->a);
 		IXDR_PUT_U_INT32(q, m->b);
 	} else if (!xdr_u_int(x, &m->a) || !xdr_u_int(x, &m->b))
@@ -413,6 +416,28 @@ START_TEST(tap_holds_to_limit)
 }
 END_TEST
 
+/*
+ * xdrtap_sizeof counts what xdr_sizeof counts, but lends an XDR_INLINE
+ * user no buffer: libtirpc's lends one from the heap and frees it
+ * unwiped, leaving a privacy body's arguments there (docs/SECURITY.md 18).
+ */
+START_TEST(sizeof_lends_nothing)
+{
+	struct tapmsg m = { 7, 8, NULL, taplens[_i] };
+	size_t got = 0;
+
+	m.data = calloc(1, m.n + 1);
+	inline_lent = 0;
+	ck_assert_uint_gt(xdr_sizeof((xdrproc_t)xdr_tapmsg, &m), 0);
+	ck_assert_int_eq(inline_lent, 1);	/* libtirpc's lends */
+	inline_lent = 0;
+	ck_assert_int_eq(xdrtap_sizeof((xdrproc_t)xdr_tapmsg, &m, &got), 0);
+	ck_assert_int_eq(inline_lent, 0);
+	ck_assert_uint_eq(got, xdr_sizeof((xdrproc_t)xdr_tapmsg, &m));
+	free(m.data);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -436,5 +461,6 @@ main(void)
 	tc = cklist_tcase(s, "xdrtap", 0);
 	tcase_add_loop_test(tc, tap_passes_and_shows, 0, NELEM(taplens));
 	tcase_add_test(tc, tap_holds_to_limit);
+	tcase_add_loop_test(tc, sizeof_lends_nothing, 0, NELEM(taplens));
 	return e2e_suite_run(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -384,6 +384,30 @@ seal_pieces(struct k5_key *k, const uint8_t conf[K5_BLOCK],
 	return got + n;
 }
 
+/* k5_open_*: ciphertext | tag (len bytes) in pieces; 0 or -1 as finish. */
+static int
+open_pieces(struct k5_key *k, const uint8_t *in, size_t len, size_t step,
+    uint8_t *out, size_t *outlen)
+{
+	struct k5_open o;
+	size_t off, got = 0, w;
+	int r;
+
+	ck_assert_int_eq(k5_open_start(k, &o, len), 0);
+	for (off = 0; off < len; off += step) {
+		size_t piece = len - off < step ? len - off : step;
+
+		ck_assert_int_eq(k5_open_update(&o, in + off, piece, out + got,
+		    &w), 0);
+		ck_assert_uint_le(w, piece + K5_BLOCK - 1);
+		got += w;
+	}
+	r = k5_open_finish(&o, out + got, &w);
+	ck_assert_ptr_null(o.ctx);
+	*outlen = got + (r == 0 ? w : 0);
+	return r;
+}
+
 /* Every length from 0 to 80 and some large ones, in one piece and in three. */
 START_TEST(roundtrip_lengths)
 {
@@ -395,7 +419,7 @@ START_TEST(roundtrip_lengths)
 	uint8_t *back = malloc(70100);
 	struct k5_key *k;
 	struct k5_iov iov[3];
-	size_t len, i, j, h;
+	size_t len, i, j, h, plen;
 
 	ck_assert(msg != NULL && ct != NULL && back != NULL);
 	ck_assert_int_eq(RAND_bytes(base, sizeof(base)), 1);
@@ -430,6 +454,19 @@ START_TEST(roundtrip_lengths)
 			ck_assert_msg(memcmp(back, ct, K5_BLOCK + len + h) == 0,
 			    "enctype %d: %zu bytes sealed %zu at a time differ",
 			    (int)et, len, steps[j]);
+			/* And opened in steps. */
+			memset(back, 0, len + 1);
+			ck_assert_int_eq(open_pieces(k, ct, K5_BLOCK + len + h,
+			    steps[j], back, &plen), 0);
+			ck_assert_uint_eq(plen, len);
+			ck_assert_msg(memcmp(back, msg, len) == 0,
+			    "enctype %d: %zu bytes opened %zu at a time differ",
+			    (int)et, len, steps[j]);
+			/* A flipped bit anywhere, the tag included: refused. */
+			ct[(len * 5 + j * 13) % (K5_BLOCK + len + h)] ^= 0x02;
+			ck_assert_int_eq(open_pieces(k, ct, K5_BLOCK + len + h,
+			    steps[j], back, &plen), -1);
+			ct[(len * 5 + j * 13) % (K5_BLOCK + len + h)] ^= 0x02;
 		}
 		/* Flip one bit of the ciphertext: refused, output wiped. */
 		ct[(len * 7) % (K5_BLOCK + len)] ^= 0x10;

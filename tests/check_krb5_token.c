@@ -38,6 +38,7 @@
 #include "lucid.h"
 #include "body_xdr.h"
 #include "protect.h"
+#include "scratch.h"
 #include "secctx.h"
 #include "cklist.h"
 
@@ -985,12 +986,49 @@ END_TEST
  */
 static const u_int priv_lens[] = { 65536 - 8, 65536 + 5, 300001, 300002 };
 
+/* protect_decode at privacy over the len bytes of wire. */
+static enum protect_result
+priv_decode(struct secctx *sc, uint8_t *wire, int len, size_t max,
+    struct blob *back)
+{
+	struct secctx_status st;
+	enum protect_result r;
+	XDR x;
+
+	memset(back, 0, sizeof(*back));
+	xdrmem_create(&x, (caddr_t)wire, (u_int)len, XDR_DECODE);
+	r = protect_decode(sc, RPCAUTH_SVC_PRIVACY, 9, &x,
+	    (xdrproc_t)xdr_blob, back, max, &st);
+	XDR_DESTROY(&x);
+	return r;
+}
+
+/* Rotate a Wrap token's body right by rrc and say so in its header. */
+static void
+rotate_body(uint8_t *tok, size_t toklen, size_t rrc)
+{
+	size_t blen = toklen - 16;
+	uint8_t *tmp = malloc(blen);
+
+	memcpy(tmp, tok + 16 + blen - rrc, rrc);
+	memcpy(tmp + rrc, tok + 16, blen - rrc);
+	memcpy(tok + 16, tmp, blen);
+	tok[6] = (uint8_t)(rrc >> 8);
+	tok[7] = (uint8_t)rrc;
+	free(tmp);
+}
+
+static const size_t flips[] = { 0, 15, 16, 65535, 65536, 65537, 200000,
+    ~(size_t)0 };
+
 START_TEST(protect_priv_streamed)
 {
 	u_int n = priv_lens[_i / NELEM(enctypes)];
-	struct blob in = { NULL, n };
-	size_t cap = (size_t)n + 256, len, toklen;
-	uint8_t *wire = malloc(cap);
+	struct blob in = { NULL, n }, back;
+	size_t cap = (size_t)n + 256, len, toklen, i;
+	uint8_t *wire = malloc(cap + 64);
+	gss_buffer_desc peer = GSS_C_EMPTY_BUFFER;
+	int blen;
 	const uint8_t *tok;
 	gss_buffer_desc msg, out = GSS_C_EMPTY_BUFFER;
 	struct secctx_status st;
@@ -1017,6 +1055,49 @@ START_TEST(protect_priv_streamed)
 	ck_assert_uint_eq(out.length, 4 + 4 + ((n + 3) & ~3U));
 	ck_assert_uint_eq(((uint8_t *)out.value)[3], 9);	/* seq_num */
 	ck_assert(memcmp((uint8_t *)out.value + 8, in.p, n) == 0);
+
+	/* Received: MIT's Wrap of the same databody, opened as it streams. */
+	msg.value = out.value;
+	msg.length = out.length;
+	ck_assert_uint_eq(gss_wrap(&min, p.peer, 1, 0, &msg, NULL, &peer),
+	    GSS_S_COMPLETE);
+	blen = priv_body_encode(peer.value, peer.length, wire, cap + 64);
+	ck_assert_int_gt(blen, 0);
+	ck_assert_int_eq(priv_decode(&sc, wire, blen, cap + 64, &back),
+	    PROTECT_OK);
+	ck_assert_uint_eq(back.n, n);
+	ck_assert(memcmp(back.p, in.p, n) == 0);
+	xdr_free((xdrproc_t)xdr_blob, (char *)&back);
+	/* One bit anywhere after the header, the tag included: refused,
+	 * nothing decoded. */
+	for (i = 0; i < NELEM(flips); i++) {
+		size_t at = 4 + 16 + (flips[i] % (peer.length - 16));
+
+		wire[at] ^= 0x04;
+		ck_assert_msg(priv_decode(&sc, wire, blen, cap + 64, &back) ==
+		    PROTECT_E_UNWRAP, "bit at %zu of %zu accepted", at,
+		    peer.length);
+		ck_assert_ptr_null(back.p);
+		wire[at] ^= 0x04;
+	}
+	/* The direction flag: the header is refused before any decryption. */
+	wire[4 + 2] ^= 0x01;
+	ck_assert_int_eq(priv_decode(&sc, wire, blen, cap + 64, &back),
+	    PROTECT_E_UNWRAP);
+	wire[4 + 2] ^= 0x01;
+	/* A rotated body (RRC 28, as a DCE-style sender would) is kept
+	 * whole and opened the old way. */
+	rotate_body(wire + 4, peer.length, 28);
+	ck_assert_int_eq(priv_decode(&sc, wire, blen, cap + 64, &back),
+	    PROTECT_OK);
+	ck_assert_uint_eq(back.n, n);
+	xdr_free((xdrproc_t)xdr_blob, (char *)&back);
+	/* Cut short: a decoding error, nothing decoded. */
+	ck_assert_int_eq(priv_decode(&sc, wire, blen - 100, cap + 64, &back),
+	    PROTECT_E_DECODE);
+	ck_assert_ptr_null(back.p);
+
+	(void)gss_release_buffer(&min, &peer);
 	(void)gss_release_buffer(&min, &out);
 	secctx_clear(&sc);
 	pair_free(&p);
@@ -1056,6 +1137,82 @@ START_TEST(seal_steps_need_their_state)
 	unsetenv("RPCAUTH_KRB5_FASTPATH");
 	secctx_clear(&sc);
 	pair_free(&p);
+}
+END_TEST
+
+
+/*
+ * Every buffer XDR_INLINE lends an encoder during a privacy call is one of
+ * the thread's scratch buffers, which the call wipes: libtirpc's
+ * xdr_sizeof lent one of its own and freed it unwiped, with the arguments
+ * in it (docs/SECURITY.md 18).
+ */
+struct inl {
+	u_int	 words[4];
+	char	*data;
+	u_int	 n;
+};
+
+static const void	*lent[8];
+static size_t		 nlent;
+
+static bool_t
+xdr_inl(XDR *x, void *v)
+{
+	struct inl *m = v;
+	int32_t *q = XDR_INLINE(x, 4 * BYTES_PER_XDR_UNIT);
+	int i;
+
+	if (q != NULL) {
+		if (nlent < NELEM(lent))
+			lent[nlent++] = q;
+		for (i = 0; i < 4; i++)
+			IXDR_PUT_U_INT32(q, m->words[i]);
+	} else
+		for (i = 0; i < 4; i++)
+			if (!xdr_u_int(x, &m->words[i]))
+				return FALSE;
+	return xdr_bytes(x, &m->data, &m->n, ~0U);
+}
+
+START_TEST(protect_inline_stays_in_scratch)
+{
+	struct inl m = { { 1, 2, 3, 4 }, NULL, _i == 0 ? 100 : 200000 };
+	size_t cap = m.n + 512, i, j;
+	uint8_t *wire = malloc(cap);
+	struct secctx_status st;
+	struct scratch *sc_bufs;
+	struct secctx sc;
+	struct pair p;
+	XDR x;
+	int inside;
+
+	m.data = calloc(1, m.n);
+	pair_make(K5_AES256_CTS_HMAC_SHA1_96, 1, INTEG_FLAGS, &p);
+	sc_from_pair(&sc, &p);
+	nlent = 0;
+	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
+	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_PRIVACY, 3, &x,
+	    (xdrproc_t)xdr_inl, &m, &st), PROTECT_OK);
+	XDR_DESTROY(&x);
+	ck_assert_uint_ge(nlent, 1);
+	sc_bufs = scratch_thread();
+	for (i = 0; i < nlent; i++) {
+		inside = 0;
+		for (j = 0; j < SCRATCH_COUNT; j++) {
+			const uint8_t *a = sc_bufs[j].keep;
+
+			if (a != NULL && (const uint8_t *)lent[i] >= a &&
+			    (const uint8_t *)lent[i] < a + sc_bufs[j].keep_cap)
+				inside = 1;
+		}
+		ck_assert_msg(inside, "XDR_INLINE lent the encoder %p, not a "
+		    "scratch buffer the call wipes", lent[i]);
+	}
+	secctx_clear(&sc);
+	pair_free(&p);
+	free(m.data);
+	free(wire);
 }
 END_TEST
 
@@ -1112,7 +1269,8 @@ krb5_token_suite(void)
 	    { protect_integ_length_changed, 2 },
 	    { mic_steps_need_their_state, 1 },
 	    { protect_priv_streamed, NELEM(enctypes) * NELEM(priv_lens) },
-	    { seal_steps_need_their_state, 1 });
+	    { seal_steps_need_their_state, 1 },
+	    { protect_inline_stays_in_scratch, 2 });
 	return s;
 }
 

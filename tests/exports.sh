@@ -77,6 +77,10 @@ if command -v readelf >/dev/null; then
 	soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 	[ "$soname" = librpcauth.so.0 ] ||
 	    bad "soname is '$soname', not librpcauth.so.0 (docs/ABI.md: a new soname renames debian/librpcauth0)"
+	# Bound at load: no lazy-binding trampoline spills the vector
+	# registers of the sealing code to the stack (docs/SECURITY.md 18).
+	readelf -d "$so" | grep -q 'FLAGS.*\bNOW\b' ||
+	    bad "librpcauth.so is not linked with -z now (no BIND_NOW flag): see docs/SECURITY.md 18"
 fi
 
 # 6. Version macros: the numbers, the string and PACKAGE_VERSION agree.
