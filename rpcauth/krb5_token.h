@@ -88,8 +88,9 @@ void		k5tok_wrap_abandon(struct k5tok_seal *w);
  * k5tok_unwrap on the whole token), or an error as k5tok_unwrap would;
  * k5_open_update(&u->o) takes the rest of the token in order, writing
  * plaintext; end gets the buffer those writes went to (written bytes so
- * far) and finishes: *outlen is the message's length.  On any failure the
- * caller wipes what was written.  End and abandon wipe u.
+ * far) and finishes, writing the last bytes (up to 32) after those: *outlen is
+ * the message's length.  Whatever happens, the caller wipes the whole
+ * buffer it gave.  End and abandon wipe u.
  */
 struct k5tok_open {
 	struct k5_open	 o;

@@ -386,6 +386,7 @@ struct open_pass {
 	size_t			 toklen;
 	uint8_t			 hdr[16];
 	size_t			 hfill;
+	size_t			 written;	/* plaintext so far */
 	enum open_mode		 mode;
 };
 
@@ -409,9 +410,19 @@ open_step(void *arg, const void *p, size_t n)
 		switch (secctx_open_begin(op->sc, op->hdr, op->toklen, &op->u,
 		    op->st)) {
 		case 1:
+			/*
+			 * All of it now (at most max_body, as the whole-token
+			 * path reserves): growing later could move plaintext
+			 * and leave it in freed memory.  All of it is wiped at
+			 * release, the bytes the last step writes included.
+			 */
 			op->mode = OPEN_STREAM;
-			if (scratch_reserve(op->open, op->toklen) == NULL)
+			if (scratch_reserve(op->open, op->toklen) == NULL) {
+				secctx_open_abandon(&op->u);
+				op->mode = OPEN_REFUSED;
 				return -1;
+			}
+			op->open->used = op->toklen;
 			break;
 		case 0:
 			/* GSS path or a rotated body: kept whole after all. */
@@ -428,10 +439,10 @@ open_step(void *arg, const void *p, size_t n)
 	if (op->mode == OPEN_STORE)
 		return xdrstream_append(op->body, q, n);
 	if (n > 0 && secctx_open_feed(&op->u, q, n,
-	    op->open->p + op->open->used, &k) != 0)
+	    op->open->p + op->written, &k) != 0)
 		return -1;
 	if (n > 0)
-		op->open->used += k;	/* wiped at release, whatever happens */
+		op->written += k;
 	return 0;
 }
 
@@ -482,7 +493,7 @@ read_priv(struct secctx *sc, XDR *xdrs, struct scratch *s, size_t max_body,
 		return decode_priv(sc, body, open, max_body, seq, proc, where,
 		    st);
 	}
-	if (secctx_open_end(sc, &op.u, open->p, open->used, &plen, st) != 0)
+	if (secctx_open_end(sc, &op.u, open->p, op.written, &plen, st) != 0)
 		return PROTECT_E_UNWRAP;
 	if (databody_split(open->p, plen, &got, &args, &argslen) != 0)
 		return PROTECT_E_DECODE;

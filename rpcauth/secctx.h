@@ -239,9 +239,11 @@ void	secctx_seal_abandon(struct secctx_seal *w);
  * secctx_unwrap_into) or -1 (the header is refused: *st).  Feed takes the
  * rest of the token in order without the lock and writes plaintext to
  * out (at most n + 15 bytes); end gets the buffer the feeds wrote to and
- * how much, checks the tag and the header copy, and gives the message's
- * length.  On failure the caller wipes what was written; nothing written
- * may be used before end returned 0.  End and abandon wipe u.
+ * how much, writes the last bytes (up to 32) after them, checks the tag
+ * and the header copy, and gives the message's length.  Whatever happens
+ * the caller wipes the whole buffer (the token's length is enough);
+ * nothing written may be used before end returned 0.  End and abandon
+ * wipe u.
  */
 struct secctx_open {
 	struct k5tok_open	 u;

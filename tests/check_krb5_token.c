@@ -1018,6 +1018,21 @@ rotate_body(uint8_t *tok, size_t toklen, size_t rrc)
 	free(tmp);
 }
 
+/* The thread's plaintext buffers hold nothing after a call (SECURITY 18). */
+static void
+open_wiped(const char *when)
+{
+	const struct scratch *o = &scratch_thread()[SCRATCH_OPEN];
+	size_t i;
+
+	for (i = 0; o->keep != NULL && i < o->keep_cap; i++)
+		ck_assert_msg(o->keep[i] == 0, "%s: plaintext byte %zu of %zu "
+		    "left in the kept buffer", when, i, o->keep_cap);
+	for (i = 0; o->big != NULL && i < o->big_cap; i++)
+		ck_assert_msg(o->big[i] == 0, "%s: plaintext byte %zu of %zu "
+		    "left in the large buffer", when, i, o->big_cap);
+}
+
 static const size_t flips[] = { 0, 15, 16, 65535, 65536, 65537, 200000,
     ~(size_t)0 };
 
@@ -1068,6 +1083,19 @@ START_TEST(protect_priv_streamed)
 	ck_assert_uint_eq(back.n, n);
 	ck_assert(memcmp(back.p, in.p, n) == 0);
 	xdr_free((xdrproc_t)xdr_blob, (char *)&back);
+	open_wiped("after a good token");
+	/* The right tag, the wrong sequence number: refused, wiped too. */
+	{
+		struct secctx_status st2;
+		XDR x2;
+
+		xdrmem_create(&x2, (caddr_t)wire, (u_int)blen, XDR_DECODE);
+		ck_assert_int_eq(protect_decode(&sc, RPCAUTH_SVC_PRIVACY, 10,
+		    &x2, (xdrproc_t)xdr_blob, &back, cap + 64, &st2),
+		    PROTECT_E_SEQ);
+		XDR_DESTROY(&x2);
+		open_wiped("after a token of another call");
+	}
 	/* One bit anywhere after the header, the tag included: refused,
 	 * nothing decoded. */
 	for (i = 0; i < NELEM(flips); i++) {
