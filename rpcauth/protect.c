@@ -8,12 +8,15 @@
  * only after its checksum or unwrap succeeded.  Buffers are the thread's
  * scratch buffers: nothing is allocated per call below SCRATCH_KEEP.
  *
- * On the krb5 fast path an integrity body is never held whole to be
- * hashed: it is encoded through xdrtap.c, each 64 KiB piece hashed into
- * the MIC while in cache on its way to the stream, and a received one is
- * hashed step by step as xdrstream.c moves it off the stream.  A pass
- * over 16 MiB that has left the caches costs about half again as much
- * as the same pass over a piece just touched (docs/PERFORMANCE.md).
+ * On the krb5 fast path large bodies stream: an integrity body is
+ * encoded through xdrtap.c, each 64 KiB piece hashed into the MIC while in
+ * cache on its way to the stream, and a received one hashed step by step
+ * as xdrstream.c moves it off; a privacy body of 64 KiB or more is sealed
+ * piece by piece the same way, and a received token decrypted step by step
+ * through a bounce buffer (read_priv).  A pass over 16 MiB that has left
+ * the caches costs about half again as much as the same pass over a piece
+ * just touched (docs/PERFORMANCE.md); what streaming changes for security
+ * is docs/SECURITY.md 18.
  */
 #include "config.h"
 
