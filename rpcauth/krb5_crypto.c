@@ -373,17 +373,28 @@ k5_checksum_check(const struct k5_key *k, struct hmacpad_ctx *c,
 	return r;
 }
 
+/* Kc's HMAC begun and fed the pieces in order: 0, or -1 (no Kc). */
+static int
+checksum_iov(const struct k5_key *k, const struct k5_iov *iov, size_t n,
+    struct hmacpad_ctx *c)
+{
+	size_t i;
+
+	if (k5_checksum_start(k, c) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		hmacpad_update(c, iov[i].p, iov[i].len);
+	return 0;
+}
+
 int
 k5_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
     uint8_t *out)
 {
 	struct hmacpad_ctx c;
-	size_t i;
 
-	if (k5_checksum_start(k, &c) != 0)
+	if (checksum_iov(k, iov, n, &c) != 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		hmacpad_update(&c, iov[i].p, iov[i].len);
 	k5_checksum_finish(k, &c, out);
 	return 0;
 }
@@ -393,13 +404,9 @@ k5_verify_checksum(struct k5_key *k, const struct k5_iov *iov, size_t n,
     const uint8_t *cksum, size_t cklen)
 {
 	struct hmacpad_ctx c;
-	size_t i;
 
-	if (k5_checksum_start(k, &c) != 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		hmacpad_update(&c, iov[i].p, iov[i].len);
-	return k5_checksum_check(k, &c, cksum, cklen);
+	return checksum_iov(k, iov, n, &c) == 0 ?
+	    k5_checksum_check(k, &c, cksum, cklen) : -1;
 }
 
 /*
@@ -661,34 +668,42 @@ out:
  * come and only the CTS tail (one block and the last, partial or whole)
  * waits for the end; the HMAC runs alongside as in cur_take.
  */
+/*
+ * What both directions start from: a copy of the key's cipher context
+ * (the caller's lock is not held between steps, and another message may
+ * use the key meanwhile), the HMAC begun, and where the CTS tail starts in
+ * a stream of n bytes (one block alone is plain CBC; otherwise the last
+ * two are stolen).
+ */
+static int
+steps_begin(const struct k5_key *k, EVP_CIPHER_CTX *src, size_t n,
+    struct k5_steps *c)
+{
+	size_t r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
+
+	if (src == NULL || k->ki == NULL || n < K5_BLOCK ||
+	    (c->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_CIPHER_CTX_copy(c->ctx, src) != 1 ||
+	    cbc_reset(c->ctx, zero_iv) != 0)
+		return -1;
+	c->etm = k->et->rfc8009;
+	c->h = k->et->h;
+	c->bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r;
+	hmacpad_start(k->ki, &c->mac);
+	if (c->etm)
+		hmacpad_update(&c->mac, zero_iv, K5_BLOCK);
+	return 0;
+}
+
 int
 k5_seal_start(const struct k5_key *k, struct k5_seal *s, size_t total,
     const uint8_t conf[K5_BLOCK], uint8_t *out, size_t *outlen)
 {
-	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
-
 	memset(s, 0, sizeof(*s));
 	*outlen = 0;
-	if (k->enc == NULL || k->ki == NULL || total < K5_BLOCK ||
-	    total > SIZE_MAX - 64)
-		return -1;
-	/* A copy of the key's cipher context: the caller's lock is not held
-	 * between steps, and another message may use the key meanwhile. */
-	if ((s->ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_CIPHER_CTX_copy(s->ctx, k->enc) != 1 ||
-	    cbc_reset(s->ctx, zero_iv) != 0) {
-		k5_seal_abandon(s);
-		return -1;
-	}
-	s->etm = k->et->rfc8009;
-	s->h = k->et->h;
 	s->total = total;
-	/* One block alone is plain CBC; otherwise the last two are stolen. */
-	s->bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
-	hmacpad_start(k->ki, &s->mac);
-	if (s->etm)
-		hmacpad_update(&s->mac, zero_iv, K5_BLOCK);
-	if (k5_seal_update(s, conf, K5_BLOCK, out, outlen) != 0) {
+	if (total > SIZE_MAX - 64 || steps_begin(k, k->enc, total, &s->c) != 0 ||
+	    k5_seal_update(s, conf, K5_BLOCK, out, outlen) != 0) {
 		k5_seal_abandon(s);	/* the copied key schedule with it */
 		return -1;
 	}
@@ -703,70 +718,76 @@ k5_seal_update(struct k5_seal *s, const uint8_t *p, size_t n, uint8_t *out,
 	int outl;
 
 	*outlen = 0;
-	if (s->ctx == NULL || n > s->total - s->fed)
+	if (s->c.ctx == NULL || n > s->total - s->c.fed)
 		return -1;
-	if (!s->etm)
-		hmacpad_update(&s->mac, p, n);
-	if (s->fed < s->bulk)
-		b = n < s->bulk - s->fed ? n : s->bulk - s->fed;
+	if (!s->c.etm)
+		hmacpad_update(&s->c.mac, p, n);
+	if (s->c.fed < s->c.bulk)
+		b = n < s->c.bulk - s->c.fed ? n : s->c.bulk - s->c.fed;
 	for (step = 0; step < b; ) {
 		size_t k = b - step > SLICE ? SLICE : b - step;
 
 		/* Unaligned pieces: EVP keeps the partial block. */
-		if (EVP_CipherUpdate(s->ctx, out + *outlen, &outl, p + step,
+		if (EVP_CipherUpdate(s->c.ctx, out + *outlen, &outl, p + step,
 		    (int)k) != 1)
 			return -1;
 		*outlen += (size_t)outl;
 		step += k;
 	}
-	if (s->etm)
-		hmacpad_update(&s->mac, out, *outlen);
-	memcpy(s->tail + (s->fed + b - s->bulk), p + b, n - b);
-	s->fed += n;
+	if (s->c.etm)
+		hmacpad_update(&s->c.mac, out, *outlen);
+	memcpy(s->c.tail + (s->c.fed + b - s->c.bulk), p + b, n - b);
+	s->c.fed += n;
 	return 0;
 }
 
 int
 k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen)
 {
-	uint8_t e[K5_BLOCK], md[HMACPAD_MAX_MD];
-	size_t r = s->total - s->bulk - K5_BLOCK;
+	struct { uint8_t e[K5_BLOCK], md[HMACPAD_MAX_MD]; } x;
+	size_t r = s->total - s->c.bulk - K5_BLOCK;
 	int ret = -1;
 
 	*outlen = 0;
-	if (s->ctx == NULL || s->fed != s->total)
+	if (s->c.ctx == NULL || s->c.fed != s->total)
 		goto out;
 	if (s->total == K5_BLOCK) {
 		r = 0;
-		if (cbc_update(s->ctx, out, s->tail, K5_BLOCK) != 0)
+		if (cbc_update(s->c.ctx, out, s->c.tail, K5_BLOCK) != 0)
 			goto out;
 	} else {
 		/* As cts_encrypt: C'n-1 = E(Pn|0 ^ En-1) first, then r bytes
 		 * of En-1. */
-		memset(s->tail + K5_BLOCK + r, 0, K5_BLOCK - r);
-		if (cbc_update(s->ctx, e, s->tail, K5_BLOCK) != 0 ||
-		    cbc_update(s->ctx, out, s->tail + K5_BLOCK, K5_BLOCK) != 0)
+		memset(s->c.tail + K5_BLOCK + r, 0, K5_BLOCK - r);
+		if (cbc_update(s->c.ctx, x.e, s->c.tail, K5_BLOCK) != 0 ||
+		    cbc_update(s->c.ctx, out, s->c.tail + K5_BLOCK, K5_BLOCK) != 0)
 			goto out;
-		memcpy(out + K5_BLOCK, e, r);
+		memcpy(out + K5_BLOCK, x.e, r);
 	}
-	if (s->etm)
-		hmacpad_update(&s->mac, out, K5_BLOCK + r);
-	hmacpad_finish(&s->mac, md);
-	memcpy(out + K5_BLOCK + r, md, s->h);
-	*outlen = K5_BLOCK + r + s->h;
+	if (s->c.etm)
+		hmacpad_update(&s->c.mac, out, K5_BLOCK + r);
+	hmacpad_finish(&s->c.mac, x.md);
+	memcpy(out + K5_BLOCK + r, x.md, s->c.h);
+	*outlen = K5_BLOCK + r + s->c.h;
 	ret = 0;
 out:
-	OPENSSL_cleanse(e, sizeof(e));
-	OPENSSL_cleanse(md, sizeof(md));
+	OPENSSL_cleanse(&x, sizeof(x));
 	k5_seal_abandon(s);
 	return ret;
+}
+
+/* The copied context (freeing wipes the key schedule), then all of it. */
+static void
+steps_wipe(struct k5_steps *c, void *whole, size_t len)
+{
+	EVP_CIPHER_CTX_free(c->ctx);
+	OPENSSL_cleanse(whole, len);
 }
 
 void
 k5_seal_abandon(struct k5_seal *s)
 {
-	EVP_CIPHER_CTX_free(s->ctx);	/* wipes the key schedule */
-	OPENSSL_cleanse(s, sizeof(*s));
+	steps_wipe(&s->c, s, sizeof(*s));
 }
 
 /*
@@ -778,26 +799,13 @@ k5_seal_abandon(struct k5_seal *s)
 int
 k5_open_start(const struct k5_key *k, struct k5_open *o, size_t len)
 {
-	size_t n, r;
-
 	memset(o, 0, sizeof(*o));
-	if (k->dec == NULL || k->ki == NULL || len < K5_BLOCK + k->et->h)
-		return -1;
-	if ((o->ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_CIPHER_CTX_copy(o->ctx, k->dec) != 1 ||
-	    cbc_reset(o->ctx, zero_iv) != 0) {
+	if (len < K5_BLOCK + k->et->h ||
+	    steps_begin(k, k->dec, len - k->et->h, &o->c) != 0) {
 		k5_open_abandon(o);
 		return -1;
 	}
-	o->etm = k->et->rfc8009;
-	o->h = k->et->h;
-	n = len - o->h;
-	r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
-	o->n = n;
-	o->bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r;
-	hmacpad_start(k->ki, &o->mac);
-	if (o->etm)
-		hmacpad_update(&o->mac, zero_iv, K5_BLOCK);
+	o->n = len - k->et->h;
 	return 0;
 }
 
@@ -810,33 +818,33 @@ open_bulk(struct k5_open *o, const uint8_t *p, size_t n, uint8_t *out,
 	size_t k, keep;
 	int outl;
 
-	if (o->etm)
-		hmacpad_update(&o->mac, p, n);
+	if (o->c.etm)
+		hmacpad_update(&o->c.mac, p, n);
 	/* The last ciphertext block of the CBC part chains into the tail. */
 	keep = n < K5_BLOCK ? n : K5_BLOCK;
 	memmove(o->prev, o->prev + keep, K5_BLOCK - keep);
 	memcpy(o->prev + K5_BLOCK - keep, p + n - keep, keep);
 	/* The confounder's block goes aside, never to out. */
-	if (o->fed < K5_BLOCK) {
-		k = K5_BLOCK - o->fed < n ? K5_BLOCK - o->fed : n;
-		if (EVP_CipherUpdate(o->ctx, first, &outl, p, (int)k) != 1)
+	if (o->c.fed < K5_BLOCK) {
+		k = K5_BLOCK - o->c.fed < n ? K5_BLOCK - o->c.fed : n;
+		if (EVP_CipherUpdate(o->c.ctx, first, &outl, p, (int)k) != 1)
 			return -1;
-		if (!o->etm)
-			hmacpad_update(&o->mac, first, (size_t)outl);
+		if (!o->c.etm)
+			hmacpad_update(&o->c.mac, first, (size_t)outl);
 		OPENSSL_cleanse(first, sizeof(first));
-		o->fed += k;
+		o->c.fed += k;
 		p += k;
 		n -= k;
 	}
 	while (n > 0) {
 		k = n > SLICE ? SLICE : n;
-		if (EVP_CipherUpdate(o->ctx, out + *outlen, &outl, p,
+		if (EVP_CipherUpdate(o->c.ctx, out + *outlen, &outl, p,
 		    (int)k) != 1)
 			return -1;
-		if (!o->etm)
-			hmacpad_update(&o->mac, out + *outlen, (size_t)outl);
+		if (!o->c.etm)
+			hmacpad_update(&o->c.mac, out + *outlen, (size_t)outl);
 		*outlen += (size_t)outl;
-		o->fed += k;
+		o->c.fed += k;
 		p += k;
 		n -= k;
 	}
@@ -850,76 +858,77 @@ k5_open_update(struct k5_open *o, const uint8_t *p, size_t n, uint8_t *out,
 	size_t k;
 
 	*outlen = 0;
-	if (o->ctx == NULL || n > o->n + o->h - o->fed)
+	if (o->c.ctx == NULL || n > o->n + o->c.h - o->c.fed)
 		return -1;
-	if (o->fed < o->bulk) {
-		k = n < o->bulk - o->fed ? n : o->bulk - o->fed;
+	if (o->c.fed < o->c.bulk) {
+		k = n < o->c.bulk - o->c.fed ? n : o->c.bulk - o->c.fed;
 		if (open_bulk(o, p, k, out, outlen) != 0)
 			return -1;
 		p += k;
 		n -= k;
 	}
-	if (n > 0 && o->fed < o->n) {
-		k = n < o->n - o->fed ? n : o->n - o->fed;
-		if (o->etm)
-			hmacpad_update(&o->mac, p, k);
-		memcpy(o->tail + (o->fed - o->bulk), p, k);
-		o->fed += k;
+	if (n > 0 && o->c.fed < o->n) {
+		k = n < o->n - o->c.fed ? n : o->n - o->c.fed;
+		if (o->c.etm)
+			hmacpad_update(&o->c.mac, p, k);
+		memcpy(o->c.tail + (o->c.fed - o->c.bulk), p, k);
+		o->c.fed += k;
 		p += k;
 		n -= k;
 	}
-	memcpy(o->tag + (o->fed - o->n), p, n);
-	o->fed += n;
+	memcpy(o->tag + (o->c.fed - o->n), p, n);
+	o->c.fed += n;
 	return 0;
 }
 
 int
 k5_open_finish(struct k5_open *o, uint8_t *out, size_t *outlen)
 {
-	uint8_t d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK], md[HMACPAD_MAX_MD];
-	size_t r = o->n - o->bulk - K5_BLOCK, i, skip;
-	const uint8_t *chain = o->bulk > 0 ? o->prev : zero_iv;
+	struct {
+		uint8_t	 d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK];
+		uint8_t	 md[HMACPAD_MAX_MD];
+	} x;
+	uint8_t *d = x.d, *e = x.e, *t = x.t;
+	size_t r = o->n - o->c.bulk - K5_BLOCK, i, skip;
+	const uint8_t *chain = o->c.bulk > 0 ? o->prev : zero_iv;
 	int ret = -1;
 
 	*outlen = 0;
-	if (o->ctx == NULL || o->fed != o->n + o->h)
+	if (o->c.ctx == NULL || o->c.fed != o->n + o->c.h)
 		goto out;
 	if (o->n == K5_BLOCK) {
 		/* One block: the confounder alone, plain CBC. */
 		r = 0;
-		if (cbc_reset(o->ctx, zero_iv) != 0 ||
-		    cbc_update(o->ctx, t, o->tail, K5_BLOCK) != 0)
+		if (cbc_reset(o->c.ctx, zero_iv) != 0 ||
+		    cbc_update(o->c.ctx, t, o->c.tail, K5_BLOCK) != 0)
 			goto out;
 	} else {
 		/* As cts_decrypt: D(C'n-1) = Pn|0 ^ En-1. */
-		if (cbc_reset(o->ctx, zero_iv) != 0 ||
-		    cbc_update(o->ctx, d, o->tail, K5_BLOCK) != 0)
+		if (cbc_reset(o->c.ctx, zero_iv) != 0 ||
+		    cbc_update(o->c.ctx, d, o->c.tail, K5_BLOCK) != 0)
 			goto out;
-		memcpy(e, o->tail + K5_BLOCK, r);
+		memcpy(e, o->c.tail + K5_BLOCK, r);
 		memcpy(e + r, d + r, K5_BLOCK - r);
 		for (i = 0; i < r; i++)
-			t[K5_BLOCK + i] = d[i] ^ o->tail[K5_BLOCK + i];
-		if (cbc_reset(o->ctx, chain) != 0 ||
-		    cbc_update(o->ctx, t, e, K5_BLOCK) != 0)
+			t[K5_BLOCK + i] = d[i] ^ o->c.tail[K5_BLOCK + i];
+		if (cbc_reset(o->c.ctx, chain) != 0 ||
+		    cbc_update(o->c.ctx, t, e, K5_BLOCK) != 0)
 			goto out;
 	}
-	if (!o->etm)
-		hmacpad_update(&o->mac, t, K5_BLOCK + r);
+	if (!o->c.etm)
+		hmacpad_update(&o->c.mac, t, K5_BLOCK + r);
 	/* Without a CBC part the tail's first block is the confounder. */
-	skip = o->bulk == 0 ? K5_BLOCK : 0;
+	skip = o->c.bulk == 0 ? K5_BLOCK : 0;
 	memcpy(out, t + skip, K5_BLOCK + r - skip);
-	hmacpad_finish(&o->mac, md);
-	if (CRYPTO_memcmp(md, o->tag, o->h) != 0) {
+	hmacpad_finish(&o->c.mac, x.md);
+	if (CRYPTO_memcmp(x.md, o->tag, o->c.h) != 0) {
 		OPENSSL_cleanse(out, K5_BLOCK + r - skip);
 		goto out;
 	}
 	*outlen = K5_BLOCK + r - skip;
 	ret = 0;
 out:
-	OPENSSL_cleanse(d, sizeof(d));
-	OPENSSL_cleanse(e, sizeof(e));
-	OPENSSL_cleanse(t, sizeof(t));
-	OPENSSL_cleanse(md, sizeof(md));
+	OPENSSL_cleanse(&x, sizeof(x));
 	k5_open_abandon(o);
 	return ret;
 }
@@ -927,8 +936,7 @@ out:
 void
 k5_open_abandon(struct k5_open *o)
 {
-	EVP_CIPHER_CTX_free(o->ctx);
-	OPENSSL_cleanse(o, sizeof(*o));
+	steps_wipe(&o->c, o, sizeof(*o));
 }
 
 /*

@@ -104,15 +104,18 @@ int	k5_encrypt(struct k5_key *k, const uint8_t conf[K5_BLOCK],
  * key): finish only while the key lives.  Finish and abandon wipe s; a
  * started s ends in one of them.  0 or -1.
  */
-struct k5_seal {
+struct k5_steps {			/* what both directions keep */
 	struct evp_cipher_ctx_st *ctx;	/* the key's EVP context, copied */
 	struct hmacpad_ctx	 mac;
 	int			 etm;	/* RFC 8009: MAC over the ciphertext */
 	size_t			 h;
-	size_t			 total;
 	size_t			 bulk;	/* plain CBC; the rest is the CTS tail */
 	size_t			 fed;
 	uint8_t			 tail[2 * K5_BLOCK];
+};
+struct k5_seal {
+	struct k5_steps		 c;
+	size_t			 total;
 };
 int	k5_seal_start(const struct k5_key *k, struct k5_seal *s, size_t total,
 	    const uint8_t conf[K5_BLOCK], uint8_t *out, size_t *outlen);
@@ -133,15 +136,9 @@ void	k5_seal_abandon(struct k5_seal *s);
  * wipe o; a started o ends in one of them.
  */
 struct k5_open {
-	struct evp_cipher_ctx_st *ctx;	/* the key's EVP context, copied */
-	struct hmacpad_ctx	 mac;
-	int			 etm;
-	size_t			 h;
+	struct k5_steps		 c;
 	size_t			 n;	/* ciphertext bytes, the tag not counted */
-	size_t			 bulk;	/* plain CBC; the rest is the CTS tail */
-	size_t			 fed;
 	uint8_t			 prev[K5_BLOCK];  /* the CBC part's last block */
-	uint8_t			 tail[2 * K5_BLOCK];
 	uint8_t			 tag[HMACPAD_MAX_MD];
 };
 int	k5_open_start(const struct k5_key *k, struct k5_open *o, size_t len);

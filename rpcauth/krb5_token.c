@@ -271,23 +271,18 @@ wrap_prologue(struct k5ctx *c, size_t len, uint8_t hdr[HDR_LEN],
 OM_uint32
 k5tok_wrap(struct k5ctx *c, const void *msg, size_t len, uint8_t *tok_out)
 {
+	/* The header copy is encrypted from tok_out, not moved. */
+	struct k5_iov iov[2] = { { msg, len }, { tok_out, HDR_LEN } };
 	uint8_t conf[K5_BLOCK];
-	struct k5_iov iov[2];
-	OM_uint32 maj = GSS_S_FAILURE;
+	int ok;
 
-	if (wrap_prologue(c, len, tok_out, conf) != 0)
-		goto out;
-	iov[0].p = msg;
-	iov[0].len = len;
-	iov[1].p = tok_out;	/* the copy is encrypted, not moved */
-	iov[1].len = HDR_LEN;
-	if (k5_encrypt(c->send_seal, conf, iov, 2, tok_out + HDR_LEN) != 0)
-		goto out;
-	c->send_seq++;
-	maj = GSS_S_COMPLETE;
-out:
+	ok = wrap_prologue(c, len, tok_out, conf) == 0 &&
+	    k5_encrypt(c->send_seal, conf, iov, 2, tok_out + HDR_LEN) == 0;
 	OPENSSL_cleanse(conf, sizeof(conf));
-	return maj;
+	if (!ok)
+		return GSS_S_FAILURE;
+	c->send_seq++;
+	return GSS_S_COMPLETE;
 }
 
 /* k5tok_wrap in steps: the header and the confounder go first. */

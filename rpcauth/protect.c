@@ -35,6 +35,27 @@
 #include "xdrtap.h"
 
 /*
+ * Service none: the body is the bare XDR of *where, run here (*r its
+ * result, `bad` when proc fails) and NULL returned.  Otherwise the
+ * thread's scratch buffers, or NULL with *r PROTECT_E_NOMEM.
+ */
+static struct scratch *
+bodies(uint32_t service, XDR *xdrs, xdrproc_t proc, void *where,
+    enum protect_result bad, enum protect_result *r)
+{
+	struct scratch *s;
+
+	if (service == RPCAUTH_SVC_NONE) {
+		scratch_trim();
+		*r = (*proc)(xdrs, where) ? PROTECT_OK : bad;
+		return NULL;
+	}
+	if ((s = scratch_thread()) == NULL)
+		*r = PROTECT_E_NOMEM;
+	return s;
+}
+
+/*
  * XDR {seq, *where} (body bytes: xdrtap_sizeof's count) into the thread's
  * SCRATCH_PLAIN buffer, at offset `head` so that an integrity body can be
  * framed around it in place.
@@ -249,12 +270,9 @@ protect_encode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	size_t body = 0, plen = 0, tlen = 0;
 	int streamed = 0;
 
-	if (service == RPCAUTH_SVC_NONE) {
-		scratch_trim();
-		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_ENCODE;
-	}
-	if ((s = scratch_thread()) == NULL)
-		return PROTECT_E_NOMEM;
+	if ((s = bodies(service, xdrs, proc, where, PROTECT_E_ENCODE,
+	    &r)) == NULL)
+		return r;
 	plain = &s[SCRATCH_PLAIN];
 	tok = &s[SCRATCH_TOKEN];
 	/* Measured once, without lending the encoder a buffer (xdrtap.h). */
@@ -512,12 +530,9 @@ protect_decode(struct secctx *sc, uint32_t service, uint32_t seq, XDR *xdrs,
 	enum protect_result r;
 	int bad;
 
-	if (service == RPCAUTH_SVC_NONE) {
-		scratch_trim();
-		return (*proc)(xdrs, where) ? PROTECT_OK : PROTECT_E_DECODE;
-	}
-	if ((s = scratch_thread()) == NULL)
-		return PROTECT_E_NOMEM;
+	if ((s = bodies(service, xdrs, proc, where, PROTECT_E_DECODE,
+	    &r)) == NULL)
+		return r;
 	body = &s[SCRATCH_BODY];
 	if (service == RPCAUTH_SVC_PRIVACY) {
 		r = read_priv(sc, xdrs, s, max_body, seq, proc, where, st);

@@ -263,6 +263,27 @@ secctx_check_call(struct secctx *sc, struct seqwin *win,
 	return v;
 }
 
+/* Under the lock: remember the fast state f a message in steps begins on. */
+static void
+pin_locked(struct secctx *sc, struct k5ctx *f, struct secctx_pin *pin)
+{
+	pin->f = f;
+	pin->gen = sc->fast_gen;
+}
+
+/*
+ * Under the lock: that state, still the context's (its keys, which the
+ * end of a message reads, are alive), or NULL.
+ */
+static struct k5ctx *
+pinned_locked(struct secctx *sc, const struct secctx_pin *pin)
+{
+	if (pin->f == NULL || sc->fast != pin->f ||
+	    sc->gctx != GSS_C_NO_CONTEXT || sc->fast_gen != pin->gen)
+		return NULL;
+	return sc->fast;
+}
+
 int
 secctx_mic_begin(struct secctx *sc, int sending, struct secctx_mic *m)
 {
@@ -273,8 +294,7 @@ secctx_mic_begin(struct secctx *sc, int sending, struct secctx_mic *m)
 	pthread_mutex_lock(&sc->lock);
 	if ((f = fast_locked(sc)) != NULL &&
 	    k5tok_mic_begin(f, sending, &m->hc) == 0) {
-		m->f = f;
-		m->gen = sc->fast_gen;
+		pin_locked(sc, f, &m->pin);
 		r = 1;
 	}
 	pthread_mutex_unlock(&sc->lock);
@@ -292,11 +312,11 @@ secctx_mic_feed(struct secctx_mic *m, const void *p, size_t n)
 static struct k5ctx *
 mic_state_locked(struct secctx *sc, struct secctx_mic *m)
 {
-	if (m->f != NULL && sc->fast == m->f && sc->gctx == GSS_C_NO_CONTEXT &&
-	    sc->fast_gen == m->gen)
-		return sc->fast;
-	secctx_mic_abandon(m);
-	return NULL;
+	struct k5ctx *f = pinned_locked(sc, &m->pin);
+
+	if (f == NULL)
+		secctx_mic_abandon(m);
+	return f;
 }
 
 int
@@ -359,8 +379,7 @@ secctx_seal_begin(struct secctx *sc, size_t msglen, struct secctx_seal *w,
 	if ((f = fast_locked(sc)) != NULL) {
 		if ((st->major = k5tok_wrap_begin(f, msglen, &w->w, out,
 		    outlen)) == GSS_S_COMPLETE) {
-			w->f = f;
-			w->gen = sc->fast_gen;
+			pin_locked(sc, f, &w->pin);
 			*toklen = k5tok_wrap_len(f, msglen);
 			r = 1;
 		} else
@@ -385,11 +404,8 @@ secctx_seal_end(struct secctx *sc, struct secctx_seal *w, uint8_t *out,
 	st->minor = 0;
 	pthread_mutex_lock(&sc->lock);
 	/* The tag's HMAC reads the key: only while the state begun on lives. */
-	if (w->f == NULL || sc->fast != w->f || sc->gctx != GSS_C_NO_CONTEXT ||
-	    sc->fast_gen != w->gen)
-		st->major = GSS_S_NO_CONTEXT;
-	else
-		st->major = k5tok_wrap_end(&w->w, out, outlen);
+	st->major = pinned_locked(sc, &w->pin) == NULL ? GSS_S_NO_CONTEXT :
+	    k5tok_wrap_end(&w->w, out, outlen);
 	pthread_mutex_unlock(&sc->lock);
 	secctx_seal_abandon(w);
 	return GSS_ERROR(st->major) ? -1 : 0;
@@ -415,8 +431,7 @@ secctx_open_begin(struct secctx *sc, const uint8_t hdr[16], size_t toklen,
 	if ((f = fast_locked(sc)) != NULL) {
 		st->major = k5tok_unwrap_begin(f, hdr, toklen, &u->u);
 		if (st->major == GSS_S_COMPLETE) {
-			u->f = f;
-			u->gen = sc->fast_gen;
+			pin_locked(sc, f, &u->pin);
 			r = 1;
 		} else if (st->major != GSS_S_UNAVAILABLE)
 			r = -1;
@@ -442,11 +457,8 @@ secctx_open_end(struct secctx *sc, struct secctx_open *u, uint8_t *out,
 	st->minor = 0;
 	pthread_mutex_lock(&sc->lock);
 	/* The tag's HMAC reads the key: only while the state begun on lives. */
-	if (u->f == NULL || sc->fast != u->f || sc->gctx != GSS_C_NO_CONTEXT ||
-	    sc->fast_gen != u->gen)
-		st->major = GSS_S_NO_CONTEXT;
-	else
-		st->major = k5tok_unwrap_end(&u->u, out, written, outlen);
+	st->major = pinned_locked(sc, &u->pin) == NULL ? GSS_S_NO_CONTEXT :
+	    k5tok_unwrap_end(&u->u, out, written, outlen);
 	pthread_mutex_unlock(&sc->lock);
 	secctx_open_abandon(u);
 	return GSS_ERROR(st->major) ? -1 : 0;

@@ -193,10 +193,14 @@ int	secctx_unwrap_into(struct secctx *sc, const void *tok, size_t len,
  * since begin (secctx_replace).  Every begun m ends in make, check or
  * abandon.
  */
-struct secctx_mic {
-	struct hmacpad_ctx	 hc;
+/* The fast state a message in steps began on (secctx.c checks it). */
+struct secctx_pin {
 	const struct k5ctx	*f;
 	unsigned long		 gen;
+};
+struct secctx_mic {
+	struct hmacpad_ctx	 hc;
+	struct secctx_pin	 pin;
 	size_t			 fed;	/* bytes fed so far */
 };
 int	secctx_mic_begin(struct secctx *sc, int sending, struct secctx_mic *m);
@@ -220,8 +224,7 @@ void	secctx_mic_abandon(struct secctx_mic *m);
  */
 struct secctx_seal {
 	struct k5tok_seal	 w;
-	const struct k5ctx	*f;
-	unsigned long		 gen;
+	struct secctx_pin	 pin;
 };
 int	secctx_seal_begin(struct secctx *sc, size_t msglen,
 	    struct secctx_seal *w, uint8_t *out, size_t *outlen,
@@ -247,8 +250,7 @@ void	secctx_seal_abandon(struct secctx_seal *w);
  */
 struct secctx_open {
 	struct k5tok_open	 u;
-	const struct k5ctx	*f;
-	unsigned long		 gen;
+	struct secctx_pin	 pin;
 };
 int	secctx_open_begin(struct secctx *sc, const uint8_t hdr[16],
 	    size_t toklen, struct secctx_open *u, struct secctx_status *st);

@@ -152,12 +152,8 @@ xdr_wr_u32(struct xdr_wr *w, uint32_t v)
 {
 	uint8_t *q;
 
-	if ((q = wr_take(w, 4)) == NULL)
-		return;
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
+	if ((q = wr_take(w, 4)) != NULL)
+		xdr_be32(q, v);
 }
 
 void

@@ -23,6 +23,16 @@
  */
 #define XDR_RNDUP(n)	(((size_t)(n) + 3) & ~(size_t)3)
 
+/* One unsigned int, big-endian, at q (RFC 4506 4.2). */
+static inline void
+xdr_be32(uint8_t *q, uint32_t v)
+{
+	q[0] = (uint8_t)(v >> 24);
+	q[1] = (uint8_t)(v >> 16);
+	q[2] = (uint8_t)(v >> 8);
+	q[3] = (uint8_t)v;
+}
+
 struct xdr_rd {
 	const uint8_t	*p;
 	size_t		 len;

@@ -22,15 +22,6 @@ grow(struct scratch *s, size_t n)
 	return s->p + s->used;
 }
 
-static void
-put_be32(uint8_t *q, uint32_t v)
-{
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
-}
-
 int
 xdrstream_append(struct scratch *s, const void *p, size_t n)
 {
@@ -54,7 +45,7 @@ xdrstream_read_u32(XDR *xdrs, struct scratch *s)
 
 	if (!xdr_u_int(xdrs, &v) || (q = grow(s, 4)) == NULL)
 		return -1;
-	put_be32(q, v);
+	xdr_be32(q, v);
 	s->used += 4;
 	return 0;
 }
@@ -85,7 +76,7 @@ xdrstream_read_opaque_len(XDR *xdrs, size_t len, struct scratch *s,
 
 	if (len > UINT32_MAX || (q = grow(s, 4)) == NULL)
 		return -1;
-	put_be32(q, (uint32_t)len);
+	xdr_be32(q, (uint32_t)len);
 	s->used += 4;
 	while (off < len) {
 		step = len - off;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "xdrbuf.h"
 #include "xdrtap.h"
 
 static struct xdrtap *
@@ -58,10 +59,7 @@ tap_putlong(XDR *xdrs, const long *lp)
 	if (t->cap - t->fill < 4)
 		flush(t);
 	q = t->buf + t->fill;
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
+	xdr_be32(q, v);
 	t->fill += 4;
 	return !t->bad;
 }
@@ -126,29 +124,24 @@ tap_getpostn(XDR *xdrs)
 	return (u_int)tap_of(xdrs)->total;
 }
 
+/* Encode only: nothing to read, no position to set, nothing to free or
+ * control. */
 static bool_t
 tap_no_get(XDR *xdrs, long *lp)
 {
-	(void)xdrs;
-	(void)lp;
-	return FALSE;
+	return (void)xdrs, (void)lp, FALSE;
 }
 
 static bool_t
 tap_no_getbytes(XDR *xdrs, char *p, u_int len)
 {
-	(void)xdrs;
-	(void)p;
-	(void)len;
-	return FALSE;
+	return (void)xdrs, (void)p, (void)len, FALSE;
 }
 
 static bool_t
 tap_no_setpostn(XDR *xdrs, u_int pos)
 {
-	(void)xdrs;
-	(void)pos;
-	return FALSE;
+	return (void)xdrs, (void)pos, FALSE;
 }
 
 static void
@@ -160,10 +153,7 @@ tap_destroy(XDR *xdrs)
 static bool_t
 tap_no_control(XDR *xdrs, int req, void *info)
 {
-	(void)xdrs;
-	(void)req;
-	(void)info;
-	return FALSE;
+	return (void)xdrs, (void)req, (void)info, FALSE;
 }
 
 static const struct xdr_ops tap_ops = {

@@ -376,11 +376,11 @@ seal_pieces(struct k5_key *k, const uint8_t conf[K5_BLOCK],
 		struct k5_seal t;
 
 		memcpy(&t, &s, sizeof(t));
-		t.fed = t.total;
+		t.c.fed = t.total;
 		ck_assert_int_eq(k5_seal_update(&t, msg, 1, out + got, &w), -1);
 	}
 	ck_assert_int_eq(k5_seal_finish(&s, out + got, &n), 0);
-	ck_assert_ptr_null(s.ctx);		/* wiped and freed */
+	ck_assert_ptr_null(s.c.ctx);		/* wiped and freed */
 	return got + n;
 }
 
@@ -403,7 +403,7 @@ open_pieces(struct k5_key *k, const uint8_t *in, size_t len, size_t step,
 		got += w;
 	}
 	r = k5_open_finish(&o, out + got, &w);
-	ck_assert_ptr_null(o.ctx);
+	ck_assert_ptr_null(o.c.ctx);
 	*outlen = got + (r == 0 ? w : 0);
 	return r;
 }

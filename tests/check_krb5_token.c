@@ -825,6 +825,23 @@ sc_from_pair(struct secctx *sc, struct pair *p)
 	p->fast = NULL;
 }
 
+/* protect_encode of *in into wire (cap bytes): the body's length. */
+static size_t
+body_out(struct secctx *sc, uint32_t service, uint32_t seq, struct blob *in,
+    uint8_t *wire, size_t cap)
+{
+	struct secctx_status st;
+	size_t len;
+	XDR x;
+
+	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
+	ck_assert_int_eq(protect_encode(sc, service, seq, &x,
+	    (xdrproc_t)xdr_blob, in, &st), PROTECT_OK);
+	len = XDR_GETPOS(&x);
+	XDR_DESTROY(&x);
+	return len;
+}
+
 START_TEST(protect_integ_streamed)
 {
 	u_int n = integ_lens[_i / NELEM(enctypes)];
@@ -845,11 +862,7 @@ START_TEST(protect_integ_streamed)
 	in.p = (char *)pattern(n);
 	pair_make(enctypes[_i % NELEM(enctypes)], 1, INTEG_FLAGS, &p);
 	sc_from_pair(&sc, &p);
-	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
-	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_INTEGRITY, 7, &x,
-	    (xdrproc_t)xdr_blob, &in, &st), PROTECT_OK);
-	len = XDR_GETPOS(&x);
-	XDR_DESTROY(&x);
+	len = body_out(&sc, RPCAUTH_SVC_INTEGRITY, 7, &in, wire, cap);
 	ck_assert_int_eq(integ_body_parse(wire, len, cap, &db, &dblen, &ck,
 	    &cklen), 0);
 	ck_assert_int_eq(databody_split(db, dblen, &seq, &args, &argslen), 0);
@@ -1046,21 +1059,15 @@ START_TEST(protect_priv_streamed)
 	int blen;
 	const uint8_t *tok;
 	gss_buffer_desc msg, out = GSS_C_EMPTY_BUFFER;
-	struct secctx_status st;
 	struct secctx sc;
 	struct pair p;
 	OM_uint32 min;
 	int conf = 0;
-	XDR x;
 
 	in.p = (char *)pattern(n);
 	pair_make(enctypes[_i % NELEM(enctypes)], 1, INTEG_FLAGS, &p);
 	sc_from_pair(&sc, &p);
-	xdrmem_create(&x, (caddr_t)wire, (u_int)cap, XDR_ENCODE);
-	ck_assert_int_eq(protect_encode(&sc, RPCAUTH_SVC_PRIVACY, 9, &x,
-	    (xdrproc_t)xdr_blob, &in, &st), PROTECT_OK);
-	len = XDR_GETPOS(&x);
-	XDR_DESTROY(&x);
+	len = body_out(&sc, RPCAUTH_SVC_PRIVACY, 9, &in, wire, cap);
 	ck_assert_int_eq(priv_body_parse(wire, len, cap, &tok, &toklen), 0);
 	msg.value = (void *)(uintptr_t)tok;
 	msg.length = toklen;
@@ -1155,7 +1162,7 @@ START_TEST(seal_steps_need_their_state)
 	pthread_mutex_unlock(&sc.lock);
 	ck_assert_int_eq(secctx_seal_end(&sc, &w, out, &k, &st), -1);
 	ck_assert_uint_eq(st.major, GSS_S_NO_CONTEXT);
-	ck_assert_ptr_null(w.w.s.ctx);		/* wiped and freed */
+	ck_assert_ptr_null(w.w.s.c.ctx);		/* wiped and freed */
 	/* Not on the fast path: 0, nothing begun. */
 	(void)secctx_replace(&sc, p.twin, &krb5_mech, NULL, NULL);
 	p.twin = GSS_C_NO_CONTEXT;
