@@ -193,9 +193,11 @@ table_cpu(const struct bench_opts *o)
 	    "in each system's own slices (us; the server's from "
 	    "/proc/PID/schedstat).  Floor: crypto (as above) + AUTH_SYS's "
 	    "CPU time per call.\n\n");
+	/* The rows keep the first table's names; the cells are us per op. */
 	printf("| %-18s | %-5s | %-20s | %-20s | %-20s | %-20s | %-16s | "
-	    "%-17s |\n", "figure", "level", "AUTH_SYS", "libtirpc RPCSEC_GSS",
-	    "rpcauth", "floor", "rpcauth % floor", "libtirpc/rpcauth");
+	    "%-17s |\n", "figure (cells: us per op)", "level",
+	    "AUTH_SYS", "libtirpc RPCSEC_GSS", "rpcauth", "floor",
+	    "rpcauth % floor", "libtirpc/rpcauth");
 	printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	for (m = 0; m < M_COUNT; m++)
 		for (level = 1; level <= 3; level++) {

@@ -52,6 +52,12 @@ ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo "?")
 echo
-echo "Machine: ${cpu:-?}, $(nproc) CPUs, Linux $(uname -r)."
+# What the crypto runs on: OpenSSL picks its code paths by these flags.
+flags=$(for f in aes sha_ni avx2 avx512f; do
+	grep -qw "$f" /proc/cpuinfo && printf ' %s' "$f"; done)
+echo "Machine: ${cpu:-?}, $(nproc) CPUs (flags:${flags:- none of aes sha_ni avx2 avx512f}), Linux $(uname -r)."
+echo "Run: BENCH_REPS=${BENCH_REPS:-3} BENCH_SECONDS=${BENCH_SECONDS:-2}" \
+    "BENCH_SERVERS=${BENCH_SERVERS:-one}${BENCH_ONLY:+ BENCH_ONLY=\"$BENCH_ONLY\"}" \
+    "scripts/bench.sh; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "libtirpc $(ver libtirpc3), MIT krb5 $(ver libgssapi-krb5-2)," \
     "OpenSSL $(ver libssl3), rpcauth $rev."
