@@ -26,6 +26,9 @@ struct bench_opts {
 					 * turn (an A/B for bench/README.md) */
 	int		 preset_reply;	/* ECHO results decoded into a preset
 					 * buffer, not allocated by XDR */
+	int		 pin_cpu;	/* -1, or the one CPU every process
+					 * of the run (clients, servers, KDC)
+					 * is bound to */
 };
 
 /* ---- servers.c: rpcbench-server processes -------------------------------- */

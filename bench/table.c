@@ -110,6 +110,11 @@ table_caption(const struct bench_opts *o, const char *load0,
 	    "into a preset buffer (--reply preset)." : "ECHO results "
 	    "allocated by XDR and freed before the next call, as an rpcgen "
 	    "client does.", load0, load1);
+	if (o->pin_cpu >= 0)
+		printf("Every process of this run (clients, servers, KDC) was "
+		    "bound to CPU %d (--pin-cpu): hand-overs are local "
+		    "wake-ups, nothing runs in parallel, and large bodies "
+		    "are not helped by a second core.\n\n", o->pin_cpu);
 	printf("Session keys (the ticket's session key enctype; rpcauth's "
 	    "per-message path as its client reported it):");
 	for (s = 0; s < S_COUNT; s++) {

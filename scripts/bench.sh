@@ -17,6 +17,8 @@
 #                              "workers": 8 clients, 1 and 2 server workers
 #   BENCH_SERVERS [one]        one: one server process for all systems;
 #                              each: one per system (A/B)
+#   BENCH_PIN_CPU []           N: bind every process to CPU N (small calls
+#                              without cross-core wake-ups; bench/README.md)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -45,6 +47,7 @@ fi
     --mem-contexts "${BENCH_MEM_CONTEXTS:-10000}" \
     --conn-contexts "${BENCH_CONN_CONTEXTS:-1000}" \
     --servers "${BENCH_SERVERS:-one}" \
+    ${BENCH_PIN_CPU:+--pin-cpu "$BENCH_PIN_CPU"} \
     ${BENCH_ONLY:+--only "$BENCH_ONLY"}
 
 # What the figures depend on, for whoever compares two runs.
@@ -57,7 +60,7 @@ flags=$(for f in aes sha_ni avx2 avx512f; do
 	grep -qw "$f" /proc/cpuinfo && printf ' %s' "$f"; done)
 echo "Machine: ${cpu:-?}, $(nproc) CPUs (flags:${flags:- none of aes sha_ni avx2 avx512f}), Linux $(uname -r)."
 echo "Run: BENCH_REPS=${BENCH_REPS:-3} BENCH_SECONDS=${BENCH_SECONDS:-2}" \
-    "BENCH_SERVERS=${BENCH_SERVERS:-one}${BENCH_ONLY:+ BENCH_ONLY=\"$BENCH_ONLY\"}" \
+    "BENCH_SERVERS=${BENCH_SERVERS:-one}${BENCH_PIN_CPU:+ BENCH_PIN_CPU=$BENCH_PIN_CPU}${BENCH_ONLY:+ BENCH_ONLY=\"$BENCH_ONLY\"}" \
     "scripts/bench.sh; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "libtirpc $(ver libtirpc3), MIT krb5 $(ver libgssapi-krb5-2)," \
     "OpenSSL $(ver libssl3), rpcauth $rev."
