@@ -492,6 +492,58 @@ cur_take(struct cursor *c, EVP_CIPHER_CTX *ctx, size_t len, uint8_t **outp)
 }
 
 /*
+ * RFC 3962 5 ("CS3"), the stolen end, shared by the one-call and the
+ * stepwise code.  Encrypting: the last K5_BLOCK + r plaintext bytes in
+ * tail (zero-padded here to two blocks), chained from ctx's CBC state, go
+ * out as C'n-1 = E(Pn|0 ^ En-1), then the first r bytes of En-1.
+ */
+static int
+cts_tail_encrypt(EVP_CIPHER_CTX *ctx, uint8_t tail[2 * K5_BLOCK], size_t r,
+    uint8_t *out)
+{
+	uint8_t e[K5_BLOCK];
+	int ret = -1;
+
+	memset(tail + K5_BLOCK + r, 0, K5_BLOCK - r);
+	if (cbc_update(ctx, e, tail, K5_BLOCK) == 0 &&
+	    cbc_update(ctx, out, tail + K5_BLOCK, K5_BLOCK) == 0) {
+		memcpy(out + K5_BLOCK, e, r);
+		ret = 0;
+	}
+	OPENSSL_cleanse(e, sizeof(e));
+	return ret;
+}
+
+/*
+ * Decrypting: the last K5_BLOCK + r ciphertext bytes c, after the
+ * ciphertext block `chain` (the zero IV when there is none), to
+ * K5_BLOCK + r plaintext bytes in t.  D(C'n-1) = Pn|0 ^ En-1: its tail
+ * completes En-1, its head is Pn.
+ */
+static int
+cts_tail_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *c, size_t r,
+    const uint8_t chain[K5_BLOCK], uint8_t t[2 * K5_BLOCK])
+{
+	uint8_t d[K5_BLOCK], e[K5_BLOCK];
+	size_t i;
+	int ret = -1;
+
+	if (cbc_reset(ctx, zero_iv) == 0 &&
+	    cbc_update(ctx, d, c, K5_BLOCK) == 0) {
+		memcpy(e, c + K5_BLOCK, r);
+		memcpy(e + r, d + r, K5_BLOCK - r);
+		for (i = 0; i < r; i++)
+			t[K5_BLOCK + i] = d[i] ^ c[K5_BLOCK + i];
+		if (cbc_reset(ctx, chain) == 0 &&
+		    cbc_update(ctx, t, e, K5_BLOCK) == 0)
+			ret = 0;
+	}
+	OPENSSL_cleanse(d, sizeof(d));
+	OPENSSL_cleanse(e, sizeof(e));
+	return ret;
+}
+
+/*
  * RFC 3962 5: CBC with ciphertext stealing, the last two blocks swapped
  * and the final one cut to the length of the last plaintext block
  * ("CS3").  Exactly one block is plain CBC.  `total` >= K5_BLOCK bytes of
@@ -501,7 +553,7 @@ static int
 cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
     uint8_t *out)
 {
-	uint8_t tail[2 * K5_BLOCK], e[K5_BLOCK], *tp = tail;
+	uint8_t tail[2 * K5_BLOCK], *tp = tail;
 	size_t r = total % K5_BLOCK != 0 ? total % K5_BLOCK : K5_BLOCK;
 	size_t bulk = total == K5_BLOCK ? 0 : total - K5_BLOCK - r;
 	int ret = -1;
@@ -513,21 +565,13 @@ cts_encrypt(EVP_CIPHER_CTX *ctx, struct cursor *cur, size_t total,
 		ret = cur_take(cur, ctx, K5_BLOCK, &out);
 		goto out;
 	}
-	/*
-	 * En-1 = E(Pn-1 ^ Cn-2), C'n-1 = E(Pn|0 ^ En-1); C'n-1 goes out
-	 * first, then the first r bytes of En-1.
-	 */
-	memset(tail, 0, sizeof(tail));
 	if (cur_take(cur, NULL, K5_BLOCK + r, &tp) != 0 ||
-	    cbc_update(ctx, e, tail, K5_BLOCK) != 0 ||
-	    cbc_update(ctx, out, tail + K5_BLOCK, K5_BLOCK) != 0)
+	    cts_tail_encrypt(ctx, tail, r, out) != 0)
 		goto out;
-	memcpy(out + K5_BLOCK, e, r);
 	mac_opt(cur->ct_mac, out, K5_BLOCK + r);
 	ret = 0;
 out:
 	OPENSSL_cleanse(tail, sizeof(tail));
-	OPENSSL_cleanse(e, sizeof(e));
 	return ret;
 }
 
@@ -560,10 +604,9 @@ cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
     uint8_t first[K5_BLOCK], uint8_t *rest, struct hmacpad_ctx *pt_mac,
     struct hmacpad_ctx *ct_mac)
 {
-	uint8_t d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK];
+	uint8_t t[2 * K5_BLOCK];
 	size_t r = n % K5_BLOCK != 0 ? n % K5_BLOCK : K5_BLOCK;
-	size_t bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r, i;
-	const uint8_t *chain;
+	size_t bulk = n == K5_BLOCK ? 0 : n - K5_BLOCK - r;
 	int ret = -1;
 
 	if (n < K5_BLOCK || cbc_reset(ctx, zero_iv) != 0)
@@ -578,16 +621,8 @@ cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
 	    bulk - K5_BLOCK, pt_mac, ct_mac) != 0))
 		goto out;
 	mac_opt(ct_mac, in + bulk, K5_BLOCK + r);
-	/* D(C'n-1) = Pn|0 ^ En-1: its tail completes En-1, its head is Pn. */
-	chain = bulk > 0 ? in + bulk - K5_BLOCK : zero_iv;
-	if (cbc_reset(ctx, zero_iv) != 0 ||
-	    cbc_update(ctx, d, in + bulk, K5_BLOCK) != 0)
-		goto out;
-	memcpy(e, in + bulk + K5_BLOCK, r);
-	memcpy(e + r, d + r, K5_BLOCK - r);
-	for (i = 0; i < r; i++)
-		t[K5_BLOCK + i] = d[i] ^ in[bulk + K5_BLOCK + i];
-	if (cbc_reset(ctx, chain) != 0 || cbc_update(ctx, t, e, K5_BLOCK) != 0)
+	if (cts_tail_decrypt(ctx, in + bulk, r,
+	    bulk > 0 ? in + bulk - K5_BLOCK : zero_iv, t) != 0)
 		goto out;
 	if (bulk == 0) {
 		memcpy(first, t, K5_BLOCK);
@@ -597,8 +632,6 @@ cts_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t n,
 	mac_opt(pt_mac, t, K5_BLOCK + r);
 	ret = 0;
 out:
-	OPENSSL_cleanse(d, sizeof(d));
-	OPENSSL_cleanse(e, sizeof(e));
 	OPENSSL_cleanse(t, sizeof(t));
 	return ret;
 }
@@ -744,7 +777,7 @@ k5_seal_update(struct k5_seal *s, const uint8_t *p, size_t n, uint8_t *out,
 int
 k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen)
 {
-	struct { uint8_t e[K5_BLOCK], md[HMACPAD_MAX_MD]; } x;
+	uint8_t md[HMACPAD_MAX_MD];
 	size_t r = s->total - s->c.bulk - K5_BLOCK;
 	int ret = -1;
 
@@ -755,23 +788,16 @@ k5_seal_finish(struct k5_seal *s, uint8_t *out, size_t *outlen)
 		r = 0;
 		if (cbc_update(s->c.ctx, out, s->c.tail, K5_BLOCK) != 0)
 			goto out;
-	} else {
-		/* As cts_encrypt: C'n-1 = E(Pn|0 ^ En-1) first, then r bytes
-		 * of En-1. */
-		memset(s->c.tail + K5_BLOCK + r, 0, K5_BLOCK - r);
-		if (cbc_update(s->c.ctx, x.e, s->c.tail, K5_BLOCK) != 0 ||
-		    cbc_update(s->c.ctx, out, s->c.tail + K5_BLOCK, K5_BLOCK) != 0)
-			goto out;
-		memcpy(out + K5_BLOCK, x.e, r);
-	}
+	} else if (cts_tail_encrypt(s->c.ctx, s->c.tail, r, out) != 0)
+		goto out;
 	if (s->c.etm)
 		hmacpad_update(&s->c.mac, out, K5_BLOCK + r);
-	hmacpad_finish(&s->c.mac, x.md);
-	memcpy(out + K5_BLOCK + r, x.md, s->c.h);
+	hmacpad_finish(&s->c.mac, md);
+	memcpy(out + K5_BLOCK + r, md, s->c.h);
 	*outlen = K5_BLOCK + r + s->c.h;
 	ret = 0;
 out:
-	OPENSSL_cleanse(&x, sizeof(x));
+	OPENSSL_cleanse(md, sizeof(md));
 	k5_seal_abandon(s);
 	return ret;
 }
@@ -884,12 +910,9 @@ k5_open_update(struct k5_open *o, const uint8_t *p, size_t n, uint8_t *out,
 int
 k5_open_finish(struct k5_open *o, uint8_t *out, size_t *outlen)
 {
-	struct {
-		uint8_t	 d[K5_BLOCK], e[K5_BLOCK], t[2 * K5_BLOCK];
-		uint8_t	 md[HMACPAD_MAX_MD];
-	} x;
-	uint8_t *d = x.d, *e = x.e, *t = x.t;
-	size_t r = o->n - o->c.bulk - K5_BLOCK, i, skip;
+	struct { uint8_t t[2 * K5_BLOCK], md[HMACPAD_MAX_MD]; } x;
+	uint8_t *t = x.t;
+	size_t r = o->n - o->c.bulk - K5_BLOCK, skip;
 	const uint8_t *chain = o->c.bulk > 0 ? o->prev : zero_iv;
 	int ret = -1;
 
@@ -902,19 +925,8 @@ k5_open_finish(struct k5_open *o, uint8_t *out, size_t *outlen)
 		if (cbc_reset(o->c.ctx, zero_iv) != 0 ||
 		    cbc_update(o->c.ctx, t, o->c.tail, K5_BLOCK) != 0)
 			goto out;
-	} else {
-		/* As cts_decrypt: D(C'n-1) = Pn|0 ^ En-1. */
-		if (cbc_reset(o->c.ctx, zero_iv) != 0 ||
-		    cbc_update(o->c.ctx, d, o->c.tail, K5_BLOCK) != 0)
-			goto out;
-		memcpy(e, o->c.tail + K5_BLOCK, r);
-		memcpy(e + r, d + r, K5_BLOCK - r);
-		for (i = 0; i < r; i++)
-			t[K5_BLOCK + i] = d[i] ^ o->c.tail[K5_BLOCK + i];
-		if (cbc_reset(o->c.ctx, chain) != 0 ||
-		    cbc_update(o->c.ctx, t, e, K5_BLOCK) != 0)
-			goto out;
-	}
+	} else if (cts_tail_decrypt(o->c.ctx, o->c.tail, r, chain, t) != 0)
+		goto out;
 	if (!o->c.etm)
 		hmacpad_update(&o->c.mac, t, K5_BLOCK + r);
 	/* Without a CBC part the tail's first block is the confounder. */

@@ -396,7 +396,8 @@ decode_priv(struct secctx *sc, const struct scratch *body,
 }
 
 /* Opening a long privacy token as it arrives (read_priv). */
-enum open_mode { OPEN_HEADER, OPEN_STREAM, OPEN_STORE, OPEN_REFUSED };
+enum open_mode { OPEN_HEADER, OPEN_STREAM, OPEN_STORE, OPEN_REFUSED,
+    OPEN_NOMEM };
 
 struct open_pass {
 	struct secctx		*sc;
@@ -440,7 +441,7 @@ open_step(void *arg, const void *p, size_t n)
 			op->mode = OPEN_STREAM;
 			if (scratch_reserve(op->open, op->toklen) == NULL) {
 				secctx_open_abandon(&op->u);
-				op->mode = OPEN_REFUSED;
+				op->mode = OPEN_NOMEM;
 				return -1;
 			}
 			op->open->used = op->toklen;
@@ -506,7 +507,7 @@ read_priv(struct secctx *sc, XDR *xdrs, struct scratch *s, size_t max_body,
 		if (op.mode == OPEN_STREAM)
 			secctx_open_abandon(&op.u);
 		return op.mode == OPEN_REFUSED ? PROTECT_E_UNWRAP :
-		    PROTECT_E_DECODE;
+		    op.mode == OPEN_NOMEM ? PROTECT_E_NOMEM : PROTECT_E_DECODE;
 	}
 	if (op.mode == OPEN_STORE) {
 		if (xdrstream_append(body, NULL, XDR_RNDUP(len) - len) != 0)
